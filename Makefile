@@ -1,0 +1,124 @@
+# sockvet: one hand-written GNU Makefile.
+#
+#   make            build ./sockvet (development flags, -Werror)
+#   sudo make run   install build deps if missing, build, triage this host
+#   sudo make check install test deps if missing, build, run every test (prove)
+#   make bench      benchmarks against ss/netstat (root; see bench/README.md)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make fuzz       libFuzzer targets (clang), short runs
+#
+# CC, CFLAGS, CPPFLAGS, LDFLAGS are honoured: ours are appended, never
+# replace yours. DEVELOPER=0 drops -Werror (for packagers).
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+PKG_CONFIG ?= pkg-config
+CC        ?= cc
+DEVELOPER ?= 1
+V         ?= 0
+
+WARN := -std=c11 -Wall -Wextra -Wstrict-prototypes -Wvla -Wwrite-strings \
+	-Wformat-security -Wpointer-arith -Wold-style-definition -Wshadow
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+
+MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
+MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+ALL_CFLAGS  = -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP $(MNL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS        = $(MNL_LIBS) -lm
+
+ifeq ($(V),0)
+Q = @
+QCC = @echo "  CC      $@";
+QLD = @echo "  LD      $@";
+else
+Q =
+QCC =
+QLD =
+endif
+
+SRCS := $(sort $(wildcard src/*/*.c))
+OBJS := $(SRCS:.c=.o)
+LIB_OBJS := $(filter-out src/cmd/main.o,$(OBJS))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(UNIT_SRCS:.c=.t)
+HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
+HELPERS := $(HELPER_SRCS:.c=)
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:.c=)
+
+.PHONY: all run check test unit bench install uninstall clean deps fuzz man asan
+
+all: sockvet
+
+sockvet: $(OBJS)
+	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(ALL_LDFLAGS) $(LIBS)
+
+src/%.o: src/%.c
+	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(LIB_OBJS)
+	$(QLD)$(CC) $(ALL_CFLAGS) -Wno-strict-prototypes -Wno-old-style-definition $(CHECK_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS) $(CHECK_LIBS)
+
+tests/helpers/%: tests/helpers/%.c
+	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+bench/%: bench/%.c
+	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(MNL_LIBS) -lm
+
+deps:
+	$(Q)./scripts/install-deps
+
+# The main job: install what is missing, build, and look at this host.
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./sockvet
+
+unit: $(UNIT_TESTS)
+
+# Every test goes through prove (TAP): C unit tests (Check, TAP on
+# stdout) and shell end-to-end tests. Root-only tests skip elsewhere.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(HELPERS)
+	prove -f $(UNIT_TESTS) $(sort $(wildcard tests/e2e/*.t))
+
+test: check
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
+	./bench/run-bench
+
+man: docs/sockvet.8
+
+docs/sockvet.8: docs/sockvet.8.scd
+	scdoc < $< > $@
+
+install: sockvet
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 sockvet $(DESTDIR)$(BINDIR)/sockvet
+	install -m 0644 docs/sockvet.8 $(DESTDIR)$(MANDIR)/man8/sockvet.8
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockvet $(DESTDIR)$(MANDIR)/man8/sockvet.8
+
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:.c=)
+fuzz:
+	$(Q)for f in $(FUZZ_SRCS); do \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 \
+			$(MNL_CFLAGS) -o $${f%.c} $$f $(filter-out src/cmd/%,$(SRCS)) $(MNL_LIBS) -lm || exit 1; \
+		$${f%.c} -max_total_time=$${FUZZ_SECONDS:-20} tests/fuzz/corpus/$$(basename $${f%.c}) || exit 1; \
+	done
+
+clean:
+	rm -f sockvet $(OBJS) $(OBJS:.o=.d) $(UNIT_TESTS) $(HELPERS) $(BENCH_BINS) $(FUZZ_BINS)
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKVET_COLLECT_SOCKDIAG_H
+#define SOCKVET_COLLECT_SOCKDIAG_H
+
+/*
+ * The sock_diag collector: asks the kernel for sockets over
+ * NETLINK_SOCK_DIAG and hands each one, decoded into a struct sock_rec,
+ * to a callback. Nothing is kept: listing 200k sockets costs one
+ * receive buffer.
+ *
+ * Receiving and decoding are separate (libmnl's mnl_cb_run idea):
+ * sockdiag_decode() takes a buffer of netlink messages, so a recorded
+ * dump replays through exactly the code a live dump runs through.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../model/sock.h"
+#include "../util/strbuf.h"
+
+/* What the caller will look at; only these extensions are requested. */
+enum diag_need {
+	DIAG_NEED_INFO = 1 << 0,     /* INET_DIAG_INFO + VEGASINFO + CONG */
+	DIAG_NEED_MEM = 1 << 1,      /* INET_DIAG_MEMINFO + SKMEMINFO */
+	DIAG_NEED_TOS = 1 << 2,      /* INET_DIAG_TOS + TCLASS */
+	DIAG_NEED_UNIX_RQ = 1 << 3,  /* UNIX_DIAG_RQLEN (always wanted for queues) */
+	DIAG_NEED_UNIX_VFS = 1 << 4, /* UNIX_DIAG_VFS (-e) */
+	DIAG_NEED_UNIX_MEM = 1 << 5, /* UNIX_DIAG_MEMINFO (-m) */
+};
+
+enum diag_family {
+	DIAG_FAM_INET = 1 << 0,
+	DIAG_FAM_INET6 = 1 << 1,
+};
+
+struct diag_query {
+	unsigned tables;     /* TBL_BIT(enum sock_table) mask */
+	unsigned families;   /* enum diag_family mask, for inet tables */
+	uint32_t states;     /* 1u << SS_* mask, sent as idiag_states */
+	unsigned needs;      /* enum diag_need mask */
+	/*
+	 * -D: when non-NULL, the raw bytes of the TCP dump (every recvmsg
+	 * buffer, v4 then v6, each family ending in NLMSG_DONE) are written
+	 * here instead of being decoded; the format ss's TCPDIAG_FILE reads.
+	 */
+	FILE *record;
+	const char *record_name;  /* for error messages */
+};
+
+/* Return 0 to go on, negative to stop the dump with that value. */
+typedef int (*sock_cb)(const struct sock_rec *s, void *ctx);
+
+/*
+ * Dump every table in q->tables, in ss's order (netlink, packet, unix,
+ * raw, udp, tcp, mptcp; v4 before v6 within a table), calling cb for
+ * each socket. A protocol the kernel lacks is skipped silently. An
+ * interrupted dump (NLM_F_DUMP_INTR) is retried up to
+ * SOCKDIAG_INTR_RETRIES times from scratch; callbacks already made for a
+ * torn attempt are not undone, so a caller that aggregates must use
+ * sockdiag_collect_into() semantics (see the .c) or tolerate repeats.
+ * Returns 0, or negative with a message in err.
+ */
+int sockdiag_collect(const struct diag_query *q, sock_cb cb, void *ctx,
+		     struct strbuf *err);
+
+/*
+ * Decode one buffer of netlink messages from a dump of `table`.
+ * Returns 1 when NLMSG_DONE was seen, 0 when more messages are expected,
+ * negative on a malformed message, a kernel error or a callback abort
+ * (err names the message offset). *intr is set when a message carried
+ * NLM_F_DUMP_INTR.
+ */
+int sockdiag_decode(const void *buf, size_t len, enum sock_table table,
+		    sock_cb cb, void *ctx, bool *intr, struct strbuf *err);
+
+/*
+ * Replay a recorded stream of netlink messages (ss -D / TCPDIAG_FILE
+ * format: nlmsghdr + payload, back to back) as TCP sockets. Unlike ss 6.1,
+ * which stops at the first NLMSG_DONE, every message in the file is read,
+ * so a v4+v6 recording replays whole. The state mask and family mask in q
+ * are applied in user space. Truncated or malformed input fails with a
+ * message naming the file and byte offset.
+ */
+int sockdiag_replay(const char *path, const struct diag_query *q,
+		    sock_cb cb, void *ctx, struct strbuf *err);
+
+#endif
