@@ -30,8 +30,19 @@ struct ss_view {
 	bool mem;             /* -m */
 	bool oneline;         /* -O */
 	bool tos;             /* --tos */
+	bool pretty;          /* JSON only: indent by two spaces */
 	bool tty;             /* stdout is a terminal: spread columns */
 	int screen_width;     /* terminal columns when tty */
+	bool json_pretty;     /* --pretty: indent JSON */
+	/*
+	 * Text renderer, service names: ss 6.1 never names a port inside
+	 * the ephemeral range (net.ipv4.ip_local_port_range, read by the
+	 * caller; ss falls back to 1024..4999 when it cannot read it), and
+	 * picks the getservbyport() protocol of MPTCP rows from the tables
+	 * it dumped before (TBL_BIT mask of the queried tables).
+	 */
+	int eph_lo, eph_hi;
+	unsigned tables;
 };
 
 /* One row: the socket, and its owners when -p asked for them. */
@@ -39,6 +50,7 @@ struct ss_row {
 	const struct sock_rec *sock;
 	const struct sock_owner *owners;
 	size_t n_owners;
+	const char *cgroup_path; /* -e: what follows "cgroup:", NULL if none */
 };
 
 /*

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sockvet: find out why a service on this host will not accept
+ * connections, from the kernel's socket state.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "ss", cmd_ss, "list sockets; the iproute2 ss command line, plus --json" },
+	{ "summary", cmd_summary, "per-state socket counts of this host (the default for now)" },
+};
+
+int cmd_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sockvet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: sockvet [COMMAND [ARGS...]]\n\n"
+		"With no command, sockvet looks at this host (triage is coming;\n"
+		"for now it prints the socket summary).\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(fp, "\n'sockvet COMMAND --help' describes a command; man 8 sockvet has everything.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return cmd_summary(argc, argv);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return SV_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("sockvet %s\n", SV_VERSION);
+		return SV_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	usage(stderr);
+	return cmd_fail(SV_EXIT_USAGE, "unknown command '%s'", argv[1]);
+}
