@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "sample.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define DEST_HASH_SIZE (SAMPLE_DESTS_MAX * 2)
+
+void sample_init(struct sample *s)
+{
+	memset(s, 0, sizeof(*s));
+	tally_init(&s->tally);
+	mib_init(&s->mib);
+	for (size_t i = 0; i < DEST_HASH_SIZE; i++)
+		s->dest_hash[i] = -1;
+}
+
+void sample_unavailable(struct sample *s, const char *what, const char *why)
+{
+	struct s_unavailable *u;
+
+	for (uint32_t i = 0; i < s->n_unavailable; i++)
+		if (!strcmp(s->unavailable[i].what, what))
+			return;
+	if (s->n_unavailable == SAMPLE_UNAVAIL_MAX)
+		return;
+	u = &s->unavailable[s->n_unavailable++];
+	snprintf(u->what, sizeof(u->what), "%s", what);
+	snprintf(u->why, sizeof(u->why), "%s", why);
+}
+
+static bool port_listening(const struct sample *s, uint16_t port)
+{
+	return s->listen_port[port >> 3] & (1u << (port & 7));
+}
+
+static void add_listener(struct sample *s, const struct sock_rec *r)
+{
+	struct s_listener *l;
+
+	s->listen_port[r->sport >> 3] |= (uint8_t)(1u << (r->sport & 7));
+	if (s->n_listeners == SAMPLE_LISTENERS_MAX) {
+		s->listeners_dropped++;
+		return;
+	}
+	l = &s->listeners[s->n_listeners++];
+	memset(l, 0, sizeof(*l));
+	l->family = r->family;
+	memcpy(l->addr, r->saddr, sizeof(l->addr));
+	l->port = r->sport;
+	l->ifindex = r->ifindex;
+	l->inode = r->inode;
+	l->cookie = r->cookie;
+	l->rq = r->rqueue;
+	l->wq = r->wqueue;
+	/* skmem d exists only when the kernel sent all nine fields. */
+	if (r->has_skmem && r->skmem_n > SK_MEMINFO_DROPS) {
+		l->has_drops = true;
+		l->drops = r->skmem[SK_MEMINFO_DROPS];
+	}
+	l->owner = -1;
+}
+
+/* FNV-1a over the tuple: cheap and good enough for a bounded table. */
+static uint32_t dest_hash(const struct sock_rec *r)
+{
+	uint32_t h = 2166136261u;
+	const uint8_t *parts[2] = { r->saddr, r->daddr };
+
+	for (int p = 0; p < 2; p++)
+		for (int i = 0; i < 16; i++)
+			h = (h ^ parts[p][i]) * 16777619u;
+	h = (h ^ (r->dport & 0xff)) * 16777619u;
+	h = (h ^ (r->dport >> 8)) * 16777619u;
+	return (h ^ r->family) * 16777619u;
+}
+
+static void add_dest(struct sample *s, const struct sock_rec *r)
+{
+	uint32_t h = dest_hash(r) % DEST_HASH_SIZE;
+	struct s_dest *d;
+
+	for (;;) {
+		int32_t i = s->dest_hash[h];
+
+		if (i < 0)
+			break;
+		d = &s->dests[i];
+		if (d->family == r->family && d->dport == r->dport &&
+		    !memcmp(d->saddr, r->saddr, 16) && !memcmp(d->daddr, r->daddr, 16))
+			goto count;
+		h = (h + 1) % DEST_HASH_SIZE;
+	}
+	if (s->n_dests == SAMPLE_DESTS_MAX) {
+		s->dests_dropped++;
+		return;
+	}
+	s->dest_hash[h] = (int32_t)s->n_dests;
+	d = &s->dests[s->n_dests++];
+	memset(d, 0, sizeof(*d));
+	d->family = r->family;
+	memcpy(d->saddr, r->saddr, 16);
+	memcpy(d->daddr, r->daddr, 16);
+	d->dport = r->dport;
+count:
+	d->total++;
+	if (r->state == SS_TIME_WAIT)
+		d->time_wait++;
+	else if (r->state == SS_ESTABLISHED)
+		d->established++;
+	else if (r->state == SS_SYN_SENT)
+		d->syn_sent++;
+}
+
+void sample_add_sock(struct sample *s, const struct sock_rec *r)
+{
+	tally_add(&s->tally, r);
+	if (r->table != TBL_TCP || (r->family != AF_INET && r->family != AF_INET6))
+		return;
+	switch (r->state) {
+	case SS_LISTEN:
+		add_listener(s, r);
+		return;
+	case SS_SYN_RECV:
+	case SS_NEW_SYN_RECV:
+		s->syn_recv_by_port[r->sport]++;
+		return;
+	case SS_CLOSE_WAIT:
+		s->close_wait_by_port[r->sport]++;
+		break;
+	case SS_FIN_WAIT2:
+		s->fin_wait2_by_port[r->sport]++;
+		break;
+	default:
+		break;
+	}
+	/*
+	 * A connection whose local port has a listener is the server side;
+	 * the kernel dumps listeners before the established table, so the
+	 * bitmap is complete by the time these arrive. The rest are
+	 * clients, each holding a port from the ephemeral range for its
+	 * destination.
+	 */
+	if (!port_listening(s, r->sport))
+		add_dest(s, r);
+}
+
+void sample_finish_socks(struct sample *s)
+{
+	for (uint32_t i = 0; i < s->n_listeners; i++)
+		s->listeners[i].syn_recv = s->syn_recv_by_port[s->listeners[i].port];
+}
+
+struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm)
+{
+	struct s_proc *p;
+
+	for (uint32_t i = 0; i < s->n_procs; i++)
+		if (s->procs[i].pid == pid)
+			return &s->procs[i];
+	if (s->n_procs == SAMPLE_PROCS_MAX) {
+		s->procs_dropped++;
+		return NULL;
+	}
+	p = &s->procs[s->n_procs++];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm ? comm : "");
+	return p;
+}

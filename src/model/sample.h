@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKVET_MODEL_SAMPLE_H
+#define SOCKVET_MODEL_SAMPLE_H
+
+/*
+ * struct sample: everything triage knows about the host at one instant,
+ * aggregated while the sockets stream past (a 200k-socket host costs the
+ * same few MiB as an idle one). Rules read a series of these; the live
+ * collector and, later, the capture importers fill them.
+ *
+ * Every aggregate is bounded; when a bound is hit the sample says so
+ * (the *_dropped counters), so a report never passes off a cut view as
+ * whole.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kevent.h"
+#include "meta.h"
+#include "mib.h"
+#include "sock.h"
+#include "sysctl.h"
+#include "tally.h"
+
+#define SAMPLE_LISTENERS_MAX 4096
+#define SAMPLE_DESTS_MAX 8192
+#define SAMPLE_PROCS_MAX 1024
+#define SAMPLE_KEVENTS_MAX 64
+#define SAMPLE_UNAVAIL_MAX 16
+#define SAMPLE_PORTS 65536
+
+/* A TCP listener and what hangs off it. */
+struct s_listener {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port;
+	uint32_t ifindex;
+	uint32_t inode;
+	uint64_t cookie;
+	uint32_t rq;            /* accept queue length (Recv-Q) */
+	uint32_t wq;            /* accept queue limit (Send-Q): min(backlog, somaxconn) */
+	bool has_drops;
+	uint32_t drops;         /* skmem d: TcpExtListenDrops for this socket */
+	uint32_t syn_recv;      /* SYN-RECV request sockets on its port */
+	int32_t owner;          /* index into procs[], -1 unknown */
+};
+
+/* Client-side connections to one destination from one source address:
+ * the unit of ephemeral-port exhaustion (kernel-facts A5). */
+struct s_dest {
+	uint8_t family;
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint16_t dport;
+	uint32_t total;         /* every state, TIME-WAIT included */
+	uint32_t time_wait;
+	uint32_t established;
+	uint32_t syn_sent;
+};
+
+/* A process that owns sockets triage talks about. */
+struct s_proc {
+	uint32_t pid;
+	char comm[16];
+	uint32_t fds;           /* open fds now */
+	bool has_limit;
+	uint64_t nofile_soft;   /* RLIMIT_NOFILE from /proc/PID/limits */
+	uint64_t nofile_hard;
+	uint32_t close_wait;    /* CLOSE-WAIT sockets it holds */
+	uint32_t close_wait_unread; /* of which Recv-Q >= 1 (EOF never read) */
+	uint32_t listeners;
+};
+
+struct s_unavailable {
+	char what[48];          /* "process owners", "kernel log" */
+	char why[160];
+};
+
+struct sample {
+	struct snap_meta meta;
+	struct sock_tally tally;            /* per table/state counts */
+
+	uint32_t n_listeners;
+	uint32_t listeners_dropped;
+	struct s_listener listeners[SAMPLE_LISTENERS_MAX];
+
+	/* Per local TCP port, both families. */
+	uint32_t close_wait_by_port[SAMPLE_PORTS];
+	uint32_t fin_wait2_by_port[SAMPLE_PORTS];
+	uint32_t syn_recv_by_port[SAMPLE_PORTS];
+
+	uint32_t n_dests;
+	uint32_t dests_dropped;
+	struct s_dest dests[SAMPLE_DESTS_MAX];
+	int32_t dest_hash[SAMPLE_DESTS_MAX * 2];  /* index into dests, -1 empty */
+	uint8_t listen_port[SAMPLE_PORTS / 8];    /* bitmap: ports with a listener */
+
+	uint32_t n_procs;
+	uint32_t procs_dropped;
+	struct s_proc procs[SAMPLE_PROCS_MAX];
+	bool owners_known;                  /* the process map was built */
+
+	struct mib mib;
+	bool has_mib;
+	struct sysctl_set sysctl;
+
+	/* /proc/net/sockstat (+6): TCP inuse/orphan/tw/alloc/mem (pages) */
+	bool has_sockstat;
+	uint64_t tcp_inuse, tcp_orphan, tcp_tw, tcp_alloc, tcp_mem_pages;
+	uint64_t tcp6_inuse;
+
+	bool has_file_nr;
+	uint64_t file_nr_alloc, file_nr_max;
+
+	bool has_conntrack;
+	uint64_t conntrack_count, conntrack_max;
+	bool has_conntrack_stat;
+	uint64_t conntrack_drop, conntrack_early_drop, conntrack_insert_failed;
+
+	bool kmsg_available;
+	uint32_t n_kevents;
+	struct kevent kevents[SAMPLE_KEVENTS_MAX];
+
+	uint32_t n_unavailable;
+	struct s_unavailable unavailable[SAMPLE_UNAVAIL_MAX];
+};
+
+void sample_init(struct sample *s);
+/* Record that a source could not be read; bounded, never fails. */
+void sample_unavailable(struct sample *s, const char *what, const char *why);
+/* Fold one socket into the aggregates (called from the dump callback). */
+void sample_add_sock(struct sample *s, const struct sock_rec *r);
+/* After the dump: attach SYN-RECV counts to listeners. */
+void sample_finish_socks(struct sample *s);
+/* The process entry for pid, created if room; NULL when full. */
+struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
+
+#endif
