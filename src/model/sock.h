@@ -105,11 +105,28 @@ struct sock_netlink {
 	uint32_t portid;
 	uint32_t dst_portid;
 	uint32_t dst_group;
+	bool connected;          /* ndiag_state NETLINK_CONNECTED: ss prints
+				    dst_group:dst_portid as the peer */
+	uint64_t groups;         /* NETLINK_DIAG_GROUPS, first word (-e) */
+	/*
+	 * ss 6.1 names the socket's owner by reading PROC_ROOT/PORTID/stat
+	 * (comm up to the first ')'): "tcpdiag:ss/7528". Filled by the live
+	 * collector for portids 1..INT_MAX; has_comm false when that file
+	 * could not be read (ss then prints the bare portid).
+	 */
+	bool has_comm;
+	char comm[16];
 };
 
 struct sock_packet {
 	uint16_t proto;          /* ethertype, host order */
 	uint32_t ifindex;        /* bound device from PACKET_DIAG_INFO */
+	bool has_info;           /* PACKET_DIAG_INFO (ss -e "ver:... flags(") */
+	uint32_t version;
+	uint32_t copy_thresh;
+	uint32_t flags;          /* PDI_RUNNING, PDI_AUXDATA, ... */
+	bool has_fanout;
+	uint32_t fanout;         /* PACKET_DIAG_FANOUT: id | type << 16 */
 };
 
 struct sock_rec {
@@ -150,6 +167,8 @@ struct sock_rec {
 	uint8_t tclass;
 	bool has_skmem;
 	uint32_t skmem[SK_MEMINFO_VARS];
+	uint8_t skmem_n;         /* entries the kernel sent (old kernels: 7,
+				    without backlog and drops) */
 	bool has_meminfo;
 	struct inet_diag_meminfo meminfo;
 	bool has_cong;
@@ -164,6 +183,13 @@ struct sock_rec {
 	struct tcp_bbr_info bbr;
 	bool has_ulp;
 	char ulp[16];
+	bool has_class_id;
+	uint32_t class_id;       /* INET_DIAG_CLASS_ID (--tos) */
+	bool has_sockopt;
+	struct inet_diag_sockopt sockopt;  /* INET_DIAG_SOCKOPT */
+	uint16_t mptcpi_len;     /* MPTCP table: INET_DIAG_INFO is a
+				    struct mptcp_info, kept here, not in tcpi */
+	const uint8_t *mptcpi;
 
 	union {
 		struct sock_unix un;

@@ -30,7 +30,6 @@ struct ss_view {
 	bool mem;             /* -m */
 	bool oneline;         /* -O */
 	bool tos;             /* --tos */
-	bool pretty;          /* JSON only: indent by two spaces */
 	bool tty;             /* stdout is a terminal: spread columns */
 	int screen_width;     /* terminal columns when tty */
 	bool json_pretty;     /* --pretty: indent JSON */
