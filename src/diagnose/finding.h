@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKVET_DIAGNOSE_FINDING_H
+#define SOCKVET_DIAGNOSE_FINDING_H
+
+/*
+ * A finding: what one rule concluded from a series of samples. Rules
+ * fill these and nothing else; renderers turn them into text or JSON.
+ *
+ * Every field is text a person reads at 3 a.m., so each is complete on
+ * its own: evidence lines quote the observed value in ss / nstat
+ * vocabulary ("ss -ltn sport = :8080: Recv-Q 9 > Send-Q 8"), a change
+ * names the setting, its current and proposed value, how to back it out
+ * and when it takes effect.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../model/sample.h"
+
+enum severity { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
+enum side { SIDE_NONE, SIDE_APP, SIDE_KERNEL, SIDE_NETWORK };
+
+#define FINDING_EVIDENCE_MAX 8
+#define FINDING_CHANGES_MAX 4
+#define FINDINGS_MAX 64
+#define FINDING_TEXT 256
+
+struct change {
+	char setting[64];        /* "net.core.somaxconn", "LimitNOFILE=" */
+	char current[64];
+	char proposed[64];
+	char backout[FINDING_TEXT];
+	char effective[FINDING_TEXT]; /* "at the next listen(); restart the service" */
+};
+
+struct finding {
+	const char *id;          /* stable: "accept-queue-overflow" */
+	enum severity severity;
+	enum side side;
+	char subject[96];        /* "listener 0.0.0.0:8080", "process nginx[812]", "host" */
+	unsigned n_evidence;
+	char evidence[FINDING_EVIDENCE_MAX][FINDING_TEXT];
+	char explanation[1024];
+	unsigned n_changes;
+	struct change changes[FINDING_CHANGES_MAX];
+	char verify_command[FINDING_TEXT];
+	char fixed_when[FINDING_TEXT];
+};
+
+struct findings {
+	unsigned n;
+	unsigned dropped;
+	struct finding f[FINDINGS_MAX];
+};
+
+/* The samples a rule reads, oldest first; n >= 1. */
+struct series {
+	const struct sample *const *s;
+	unsigned n;
+	double interval_s;       /* between consecutive samples */
+};
+
+enum symptom { SYMPTOM_NONE, SYMPTOM_REFUSED, SYMPTOM_TIMEOUT, SYMPTOM_RESET,
+	       SYMPTOM_SLOW, SYMPTOM_EXHAUSTION };
+
+struct triage_opts {
+	int port;                /* --port, -1 when not given */
+	bool has_peer;
+	uint8_t peer_family;
+	uint8_t peer_addr[16];
+	int peer_port;           /* -1: any */
+	enum symptom symptom;
+};
+
+/* A new finding slot, zeroed, or NULL when the list is full (counted). */
+struct finding *findings_add(struct findings *fs, const char *id,
+			     enum severity sev, enum side side);
+void finding_evidence(struct finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Counter delta between the first and last sample; false if either lacks it
+ * or the series has one sample (no trend). */
+bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta);
+
+#endif
