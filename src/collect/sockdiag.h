@@ -36,6 +36,17 @@ enum diag_family {
 	DIAG_FAM_INET6 = 1 << 1,
 };
 
+/* How often a table dump flagged NLM_F_DUMP_INTR is started again. */
+#define SOCKDIAG_INTR_RETRIES 3
+
+/* What happened during a collect, for the caller to report. */
+struct diag_stats {
+	unsigned intr_retries;   /* table dumps started again after DUMP_INTR */
+	unsigned intr_tables;    /* TBL_BIT mask of tables that were retried */
+	unsigned absent_tables;  /* TBL_BIT mask: the kernel lacks the protocol */
+	uint64_t records;        /* callbacks made */
+};
+
 struct diag_query {
 	unsigned tables;     /* TBL_BIT(enum sock_table) mask */
 	unsigned families;   /* enum diag_family mask, for inet tables */
@@ -48,6 +59,16 @@ struct diag_query {
 	 */
 	FILE *record;
 	const char *record_name;  /* for error messages */
+	/* Where netlink owners' comm is read (PROC_ROOT); NULL = "/proc". */
+	const char *proc_root;
+	/* Optional: filled in by sockdiag_collect(). */
+	struct diag_stats *stats;
+	/*
+	 * Optional: called before a table torn by NLM_F_DUMP_INTR is dumped
+	 * again, so a caller that aggregates can drop what that table gave
+	 * it. Return negative to stop instead of retrying.
+	 */
+	int (*on_restart)(enum sock_table table, void *ctx);
 };
 
 /* Return 0 to go on, negative to stop the dump with that value. */
@@ -59,15 +80,22 @@ typedef int (*sock_cb)(const struct sock_rec *s, void *ctx);
  * each socket. A protocol the kernel lacks is skipped silently. An
  * interrupted dump (NLM_F_DUMP_INTR) is retried up to
  * SOCKDIAG_INTR_RETRIES times from scratch; callbacks already made for a
- * torn attempt are not undone, so a caller that aggregates must use
- * sockdiag_collect_into() semantics (see the .c) or tolerate repeats.
+ * torn attempt are not undone: q->on_restart lets a caller that
+ * aggregates drop them, and q->stats counts the retries so a listing can
+ * say it may repeat rows. A table still torn after the last retry fails.
+ * As in ss 6.1, netlink and packet sockets (always UNCONN) are dumped only
+ * when q->states has SS_CLOSE; q->families 0 means both. With q->record
+ * only the tcp table is dumped, and cb is never called.
  * Returns 0, or negative with a message in err.
  */
 int sockdiag_collect(const struct diag_query *q, sock_cb cb, void *ctx,
 		     struct strbuf *err);
 
 /*
- * Decode one buffer of netlink messages from a dump of `table`.
+ * Decode one buffer of netlink messages from a dump of `table`. buf must
+ * be 4-byte aligned, as any netlink receive buffer is: records point into
+ * it (tcp_info bytes, the UNIX path, the uint32_t ICONS array).
+ * Every message in buf is decoded, also those after an NLMSG_DONE.
  * Returns 1 when NLMSG_DONE was seen, 0 when more messages are expected,
  * negative on a malformed message, a kernel error or a callback abort
  * (err names the message offset). *intr is set when a message carried
@@ -81,8 +109,8 @@ int sockdiag_decode(const void *buf, size_t len, enum sock_table table,
  * format: nlmsghdr + payload, back to back) as TCP sockets. Unlike ss 6.1,
  * which stops at the first NLMSG_DONE, every message in the file is read,
  * so a v4+v6 recording replays whole. The state mask and family mask in q
- * are applied in user space. Truncated or malformed input fails with a
- * message naming the file and byte offset.
+ * are applied in user space (a zero mask filters nothing). Truncated or
+ * malformed input fails with a message naming the file and byte offset.
  */
 int sockdiag_replay(const char *path, const struct diag_query *q,
 		    sock_cb cb, void *ctx, struct strbuf *err);
