@@ -46,7 +46,7 @@ endif
 
 SRCS := $(sort $(wildcard src/*/*.c))
 OBJS := $(SRCS:.c=.o)
-LIB_OBJS := $(filter-out src/cmd/main.o,$(OBJS))
+LIB_OBJS := $(filter-out src/cmd/%,$(OBJS))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:.c=.t)

@@ -61,6 +61,5 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	usage(stderr);
-	return cmd_fail(SV_EXIT_USAGE, "unknown command '%s'", argv[1]);
+	return cmd_fail(SV_EXIT_USAGE, "unknown command '%s' (try 'sockvet --help')", argv[1]);
 }

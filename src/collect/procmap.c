@@ -65,6 +65,8 @@ struct procmap {
 	size_t mask;            /* slots has mask + 1 entries, or none */
 	char (*comms)[COMM_LEN];
 	size_t unreadable;
+	struct procmap_proc *procs;
+	size_t n_procs;
 };
 
 struct scan {
@@ -75,6 +77,8 @@ struct scan {
 	char (*comms)[COMM_LEN];
 	size_t n_comms, alloc_comms;
 	size_t unreadable;
+	struct procmap_proc *procs;
+	size_t n_procs, alloc_procs;
 };
 
 /* A directory entry name that is all decimal digits and fits in int. */
@@ -200,7 +204,7 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 		     const char *stat_path, uint32_t pid, uint32_t tid,
 		     struct strbuf *err)
 {
-	uint32_t comm = UINT32_MAX;
+	uint32_t comm = UINT32_MAX, nfds = 0, nsocks = 0;
 	int fddir, ret = 0;
 	ssize_t nread;
 
@@ -221,6 +225,7 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 			off += d->d_reclen;
 			if (!parse_id(d->d_name, &fd))
 				continue;
+			nfds++;
 			ll = readlinkat(fddir, d->d_name, lnk, sizeof(lnk));
 			if (ll <= 0 || !parse_socket_link(lnk, (size_t)ll, &ino))
 				continue;
@@ -246,7 +251,22 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 			e->tid = tid;
 			e->fd = (int32_t)fd;
 			e->comm = comm;
+			nsocks++;
 		}
+	}
+	/* Threads share the leader's fd table: count a process once. */
+	if (nsocks && (tid == 0 || tid == pid)) {
+		struct procmap_proc *p;
+
+		ret = grow((void **)&s->procs, &s->alloc_procs, s->n_procs + 1,
+			   sizeof(*s->procs), "processes", err);
+		if (ret)
+			goto out;
+		p = &s->procs[s->n_procs++];
+		p->pid = pid;
+		p->fds = nfds;
+		p->sockets = nsocks;
+		memcpy(p->comm, s->comms[comm], COMM_LEN);
 	}
 	/* A task that exits mid-read ends its listing early; keep what we got. */
 out:
@@ -428,6 +448,9 @@ int procmap_build(struct procmap **out, const char *proc_root, bool threads,
 	m->comms = s.comms;
 	s.comms = NULL;
 	m->unreadable = s.unreadable;
+	m->procs = s.procs;
+	m->n_procs = s.n_procs;
+	s.procs = NULL;
 	if (map_index(m, &s, err))
 		goto out;
 	*out = m;
@@ -441,6 +464,7 @@ out:
 	free(rbuf);
 	free(s.ents);
 	free(s.comms);
+	free(s.procs);
 	procmap_free(m);
 	return ret;
 }
@@ -460,6 +484,12 @@ size_t procmap_lookup(const struct procmap *m, uint32_t inode,
 	return sl->count;
 }
 
+size_t procmap_procs(const struct procmap *m, const struct procmap_proc **procs)
+{
+	*procs = m ? m->procs : NULL;
+	return m ? m->n_procs : 0;
+}
+
 size_t procmap_unreadable(const struct procmap *m)
 {
 	return m ? m->unreadable : 0;
@@ -472,5 +502,6 @@ void procmap_free(struct procmap *m)
 	free(m->owners);
 	free(m->slots);
 	free(m->comms);
+	free(m->procs);
 	free(m);
 }

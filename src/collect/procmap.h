@@ -36,6 +36,20 @@ size_t procmap_lookup(const struct procmap *m, uint32_t inode,
 		      const struct sock_owner **owners);
 
 size_t procmap_unreadable(const struct procmap *m);
+
+/*
+ * Every process that holds at least one socket, in scan order: its open
+ * fd count (all fds, not only sockets: what RLIMIT_NOFILE limits) and
+ * socket count. The walk reads each fd directory anyway, so this is free.
+ */
+struct procmap_proc {
+	uint32_t pid;
+	uint32_t fds;
+	uint32_t sockets;
+	char comm[16];
+};
+
+size_t procmap_procs(const struct procmap *m, const struct procmap_proc **procs);
 void procmap_free(struct procmap *m);
 
 #endif

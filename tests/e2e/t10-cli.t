@@ -48,14 +48,14 @@ expect 0 "ss --help exits 0" "$SV" ss --help
 if grep -q "not supported yet" "$tmp/err"; then ok "filter refusal says 'not supported yet'"; else not_ok "filter refusal says 'not supported yet'" "$(cat "$tmp/err")"; fi
 
 # Every long option in --help is in the man page, and vice versa.
-"$SV" ss --help | grep -o -- '--[a-z][a-z-]*' | sort -u >"$tmp/help"
+"$SV" ss --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$tmp/help"
 missing=""
 for o in $(cat "$tmp/help"); do
 	grep -q -- "\*$o\*" "$top/docs/sockvet.8.scd" || missing="$missing $o"
 done
 if [ -z "$missing" ]; then ok "every ss --help option is in the man page"; else not_ok "every ss --help option is in the man page" "missing:$missing"; fi
 missing=""
-for o in $(grep -o -- '^\*-[^ ]*\*, \*--[a-z-]*\*' "$top/docs/sockvet.8.scd" | grep -o -- '--[a-z-]*' | sort -u); do
+for o in $(grep -o -- '^\*-[^ ]*\*, \*--[a-z0-9-]*\*' "$top/docs/sockvet.8.scd" | grep -o -- '--[a-z0-9-]*' | sort -u); do
 	grep -qx -- "$o" "$tmp/help" || missing="$missing $o"
 done
 if [ -z "$missing" ]; then ok "every man page ss option is in --help"; else not_ok "every man page ss option is in --help" "missing:$missing"; fi

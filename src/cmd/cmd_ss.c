@@ -1,0 +1,777 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `sockvet ss`: the iproute2 ss command line over sockvet's collector.
+ *
+ * Which tables, families and states a command line selects follows ss
+ * 6.1 exactly, because users carry their muscle memory over: a table
+ * flag (-t, -u, ...) adds that table and its default states, a family
+ * flag (-4, -x, -f) adds the family, its tables (when none of them was
+ * named) and its default states, -a/-l/state words replace the states,
+ * and the last family flag decides which inet families are dumped. The
+ * facts behind these tables were checked against /usr/bin/ss 6.1 in a
+ * namespace (docs/testing.md).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../collect/cgroup.h"
+#include "../collect/netns.h"
+#include "../collect/procmap.h"
+#include "../collect/sockdiag.h"
+#include "../collect/sockstat.h"
+#include "../collect/sysctl_read.h"
+#include "../model/counters.h"
+#include "../render/ss_summary.h"
+#include "../render/ss_view.h"
+#include "../util/strbuf.h"
+
+/* ss's socket "databases": finer than our collector's tables. */
+enum ss_db {
+	DB_TCP, DB_UDP, DB_RAW, DB_UNIX_ST, DB_UNIX_DG, DB_UNIX_SQ,
+	DB_PACKET_R, DB_PACKET_DG, DB_NETLINK, DB_MPTCP,
+	/* Accepted for compatibility, never listed (see BUGS in the man page). */
+	DB_DCCP, DB_SCTP, DB_VSOCK_ST, DB_VSOCK_DG, DB_XDP,
+	DB_MAX,
+};
+#define DBM(d) (1u << (d))
+#define DBM_UNIX (DBM(DB_UNIX_ST) | DBM(DB_UNIX_DG) | DBM(DB_UNIX_SQ))
+#define DBM_PACKET (DBM(DB_PACKET_R) | DBM(DB_PACKET_DG))
+#define DBM_VSOCK (DBM(DB_VSOCK_ST) | DBM(DB_VSOCK_DG))
+#define DBM_INET (DBM(DB_TCP) | DBM(DB_UDP) | DBM(DB_RAW) | DBM(DB_DCCP) | \
+		  DBM(DB_SCTP) | DBM(DB_MPTCP))
+#define DBM_ALL (DBM_INET | DBM_UNIX | DBM_PACKET | DBM(DB_NETLINK) | \
+		 DBM_VSOCK | DBM(DB_XDP))
+
+/* ss's state bits are the kernel's TCP states; 6.1 knows bits 0..11. */
+#define ST(s) (1u << (s))
+#define SS_ALL_6_1 0xfffu
+#define SS_CONN (SS_ALL_6_1 & ~(ST(SS_LISTEN) | ST(SS_CLOSE) | \
+				ST(SS_TIME_WAIT) | ST(SS_SYN_RECV)))
+
+#define FAM(af) (1ull << (af))
+#define FAM_INET46 (FAM(AF_INET) | FAM(AF_INET6))
+
+struct db_default {
+	uint32_t states;
+	uint64_t families;
+};
+
+static const struct db_default db_defaults[DB_MAX] = {
+	[DB_TCP] = { SS_CONN, FAM_INET46 },
+	[DB_UDP] = { ST(SS_ESTABLISHED), FAM_INET46 },
+	[DB_RAW] = { ST(SS_ESTABLISHED), FAM_INET46 },
+	[DB_UNIX_ST] = { SS_CONN, FAM(AF_UNIX) },
+	[DB_UNIX_DG] = { ST(SS_CLOSE), FAM(AF_UNIX) },
+	[DB_UNIX_SQ] = { SS_CONN, FAM(AF_UNIX) },
+	[DB_PACKET_R] = { ST(SS_CLOSE), FAM(AF_PACKET) },
+	[DB_PACKET_DG] = { ST(SS_CLOSE), FAM(AF_PACKET) },
+	[DB_NETLINK] = { ST(SS_CLOSE), FAM(AF_NETLINK) },
+	[DB_MPTCP] = { SS_CONN, FAM_INET46 },
+	[DB_DCCP] = { SS_CONN, FAM_INET46 },
+	[DB_SCTP] = { SS_CONN, FAM_INET46 },
+	[DB_VSOCK_ST] = { SS_CONN, FAM(AF_VSOCK) },
+	[DB_VSOCK_DG] = { SS_CONN, FAM(AF_VSOCK) },
+	[DB_XDP] = { ST(SS_CLOSE), FAM(AF_XDP) },
+};
+
+struct af_default {
+	int af;
+	unsigned dbs;
+	uint32_t states;
+};
+
+static const struct af_default af_defaults[] = {
+	{ AF_INET, DBM_INET, SS_CONN },
+	{ AF_INET6, DBM_INET, SS_CONN },
+	{ AF_UNIX, DBM_UNIX, SS_CONN },
+	{ AF_PACKET, DBM_PACKET, ST(SS_CLOSE) },
+	{ AF_NETLINK, DBM(DB_NETLINK), ST(SS_CLOSE) },
+	{ AF_VSOCK, DBM_VSOCK, SS_CONN },
+	{ AF_XDP, DBM(DB_XDP), ST(SS_CLOSE) },
+};
+
+/* -A / --query names, as ss 6.1 takes them. */
+static const struct {
+	const char *name;
+	unsigned dbs;
+} db_names[] = {
+	{ "all", DBM_ALL },
+	{ "inet", DBM_INET },
+	{ "tcp", DBM(DB_TCP) },
+	{ "udp", DBM(DB_UDP) },
+	{ "raw", DBM(DB_RAW) },
+	{ "mptcp", DBM(DB_MPTCP) },
+	{ "dccp", DBM(DB_DCCP) },
+	{ "sctp", DBM(DB_SCTP) },
+	{ "unix", DBM_UNIX },
+	{ "unix_stream", DBM(DB_UNIX_ST) },
+	{ "u_str", DBM(DB_UNIX_ST) },
+	{ "unix_dgram", DBM(DB_UNIX_DG) },
+	{ "u_dgr", DBM(DB_UNIX_DG) },
+	{ "unix_seqpacket", DBM(DB_UNIX_SQ) },
+	{ "u_seq", DBM(DB_UNIX_SQ) },
+	{ "packet", DBM_PACKET },
+	{ "packet_raw", DBM(DB_PACKET_R) },
+	{ "p_raw", DBM(DB_PACKET_R) },
+	{ "packet_dgram", DBM(DB_PACKET_DG) },
+	{ "p_dgr", DBM(DB_PACKET_DG) },
+	{ "netlink", DBM(DB_NETLINK) },
+	{ "vsock", DBM_VSOCK },
+	{ "vsock_stream", DBM(DB_VSOCK_ST) },
+	{ "v_str", DBM(DB_VSOCK_ST) },
+	{ "vsock_dgram", DBM(DB_VSOCK_DG) },
+	{ "v_dgr", DBM(DB_VSOCK_DG) },
+	{ "xdp", DBM(DB_XDP) },
+};
+
+/* -f / --family names. */
+static const struct {
+	const char *name;
+	int af;
+} family_names[] = {
+	{ "inet", AF_INET }, { "inet6", AF_INET6 }, { "link", AF_PACKET },
+	{ "unix", AF_UNIX }, { "netlink", AF_NETLINK }, { "vsock", AF_VSOCK },
+	{ "xdp", AF_XDP },
+};
+
+/* State words after the options: `state X`, `exclude X`. */
+static const struct {
+	const char *name;
+	uint32_t mask;
+} state_names[] = {
+	{ "all", SS_ALL_6_1 },
+	{ "connected", SS_ALL_6_1 & ~(ST(SS_CLOSE) | ST(SS_LISTEN)) },
+	{ "synchronized", SS_ALL_6_1 & ~(ST(SS_CLOSE) | ST(SS_LISTEN) | ST(SS_SYN_SENT)) },
+	{ "bucket", ST(SS_SYN_RECV) | ST(SS_TIME_WAIT) },
+	{ "big", SS_ALL_6_1 & ~(ST(SS_SYN_RECV) | ST(SS_TIME_WAIT)) },
+	{ "unknown", ST(SS_UNKNOWN_) },
+	{ "established", ST(SS_ESTABLISHED) },
+	{ "syn-sent", ST(SS_SYN_SENT) },
+	{ "syn-recv", ST(SS_SYN_RECV) },
+	{ "syn-rcv", ST(SS_SYN_RECV) },
+	{ "fin-wait-1", ST(SS_FIN_WAIT1) },
+	{ "fin-wait-2", ST(SS_FIN_WAIT2) },
+	{ "time-wait", ST(SS_TIME_WAIT) },
+	{ "unconnected", ST(SS_CLOSE) },
+	{ "close", ST(SS_CLOSE) },
+	{ "closed", ST(SS_CLOSE) },
+	{ "close-wait", ST(SS_CLOSE_WAIT) },
+	{ "last-ack", ST(SS_LAST_ACK) },
+	{ "listening", ST(SS_LISTEN) },
+	{ "closing", ST(SS_CLOSING) },
+};
+
+enum {
+	OPT_TOS = 256,
+	OPT_REPLAY,
+	OPT_JSON_PRETTY,
+};
+
+/*
+ * The option table: getopt's short string, its long options and --help
+ * all come from here, so they cannot drift apart (the man page is
+ * checked against it by tests/e2e/t10-cli.t).
+ */
+struct ss_optdef {
+	int val;
+	const char *name;
+	int has_arg;
+	const char *arg;
+	const char *help;
+};
+
+static const struct ss_optdef ss_optdefs[] = {
+	{ 'h', "help", no_argument, NULL, "show this help" },
+	{ 'V', "version", no_argument, NULL, "show the version" },
+	{ 'n', "numeric", no_argument, NULL, "do not resolve service names" },
+	{ 'r', "resolve", no_argument, NULL, "resolve host names" },
+	{ 'a', "all", no_argument, NULL, "display all sockets" },
+	{ 'l', "listening", no_argument, NULL, "display listening sockets" },
+	{ 'o', "options", no_argument, NULL, "show timer information" },
+	{ 'e', "extended", no_argument, NULL, "show detailed socket information" },
+	{ 'm', "memory", no_argument, NULL, "show socket memory usage" },
+	{ 'p', "processes", no_argument, NULL, "show processes using the socket" },
+	{ 'T', "threads", no_argument, NULL, "show threads using the socket" },
+	{ 'i', "info", no_argument, NULL, "show internal TCP information" },
+	{ OPT_TOS, "tos", no_argument, NULL, "show tos and priority information" },
+	{ 's', "summary", no_argument, NULL, "show socket usage summary" },
+	{ 'H', "no-header", no_argument, NULL, "suppress the header line" },
+	{ 'O', "oneline", no_argument, NULL, "socket's data printed on a single line" },
+	{ 'j', "json", no_argument, NULL, "one JSON document instead of text" },
+	{ OPT_JSON_PRETTY, "pretty", no_argument, NULL, "indent JSON output (with --json)" },
+	{ '4', "ipv4", no_argument, NULL, "display only IP version 4 sockets" },
+	{ '6', "ipv6", no_argument, NULL, "display only IP version 6 sockets" },
+	{ '0', "packet", no_argument, NULL, "display PACKET sockets" },
+	{ 't', "tcp", no_argument, NULL, "display only TCP sockets" },
+	{ 'M', "mptcp", no_argument, NULL, "display only MPTCP sockets" },
+	{ 'u', "udp", no_argument, NULL, "display only UDP sockets" },
+	{ 'w', "raw", no_argument, NULL, "display only RAW sockets" },
+	{ 'x', "unix", no_argument, NULL, "display only Unix domain sockets" },
+	{ 'f', "family", required_argument, "FAMILY",
+	  "inet, inet6, link, unix, netlink (vsock, xdp: accepted, never listed)" },
+	{ 'A', "query", required_argument, "QUERY",
+	  "comma list of all, inet, tcp, mptcp, udp, raw, unix, unix_stream, unix_dgram,\n"
+	  "\t\t\tunix_seqpacket, packet, packet_raw, packet_dgram, netlink" },
+	{ 'A', "socket", required_argument, "QUERY", NULL },
+	{ 'D', "diag", required_argument, "FILE",
+	  "dump raw TCP socket information to FILE (- for stdout), as ss -D" },
+	{ OPT_REPLAY, "replay", required_argument, "FILE",
+	  "list TCP sockets from a dump written by -D (or ss -D) instead of the kernel" },
+	{ 'N', "net", required_argument, "NETNS", "switch to the network namespace NETNS" },
+	{ 'F', "filter", required_argument, "FILE", "read a filter expression from FILE (not supported yet)" },
+};
+#define N_OPTDEFS (sizeof(ss_optdefs) / sizeof(ss_optdefs[0]))
+
+struct ss_cmdline {
+	struct ss_view view;
+	unsigned dbs;
+	uint32_t states;         /* accumulated table/family defaults */
+	uint32_t state_filter;   /* -a, -l, or state words; 0 = none */
+	uint64_t families;
+	int preferred_family;
+	bool do_default;
+	bool saw_query;
+	bool do_summary;
+	bool json;
+	bool json_pretty;
+	const char *dump_path;
+	const char *replay_path;
+	const char *netns;
+	const char *filter_file;
+	int n_expr;              /* words left after the state words */
+	char **expr;
+};
+
+static void ss_usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "Usage: sockvet ss [ OPTIONS ]\n"
+		"       sockvet ss [ OPTIONS ] [ FILTER ]\n");
+	for (i = 0; i < N_OPTDEFS; i++) {
+		const struct ss_optdef *o = &ss_optdefs[i];
+		char left[48];
+
+		if (!o->help)
+			continue;
+		if (o->val < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->val, o->name,
+				 o->arg ? "=" : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+				 o->arg ? "=" : "", o->arg ? o->arg : "");
+		fprintf(fp, "   %-22s %s\n", left, o->help);
+	}
+	fprintf(fp, "\n   FILTER := [ state STATE-FILTER ] [ exclude STATE-FILTER ]\n"
+		"   STATE-FILTER := all | connected | synchronized | bucket | big |\n"
+		"                   established | syn-sent | syn-recv | fin-wait-1 |\n"
+		"                   fin-wait-2 | time-wait | closed | close-wait |\n"
+		"                   last-ack | listening | closing\n"
+		"   Filter expressions (dport, src, ...) are not supported yet.\n");
+}
+
+static void set_db(struct ss_cmdline *c, enum ss_db db)
+{
+	c->states |= db_defaults[db].states;
+	c->dbs |= DBM(db);
+	c->do_default = false;
+}
+
+static void set_af(struct ss_cmdline *c, int af)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(af_defaults) / sizeof(af_defaults[0]); i++)
+		if (af_defaults[i].af == af)
+			c->states |= af_defaults[i].states;
+	c->families |= FAM(af);
+	c->do_default = false;
+	c->preferred_family = af;
+}
+
+/* A table with none of its families gets them all; a family with none of
+ * its tables gets them all. */
+static void merge_defaults(struct ss_cmdline *c)
+{
+	size_t i;
+	int db;
+
+	for (db = 0; db < DB_MAX; db++)
+		if ((c->dbs & DBM(db)) && !(db_defaults[db].families & c->families))
+			c->families |= db_defaults[db].families;
+	for (i = 0; i < sizeof(af_defaults) / sizeof(af_defaults[0]); i++)
+		if ((c->families & FAM(af_defaults[i].af)) && !(af_defaults[i].dbs & c->dbs))
+			c->dbs |= af_defaults[i].dbs;
+}
+
+static int parse_query(struct ss_cmdline *c, const char *arg)
+{
+	char buf[256];
+	char *p, *comma;
+	size_t i;
+
+	if (!c->saw_query) {
+		c->dbs = 0;
+		c->state_filter = c->state_filter ? c->state_filter : SS_CONN;
+		c->saw_query = true;
+		c->do_default = false;
+	}
+	if (strlen(arg) >= sizeof(buf))
+		return cmd_fail(SV_EXIT_USAGE, "query too long: '%s'", arg);
+	strcpy(buf, arg);
+	for (p = buf; p; p = comma ? comma + 1 : NULL) {
+		comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		for (i = 0; i < sizeof(db_names) / sizeof(db_names[0]); i++)
+			if (!strcmp(p, db_names[i].name))
+				break;
+		if (i == sizeof(db_names) / sizeof(db_names[0]))
+			return cmd_fail(SV_EXIT_USAGE, "\"%s\" is illegal socket table id "
+					"(try 'sockvet ss --help')", p);
+		c->dbs |= db_names[i].dbs;
+	}
+	return 0;
+}
+
+static int parse_family(struct ss_cmdline *c, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(family_names) / sizeof(family_names[0]); i++) {
+		if (!strcmp(arg, family_names[i].name)) {
+			set_af(c, family_names[i].af);
+			return 0;
+		}
+	}
+	return cmd_fail(SV_EXIT_USAGE, "\"%s\" is invalid family (try 'sockvet ss --help')", arg);
+}
+
+static int scan_state(const char *word, uint32_t *mask)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++) {
+		if (!strcasecmp(word, state_names[i].name)) {
+			*mask = state_names[i].mask;
+			return 0;
+		}
+	}
+	return cmd_fail(SV_EXIT_USAGE, "wrong state name: %s", word);
+}
+
+static int parse_args(struct ss_cmdline *c, int argc, char **argv)
+{
+	struct option longopts[N_OPTDEFS + 1];
+	char shortopts[3 * N_OPTDEFS + 1];
+	size_t i, n = 0;
+	bool saw_states = false;
+	int opt, rc;
+
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < N_OPTDEFS; i++) {
+		longopts[i].name = ss_optdefs[i].name;
+		longopts[i].has_arg = ss_optdefs[i].has_arg;
+		longopts[i].val = ss_optdefs[i].val;
+		if (ss_optdefs[i].val < 256 && !memchr(shortopts, ss_optdefs[i].val, n)) {
+			shortopts[n++] = (char)ss_optdefs[i].val;
+			if (ss_optdefs[i].has_arg)
+				shortopts[n++] = ':';
+		}
+	}
+	shortopts[n] = '\0';
+
+	c->do_default = true;
+	c->view.show_header = true;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h': ss_usage(stdout); return 1;
+		case 'V': printf("sockvet %s (ss-compatible with iproute2 6.1)\n", SV_VERSION); return 1;
+		case 'n': c->view.numeric = true; break;
+		case 'r': c->view.resolve = true; break;
+		case 'a': c->state_filter = SS_ALL_6_1; break;
+		case 'l': c->state_filter = ST(SS_LISTEN) | ST(SS_CLOSE); break;
+		case 'o': c->view.timers = true; break;
+		case 'e': c->view.timers = true; c->view.extended = true; break;
+		case 'm': c->view.mem = true; break;
+		case 'p': c->view.show_proc = true; break;
+		case 'T': c->view.show_threads = true; c->view.show_proc = true; break;
+		case 'i': c->view.info = true; break;
+		case OPT_TOS: c->view.tos = true; break;
+		case 's': c->do_summary = true; break;
+		case 'H': c->view.show_header = false; break;
+		case 'O': c->view.oneline = true; break;
+		case 'j': c->json = true; break;
+		case OPT_JSON_PRETTY: c->json_pretty = true; break;
+		case '4': set_af(c, AF_INET); break;
+		case '6': set_af(c, AF_INET6); break;
+		case '0': set_af(c, AF_PACKET); break;
+		case 'x': set_af(c, AF_UNIX); break;
+		case 't': set_db(c, DB_TCP); break;
+		case 'M': set_db(c, DB_MPTCP); break;
+		case 'u': set_db(c, DB_UDP); break;
+		case 'w': set_db(c, DB_RAW); break;
+		case 'f': if ((rc = parse_family(c, optarg))) return -rc; break;
+		case 'A': if ((rc = parse_query(c, optarg))) return -rc; break;
+		case 'D': c->dump_path = optarg; break;
+		case OPT_REPLAY: c->replay_path = optarg; break;
+		case 'N': c->netns = optarg; break;
+		case 'F': c->filter_file = optarg; break;
+		case '?':
+		default:
+			if (optopt && optopt < 256 && strchr(shortopts, optopt))
+				return -cmd_fail(SV_EXIT_USAGE, "option -%c needs an argument "
+						 "(try 'sockvet ss --help')", optopt);
+			if (optopt)
+				return -cmd_fail(SV_EXIT_USAGE, "unknown option -%c "
+						 "(try 'sockvet ss --help')", optopt);
+			return -cmd_fail(SV_EXIT_USAGE, "unknown or incomplete option '%s' "
+					 "(try 'sockvet ss --help')", argv[optind - 1]);
+		}
+	}
+
+	argc -= optind;
+	argv += optind;
+	while (argc > 0) {
+		uint32_t m = 0;
+		bool excl;
+
+		if (!strcmp(argv[0], "state"))
+			excl = false;
+		else if (!strcmp(argv[0], "exclude") || !strcmp(argv[0], "excl"))
+			excl = true;
+		else
+			break;
+		if (argc < 2)
+			return -cmd_fail(SV_EXIT_USAGE, "'%s' needs a state name", argv[0]);
+		if ((rc = scan_state(argv[1], &m)))
+			return -rc;
+		if (!saw_states)
+			c->state_filter = excl ? SS_ALL_6_1 : 0;
+		if (excl)
+			c->state_filter &= ~m;
+		else
+			c->state_filter |= m;
+		saw_states = true;
+		argc -= 2;
+		argv += 2;
+	}
+	c->n_expr = argc;
+	c->expr = argv;
+	return 0;
+}
+
+struct ss_run {
+	const struct ss_cmdline *c;
+	struct ss_text *text;
+	struct ss_json *json;
+	struct procmap *pm;
+	struct cgroup_map *cg;
+	bool pm_failed;
+	struct strbuf *err;
+	uint64_t rows;
+};
+
+static bool row_selected(const struct ss_cmdline *c, const struct sock_rec *s)
+{
+	unsigned db;
+
+	switch (s->netid) {
+	case NETID_TCP: db = DB_TCP; break;
+	case NETID_UDP: db = DB_UDP; break;
+	case NETID_RAW: db = DB_RAW; break;
+	case NETID_MPTCP: db = DB_MPTCP; break;
+	case NETID_U_STR: db = DB_UNIX_ST; break;
+	case NETID_U_DGR: db = DB_UNIX_DG; break;
+	case NETID_U_SEQ: db = DB_UNIX_SQ; break;
+	case NETID_P_RAW: db = DB_PACKET_R; break;
+	case NETID_P_DGR: db = DB_PACKET_DG; break;
+	case NETID_NL: db = DB_NETLINK; break;
+	default: return false;
+	}
+	if (!(c->dbs & DBM(db)))
+		return false;
+	if (s->state >= 32 || !(c->states & ST(s->state)))
+		return false;
+	return true;
+}
+
+static int on_sock(const struct sock_rec *s, void *vctx)
+{
+	struct ss_run *r = vctx;
+	const struct ss_cmdline *c = r->c;
+	struct ss_row row = { .sock = s };
+
+	if (!row_selected(c, s))
+		return 0;
+	if (c->view.show_proc && s->inode && !r->pm_failed) {
+		/* Built on the first row that needs it, never for a listing
+		 * whose rows have no owner to show. */
+		if (!r->pm && procmap_build(&r->pm, "/proc", c->view.show_threads, r->err)) {
+			r->pm_failed = true;
+			return -1;
+		}
+		row.n_owners = procmap_lookup(r->pm, s->inode, &row.owners);
+	}
+	if (c->view.extended && s->has_cgroup) {
+		if (!r->cg && cgroup_map_new(&r->cg, "/proc", r->err))
+			return -1;
+		row.cgroup_path = cgroup_map_path(r->cg, s->cgroup_id);
+	}
+	r->rows++;
+	if (r->json)
+		return ss_json_row(r->json, &row, r->err);
+	return ss_text_row(r->text, &row, r->err);
+}
+
+static unsigned collector_tables(const struct ss_cmdline *c)
+{
+	unsigned t = 0;
+
+	if ((c->dbs & DBM(DB_NETLINK)) && (c->families & FAM(AF_NETLINK)))
+		t |= TBL_BIT(TBL_NETLINK);
+	if ((c->dbs & DBM_PACKET) && (c->families & FAM(AF_PACKET)))
+		t |= TBL_BIT(TBL_PACKET);
+	if ((c->dbs & DBM_UNIX) && (c->families & FAM(AF_UNIX)))
+		t |= TBL_BIT(TBL_UNIX);
+	if (c->families & FAM_INET46) {
+		if (c->dbs & DBM(DB_RAW))
+			t |= TBL_BIT(TBL_RAW);
+		if (c->dbs & DBM(DB_UDP))
+			t |= TBL_BIT(TBL_UDP);
+		if (c->dbs & DBM(DB_TCP))
+			t |= TBL_BIT(TBL_TCP);
+		if (c->dbs & DBM(DB_MPTCP))
+			t |= TBL_BIT(TBL_MPTCP);
+	}
+	return t;
+}
+
+static void build_query(const struct ss_cmdline *c, struct diag_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->tables = collector_tables(c);
+	/* ss dumps v4 then v6, or only the family named last by -4/-6. */
+	if (c->preferred_family == AF_INET)
+		q->families = DIAG_FAM_INET;
+	else if (c->preferred_family == AF_INET6)
+		q->families = DIAG_FAM_INET6;
+	else
+		q->families = DIAG_FAM_INET | DIAG_FAM_INET6;
+	q->states = c->states;
+	q->needs = DIAG_NEED_UNIX_RQ;
+	if (c->view.info)
+		q->needs |= DIAG_NEED_INFO;
+	if (c->view.mem)
+		q->needs |= DIAG_NEED_MEM | DIAG_NEED_UNIX_MEM;
+	if (c->view.tos)
+		q->needs |= DIAG_NEED_TOS;
+	if (c->view.extended)
+		q->needs |= DIAG_NEED_UNIX_VFS;
+}
+
+static int run_summary(struct strbuf *err)
+{
+	struct sockstat_counts st;
+
+	if (sockstat_read(&st, "/proc", err) || ss_summary_print(stdout, &st, err))
+		return -1;
+	return 0;
+}
+
+static int run_dump(const struct ss_cmdline *c, struct strbuf *err)
+{
+	struct diag_query q;
+	FILE *fp = stdout;
+	int rc;
+
+	build_query(c, &q);
+	q.tables = TBL_BIT(TBL_TCP);
+	if (strcmp(c->dump_path, "-")) {
+		fp = fopen(c->dump_path, "w");
+		if (!fp)
+			return error_set(err, "cannot create '%s': %s", c->dump_path, strerror(errno));
+	}
+	q.record = fp;
+	q.record_name = c->dump_path;
+	rc = sockdiag_collect(&q, NULL, NULL, err);
+	if (fflush(fp) && !rc)
+		rc = error_set(err, "cannot write '%s': %s", c->dump_path, strerror(errno));
+	if (fp != stdout && fclose(fp) && !rc)
+		rc = error_set(err, "cannot write '%s': %s", c->dump_path, strerror(errno));
+	return rc;
+}
+
+/*
+ * ss never names a port inside the ephemeral range (57000 prints as a
+ * number though /etc/services knows it), so the renderer needs the range
+ * of the namespace being listed.
+ */
+static void set_ephemeral_range(struct ss_view *v)
+{
+	struct sysctl_set *s = calloc(1, sizeof(*s));
+	const struct sysctl_val *r;
+
+	if (!s)
+		return;
+	if (!sysctl_read_all(s, "/proc", NULL)) {
+		r = &s->val[SYSCTL_IP_LOCAL_PORT_RANGE];
+		if (r->present && r->n == 2) {
+			v->eph_lo = (int)r->v[0];
+			v->eph_hi = (int)r->v[1];
+		}
+	}
+	free(s);
+}
+
+static void detect_terminal(struct ss_view *v)
+{
+	struct winsize ws;
+
+	v->tty = isatty(STDOUT_FILENO);
+	v->screen_width = 80;
+	if (v->tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		v->screen_width = ws.ws_col;
+}
+
+int cmd_ss(int argc, char **argv)
+{
+	struct ss_cmdline c;
+	struct strbuf err = STRBUF_INIT;
+	struct ss_run run = { .c = &c, .err = &err };
+	struct diag_query q;
+	int rc, ret = SV_EXIT_FAILED;
+
+	memset(&c, 0, sizeof(c));
+	rc = parse_args(&c, argc, argv);
+	if (rc)
+		return rc > 0 ? SV_EXIT_OK : -rc;
+
+	if (c.filter_file || c.n_expr > 0) {
+		strbuf_release(&err);
+		return cmd_fail(SV_EXIT_USAGE, "filter expressions are not supported yet "
+				"(got '%s'); only 'state'/'exclude' words, -4/-6/-A/-f and table flags filter",
+				c.filter_file ? c.filter_file : c.expr[0]);
+	}
+	if (c.dump_path && c.replay_path)
+		return cmd_fail(SV_EXIT_USAGE, "-D and --replay cannot be combined");
+	if (c.json_pretty && !c.json)
+		return cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
+	if (c.json && c.do_summary)
+		return cmd_fail(SV_EXIT_USAGE, "--json with -s is not supported yet");
+
+	if (c.netns && netns_enter(c.netns, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
+		goto out;
+	}
+
+	if (c.do_summary) {
+		if (run_summary(&err)) {
+			ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
+			goto out;
+		}
+		if (c.do_default) {
+			ret = SV_EXIT_OK;
+			goto out;
+		}
+	}
+
+	if (c.do_default) {
+		c.state_filter = c.state_filter ? c.state_filter : SS_CONN;
+		c.dbs = DBM_ALL;
+		for (int db = 0; db < DB_MAX; db++)
+			c.states |= db_defaults[db].states;
+	}
+	if (c.state_filter)
+		c.states = c.state_filter;
+	merge_defaults(&c);
+
+	if (!c.dbs) {
+		fprintf(stderr, "sockvet: no socket tables to show with such filter.\n");
+		ret = SV_EXIT_OK;
+		goto out;
+	}
+	if (!c.families) {
+		fprintf(stderr, "sockvet: no families to show with such filter.\n");
+		ret = SV_EXIT_OK;
+		goto out;
+	}
+	if (!c.states) {
+		fprintf(stderr, "sockvet: no socket states to show with such filter.\n");
+		ret = SV_EXIT_OK;
+		goto out;
+	}
+
+	if (c.dump_path) {
+		if (!(c.dbs & DBM(DB_TCP))) {
+			ret = cmd_fail(SV_EXIT_USAGE, "-D dumps TCP sockets and no tcp is in the filter");
+			goto out;
+		}
+		ret = run_dump(&c, &err) ? cmd_fail(SV_EXIT_FAILED, "%s", err.buf) : SV_EXIT_OK;
+		goto out;
+	}
+
+	c.view.show_netid = (c.dbs & (c.dbs - 1)) != 0;
+	c.view.show_state = (c.states & (c.states - 1)) != 0;
+	detect_terminal(&c.view);
+	if (c.json) {
+		c.view.tty = false;
+		c.view.json_pretty = c.json_pretty;
+		rc = ss_json_new(&run.json, &c.view, stdout, &err);
+	} else {
+		rc = ss_text_new(&run.text, &c.view, stdout, &err);
+	}
+	if (rc) {
+		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
+		goto out;
+	}
+
+	build_query(&c, &q);
+	c.view.tables = q.tables;
+	set_ephemeral_range(&c.view);
+	if (c.replay_path) {
+		/* A recording holds TCP sockets only, whatever the flags say. */
+		rc = sockdiag_replay(c.replay_path, &q, on_sock, &run, &err);
+		if (rc) {
+			ret = cmd_fail(run.pm_failed ? SV_EXIT_FAILED : SV_EXIT_DATA, "%s", err.buf);
+			goto out;
+		}
+	} else if (sockdiag_collect(&q, on_sock, &run, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
+		goto out;
+	}
+
+	rc = run.json ? ss_json_finish(run.json, &err) : ss_text_finish(run.text, &err);
+	if (rc || fflush(stdout) || ferror(stdout)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the listing");
+		goto out;
+	}
+	if (c.view.show_proc && run.pm && procmap_unreadable(run.pm) && geteuid() != 0)
+		fprintf(stderr, "sockvet: note: the sockets of %zu processes could not be "
+			"attributed (their /proc/PID/fd is not readable; run as root)\n",
+			procmap_unreadable(run.pm));
+	ret = SV_EXIT_OK;
+out:
+	if (run.text)
+		ss_text_free(run.text);
+	if (run.json)
+		ss_json_free(run.json);
+	if (run.pm)
+		procmap_free(run.pm);
+	if (run.cg)
+		cgroup_map_free(run.cg);
+	strbuf_release(&err);
+	return ret;
+}
