@@ -652,6 +652,7 @@ int cmd_ss(int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	struct ss_run run = { .c = &c, .err = &err };
 	struct diag_query q;
+	struct diag_stats stats = { 0 };
 	int rc, ret = SV_EXIT_FAILED;
 
 	memset(&c, 0, sizeof(c));
@@ -739,6 +740,7 @@ int cmd_ss(int argc, char **argv)
 	}
 
 	build_query(&c, &q);
+	q.stats = &stats;
 	c.view.tables = q.tables;
 	set_ephemeral_range(&c.view);
 	if (c.replay_path) {
@@ -758,6 +760,11 @@ int cmd_ss(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the listing");
 		goto out;
 	}
+	/* The rows of a torn attempt were already written: say so. */
+	if (stats.intr_retries)
+		fprintf(stderr, "sockvet: note: the kernel interrupted the socket dump %u time(s); "
+			"it was retried, and rows from the interrupted attempt may repeat above\n",
+			stats.intr_retries);
 	if (c.view.show_proc && run.pm && procmap_unreadable(run.pm) && geteuid() != 0)
 		fprintf(stderr, "sockvet: note: the sockets of %zu processes could not be "
 			"attributed (their /proc/PID/fd is not readable; run as root)\n",

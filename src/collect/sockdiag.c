@@ -51,6 +51,7 @@
  * The decoder puts those into rqueue/wqueue, so renderers need not know.
  */
 #include "sockdiag.h"
+#include "procnet_inet.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1043,6 +1044,10 @@ static int dump_table(struct diag_sock *ds, const struct diag_query *q,
 			if (r == 1) {
 				if (q->stats)
 					q->stats->absent_tables |= TBL_BIT(t);
+				/* No raw_diag: ss reads /proc/net/raw{,6}; so do we. */
+				if (t == TBL_RAW && !q->record && cb)
+					return procnet_raw_read(q->proc_root, fam, q->states,
+								cb, ctx, err);
 				return 0;
 			}
 		}

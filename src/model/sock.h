@@ -187,6 +187,12 @@ struct sock_rec {
 	uint32_t class_id;       /* INET_DIAG_CLASS_ID (--tos) */
 	bool has_sockopt;
 	struct inet_diag_sockopt sockopt;  /* INET_DIAG_SOCKOPT */
+	/*
+	 * Read from /proc/net text (kernels without raw_diag), not netlink:
+	 * no extensions exist, and ss 6.1 prints only the columns and owners
+	 * for such rows, whatever -e/-o/-m/-i ask.
+	 */
+	bool from_proc;
 	uint16_t mptcpi_len;     /* MPTCP table: INET_DIAG_INFO is a
 				    struct mptcp_info, kept here, not in tcpi */
 	const uint8_t *mptcpi;

@@ -386,6 +386,8 @@ static void row_inet(struct ss_fmt *fmt, const struct ss_row *row)
 	put_inet(fmt, &fmt->f[SS_COL_RADDR], &fmt->f[SS_COL_RSERV], s,
 		 s->daddr, s->dport, 0, v6only);
 	put_users(fmt, f, row, s->inode);
+	if (s->from_proc)
+		return;
 	if (v->timers)
 		put_timer(f, s);
 	if (v->extended) {
