@@ -146,6 +146,21 @@ void sample_add_sock(struct sample *s, const struct sock_rec *r)
 		add_dest(s, r);
 }
 
+void sample_reset_socks(struct sample *s)
+{
+	tally_init(&s->tally);
+	s->n_listeners = 0;
+	s->listeners_dropped = 0;
+	memset(s->close_wait_by_port, 0, sizeof(s->close_wait_by_port));
+	memset(s->fin_wait2_by_port, 0, sizeof(s->fin_wait2_by_port));
+	memset(s->syn_recv_by_port, 0, sizeof(s->syn_recv_by_port));
+	memset(s->listen_port, 0, sizeof(s->listen_port));
+	s->n_dests = 0;
+	s->dests_dropped = 0;
+	for (size_t i = 0; i < DEST_HASH_SIZE; i++)
+		s->dest_hash[i] = -1;
+}
+
 void sample_finish_socks(struct sample *s)
 {
 	for (uint32_t i = 0; i < s->n_listeners; i++)

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "kevent.h"
 #include "meta.h"
 #include "mib.h"
@@ -105,10 +106,7 @@ struct sample {
 	bool has_mib;
 	struct sysctl_set sysctl;
 
-	/* /proc/net/sockstat (+6): TCP inuse/orphan/tw/alloc/mem (pages) */
-	bool has_sockstat;
-	uint64_t tcp_inuse, tcp_orphan, tcp_tw, tcp_alloc, tcp_mem_pages;
-	uint64_t tcp6_inuse;
+	struct sockstat_counts sockstat;    /* orphan, alloc, mem are host-wide */
 
 	bool has_file_nr;
 	uint64_t file_nr_alloc, file_nr_max;
@@ -131,6 +129,8 @@ void sample_init(struct sample *s);
 void sample_unavailable(struct sample *s, const char *what, const char *why);
 /* Fold one socket into the aggregates (called from the dump callback). */
 void sample_add_sock(struct sample *s, const struct sock_rec *r);
+/* Forget the socket aggregates (a dump being retried from scratch). */
+void sample_reset_socks(struct sample *s);
 /* After the dump: attach SYN-RECV counts to listeners. */
 void sample_finish_socks(struct sample *s);
 /* The process entry for pid, created if room; NULL when full. */

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One triage sample of the live host: the TCP sockets (aggregated while
+ * they stream past, never kept), the MIB counters, sockstat, sysctls,
+ * file-nr, conntrack, and on request the kernel log and the processes
+ * that own the sockets a rule may talk about.
+ *
+ * What cannot be read is recorded in the sample (sample_unavailable) with
+ * the reason, so the report can say "process owners: not root" instead
+ * of silently knowing less.
+ */
+#include "sample_collect.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kmsg.h"
+#include "meta.h"
+#include "procmap.h"
+#include "procnet_mib.h"
+#include "sockdiag.h"
+#include "sockstat.h"
+#include "sysctl_read.h"
+
+/* CLOSE-WAIT sockets remembered for owner lookup after the dump. */
+#define CW_MAX 65536
+
+struct cw_ref {
+	uint32_t inode;
+	bool unread;            /* Recv-Q >= 1: the EOF was never read */
+};
+
+struct collect_ctx {
+	struct sample *s;
+	struct cw_ref *cw;
+	uint32_t n_cw;
+	uint32_t cw_dropped;
+};
+
+static int on_sock(const struct sock_rec *r, void *vctx)
+{
+	struct collect_ctx *c = vctx;
+
+	sample_add_sock(c->s, r);
+	if (r->table == TBL_TCP && r->state == SS_CLOSE_WAIT && r->inode && c->cw) {
+		if (c->n_cw < CW_MAX) {
+			c->cw[c->n_cw].inode = r->inode;
+			c->cw[c->n_cw].unread = r->rqueue >= 1;
+			c->n_cw++;
+		} else {
+			c->cw_dropped++;
+		}
+	}
+	return 0;
+}
+
+static int on_restart(enum sock_table t, void *vctx)
+{
+	struct collect_ctx *c = vctx;
+
+	(void)t;
+	sample_reset_socks(c->s);
+	c->n_cw = 0;
+	c->cw_dropped = 0;
+	return 0;
+}
+
+/* Two numbers from a small file ("44728\t0\t2465610" for file-nr). */
+static int read_u64s(const char *path, uint64_t *v, unsigned want)
+{
+	char buf[256];
+	FILE *fp = fopen(path, "r");
+	char *p = buf, *e;
+	unsigned n = 0;
+
+	if (!fp)
+		return -1;
+	if (!fgets(buf, sizeof(buf), fp)) {
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	while (n < want) {
+		unsigned long long x;
+
+		errno = 0;
+		x = strtoull(p, &e, 10);
+		if (e == p || errno)
+			return -1;
+		v[n++] = x;
+		p = e;
+	}
+	return 0;
+}
+
+/*
+ * /proc/net/stat/nf_conntrack: a header naming hex columns, then one
+ * line per CPU; the drop counters are the per-CPU sums.
+ */
+static void read_conntrack_stat(struct sample *s, const char *proc_root)
+{
+	char path[512], line[2048];
+	char *names[64];
+	unsigned nnames = 0;
+	int idx_drop = -1, idx_early = -1, idx_insf = -1;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/net/stat/nf_conntrack", proc_root);
+	fp = fopen(path, "r");
+	if (!fp)
+		return;
+	if (!fgets(line, sizeof(line), fp)) {
+		fclose(fp);
+		return;
+	}
+	for (char *t = strtok(line, " \t\n"); t && nnames < 64; t = strtok(NULL, " \t\n"))
+		names[nnames++] = t;
+	for (unsigned i = 0; i < nnames; i++) {
+		if (!strcmp(names[i], "drop"))
+			idx_drop = (int)i;
+		else if (!strcmp(names[i], "early_drop"))
+			idx_early = (int)i;
+		else if (!strcmp(names[i], "insert_failed"))
+			idx_insf = (int)i;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned i = 0;
+
+		for (char *t = strtok(line, " \t\n"); t; t = strtok(NULL, " \t\n"), i++) {
+			uint64_t v = strtoull(t, NULL, 16);
+
+			if ((int)i == idx_drop)
+				s->conntrack_drop += v;
+			else if ((int)i == idx_early)
+				s->conntrack_early_drop += v;
+			else if ((int)i == idx_insf)
+				s->conntrack_insert_failed += v;
+		}
+	}
+	fclose(fp);
+	s->has_conntrack_stat = idx_drop >= 0;
+}
+
+/* "Max open files            1024                 524288               files" */
+static void read_nofile(struct s_proc *p, const char *proc_root)
+{
+	char path[512], line[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%u/limits", proc_root, p->pid);
+	fp = fopen(path, "r");
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		char soft[32], hard[32];
+
+		if (strncmp(line, "Max open files", 14))
+			continue;
+		if (sscanf(line + 14, "%31s %31s", soft, hard) == 2) {
+			p->nofile_soft = strcmp(soft, "unlimited") ? strtoull(soft, NULL, 10) : UINT64_MAX;
+			p->nofile_hard = strcmp(hard, "unlimited") ? strtoull(hard, NULL, 10) : UINT64_MAX;
+			p->has_limit = true;
+		}
+		break;
+	}
+	fclose(fp);
+}
+
+static int cmp_fds_desc(const void *a, const void *b)
+{
+	const struct procmap_proc *x = a, *y = b;
+
+	return x->fds < y->fds ? 1 : x->fds > y->fds ? -1 : 0;
+}
+
+/*
+ * Owners: every socket-owning process (busiest fd users first, bounded),
+ * with its RLIMIT_NOFILE; then listeners and CLOSE-WAIT sockets are
+ * attributed to them.
+ */
+static void collect_owners(struct sample *s, struct collect_ctx *c, const char *proc_root)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct procmap *pm = NULL;
+	const struct procmap_proc *pp;
+	struct procmap_proc *sorted = NULL;
+	size_t np;
+
+	if (procmap_build(&pm, proc_root, false, &err)) {
+		sample_unavailable(s, "process owners", err.buf);
+		goto out;
+	}
+	if (procmap_unreadable(pm) && geteuid() != 0)
+		sample_unavailable(s, "process owners",
+				   "not root: only your own processes' sockets can be attributed");
+	np = procmap_procs(pm, &pp);
+	sorted = malloc(np ? np * sizeof(*sorted) : 1);
+	if (!sorted)
+		goto out;
+	memcpy(sorted, pp, np * sizeof(*sorted));
+	qsort(sorted, np, sizeof(*sorted), cmp_fds_desc);
+	for (size_t i = 0; i < np; i++) {
+		struct s_proc *p = sample_proc(s, sorted[i].pid, sorted[i].comm);
+
+		if (!p)
+			break;
+		p->fds = sorted[i].fds;
+		read_nofile(p, proc_root);
+	}
+	for (uint32_t i = 0; i < s->n_listeners; i++) {
+		const struct sock_owner *o;
+		struct s_proc *p;
+
+		if (!procmap_lookup(pm, s->listeners[i].inode, &o))
+			continue;
+		p = sample_proc(s, o[0].pid, o[0].comm);
+		if (!p)
+			continue;
+		p->listeners++;
+		s->listeners[i].owner = (int32_t)(p - s->procs);
+	}
+	for (uint32_t i = 0; i < c->n_cw; i++) {
+		const struct sock_owner *o;
+		struct s_proc *p;
+
+		if (!procmap_lookup(pm, c->cw[i].inode, &o))
+			continue;
+		p = sample_proc(s, o[0].pid, o[0].comm);
+		if (!p)
+			continue;
+		p->close_wait++;
+		if (c->cw[i].unread)
+			p->close_wait_unread++;
+	}
+	s->owners_known = true;
+out:
+	free(sorted);
+	procmap_free(pm);
+	strbuf_release(&err);
+}
+
+int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf *err)
+{
+	const char *root = o->proc_root ? o->proc_root : "/proc";
+	struct collect_ctx c = { .s = s };
+	struct diag_stats stats = { 0 };
+	struct diag_query q = {
+		.tables = TBL_BIT(TBL_TCP),
+		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
+		.states = SS_ALL_STATES,
+		.needs = DIAG_NEED_MEM,
+		.stats = &stats,
+		.on_restart = on_restart,
+	};
+	struct strbuf e2 = STRBUF_INIT;
+	char path[512];
+	uint64_t v[3];
+	int ret = -1;
+
+	sample_init(s);
+	if (meta_collect(&s->meta, root, err))
+		goto out;
+	if (o->owners) {
+		c.cw = malloc(sizeof(*c.cw) * CW_MAX);
+		if (!c.cw) {
+			error_set(err, "out of memory");
+			goto out;
+		}
+	}
+	if (sockdiag_collect(&q, on_sock, &c, err))
+		goto out;
+	sample_finish_socks(s);
+
+	if (procnet_mib_read(&s->mib, root, &e2))
+		sample_unavailable(s, "SNMP counters", e2.buf);
+	else
+		s->has_mib = true;
+	strbuf_reset(&e2);
+	if (sockstat_read(&s->sockstat, root, &e2))
+		sample_unavailable(s, "sockstat", e2.buf);
+	strbuf_reset(&e2);
+	if (sysctl_read_all(&s->sysctl, root, &e2))
+		sample_unavailable(s, "sysctls", e2.buf);
+
+	snprintf(path, sizeof(path), "%s/sys/fs/file-nr", root);
+	if (!read_u64s(path, v, 3)) {
+		s->has_file_nr = true;
+		s->file_nr_alloc = v[0];
+		s->file_nr_max = v[2];
+	}
+	snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_count", root);
+	if (!read_u64s(path, v, 1)) {
+		s->has_conntrack = true;
+		s->conntrack_count = v[0];
+		snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_max", root);
+		if (!read_u64s(path, v, 1))
+			s->conntrack_max = v[0];
+		read_conntrack_stat(s, root);
+	}
+
+	if (o->kmsg) {
+		struct kmsg_events *k = calloc(1, sizeof(*k));
+
+		if (k && !kmsg_read(k, o->kmsg_path ? o->kmsg_path : "/dev/kmsg", err)) {
+			s->kmsg_available = k->available;
+			if (!k->available)
+				sample_unavailable(s, "kernel log", k->reason);
+			for (size_t i = 0; i < k->n && s->n_kevents < SAMPLE_KEVENTS_MAX; i++)
+				s->kevents[s->n_kevents++] = k->ev[i];
+		}
+		free(k);
+	}
+	if (o->owners)
+		collect_owners(s, &c, root);
+	if (c.cw_dropped)
+		sample_unavailable(s, "close-wait owners", "more CLOSE-WAIT sockets than could be attributed");
+	ret = 0;
+out:
+	free(c.cw);
+	strbuf_release(&e2);
+	return ret;
+}
