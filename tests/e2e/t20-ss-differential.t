@@ -177,9 +177,31 @@ drop_own_row() {
 }
 
 # The documented difference: 6.1 prints S.MMM seconds as "S.MMMms".
+#
+# The rewrite makes that timer one character longer, and ss 6.1 pads the
+# last column of every row (and the header) to the width of its longest
+# text, which it measured with "ms". So when a rewrite fired, that
+# column's trailing padding is not comparable: blanks at line ends are
+# stripped from this file and from the files it is compared with (marked
+# by $1.ts, see strip_if_rewritten). Nothing else is touched, and output
+# without a fractional-second timer stays byte-exact.
 ms_to_sec() {
-	sed 's/\(timer:([a-z]*,[0-9][0-9]*\.[0-9][0-9][0-9]\)ms,/\1sec,/g' "$1.f" >"$1.n"
-	mv "$1.n" "$1.f"
+	rm -f "$1.ts"
+	if grep -q 'timer:([a-z]*,[0-9][0-9]*\.[0-9][0-9][0-9]ms,' "$1.f"; then
+		: >"$1.ts"
+		sed 's/\(timer:([a-z]*,[0-9][0-9]*\.[0-9][0-9][0-9]\)ms,/\1sec,/g; s/[[:space:]]*$//' \
+			"$1.f" >"$1.n"
+		mv "$1.n" "$1.f"
+	fi
+}
+
+# strip_if_rewritten REF OTHER: if ms_to_sec rewrote REF, strip OTHER's
+# line-end blanks too.
+strip_if_rewritten() {
+	if [ -e "$1.ts" ]; then
+		sed 's/[[:space:]]*$//' "$2.f" >"$2.n"
+		mv "$2.n" "$2.f"
+	fi
 }
 
 # flag_words FLAGSTRING: FLAGSTRING with @NS@ replaced, for the caller to
@@ -250,6 +272,9 @@ compare() {
 		if [ "${T20_SS_AS_SOCKVET:-0}" = 1 ]; then
 			ms_to_sec "$T/b"
 		fi
+		strip_if_rewritten "$T/a" "$T/b"
+		strip_if_rewritten "$T/a" "$T/c"
+		strip_if_rewritten "$T/c" "$T/a"
 		if cmp -s "$T/a.f" "$T/c.f" && cmp -s "$T/a.rc" "$T/c.rc"; then
 			_stable=1
 			break
@@ -347,7 +372,7 @@ while IFS= read -r _line; do
 		_m=${_m#todo:}
 		TAP_TODO="filter expressions are not implemented yet"
 		;;
-	*) TAP_TODO= ;;
+	*) TAP_TODO='' ;;
 	esac
 	compare "$_m" "$_m: ss$_flags" "$_flags" </dev/null
 done <"$MATRIX"
