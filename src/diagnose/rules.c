@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One row per rule; order is irrelevant (findings are sorted after). */
+const struct rule rules[] = {
+	{ NULL, NULL, NULL },
+};
+const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;
+
+const struct sample *series_first(const struct series *ser)
+{
+	return ser->s[0];
+}
+
+const struct sample *series_last(const struct series *ser)
+{
+	return ser->s[ser->n - 1];
+}
+
+double series_span_s(const struct series *ser)
+{
+	const struct sample *a = series_first(ser), *b = series_last(ser);
+
+	if (ser->n < 2)
+		return 0;
+	if (b->meta.mono_ns > a->meta.mono_ns)
+		return (double)(b->meta.mono_ns - a->meta.mono_ns) / 1e9;
+	return ser->interval_s * (ser->n - 1);
+}
+
+bool sample_sysctl(const struct sample *s, enum sysctl_id id, int64_t *v)
+{
+	const struct sysctl_val *x = &s->sysctl.val[id];
+
+	if (!x->present || !x->n)
+		return false;
+	*v = x->v[0];
+	return true;
+}
+
+/* Which rules speak to a symptom, so they sort first under --symptom. */
+static bool relevant(enum symptom sym, const char *id)
+{
+	static const struct {
+		enum symptom sym;
+		const char *ids;
+	} map[] = {
+		{ SYMPTOM_REFUSED, " no-listener listener-loopback-only accept-queue-overflow syn-queue-overflow " },
+		{ SYMPTOM_TIMEOUT, " accept-queue-overflow syn-queue-overflow conntrack-table-full retransmits fd-exhaustion " },
+		{ SYMPTOM_RESET, " connection-resets accept-queue-overflow tcp-memory-pressure orphan-sockets " },
+		{ SYMPTOM_SLOW, " retransmits receiver-window-limited sender-buffer-limited app-limited accept-queue-overflow " },
+		{ SYMPTOM_EXHAUSTION, " ephemeral-port-exhaustion fd-exhaustion conntrack-table-full time-wait-pile close-wait-leak tcp-memory-pressure orphan-sockets " },
+	};
+	char key[64];
+
+	snprintf(key, sizeof(key), " %s ", id);
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].sym == sym)
+			return strstr(map[i].ids, key) != NULL;
+	return false;
+}
+
+static int cmp_findings(const void *a, const void *b, void *ctx)
+{
+	const struct finding *x = a, *y = b;
+	enum symptom sym = *(const enum symptom *)ctx;
+	bool rx = relevant(sym, x->id), ry = relevant(sym, y->id);
+
+	if (rx != ry)
+		return rx ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+void diagnose_run(const struct series *ser, const struct triage_opts *o,
+		  struct findings *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n_rules; i++)
+		rules[i].check(ser, o, out);
+	qsort_r(out->f, out->n, sizeof(out->f[0]), cmp_findings, (void *)&o->symptom);
+}
