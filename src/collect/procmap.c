@@ -79,6 +79,7 @@ struct scan {
 	size_t unreadable;
 	struct procmap_proc *procs;
 	size_t n_procs, alloc_procs;
+	bool counts_only;
 };
 
 /* A directory entry name that is all decimal digits and fits in int. */
@@ -226,6 +227,8 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 			if (!parse_id(d->d_name, &fd))
 				continue;
 			nfds++;
+			if (s->counts_only)
+				continue;
 			ll = readlinkat(fddir, d->d_name, lnk, sizeof(lnk));
 			if (ll <= 0 || !parse_socket_link(lnk, (size_t)ll, &ino))
 				continue;
@@ -255,8 +258,17 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 		}
 	}
 	/* Threads share the leader's fd table: count a process once. */
-	if (nsocks && (tid == 0 || tid == pid)) {
+	if ((nsocks || (s->counts_only && nfds)) && (tid == 0 || tid == pid)) {
 		struct procmap_proc *p;
+
+		if (comm == UINT32_MAX) {
+			ret = grow((void **)&s->comms, &s->alloc_comms,
+				   s->n_comms + 1, COMM_LEN, "tasks", err);
+			if (ret)
+				goto out;
+			comm = (uint32_t)s->n_comms++;
+			read_comm(dirfd, stat_path, s->comms[comm]);
+		}
 
 		ret = grow((void **)&s->procs, &s->alloc_procs, s->n_procs + 1,
 			   sizeof(*s->procs), "processes", err);
@@ -395,10 +407,10 @@ static int list_dir(int dirfd, const char *name, char **buf, size_t *len,
 	}
 }
 
-int procmap_build(struct procmap **out, const char *proc_root, bool threads,
-		  struct strbuf *err)
+static int build(struct procmap **out, const char *proc_root, bool threads,
+		 bool counts_only, struct strbuf *err)
 {
-	struct scan s = { .rootfd = -1 };
+	struct scan s = { .rootfd = -1, .counts_only = counts_only };
 	struct procmap *m = NULL;
 	char *tdents = NULL, *rbuf = NULL;
 	size_t rlen = 0, off;
@@ -467,6 +479,18 @@ out:
 	free(s.procs);
 	procmap_free(m);
 	return ret;
+}
+
+int procmap_build(struct procmap **out, const char *proc_root, bool threads,
+		  struct strbuf *err)
+{
+	return build(out, proc_root, threads, false, err);
+}
+
+int procmap_build_counts(struct procmap **out, const char *proc_root,
+			 struct strbuf *err)
+{
+	return build(out, proc_root, false, true, err);
 }
 
 size_t procmap_lookup(const struct procmap *m, uint32_t inode,

@@ -50,6 +50,14 @@ struct procmap_proc {
 };
 
 size_t procmap_procs(const struct procmap *m, const struct procmap_proc **procs);
+
+/*
+ * Only count each process's fds (no readlink, no socket map): every
+ * process with at least one fd is listed by procmap_procs(), sockets 0.
+ * A fraction of the full walk's cost, for fd-limit checks.
+ */
+int procmap_build_counts(struct procmap **out, const char *proc_root,
+			 struct strbuf *err);
 void procmap_free(struct procmap *m);
 
 #endif

@@ -181,15 +181,32 @@ static int cmp_fds_desc(const void *a, const void *b)
  * with its RLIMIT_NOFILE; then listeners and CLOSE-WAIT sockets are
  * attributed to them.
  */
-static void collect_owners(struct sample *s, struct collect_ctx *c, const char *proc_root)
+static bool owners_needed(const struct sample *s, const struct collect_ctx *c, int want_port)
+{
+	if (c->n_cw)
+		return true;
+	for (uint32_t i = 0; i < s->n_listeners; i++) {
+		const struct s_listener *l = &s->listeners[i];
+
+		if (l->rq > l->wq || (l->has_drops && l->drops) || l->port == want_port)
+			return true;
+	}
+	return false;
+}
+
+static void collect_owners(struct sample *s, struct collect_ctx *c, const char *proc_root,
+			   bool full)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct procmap *pm = NULL;
 	const struct procmap_proc *pp;
 	struct procmap_proc *sorted = NULL;
 	size_t np;
+	int rc;
 
-	if (procmap_build(&pm, proc_root, false, &err)) {
+	rc = full ? procmap_build(&pm, proc_root, false, &err)
+		  : procmap_build_counts(&pm, proc_root, &err);
+	if (rc) {
 		sample_unavailable(s, "process owners", err.buf);
 		goto out;
 	}
@@ -210,6 +227,8 @@ static void collect_owners(struct sample *s, struct collect_ctx *c, const char *
 		p->fds = sorted[i].fds;
 		read_nofile(p, proc_root);
 	}
+	if (!full)
+		goto out;
 	for (uint32_t i = 0; i < s->n_listeners; i++) {
 		const struct sock_owner *o;
 		struct s_proc *p;
@@ -263,7 +282,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	sample_init(s);
 	if (meta_collect(&s->meta, root, err))
 		goto out;
-	if (o->owners) {
+	if (o->owners != SAMPLE_OWNERS_NONE) {
 		c.cw = malloc(sizeof(*c.cw) * CW_MAX);
 		if (!c.cw) {
 			error_set(err, "out of memory");
@@ -313,8 +332,9 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 		}
 		free(k);
 	}
-	if (o->owners)
-		collect_owners(s, &c, root);
+	if (o->owners != SAMPLE_OWNERS_NONE)
+		collect_owners(s, &c, root, o->owners == SAMPLE_OWNERS_ALWAYS ||
+				owners_needed(s, &c, o->want_port));
 	if (c.cw_dropped)
 		sample_unavailable(s, "close-wait owners", "more CLOSE-WAIT sockets than could be attributed");
 	ret = 0;

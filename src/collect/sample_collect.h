@@ -9,7 +9,15 @@
 
 struct sample_opts {
 	const char *proc_root;   /* NULL: /proc */
-	bool owners;             /* walk /proc/PID/fd for owners and fd counts */
+	/*
+	 * The /proc/PID/fd walk: SAMPLE_OWNERS_AUTO attributes sockets to
+	 * processes only when the sample has something to attribute (a
+	 * listener with a full queue or past drops, CLOSE-WAIT sockets, or
+	 * want_port's listener) and otherwise only counts fds per process
+	 * (no readlink: a fraction of the cost at 200k sockets).
+	 */
+	enum { SAMPLE_OWNERS_NONE, SAMPLE_OWNERS_AUTO, SAMPLE_OWNERS_ALWAYS } owners;
+	int want_port;           /* --port: its listener's owner is wanted; -1 none */
 	bool kmsg;               /* read the kernel log */
 	const char *kmsg_path;   /* NULL: /dev/kmsg */
 };

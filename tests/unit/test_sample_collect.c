@@ -20,7 +20,7 @@ START_TEST(live__full_listener_is_seen_with_its_owner)
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(a);
 	struct sample *s = malloc(sizeof(*s));
-	struct sample_opts o = { .owners = true };
+	struct sample_opts o = { .owners = SAMPLE_OWNERS_AUTO, .want_port = -1 };
 	struct strbuf err = STRBUF_INIT;
 	int l = socket(AF_INET, SOCK_STREAM, 0), c[3];
 	const struct s_listener *found = NULL;
