@@ -16,8 +16,9 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "triage", cmd_triage, "the default: sample this host, say what is wrong and how to fix it" },
 	{ "ss", cmd_ss, "list sockets; the iproute2 ss command line, plus --json" },
-	{ "summary", cmd_summary, "per-state socket counts of this host (the default for now)" },
+	{ "summary", cmd_summary, "one sample's per-state socket counts" },
 };
 
 int cmd_fail(int code, const char *fmt, ...)
@@ -36,9 +37,11 @@ static void usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: sockvet [COMMAND [ARGS...]]\n\n"
-		"With no command, sockvet looks at this host (triage is coming;\n"
-		"for now it prints the socket summary).\n\ncommands:\n");
+	fprintf(fp, "usage: sockvet [COMMAND] [ARGS...]\n\n"
+		"With no command (or only triage options), sockvet triages this host:\n"
+		"it samples sockets and counters, says what is wrong, whether the fix is\n"
+		"in the application, the kernel or the network, the exact change and how\n"
+		"to verify it. It never changes the system.\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(fp, "\n'sockvet COMMAND --help' describes a command; man 8 sockvet has everything.\n");
@@ -48,8 +51,10 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
-	if (argc < 2)
-		return cmd_summary(argc, argv);
+	/* Triage options may come without the command word: `sockvet --port 80`. */
+	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "-h") && strcmp(argv[1], "--help") &&
+			 strcmp(argv[1], "-V") && strcmp(argv[1], "--version")))
+		return cmd_triage(argc, argv);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return SV_EXIT_OK;
