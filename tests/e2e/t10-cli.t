@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..16"
+echo "1..23"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -42,6 +42,12 @@ expect 64 "filter expression is refused, not ignored" "$SV" ss -tan dport = :22
 expect 64 "-F filter file is refused" "$SV" ss -t -F /dev/null
 expect 64 "summary takes no arguments" "$SV" summary extra
 expect 0 "ss --help exits 0" "$SV" ss --help
+expect 0 "triage --help exits 0" "$SV" triage --help
+expect 64 "triage: bad port is a usage error" "$SV" --port 70000
+expect 64 "triage: bad symptom is a usage error" "$SV" --symptom sad
+expect 64 "triage: bad peer is a usage error" "$SV" --peer not-an-address
+expect 64 "triage: samples out of range is a usage error" "$SV" --samples 0
+expect 64 "triage: stray argument is a usage error" "$SV" triage extra
 
 # The refusal says why.
 "$SV" ss -tan dport = :22 2>"$tmp/err" >/dev/null
@@ -59,4 +65,11 @@ for o in $(grep -o -- '^\*-[^ ]*\*, \*--[a-z0-9-]*\*' "$top/docs/sockvet.8.scd" 
 	grep -qx -- "$o" "$tmp/help" || missing="$missing $o"
 done
 if [ -z "$missing" ]; then ok "every man page ss option is in --help"; else not_ok "every man page ss option is in --help" "missing:$missing"; fi
+# Every triage option in its --help is in the man page.
+"$SV" triage --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$tmp/thelp"
+missing=""
+for o in $(cat "$tmp/thelp"); do
+	grep -q -- "\*$o\*" "$top/docs/sockvet.8.scd" || missing="$missing $o"
+done
+if [ -z "$missing" ]; then ok "every triage --help option is in the man page"; else not_ok "every triage --help option is in the man page" "missing:$missing"; fi
 [ $fails -eq 0 ]
