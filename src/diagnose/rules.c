@@ -7,6 +7,13 @@
 
 /* One row per rule; order is irrelevant (findings are sorted after). */
 const struct rule rules[] = {
+	{ "fd-exhaustion", rule_fd_exhaustion, "a process near RLIMIT_NOFILE, or file-nr near file-max" },
+	{ "conntrack-table-full", rule_conntrack_table_full, "conntrack count near max, drops" },
+	{ "tcp-memory-pressure", rule_tcp_memory_pressure, "TCP memory vs tcp_mem" },
+	{ "orphan-sockets", rule_orphan_sockets, "orphans vs tcp_max_orphans (x2/x4 penalty)" },
+	{ "connection-resets", rule_connection_resets, "resets and failed attempts rising" },
+	{ "retransmits", rule_retransmits, "retransmitted share of segments; local failures" },
+	{ "no-listener", rule_no_listener, "--port: nothing listens, or only on loopback" },
 	{ NULL, NULL, NULL },
 };
 const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;

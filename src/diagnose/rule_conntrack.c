@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conntrack-table-full: the netfilter connection-tracking table near
+ * nf_conntrack_max, or already dropping.
+ *
+ * When the table is full and no unassured entry can be evicted
+ * (early_drop), the kernel drops the packet that would have created a new
+ * entry, bumps the drop column of /proc/net/stat/nf_conntrack and logs
+ * "nf_conntrack: table full, dropping packet" (kernel-facts A2). To the
+ * user that is a new connection timing out while old ones keep working.
+ *
+ * nf_conntrack_count is per network namespace, nf_conntrack_max is one
+ * global value that each namespace's count is compared against, and it is
+ * read-only inside a child netns (A5): the change is the host's. The log
+ * line does not say which namespace (before a 2025 patch), so a line with
+ * a low count here may come from another namespace.
+ *
+ * The side is KERNEL (a limit too small for the traffic). A flood would
+ * be NETWORK, but a count alone cannot tell a flood from growth, so the
+ * explanation names the check instead of guessing.
+ */
+#include "rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../model/kevent.h"
+
+/* awesome-prometheus-alerts warns at 80% (node-mixin at 75%): enough
+ * room to act before a traffic peak fills the rest. */
+#define CT_WARN_FRAC 0.80
+/* netdata goes critical at 95%: one burst from dropping new flows. */
+#define CT_CRIT_FRAC 0.95
+/* The proposed max puts today's count at or below half of it. */
+#define CT_HEADROOM 2
+
+struct kev_scan {
+	unsigned events;
+	unsigned recent;         /* within the sampled window */
+	int64_t newest_us;
+};
+
+static struct kev_scan scan_kevents(const struct series *ser, enum kevent_kind kind)
+{
+	const struct sample *first = series_first(ser), *last = series_last(ser);
+	struct kev_scan k = { 0, 0, -1 };
+
+	/* Each sample reads the whole ring buffer: the last one has it all. */
+	for (uint32_t i = 0; i < last->n_kevents; i++) {
+		const struct kevent *e = &last->kevents[i];
+
+		if (e->kind != kind)
+			continue;
+		k.events++;
+		if (e->ts_us >= 0 && e->ts_us >= first->meta.mono_ns / 1000)
+			k.recent++;
+		if (e->ts_us > k.newest_us)
+			k.newest_us = e->ts_us;
+	}
+	return k;
+}
+
+static uint64_t delta(uint64_t a, uint64_t b)
+{
+	return b > a ? b - a : 0;
+}
+
+void rule_conntrack_table_full(const struct series *ser, const struct triage_opts *o,
+			       struct findings *out)
+{
+	const struct sample *first = series_first(ser), *last = series_last(ser);
+	struct kev_scan k = scan_kevents(ser, KEV_CONNTRACK_FULL);
+	bool stats = ser->n >= 2 && first->has_conntrack_stat && last->has_conntrack_stat;
+	uint64_t d_drop = 0, d_early = 0, d_insf = 0, max = last->conntrack_max;
+	double frac = 0, span = series_span_s(ser);
+	int64_t sysmax;
+	enum severity sev;
+	struct finding *f;
+
+	(void)o;
+	if (!max && sample_sysctl(last, SYSCTL_NF_CONNTRACK_MAX, &sysmax) && sysmax > 0)
+		max = (uint64_t)sysmax;
+	if (last->has_conntrack && max)
+		frac = (double)last->conntrack_count / (double)max;
+	if (stats) {
+		d_drop = delta(first->conntrack_drop, last->conntrack_drop);
+		d_early = delta(first->conntrack_early_drop, last->conntrack_early_drop);
+		d_insf = delta(first->conntrack_insert_failed, last->conntrack_insert_failed);
+	}
+
+	if (d_drop || k.recent || frac >= CT_CRIT_FRAC)
+		sev = SEV_CRITICAL;
+	else if (d_early || k.events || frac >= CT_WARN_FRAC)
+		sev = SEV_WARNING;
+	else
+		return;
+
+	f = findings_add(out, "conntrack-table-full", sev, SIDE_KERNEL);
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host (nf_conntrack_max)");
+	if (last->has_conntrack && max)
+		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu of nf_conntrack_max %llu (%.0f%%)",
+				 (unsigned long long)last->conntrack_count, (unsigned long long)max,
+				 frac * 100);
+	if (ser->n >= 2 && first->has_conntrack && last->has_conntrack)
+		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu -> %llu in %.1f s",
+				 (unsigned long long)first->conntrack_count,
+				 (unsigned long long)last->conntrack_count, span);
+	if (stats) {
+		finding_evidence(f, "conntrack -S (/proc/net/stat/nf_conntrack) drop: +%llu in %.1f s",
+				 (unsigned long long)d_drop, span);
+		if (d_early)
+			finding_evidence(f, "conntrack -S early_drop: +%llu in %.1f s",
+					 (unsigned long long)d_early, span);
+		if (d_insf)
+			finding_evidence(f, "conntrack -S insert_failed: +%llu in %.1f s",
+					 (unsigned long long)d_insf, span);
+	}
+	if (k.events) {
+		int64_t now_us = last->meta.mono_ns / 1000;
+
+		if (k.newest_us >= 0 && now_us >= k.newest_us)
+			finding_evidence(f, "dmesg: \"nf_conntrack: table full, dropping packet\" %u time%s, the last %.0f s ago",
+					 k.events, k.events == 1 ? "" : "s", (now_us - k.newest_us) / 1e6);
+		else
+			finding_evidence(f, "dmesg: \"nf_conntrack: table full, dropping packet\" %u time%s",
+					 k.events, k.events == 1 ? "" : "s");
+	}
+
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "The connection-tracking table %s. When it is full the kernel first evicts "
+		 "unconfirmed entries (early_drop) and then drops the packet that would start a new "
+		 "flow (drop, and the \"table full\" log line): new connections time out while "
+		 "existing ones keep working. nf_conntrack_max is host-wide: each network namespace's "
+		 "count is compared against the same max, and in a container it can only be changed "
+		 "on the host%s. Before raising it, check that the entries are real traffic and not a "
+		 "flood or a leak of long-lived idle entries (conntrack -L | awk '{print $1,$3}' | "
+		 "sort | uniq -c | sort -rn | head).%s",
+		 d_drop ? "is full and dropping packets now"
+		 : frac >= CT_WARN_FRAC ? "is close to nf_conntrack_max"
+		 : k.events ? "was full earlier (kernel log); it is not near the max in this namespace now"
+		 : "is evicting entries to make room (early_drop)",
+		 k.events && frac < CT_WARN_FRAC
+			 ? "; the log line may come from another namespace, whose count is not visible here"
+			 : "",
+		 ser->n < 2 ? " With one sample the drop counters' trend could not be confirmed; "
+			      "no change is proposed until a second sample shows it." : "");
+
+	if (ser->n >= 2 && max) {
+		struct change *c = &f->changes[f->n_changes++];
+		uint64_t want = max * 2;
+
+		if (last->conntrack_count * CT_HEADROOM > want)
+			want = last->conntrack_count * CT_HEADROOM;
+		snprintf(c->setting, sizeof(c->setting), "net.netfilter.nf_conntrack_max");
+		snprintf(c->current, sizeof(c->current), "%llu", (unsigned long long)max);
+		snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
+		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.netfilter.nf_conntrack_max=%llu",
+			 (unsigned long long)max);
+		snprintf(c->effective, sizeof(c->effective),
+			 "immediately, on the host (read-only in a container); persist it in "
+			 "/etc/sysctl.d/. Past nf_conntrack_buckets, hash chains grow: raise "
+			 "/sys/module/nf_conntrack/parameters/hashsize too");
+	}
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max; "
+		 "conntrack -S");
+	snprintf(f->fixed_when, sizeof(f->fixed_when),
+		 "the count stays below %.0f%% of the max and the drop counters of conntrack -S stop rising",
+		 CT_WARN_FRAC * 100);
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * retransmits: the share of segments sent twice, delta TcpRetransSegs /
+ * delta TcpOutSegs over the series (kernel-facts A1; the ratio hotsos and the
+ * kube-prometheus dashboards use).
+ *
+ * Three things look like loss and are not, or not the network's:
+ *  - Tail loss probes (TcpExtTCPLossProbes) resend the last segment after
+ *    ~2 RTT of silence; many are spurious, and when they go through the
+ *    retransmit path they count in RetransSegs. They are subtracted
+ *    (an upper bound: a probe that sends new data is not a retransmit).
+ *  - TcpExtTCPRetransFail: the retransmit failed on this host (qdisc or
+ *    device drop, ENOBUFS, no route) - the fix is local, side KERNEL.
+ *  - SYN-ACK retransmits (in TcpExtTCPSynRetrans) from our own full
+ *    accept queue: with tcp_abort_on_overflow=0 the final ACK is ignored
+ *    and the SYN-ACK resent (A3.6) - the app is not accepting.
+ * What remains is loss on the path: side NETWORK.
+ */
+#include "rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* hotsos flags RetransSegs above 1% of OutSegs: below that, loss is
+ * normal Internet background. */
+#define RETRANS_WARN_RATIO 0.01
+/* Above 5% TCP throughput collapses (it falls with the square root of
+ * the loss rate) and RTO stalls become visible to users. */
+#define RETRANS_CRIT_RATIO 0.05
+/* With fewer segments a handful of retransmits on an idle host reads as
+ * a big percentage: 1000 segments make 1% mean at least 10 of them. */
+#define RETRANS_MIN_OUTSEGS 1000
+/* When SYN retransmits are at least half, the problem is connection
+ * setup, not bulk loss. */
+#define RETRANS_SYN_SHARE 0.5
+/* A healthy host fails no retransmits locally: any in a few seconds
+ * points at the local stack. */
+#define RETRANS_FAIL_MIN 1
+
+static uint64_t get(const struct series *ser, const char *name)
+{
+	uint64_t d = 0;
+
+	return series_mib_delta(ser, name, &d) ? d : 0;
+}
+
+static void verify(struct finding *f)
+{
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "nstat -az TcpRetransSegs TcpOutSegs; sleep 10; nstat -az TcpRetransSegs TcpOutSegs; "
+		 "ss -ti | grep -o 'retrans:[0-9/]*'");
+	snprintf(f->fixed_when, sizeof(f->fixed_when),
+		 "TcpRetransSegs rises by less than %.0f%% of TcpOutSegs over the 10 s and "
+		 "ss -ti retrans: totals stop growing", RETRANS_WARN_RATIO * 100);
+}
+
+static void check_local_failures(const struct series *ser, uint64_t fail, uint64_t re,
+				 struct findings *out)
+{
+	double span = series_span_s(ser);
+	struct finding *f;
+
+	if (fail < RETRANS_FAIL_MIN)
+		return;
+	f = findings_add(out, "retransmits", SEV_WARNING, SIDE_KERNEL);
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host: retransmits failing locally");
+	finding_evidence(f, "nstat -az TcpExtTCPRetransFail: +%llu in %.1f s (TcpRetransSegs +%llu)",
+			 (unsigned long long)fail, span, (unsigned long long)re);
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "TcpExtTCPRetransFail counts retransmissions this host failed to send: the qdisc or "
+		 "device dropped it, a buffer allocation failed (ENOBUFS) or no route was found. "
+		 "That is a local problem, not loss on the network: look at tc -s qdisc (drops, "
+		 "overlimits), ip -s link (TX dropped/errors) and ip route get <peer>.");
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "nstat -az TcpExtTCPRetransFail; sleep 10; nstat -az TcpExtTCPRetransFail; tc -s qdisc");
+	snprintf(f->fixed_when, sizeof(f->fixed_when), "TcpExtTCPRetransFail no longer rises");
+}
+
+void rule_retransmits(const struct series *ser, const struct triage_opts *o,
+		      struct findings *out)
+{
+	uint64_t seg, re, syn, tlp, fail, lo, lossy;
+	double span = series_span_s(ser), ratio, loss_ratio;
+	bool syn_setup, accept_full;
+	enum severity sev;
+	enum side side;
+	struct finding *f;
+
+	if (ser->n < 2) {
+		if (o->symptom != SYMPTOM_SLOW && o->symptom != SYMPTOM_TIMEOUT)
+			return;
+		f = findings_add(out, "retransmits", SEV_INFO, SIDE_NONE);
+		if (!f)
+			return;
+		snprintf(f->subject, sizeof(f->subject), "host (TCP retransmits)");
+		finding_evidence(f, "one sample: nstat TcpRetransSegs and TcpOutSegs are totals since boot");
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "The retransmit ratio needs two samples (a rate, not a total since boot); with "
+			 "one sample the trend could not be confirmed.");
+		verify(f);
+		return;
+	}
+	seg = get(ser, "TcpOutSegs");
+	re = get(ser, "TcpRetransSegs");
+	syn = get(ser, "TcpExtTCPSynRetrans");
+	tlp = get(ser, "TcpExtTCPLossProbes");
+	fail = get(ser, "TcpExtTCPRetransFail");
+	lo = get(ser, "TcpExtListenOverflows");
+
+	check_local_failures(ser, fail, re, out);
+	if (seg < RETRANS_MIN_OUTSEGS)
+		return;
+	ratio = (double)re / (double)seg;
+	if (ratio <= RETRANS_WARN_RATIO)
+		return;
+	lossy = re > tlp ? re - tlp : 0;
+	loss_ratio = (double)lossy / (double)seg;
+	syn_setup = syn >= RETRANS_SYN_SHARE * (double)re;
+	accept_full = syn_setup && lo > 0;
+
+	if (loss_ratio <= RETRANS_WARN_RATIO) {
+		sev = SEV_INFO;
+		side = SIDE_NONE;
+	} else {
+		sev = loss_ratio > RETRANS_CRIT_RATIO ? SEV_CRITICAL : SEV_WARNING;
+		side = accept_full ? SIDE_APP : SIDE_NETWORK;
+	}
+	f = findings_add(out, "retransmits", sev, side);
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host: %.1f%% of segments retransmitted", ratio * 100);
+	finding_evidence(f, "nstat -az TcpRetransSegs: +%llu in %.1f s; TcpOutSegs: +%llu (%.2f%%)",
+			 (unsigned long long)re, span, (unsigned long long)seg, ratio * 100);
+	if (tlp)
+		finding_evidence(f, "nstat -az TcpExtTCPLossProbes: +%llu (tail loss probes, at most that many "
+				 "of the retransmits; %.2f%% without them)",
+				 (unsigned long long)tlp, loss_ratio * 100);
+	if (syn)
+		finding_evidence(f, "nstat -az TcpExtTCPSynRetrans: +%llu (SYN and SYN-ACK retransmits)",
+				 (unsigned long long)syn);
+	if (accept_full)
+		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s",
+				 (unsigned long long)lo, span);
+
+	if (sev == SEV_INFO)
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Most of the retransmits are tail loss probes: TCP resends the last segment "
+			 "after about two round trips without an ACK, and many probes turn out "
+			 "unnecessary. Without them the ratio is %.2f%%, under the %.0f%% that points at "
+			 "real loss. Normal; leave it.", loss_ratio * 100, RETRANS_WARN_RATIO * 100);
+	else if (accept_full)
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Most retransmits are SYN/SYN-ACKs while a listener's accept queue overflows: "
+			 "with tcp_abort_on_overflow=0 the kernel ignores the client's final ACK and "
+			 "resends the SYN-ACK, so these are not network loss. The app is not calling "
+			 "accept() fast enough: see accept-queue-overflow.");
+	else
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "%.2f%% of the segments sent (tail loss probes excluded) had to be sent again: "
+			 "packets are lost on the path or at the peer. %s Find the affected peers with "
+			 "ss -ti (retrans:current/total per connection) or tcpretrans, then check the "
+			 "interfaces on the path (ip -s link, switch counters, MTU). Tuning TCP here "
+			 "hides loss, it does not remove it.",
+			 loss_ratio * 100,
+			 syn_setup ? "Most are SYN or SYN-ACK retransmits: handshakes are lost (a "
+				     "firewall dropping SYNs, an unreachable peer, or a peer's full "
+				     "SYN/accept queue)." : "");
+	verify(f);
+}
