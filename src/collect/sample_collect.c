@@ -169,6 +169,21 @@ static void read_nofile(struct s_proc *p, const char *proc_root)
 	fclose(fp);
 }
 
+static bool same_netns(const char *proc_root, uint32_t pid, const char *ours)
+{
+	char path[512], ns[64];
+	ssize_t n;
+
+	if (!ours[0])
+		return true;
+	snprintf(path, sizeof(path), "%s/%u/ns/net", proc_root, pid);
+	n = readlink(path, ns, sizeof(ns) - 1);
+	if (n <= 0)
+		return true;    /* cannot tell (not root): keep it */
+	ns[n] = '\0';
+	return !strcmp(ns, ours);
+}
+
 static int cmp_fds_desc(const void *a, const void *b)
 {
 	const struct procmap_proc *x = a, *y = b;
@@ -220,8 +235,12 @@ static void collect_owners(struct sample *s, struct collect_ctx *c, const char *
 	memcpy(sorted, pp, np * sizeof(*sorted));
 	qsort(sorted, np, sizeof(*sorted), cmp_fds_desc);
 	for (size_t i = 0; i < np; i++) {
-		struct s_proc *p = sample_proc(s, sorted[i].pid, sorted[i].comm);
+		struct s_proc *p;
 
+		/* /proc is host-wide: a namespace's triage blames only its own processes. */
+		if (!same_netns(proc_root, sorted[i].pid, s->meta.netns))
+			continue;
+		p = sample_proc(s, sorted[i].pid, sorted[i].comm);
 		if (!p)
 			break;
 		p->fds = sorted[i].fds;
