@@ -7,6 +7,10 @@
 
 /* One row per rule; order is irrelevant (findings are sorted after). */
 const struct rule rules[] = {
+	{ "accept-queue-overflow", rule_accept_queue_overflow,
+	  "a listener's accept queue is full or dropping (Recv-Q > Send-Q, skmem d)" },
+	{ "syn-queue-overflow", rule_syn_queue_overflow,
+	  "SYN queue at Send-Q+1: flood, small backlog, or syncookies off" },
 	{ "fd-exhaustion", rule_fd_exhaustion, "a process near RLIMIT_NOFILE, or file-nr near file-max" },
 	{ "conntrack-table-full", rule_conntrack_table_full, "conntrack count near max, drops" },
 	{ "tcp-memory-pressure", rule_tcp_memory_pressure, "TCP memory vs tcp_mem" },
