@@ -114,9 +114,28 @@ struct attr {
 	size_t off;
 };
 
-/* 1: got one, 0: end, -1: malformed (message in err). */
-static int attr_next(struct attr_it *it, struct attr *a, const struct dctx *d,
+static void attr_bad(const struct attr_it *it, const struct dctx *d,
 		     struct strbuf *err)
+{
+	uint16_t rlen, rtype;
+
+	if (it->left < 4) {
+		error_set(err, "%s: truncated attribute header at byte %zu",
+			  d->what, it->off);
+		return;
+	}
+	memcpy(&rlen, it->p, 2);
+	memcpy(&rtype, it->p + 2, 2);
+	error_set(err, "%s: attribute %u at byte %zu has bad length %u (%zu bytes left)",
+		  d->what, rtype & NLA_TYPE_MASK, it->off, rlen, it->left);
+}
+
+/*
+ * 1: got one, 0: end, -1: malformed (message in err). Inline, with the
+ * error text out of line: it runs for every attribute of every socket.
+ */
+static inline int attr_next(struct attr_it *it, struct attr *a,
+			    const struct dctx *d, struct strbuf *err)
 {
 	uint16_t rlen, rtype;
 	size_t adv;
@@ -124,14 +143,11 @@ static int attr_next(struct attr_it *it, struct attr *a, const struct dctx *d,
 	if (!it->left)
 		return 0;
 	if (it->left < 4)
-		return error_set(err, "%s: truncated attribute header at byte %zu",
-				 d->what, it->off);
+		goto bad;
 	memcpy(&rlen, it->p, 2);
 	memcpy(&rtype, it->p + 2, 2);
 	if (rlen < 4 || rlen > it->left)
-		return error_set(err, "%s: attribute %u at byte %zu has bad length %u (%zu bytes left)",
-				 d->what, rtype & NLA_TYPE_MASK, it->off,
-				 rlen, it->left);
+		goto bad;
 	a->type = rtype & NLA_TYPE_MASK;
 	a->data = it->p + 4;
 	a->len = rlen - 4u;
@@ -145,6 +161,9 @@ static int attr_next(struct attr_it *it, struct attr *a, const struct dctx *d,
 		it->off += adv;
 	}
 	return 1;
+bad:
+	attr_bad(it, d, err);
+	return -1;
 }
 
 static int attr_short(const struct attr *a, size_t want, const struct dctx *d,

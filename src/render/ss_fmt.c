@@ -34,6 +34,13 @@ void ss_fmt_release(struct ss_fmt *fmt)
 	memset(fmt, 0, sizeof(*fmt));
 }
 
+void ss_put_u64_cut(struct ss_field *f, uint64_t v)
+{
+	char tmp[24], *p = ss_u64_rev(tmp + sizeof(tmp), v);
+
+	ss_put(f, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 static const char *const col_header[SS_COL_MAX] = {
 	"Netid", "State", "Recv-Q", "Send-Q", "Local Address:", "Port",
 	"Peer Address:", "Port", "Process", "",
@@ -126,13 +133,19 @@ static void put_queue(struct ss_field *f, uint32_t q)
 	size_t start = f->len;
 
 	ss_put_i64(f, (int32_t)q);
-	while (f->len - start < 6)
-		ss_put(f, " ", 1);
+	if (f->len - start < 6)
+		ss_put(f, "      ", 6 - (f->len - start));
 }
 
 static void put_ipv4(struct ss_field *f, const uint8_t *a)
 {
-	char tmp[16], *o = tmp;
+	char tmp[16], *o = ss_room(f, sizeof(tmp));
+	char *start;
+
+	/* straight into the field unless near the cut */
+	if (!o)
+		o = tmp;
+	start = o;
 
 	for (int i = 0; i < 4; i++) {
 		unsigned b = a[i];
@@ -145,7 +158,10 @@ static void put_ipv4(struct ss_field *f, const uint8_t *a)
 			*o++ = (char)('0' + b / 10 % 10);
 		*o++ = (char)('0' + b % 10);
 	}
-	ss_put(f, tmp, (size_t)(o - tmp));
+	if (start == tmp)
+		ss_put(f, tmp, (size_t)(o - tmp));
+	else
+		f->len += (uint32_t)(o - start);
 }
 
 /* -r: ss asks gethostbyaddr, v4-mapped addresses as IPv4. */

@@ -14,18 +14,19 @@
 /*
  * "%g" of usec / 1000. Below 1000 ms the value has at most six
  * significant digits, so the exact decimal is what %g prints; larger
- * values take the slow, exact path.
+ * values need %g's rounding.
  */
 size_t ss_fmt_usec_ms(char *buf, uint32_t usec)
 {
-	char tmp[16], *p, *o = buf;
-	uint32_t frac = usec % 1000;
+	uint32_t frac = usec % 1000, ms = usec / 1000;
+	unsigned n;
+	char *o = buf;
 
 	if (usec >= 1000000)
-		return (size_t)snprintf(buf, 64, "%g", (double)usec / 1000);
-	p = ss_u64_rev(tmp + sizeof(tmp), usec / 1000);
-	memcpy(o, p, (size_t)(tmp + sizeof(tmp) - p));
-	o += tmp + sizeof(tmp) - p;
+		return ss_fmt_g(buf, (double)usec / 1000, 6);
+	n = ss_u64_digits(ms);
+	ss_u64_at(o, ms, n);
+	o += n;
 	if (frac) {
 		*o++ = '.';
 		*o++ = (char)('0' + frac / 100);
@@ -39,32 +40,42 @@ size_t ss_fmt_usec_ms(char *buf, uint32_t usec)
 	return (size_t)(o - buf);
 }
 
+static size_t bw_unit(char *buf, double v, char unit)
+{
+	size_t n = ss_fmt_g(buf, v, 3);
+
+	buf[n] = unit;
+	buf[n + 1] = '\0';
+	return n + 1;
+}
+
 /* Rates: "%.3g" with k/M/G/T (powers of 1000); -n prints "%.0f". */
 size_t ss_fmt_bw(char *buf, double bw, bool numeric)
 {
 	if (numeric) {
 		double r = nearbyint(bw);  /* %.0f rounds to even, so does this */
-		char tmp[24], *p;
+		unsigned n;
 
 		if (!(r >= 0 && r < 9.2e18))
 			return (size_t)snprintf(buf, 64, "%.0f", bw);
-		p = ss_u64_rev(tmp + sizeof(tmp), (uint64_t)r);
-		memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
-		buf[tmp + sizeof(tmp) - p] = '\0';
-		return (size_t)(tmp + sizeof(tmp) - p);
+		n = ss_u64_digits((uint64_t)r);
+		ss_u64_at(buf, (uint64_t)r, n);
+		buf[n] = '\0';
+		return n;
 	}
 	if (bw >= 1e12)
-		return (size_t)snprintf(buf, 64, "%.3gT", bw / 1e12);
+		return bw_unit(buf, bw / 1e12, 'T');
 	if (bw >= 1e9)
-		return (size_t)snprintf(buf, 64, "%.3gG", bw / 1e9);
+		return bw_unit(buf, bw / 1e9, 'G');
 	if (bw >= 1e6)
-		return (size_t)snprintf(buf, 64, "%.3gM", bw / 1e6);
+		return bw_unit(buf, bw / 1e6, 'M');
 	if (bw >= 1e3)
-		return (size_t)snprintf(buf, 64, "%.3gk", bw / 1e3);
-	return (size_t)snprintf(buf, 64, "%g", bw);
+		return bw_unit(buf, bw / 1e3, 'k');
+	return ss_fmt_g(buf, bw, 6);
 }
 
-void ss_fmt_skmem(struct ss_field *f, const struct sock_rec *s, bool meminfo)
+static void put_skmem(struct ss_field *f, const struct sock_rec *s,
+		      bool meminfo)
 {
 	unsigned n = s->skmem_n ? s->skmem_n : SK_MEMINFO_VARS;
 
@@ -92,22 +103,41 @@ void ss_fmt_skmem(struct ss_field *f, const struct sock_rec *s, bool meminfo)
 	ss_put(f, ")", 1);
 }
 
-static void put_ms(struct ss_field *f, const char *key, uint32_t usec)
+/*
+ * The writers work on a copy of the field kept in this frame: its length
+ * then stays in a register, where stores through the field's char buffer
+ * would otherwise force a reload after every byte written.
+ */
+void ss_fmt_skmem(struct ss_field *f, const struct sock_rec *s, bool meminfo)
 {
-	char buf[64];
+	struct ss_field lf = *f;
 
-	ss_puts(f, key);
-	ss_put(f, buf, ss_fmt_usec_ms(buf, usec));
+	put_skmem(&lf, s, meminfo);
+	*f = lf;
 }
 
-static void put_bw(struct ss_field *f, const char *key, double bw,
-		   bool numeric)
+SS_INLINE void put_ms(struct ss_field *f, const char *key, uint32_t usec)
 {
-	char buf[64];
+	char buf[64], *o;
 
 	ss_puts(f, key);
-	ss_put(f, buf, ss_fmt_bw(buf, bw, numeric));
-	ss_puts(f, "bps");
+	if ((o = ss_room(f, 64)) != NULL)
+		f->len += (uint32_t)ss_fmt_usec_ms(o, usec);
+	else
+		ss_put(f, buf, ss_fmt_usec_ms(buf, usec));
+}
+
+SS_INLINE void put_bw(struct ss_field *f, const char *key, double bw,
+		      bool numeric)
+{
+	char buf[64], *o;
+
+	ss_puts(f, key);
+	if ((o = ss_room(f, 64)) != NULL)
+		f->len += (uint32_t)ss_fmt_bw(o, bw, numeric);
+	else
+		ss_put(f, buf, ss_fmt_bw(buf, bw, numeric));
+	ss_put(f, "bps", 3);
 }
 
 static void put_limited(struct ss_field *f, const char *key, uint64_t t,
@@ -125,22 +155,20 @@ static void put_limited(struct ss_field *f, const char *key, uint64_t t,
 static void put_gain(struct ss_field *f, const char *key, uint32_t gain)
 {
 	char buf[64];
-	int n = snprintf(buf, sizeof(buf), "%g", (double)gain / 256.0);
+	size_t n = ss_fmt_g(buf, (double)gain / 256.0, 6);
 
 	ss_puts(f, key);
-	ss_put(f, buf, (size_t)n);
+	ss_put(f, buf, n);
 }
 
 static void put_bbr(struct ss_field *f, const struct tcp_bbr_info *b,
 		    bool numeric)
 {
 	uint64_t bw = ((uint64_t)b->bbr_bw_hi << 32) | b->bbr_bw_lo;
-	char buf[64];
-	int n;
 
 	put_bw(f, " bbr:(bw:", (double)bw * 8.0, numeric);
-	n = snprintf(buf, sizeof(buf), ",mrtt:%g", (double)b->bbr_min_rtt / 1000.0);
-	ss_put(f, buf, (size_t)n);
+	/* ",mrtt:%g" of min_rtt / 1000.0: the same value put_ms formats */
+	put_ms(f, ",mrtt:", b->bbr_min_rtt);
 	if (b->bbr_pacing_gain)
 		put_gain(f, ",pacing_gain:", b->bbr_pacing_gain);
 	if (b->bbr_cwnd_gain)
@@ -356,8 +384,12 @@ void ss_fmt_tcp_info(struct ss_fmt *fmt, struct ss_field *f,
 			put_mptcp_stats(f, s);
 		return;
 	}
-	if (sock_tcp_info(s, &info))
-		put_tcp_stats(fmt, f, s, &info);
+	if (sock_tcp_info(s, &info)) {
+		struct ss_field lf = *f;  /* see ss_fmt_skmem */
+
+		put_tcp_stats(fmt, &lf, s, &info);
+		*f = lf;
+	}
 	if (s->has_ulp && s->ulp[0]) {
 		ss_puts(f, " tcp-ulp-");
 		ss_puts(f, s->ulp);

@@ -42,6 +42,7 @@ struct ss_text {
 	struct ss_fmt fmt;
 
 	struct chunk *head, *tail;
+	struct chunk *spare;   /* printed chunks, kept to skip fresh page faults */
 	size_t cur;            /* offset of the current token in tail */
 	int chunks;
 	int col;               /* enum ss_col of the current token */
@@ -78,13 +79,18 @@ static void tok_set_len(struct chunk *c, size_t at, uint16_t l)
 
 static int chunk_new(struct ss_text *t, struct strbuf *err)
 {
-	struct chunk *c = malloc(sizeof(*c));
+	struct chunk *c = t->spare;
 
-	if (c)
-		c->data = malloc(CHUNK_DATA);
-	if (!c || !c->data) {
-		free(c);
-		return error_set(err, "cannot allocate the output buffer");
+	if (c) {
+		t->spare = c->next;
+	} else {
+		c = malloc(sizeof(*c));
+		if (c)
+			c->data = malloc(CHUNK_DATA);
+		if (!c || !c->data) {
+			free(c);
+			return error_set(err, "cannot allocate the output buffer");
+		}
 	}
 	c->next = NULL;
 	tok_set_len(c, 0, 0);
@@ -99,17 +105,30 @@ static int chunk_new(struct ss_text *t, struct strbuf *err)
 	return 0;
 }
 
-static void chunks_free(struct ss_text *t)
+/*
+ * A printed batch's chunks go to the spare list: freeing 5 MiB lets
+ * malloc return it to the kernel, and every batch would then pay a page
+ * fault per 4 KiB again. The memory held stays one batch, as before.
+ */
+static void chunks_recycle(struct ss_text *t)
 {
-	struct chunk *c = t->head, *n;
+	if (t->tail) {
+		t->tail->next = t->spare;
+		t->spare = t->head;
+	}
+	t->head = t->tail = NULL;
+	t->chunks = 0;
+}
+
+static void chunk_list_free(struct chunk *c)
+{
+	struct chunk *n;
 
 	for (; c; c = n) {
 		n = c->next;
 		free(c->data);
 		free(c);
 	}
-	t->head = t->tail = NULL;
-	t->chunks = 0;
 }
 
 /* ss's out(): append to the current token, moving it when it won't fit. */
@@ -285,16 +304,43 @@ static int next_enabled(const struct ss_text *t, int c, bool *eol)
 	return c;
 }
 
+/*
+ * Copies n bytes, or when n <= SMALL a fixed SMALL bytes: a fixed size is
+ * two vector moves instead of a call. The caller guarantees SMALL bytes
+ * of room at both ends; the extra bytes are overwritten or never used.
+ */
+#define SMALL 32
+
+static inline void copy_small(char *dst, const unsigned char *src, size_t n)
+{
+	if (n <= SMALL)
+		memcpy(dst, src, SMALL);
+	else
+		memcpy(dst, src, n);
+}
+
+static inline void spaces_small(char *dst, size_t n)
+{
+	if (n <= SMALL)
+		memset(dst, ' ', SMALL);
+	else
+		memset(dst, ' ', n);
+}
+
 /* ss's render(): lay the batch out, print it, free it. */
 static int render(struct ss_text *t)
 {
 	bool started = false, eol = false;
+	bool wrap[SS_COL_MAX];
+	int nxt[SS_COL_MAX];
 	int c = 0;
 
 	if (!t->head)
 		return 0;
 	t->tail->end += tok_len(t->tail, t->cur) % 2;
 	calc_width(t);
+	for (int k = 0; k < SS_COL_MAX; k++)
+		nxt[k] = next_enabled(t, k, &wrap[k]);
 	while (c < SS_COL_MAX && !t->width[c])
 		c++;
 	for (struct chunk *ch = t->head; ch; ch = ch->next) {
@@ -303,7 +349,48 @@ static int render(struct ss_text *t)
 		while (at < ch->end) {
 			uint16_t l = tok_len(ch, at);
 			int printed = 0, w = c < SS_COL_MAX ? t->width[c] : 0;
+			/* at most: delimiter, padding to w, the text, newline */
+			size_t most = 2u + (size_t)l + (size_t)(w > 0 ? w : 0) +
+				      2 * SMALL;
 
+			if (most > OUT_BUF - t->out_len && most <= OUT_BUF)
+				out_flush(t);
+			if (most <= OUT_BUF - t->out_len && c < SS_COL_MAX &&
+			    at + 2 + SMALL <= CHUNK_DATA) {
+				/* the same bytes as below, without a bounds check each */
+				char *o = t->out + t->out_len;
+				int pre = started ? (int)col_delim[c] : 0;
+				int s = 0;
+
+				if (pre)
+					*o++ = ' ';
+				if (w && col_align[c] == AL_RIGHT) {
+					s = w - l - pre;
+					if (s > 0) {
+						spaces_small(o, (size_t)s);
+						o += s;
+					} else {
+						s = 0;
+					}
+				}
+				copy_small(o, ch->data + at + 2, l);
+				o += l;
+				printed = pre + s + l;
+				if (w && col_align[c] == AL_LEFT && w > printed) {
+					spaces_small(o, (size_t)(w - printed));
+					o += w - printed;
+				}
+				started = true;
+				eol = wrap[c];
+				c = nxt[c];
+				if (eol) {
+					*o++ = '\n';
+					started = false;
+				}
+				t->out_len = (size_t)(o - t->out);
+				at += 2 + LEN_ALIGN(l);
+				continue;
+			}
 			if (started && c < SS_COL_MAX) {
 				out_put(t, " ", col_delim[c]);
 				printed = (int)col_delim[c];
@@ -330,7 +417,7 @@ static int render(struct ss_text *t)
 	}
 	if (started)
 		out_put(t, "\n", 1);
-	chunks_free(t);
+	chunks_recycle(t);
 	t->col = 0;
 	return out_flush(t);
 }
@@ -383,6 +470,51 @@ out:
 	return ret;
 }
 
+/*
+ * tok_put and tok_flush for a whole row at once, when the row fits in
+ * the current chunk with room to spare: then neither moves a token nor
+ * opens a chunk, and this leaves exactly the bytes, lengths and widths
+ * they would. Returns false, having changed nothing, when it does not fit.
+ */
+static bool row_fast(struct ss_text *t, const struct ss_fmt *fmt)
+{
+	struct chunk *c = t->tail;
+	size_t need = 3, at, end;
+
+	if (!c)
+		return false;
+	for (int col = 0; col <= SS_COL_PROC; col++)
+		if (!t->disabled[col])
+			need += fmt->f[col].len + 3u;
+	/* tok_put moves a token at n >= avail; tok_flush needs 2 after pad */
+	if (CHUNK_DATA - c->end <= need)
+		return false;
+	at = t->cur;
+	end = c->end;
+	for (int col = 0; col <= SS_COL_PROC; col++) {
+		uint32_t l = fmt->f[col].len;
+
+		if (t->disabled[col])
+			continue;
+		/* the token at `at` is new and empty: field_next just opened it */
+		memcpy(c->data + end, fmt->f[col].buf, l);
+		tok_set_len(c, at, (uint16_t)l);
+		if (col == SS_COL_PROC) {
+			end += l;
+			break;
+		}
+		if (l > t->max_len[col])
+			t->max_len[col] = l;
+		at += 2 + LEN_ALIGN(l);
+		tok_set_len(c, at, 0);
+		end = at + 2;
+	}
+	t->cur = at;
+	c->end = end;
+	t->col = SS_COL_PROC;
+	return true;
+}
+
 int ss_text_row(struct ss_text *t, const struct ss_row *row,
 		struct strbuf *err)
 {
@@ -392,6 +524,8 @@ int ss_text_row(struct ss_text *t, const struct ss_row *row,
 	while (t->col != SS_COL_NETID)
 		if (field_next(t, err) < 0)
 			return -1;
+	if (row_fast(t, fmt))
+		return 0;
 	for (int c = 0; c <= SS_COL_PROC; c++) {
 		const struct ss_field *f = &fmt->f[c];
 
@@ -415,7 +549,8 @@ void ss_text_free(struct ss_text *t)
 {
 	if (!t)
 		return;
-	chunks_free(t);
+	chunk_list_free(t->head);
+	chunk_list_free(t->spare);
 	if (t->fmt.mem)
 		ss_fmt_release(&t->fmt);
 	free(t->out);
