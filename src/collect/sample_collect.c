@@ -38,6 +38,7 @@ struct collect_ctx {
 	struct cw_ref *cw;
 	uint32_t n_cw;
 	uint32_t cw_dropped;
+	bool torn;
 };
 
 static int on_sock(const struct sock_rec *r, void *vctx)
@@ -57,15 +58,53 @@ static int on_sock(const struct sock_rec *r, void *vctx)
 	return 0;
 }
 
+/* A torn dump: the whole sample's socket pass is done again (below). */
 static int on_restart(enum sock_table t, void *vctx)
 {
 	struct collect_ctx *c = vctx;
 
 	(void)t;
-	sample_reset_socks(c->s);
-	c->n_cw = 0;
-	c->cw_dropped = 0;
+	c->torn = true;
 	return 0;
+}
+
+#define SAMPLE_DUMP_ATTEMPTS 3
+
+/*
+ * Two dumps: the listeners alone with socket memory (their skmem d is
+ * the per-listener drop count; with only LISTEN asked the kernel does
+ * not walk the established table at all), then every other state with
+ * no extension, which costs about what a bare dump costs. Listeners come
+ * first, so the listening-port map is complete before the connections
+ * it classifies arrive.
+ */
+static int dump_sockets(struct sample *s, struct collect_ctx *c, struct diag_stats *stats,
+			struct strbuf *err)
+{
+	struct diag_query q = {
+		.tables = TBL_BIT(TBL_TCP),
+		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
+		.stats = stats,
+		.on_restart = on_restart,
+	};
+
+	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
+		sample_reset_socks(s);
+		c->n_cw = 0;
+		c->cw_dropped = 0;
+		c->torn = false;
+		q.states = 1u << SS_LISTEN;
+		q.needs = DIAG_NEED_MEM;
+		if (sockdiag_collect(&q, on_sock, c, err))
+			return -1;
+		q.states = SS_ALL_STATES & ~(1u << SS_LISTEN);
+		q.needs = 0;
+		if (sockdiag_collect(&q, on_sock, c, err))
+			return -1;
+		if (!c->torn)
+			return 0;
+	}
+	return error_set(err, "the socket dump was interrupted %d times in a row", SAMPLE_DUMP_ATTEMPTS);
 }
 
 /* Two numbers from a small file ("44728\t0\t2465610" for file-nr). */
@@ -285,14 +324,6 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	const char *root = o->proc_root ? o->proc_root : "/proc";
 	struct collect_ctx c = { .s = s };
 	struct diag_stats stats = { 0 };
-	struct diag_query q = {
-		.tables = TBL_BIT(TBL_TCP),
-		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
-		.states = SS_ALL_STATES,
-		.needs = DIAG_NEED_MEM,
-		.stats = &stats,
-		.on_restart = on_restart,
-	};
 	struct strbuf e2 = STRBUF_INIT;
 	char path[512];
 	uint64_t v[3];
@@ -308,7 +339,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 			goto out;
 		}
 	}
-	if (sockdiag_collect(&q, on_sock, &c, err))
+	if (dump_sockets(s, &c, &stats, err))
 		goto out;
 	sample_finish_socks(s);
 

@@ -45,3 +45,48 @@ bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delt
 	*delta = b >= a ? b - a : 0;
 	return true;
 }
+
+const char *diag_num(char buf[32], uint64_t v)
+{
+	char t[24];
+	int n = snprintf(t, sizeof(t), "%llu", (unsigned long long)v), o = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = t[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void diag_appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, size);
+	va_list ap;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind)
+{
+	const struct sample *first = ser->s[0], *last = ser->s[ser->n - 1];
+	struct kev_scan k = { 0, 0, -1 };
+
+	for (uint32_t i = 0; i < last->n_kevents; i++) {
+		const struct kevent *e = &last->kevents[i];
+
+		if (e->kind != kind)
+			continue;
+		k.events++;
+		if (e->ts_us >= 0 && e->ts_us >= first->meta.mono_ns / 1000)
+			k.recent++;
+		if (e->ts_us > k.newest_us)
+			k.newest_us = e->ts_us;
+	}
+	return k;
+}

@@ -14,6 +14,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../model/sample.h"
@@ -82,5 +83,21 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
 /* Counter delta between the first and last sample; false if either lacks it
  * or the series has one sample (no trend). */
 bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta);
+
+/* 12345678 -> "12,345,678" in buf: counts are read by tired people. */
+const char *diag_num(char buf[32], uint64_t v);
+/* Append to a NUL-terminated fixed buffer; cuts rather than overflows. */
+void diag_appendf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Kernel-log events of one kind: all in the buffer, and those logged
+ * while sockvet was sampling (each sample reads the whole ring buffer,
+ * so the last sample holds them all). */
+struct kev_scan {
+	unsigned events;
+	unsigned recent;
+	int64_t newest_us;       /* -1 when none had a timestamp */
+};
+struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind);
 
 #endif

@@ -63,33 +63,6 @@ struct cw_group {
 	const struct s_proc *one;  /* a member, for pid/fd details */
 };
 
-static const char *num(char buf[32], uint64_t v)
-{
-	char t[24];
-	int n = snprintf(t, sizeof(t), "%llu", (unsigned long long)v), o = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = t[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-__attribute__((format(printf, 3, 4)))
-static void appendf(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, size);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
 static uint32_t clamp32(uint64_t v)
 {
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
@@ -191,17 +164,17 @@ static void trend_text(char *buf, size_t size, const struct series *ser, const s
 
 	buf[0] = '\0';
 	if (ser->n < 2) {
-		appendf(buf, size, "%s (one sample)", num(a, key_count(ser->s[0], k)));
+		diag_appendf(buf, size, "%s (one sample)", diag_num(a, key_count(ser->s[0], k)));
 		return;
 	}
 	for (unsigned i = 0; i < ser->n; i++) {
 		if (i == CW_SERIES_SHOWN - 1 && ser->n > CW_SERIES_SHOWN) {
-			appendf(buf, size, " -> ... -> %s", num(a, key_count(ser->s[ser->n - 1], k)));
+			diag_appendf(buf, size, " -> ... -> %s", diag_num(a, key_count(ser->s[ser->n - 1], k)));
 			break;
 		}
-		appendf(buf, size, "%s%s", i ? " -> " : "", num(a, key_count(ser->s[i], k)));
+		diag_appendf(buf, size, "%s%s", i ? " -> " : "", diag_num(a, key_count(ser->s[i], k)));
 	}
-	appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
+	diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 }
 
 static void explain_trend(char *buf, size_t size, const struct series *ser,
@@ -210,20 +183,20 @@ static void explain_trend(char *buf, size_t size, const struct series *ser,
 	char a[32];
 
 	if (ser->n < 2) {
-		appendf(buf, size, "Only one sample was taken, so whether they persist could "
+		diag_appendf(buf, size, "Only one sample was taken, so whether they persist could "
 			"not be confirmed; a normal CLOSE-WAIT lasts milliseconds, so re-run "
 			"with more samples. ");
 		return;
 	}
 	if (t->min >= CW_PERSIST_MIN)
-		appendf(buf, size, "They persisted across %u samples over %.1f s",
+		diag_appendf(buf, size, "They persisted across %u samples over %.1f s",
 			ser->n, series_span_s(ser));
 	else
-		appendf(buf, size, "The pile rose at every sample over %.1f s",
+		diag_appendf(buf, size, "The pile rose at every sample over %.1f s",
 			series_span_s(ser));
 	if (t->rising && t->last > t->first)
-		appendf(buf, size, " and grew by %s", num(a, t->last - t->first));
-	appendf(buf, size, "; a normal CLOSE-WAIT lasts milliseconds. ");
+		diag_appendf(buf, size, " and grew by %s", diag_num(a, t->last - t->first));
+	diag_appendf(buf, size, "; a normal CLOSE-WAIT lasts milliseconds. ");
 }
 
 static const char NO_SYSCTL[] =
@@ -291,32 +264,32 @@ static bool report_group(const struct series *ser, const struct sample *last,
 	trend_text(tr, sizeof(tr), ser, &k);
 	finding_evidence(f, "ss -tanp state close-wait | %s: %s", grep, tr);
 	finding_evidence(f, "Recv-Q >= 1 (EOF never read): %s; Recv-Q 0 (EOF read, close() "
-			 "not called): %s (last sample)", num(a, g->unread), num(b, read_not_closed));
+			 "not called): %s (last sample)", diag_num(a, g->unread), diag_num(b, read_not_closed));
 	if (g->pids == 1 && p->has_limit)
 		finding_evidence(f, "ls /proc/%u/fd | wc -l: %s; /proc/%u/limits Max open files "
-				 "(soft): %s", p->pid, num(a, p->fds), p->pid,
-				 num(b, p->nofile_soft));
+				 "(soft): %s", p->pid, diag_num(a, p->fds), p->pid,
+				 diag_num(b, p->nofile_soft));
 	np = top_ports(last, ports, CW_PORTS_SHOWN);
 	for (unsigned i = 0; i < np; i++)
 		finding_evidence(f, "ss -tan state close-wait 'sport = :%u': %s in the last "
 				 "sample (all owners)", ports[i],
-				 num(a, last->close_wait_by_port[ports[i]]));
+				 diag_num(a, last->close_wait_by_port[ports[i]]));
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s holds %s TCP connections in CLOSE-WAIT: the peer closed its side and "
-		 "the kernel waits for the app to call close(). ", f->subject, num(a, g->count));
+		 "the kernel waits for the app to call close(). ", f->subject, diag_num(a, g->count));
 	explain_trend(f->explanation, sizeof(f->explanation), ser, &t);
 	if (g->unread)
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%s have Recv-Q >= 1: the app never read the end-of-file, so it stopped "
 			"reading them (blocked elsewhere, dropped from its poll set, or idle pool "
-			"connections nobody checks). ", num(a, g->unread));
+			"connections nobody checks). ", diag_num(a, g->unread));
 	if (read_not_closed)
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%s have Recv-Q 0: the app read the EOF (read() returned 0) but never "
 			"called close(), a missing close() on an EOF or error path. ",
-			num(a, read_not_closed));
-	appendf(f->explanation, sizeof(f->explanation), "%s", NO_SYSCTL);
+			diag_num(a, read_not_closed));
+	diag_appendf(f->explanation, sizeof(f->explanation), "%s", NO_SYSCTL);
 	snprintf(tr, sizeof(tr), "ss -tanp state close-wait | %s", grep);
 	finish(f, tr);
 	return true;
@@ -399,16 +372,16 @@ static void port_finding(const struct series *ser, const struct cw_key *k,
 		snprintf(f->explanation, sizeof(f->explanation),
 			 "%s TCP connections on local port %u%s are in CLOSE-WAIT: the peer "
 			 "closed and the application using the port has not called close(). ",
-			 num(a, t->last), k->port,
+			 diag_num(a, t->last), k->port,
 			 (last->listen_port[k->port >> 3] >> (k->port & 7)) & 1
 				 ? " (a port this host listens on)" : "");
 	else
 		snprintf(f->explanation, sizeof(f->explanation),
 			 "%s TCP connections in CLOSE-WAIT are spread over many local ports, "
 			 "typically client connections whose server closed first, which the "
-			 "application has not closed. ", num(a, t->last));
+			 "application has not closed. ", diag_num(a, t->last));
 	explain_trend(f->explanation, sizeof(f->explanation), ser, t);
-	appendf(f->explanation, sizeof(f->explanation),
+	diag_appendf(f->explanation, sizeof(f->explanation),
 		"The owner is unknown, so check Recv-Q in the verify command: >= 1 means the "
 		"app never read the EOF, 0 means it read it but never called close(). %s",
 		NO_SYSCTL);

@@ -34,32 +34,6 @@
 /* The proposed max puts today's count at or below half of it. */
 #define CT_HEADROOM 2
 
-struct kev_scan {
-	unsigned events;
-	unsigned recent;         /* within the sampled window */
-	int64_t newest_us;
-};
-
-static struct kev_scan scan_kevents(const struct series *ser, enum kevent_kind kind)
-{
-	const struct sample *first = series_first(ser), *last = series_last(ser);
-	struct kev_scan k = { 0, 0, -1 };
-
-	/* Each sample reads the whole ring buffer: the last one has it all. */
-	for (uint32_t i = 0; i < last->n_kevents; i++) {
-		const struct kevent *e = &last->kevents[i];
-
-		if (e->kind != kind)
-			continue;
-		k.events++;
-		if (e->ts_us >= 0 && e->ts_us >= first->meta.mono_ns / 1000)
-			k.recent++;
-		if (e->ts_us > k.newest_us)
-			k.newest_us = e->ts_us;
-	}
-	return k;
-}
-
 static uint64_t delta(uint64_t a, uint64_t b)
 {
 	return b > a ? b - a : 0;
@@ -69,7 +43,7 @@ void rule_conntrack_table_full(const struct series *ser, const struct triage_opt
 			       struct findings *out)
 {
 	const struct sample *first = series_first(ser), *last = series_last(ser);
-	struct kev_scan k = scan_kevents(ser, KEV_CONNTRACK_FULL);
+	struct kev_scan k = series_kevents(ser, KEV_CONNTRACK_FULL);
 	bool stats = ser->n >= 2 && first->has_conntrack_stat && last->has_conntrack_stat;
 	uint64_t d_drop = 0, d_early = 0, d_insf = 0, max = last->conntrack_max;
 	double frac = 0, span = series_span_s(ser);

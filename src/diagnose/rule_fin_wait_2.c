@@ -38,33 +38,6 @@
 #define FW2_PORTS_SHOWN 3
 #define FW2_SERIES_SHOWN 6
 
-static const char *num(char buf[32], uint64_t v)
-{
-	char t[24];
-	int n = snprintf(t, sizeof(t), "%llu", (unsigned long long)v), o = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = t[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-__attribute__((format(printf, 3, 4)))
-static void appendf(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, size);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
 static uint64_t fin_wait2(const struct sample *s)
 {
 	return s->tally.by_state[TBL_TCP][SS_FIN_WAIT2];
@@ -130,10 +103,10 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
 
 	for (unsigned i = 0; i < ser->n; i++) {
 		if (i == FW2_SERIES_SHOWN - 1 && ser->n > FW2_SERIES_SHOWN) {
-			appendf(tr, sizeof(tr), " -> ... -> %s", num(a, now));
+			diag_appendf(tr, sizeof(tr), " -> ... -> %s", diag_num(a, now));
 			break;
 		}
-		appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", num(a, fin_wait2(ser->s[i])));
+		diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", diag_num(a, fin_wait2(ser->s[i])));
 	}
 	if (ser->n >= 2)
 		finding_evidence(f, "ss -tan state fin-wait-2: %s in %u samples over %.1f s",
@@ -143,7 +116,7 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
 	np = top_ports(last, now, ports, FW2_PORTS_SHOWN);
 	for (unsigned i = 0; i < np; i++)
 		finding_evidence(f, "ss -tan state fin-wait-2 'sport = :%u': %s in the last sample (%s)",
-				 ports[i], num(a, last->fin_wait2_by_port[ports[i]]),
+				 ports[i], diag_num(a, last->fin_wait2_by_port[ports[i]]),
 				 listening(last, ports[i]) ? "a listening port: this host closed first as the server"
 							   : "no listener: client connections");
 	if (np && (uint64_t)last->fin_wait2_by_port[ports[0]] * 100 >= now * FW2_PORT_FILTER_PCT)
@@ -154,30 +127,30 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s TCP connections are in FIN-WAIT-2: this host closed them and the peer "
-		 "ACKed that, but the peer never sent its own FIN. ", num(a, now));
+		 "ACKed that, but the peer never sent its own FIN. ", diag_num(a, now));
 	if (!big) {
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"At this size that is ordinary closing traffic (a round trip plus the "
 			"peer's time to close); nothing to do. ");
 	} else {
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"On the other end these sit in CLOSE-WAIT (the peer app never calls "
 			"close()) or the peer is gone (a NAT or firewall dropped the flow, the "
 			"peer rebooted): fix the peer or the path. ");
 		if (ser->n < 2)
-			appendf(f->explanation, sizeof(f->explanation),
+			diag_appendf(f->explanation, sizeof(f->explanation),
 				"One sample only: whether they persist was not confirmed. ");
 	}
 	if (sample_sysctl(last, SYSCTL_TCP_FIN_TIMEOUT, &fin_timeout))
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"net.ipv4.tcp_fin_timeout (%lld s here) limits only ORPHANED FIN-WAIT-2, "
 			"sockets the local app already closed (ss -o shows timer:(timewait,...)). ",
 			(long long)fin_timeout);
 	else
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"net.ipv4.tcp_fin_timeout limits only ORPHANED FIN-WAIT-2, sockets the "
 			"local app already closed (ss -o shows timer:(timewait,...)). ");
-	appendf(f->explanation, sizeof(f->explanation),
+	diag_appendf(f->explanation, sizeof(f->explanation),
 		"One still owned by a process (shutdown() without close()) ignores it and lasts "
 		"until the peer closes or the process calls close(). Lowering it only shortens "
 		"the orphans and fixes no peer, so no change is proposed.");

@@ -35,35 +35,12 @@
 /* ip-sysctl.rst: each orphan can eat up to ~64 KB of unswappable memory. */
 #define ORPHAN_KB 64
 
-struct kev_scan {
-	unsigned events;
-	unsigned recent;         /* within the sampled window */
-};
-
-static struct kev_scan scan_kevents(const struct series *ser, enum kevent_kind kind)
-{
-	const struct sample *first = series_first(ser), *last = series_last(ser);
-	struct kev_scan k = { 0, 0 };
-
-	/* Each sample reads the whole ring buffer: the last one has it all. */
-	for (uint32_t i = 0; i < last->n_kevents; i++) {
-		const struct kevent *e = &last->kevents[i];
-
-		if (e->kind != kind)
-			continue;
-		k.events++;
-		if (e->ts_us >= 0 && e->ts_us >= first->meta.mono_ns / 1000)
-			k.recent++;
-	}
-	return k;
-}
-
 void rule_orphan_sockets(const struct series *ser, const struct triage_opts *o,
 			 struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const uint64_t *st = last->tally.by_state[TBL_TCP];
-	struct kev_scan k = scan_kevents(ser, KEV_ORPHANS);
+	struct kev_scan k = series_kevents(ser, KEV_ORPHANS);
 	int64_t max = 0, orphans = last->sockstat.tcp_orphan.present ? last->sockstat.tcp_orphan.v : -1;
 	bool has_max = sample_sysctl(last, SYSCTL_TCP_MAX_ORPHANS, &max) && max > 0;
 	bool warn = has_max && orphans >= 0 && (orphans << ORPHAN_SHIFT_WARN) > max;

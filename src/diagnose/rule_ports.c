@@ -58,33 +58,6 @@
 #define EPH_PORTS_NAMED 3
 #define EPH_SERIES_SHOWN 6
 
-static const char *num(char buf[32], uint64_t v)
-{
-	char t[24];
-	int n = snprintf(t, sizeof(t), "%llu", (unsigned long long)v), o = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = t[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-__attribute__((format(printf, 3, 4)))
-static void appendf(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, size);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
 static bool at_least_pct(uint64_t part, uint64_t whole, unsigned pct)
 {
 	return part * 100 >= whole * pct;
@@ -121,11 +94,11 @@ static unsigned listeners_in(const struct sample *s, int64_t lo, int64_t hi,
 		if (!listening(s, (uint32_t)p))
 			continue;
 		if (n < EPH_PORTS_NAMED)
-			appendf(names, size, "%s%lld", n ? ", " : "", (long long)p);
+			diag_appendf(names, size, "%s%lld", n ? ", " : "", (long long)p);
 		n++;
 	}
 	if (n > EPH_PORTS_NAMED)
-		appendf(names, size, ", ...");
+		diag_appendf(names, size, ", ...");
 	return n;
 }
 
@@ -221,28 +194,28 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 	addr_endpoint(dst, d->family, d->daddr, d->dport);
 	snprintf(filt, sizeof(filt), "'src %s and dst %s'", src, dst);
 	/* Two long IPv6 addresses can overflow the subject; the evidence has them whole. */
-	appendf(f->subject, sizeof(f->subject), "destination %s from %s", dst, src);
+	diag_appendf(f->subject, sizeof(f->subject), "destination %s from %s", dst, src);
 
 	finding_evidence(f, "ss -tan %s: %s sockets (TIME-WAIT %s, ESTAB %s, SYN-SENT %s, "
-			 "other %s), %llu%% of %s usable local ports", filt, num(a, d->total),
-			 num(b, d->time_wait), num(e, d->established), num(g, d->syn_sent),
-			 num(h, other), (unsigned long long)d->total * 100 / c->usable,
-			 num(u, c->usable));
+			 "other %s), %llu%% of %s usable local ports", filt, diag_num(a, d->total),
+			 diag_num(b, d->time_wait), diag_num(e, d->established), diag_num(g, d->syn_sent),
+			 diag_num(h, other), (unsigned long long)d->total * 100 / c->usable,
+			 diag_num(u, c->usable));
 	if (ser->n >= 2) {
 		for (unsigned i = 0; i < ser->n; i++) {
 			if (i == EPH_SERIES_SHOWN - 1 && ser->n > EPH_SERIES_SHOWN) {
-				appendf(tr, sizeof(tr), " -> ... -> %s", num(a, d->total));
+				diag_appendf(tr, sizeof(tr), " -> ... -> %s", diag_num(a, d->total));
 				break;
 			}
-			appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", num(a, total_in(ser->s[i], d)));
+			diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", diag_num(a, total_in(ser->s[i], d)));
 		}
 		finding_evidence(f, "sockets to that destination: %s in %u samples over %.1f s",
 				 tr, ser->n, series_span_s(ser));
 	}
 	finding_evidence(f, "sysctl net.ipv4.ip_local_port_range: %lld %lld (%s ports), %s of "
 			 "them in net.ipv4.ip_local_reserved_ports", (long long)c->lo,
-			 (long long)c->hi, num(a, (uint64_t)(c->hi - c->lo + 1)),
-			 num(b, (uint64_t)(c->hi - c->lo + 1) - c->usable));
+			 (long long)c->hi, diag_num(a, (uint64_t)(c->hi - c->lo + 1)),
+			 diag_num(b, (uint64_t)(c->hi - c->lo + 1) - c->usable));
 	if (c->has_reuse)
 		finding_evidence(f, "sysctl net.ipv4.tcp_tw_reuse: %lld (%s)", (long long)c->reuse,
 				 reusable ? "connect() may reuse this destination's TIME-WAIT older than 1 s"
@@ -262,12 +235,12 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 			 "but %s are TIME-WAIT and net.ipv4.tcp_tw_reuse=%lld lets outgoing connect() "
 			 "reuse those older than 1 s (with TCP timestamps, on by default). Only %s "
 			 "(%llu%%) really hold a port, so connect() has room. Nothing to do now.",
-			 src, dst, num(a, d->total), (unsigned long long)d->total * 100 / c->usable,
-			 num(b, c->usable), num(e, d->time_wait), (long long)c->reuse,
-			 num(g, holding), (unsigned long long)holding * 100 / c->usable);
+			 src, dst, diag_num(a, d->total), (unsigned long long)d->total * 100 / c->usable,
+			 diag_num(b, c->usable), diag_num(e, d->time_wait), (long long)c->reuse,
+			 diag_num(g, holding), (unsigned long long)holding * 100 / c->usable);
 		snprintf(f->fixed_when, sizeof(f->fixed_when),
 			 "nothing to fix while fewer than %s of them are not TIME-WAIT",
-			 num(a, (uint64_t)c->usable * EPH_WARN_PCT / 100));
+			 diag_num(a, (uint64_t)c->usable * EPH_WARN_PCT / 100));
 		return;
 	}
 
@@ -276,29 +249,29 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 		 "pick. Other destinations do not compete for them (the 4-tuple differs), so "
 		 "this count matters, not the host-wide total. When none is left, connect() "
 		 "fails with EADDRNOTAVAIL and no counter records it. ", src, dst,
-		 num(a, d->total), (unsigned long long)holding * 100 / c->usable, num(b, c->usable));
+		 diag_num(a, d->total), (unsigned long long)holding * 100 / c->usable, diag_num(b, c->usable));
 	if (tw_dominant)
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%llu%% are TIME-WAIT: a new connection per request, closed by this side. ",
 			(unsigned long long)d->time_wait * 100 / d->total);
 	if (at_least_pct(d->syn_sent, c->usable, EPH_SYN_SENT_PCT))
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%s are in SYN-SENT: the destination is not answering, and each holds its "
-			"port for up to ~2 min. ", num(a, d->syn_sent));
-	appendf(f->explanation, sizeof(f->explanation),
+			"port for up to ~2 min. ", diag_num(a, d->syn_sent));
+	diag_appendf(f->explanation, sizeof(f->explanation),
 		"Fix the app first: reuse connections (a pool, keep-alive). ");
 	if (ser->n < 2) {
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"One sample: the level stands (it is a gauge) but whether it still rises was "
 			"not confirmed, so no kernel change is proposed.");
 	} else {
 		add_range_change(f, c, caveat, sizeof(caveat));
 		if (f->n_changes)
-			appendf(f->explanation, sizeof(f->explanation), "Then widen the port range. %s",
+			diag_appendf(f->explanation, sizeof(f->explanation), "Then widen the port range. %s",
 				caveat);
 		if (tw_dominant && c->has_reuse && !reusable) {
 			add_reuse_change(f, c);
-			appendf(f->explanation, sizeof(f->explanation),
+			diag_appendf(f->explanation, sizeof(f->explanation),
 				"tcp_tw_reuse=1 lets outgoing connect() reuse TIME-WAIT older than 1 s%s.",
 				c->reuse == 2 ? " (2 covers only loopback)" : "");
 		}
@@ -306,7 +279,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "the count stays below %s (%u%% of %s usable ports) and the app logs no "
 		 "EADDRNOTAVAIL (Cannot assign requested address)",
-		 num(a, (uint64_t)c->usable * EPH_WARN_PCT / 100), EPH_WARN_PCT, num(b, c->usable));
+		 diag_num(a, (uint64_t)c->usable * EPH_WARN_PCT / 100), EPH_WARN_PCT, diag_num(b, c->usable));
 }
 
 void rule_ephemeral_port_exhaustion(const struct series *ser, const struct triage_opts *o,

@@ -36,29 +36,6 @@
 /* For "how big is that": pages are 4 KiB on x86-64; the text says so. */
 #define PAGE_KIB 4
 
-struct kev_scan {
-	unsigned events;
-	unsigned recent;         /* within the sampled window */
-};
-
-static struct kev_scan scan_kevents(const struct series *ser, enum kevent_kind kind)
-{
-	const struct sample *first = series_first(ser), *last = series_last(ser);
-	struct kev_scan k = { 0, 0 };
-
-	/* Each sample reads the whole ring buffer: the last one has it all. */
-	for (uint32_t i = 0; i < last->n_kevents; i++) {
-		const struct kevent *e = &last->kevents[i];
-
-		if (e->kind != kind)
-			continue;
-		k.events++;
-		if (e->ts_us >= 0 && e->ts_us >= first->meta.mono_ns / 1000)
-			k.recent++;
-	}
-	return k;
-}
-
 static bool get_tcp_mem(const struct sample *s, int64_t v[3])
 {
 	const struct sysctl_val *x = &s->sysctl.val[SYSCTL_TCP_MEM];
@@ -80,7 +57,7 @@ void rule_tcp_memory_pressure(const struct series *ser, const struct triage_opts
 {
 	const struct sample *last = series_last(ser);
 	const struct sockstat_counts *ss = &last->sockstat;
-	struct kev_scan k = scan_kevents(ser, KEV_TCP_OOM);
+	struct kev_scan k = series_kevents(ser, KEV_TCP_OOM);
 	int64_t lim[3] = { 0, 0, 0 }, mem = ss->tcp_mem.present ? ss->tcp_mem.v : -1;
 	bool has_lim = get_tcp_mem(last, lim);
 	bool in_pressure = has_lim && mem >= 0 && mem > lim[TCPMEM_PRESSURE];

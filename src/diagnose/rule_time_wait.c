@@ -38,33 +38,6 @@
 #define TW_BUCKETS_MARGIN_PCT 125u
 #define TW_SERIES_SHOWN 6
 
-static const char *num(char buf[32], uint64_t v)
-{
-	char t[24];
-	int n = snprintf(t, sizeof(t), "%llu", (unsigned long long)v), o = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = t[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-__attribute__((format(printf, 3, 4)))
-static void appendf(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, size);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
 static uint64_t time_wait(const struct sample *s)
 {
 	return s->tally.by_state[TBL_TCP][SS_TIME_WAIT];
@@ -100,15 +73,15 @@ static void series_text(char *buf, size_t size, const struct series *ser)
 	buf[0] = '\0';
 	for (unsigned i = 0; i < ser->n; i++) {
 		if (i == TW_SERIES_SHOWN - 1 && ser->n > TW_SERIES_SHOWN) {
-			appendf(buf, size, " -> ... -> %s", num(a, time_wait(series_last(ser))));
+			diag_appendf(buf, size, " -> ... -> %s", diag_num(a, time_wait(series_last(ser))));
 			break;
 		}
-		appendf(buf, size, "%s%s", i ? " -> " : "", num(a, time_wait(ser->s[i])));
+		diag_appendf(buf, size, "%s%s", i ? " -> " : "", diag_num(a, time_wait(ser->s[i])));
 	}
 	if (ser->n >= 2)
-		appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
+		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 	else
-		appendf(buf, size, " (one sample)");
+		diag_appendf(buf, size, " (one sample)");
 }
 
 static uint64_t pow2_at_least(uint64_t v)
@@ -131,8 +104,8 @@ static bool dest_evidence(struct finding *f, const struct sample *s, const struc
 	*pct = (uint64_t)d->total * 100 / *usable;
 	dest_names(d, to, sizeof(to), filt, sizeof(filt));
 	finding_evidence(f, "ss -tan %s: %s sockets (%s TIME-WAIT), %llu%% of %s usable local ports",
-			 filt, num(a, d->total), num(b, d->time_wait), (unsigned long long)*pct,
-			 num(c, *usable));
+			 filt, diag_num(a, d->total), diag_num(b, d->time_wait), (unsigned long long)*pct,
+			 diag_num(c, *usable));
 	return true;
 }
 
@@ -160,7 +133,7 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 	rate = demand / TW_LEN_S;
 	snprintf(f->subject, sizeof(f->subject), "host");
 	finding_evidence(f, "nstat -az TcpExtTCPTimeWaitOverflow: +%s in %.1f s",
-			 num(a, delta), span);
+			 diag_num(a, delta), span);
 	series_text(tr, sizeof(tr), ser);
 	finding_evidence(f, "ss -tan state time-wait: %s", tr);
 	if (has_max)
@@ -172,17 +145,17 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 		 "%.1f s because net.ipv4.tcp_max_tw_buckets%s%s%s was reached (counted in "
 		 "TcpExtTCPTimeWaitOverflow; modern kernels log nothing). Their 4-tuples can be "
 		 "reused at once, so a delayed segment of an old connection can land in a new "
-		 "one. ", num(a, delta), span, has_max ? " (" : "",
-		 has_max ? num(b, (uint64_t)max_tw) : "", has_max ? ")" : "");
+		 "one. ", diag_num(a, delta), span, has_max ? " (" : "",
+		 has_max ? diag_num(b, (uint64_t)max_tw) : "", has_max ? ")" : "");
 	if (has_max && peak * 10 < (uint64_t)max_tw * 9)
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The samples saw at most %s TIME-WAIT, well below the limit: the overflow "
-			"came in bursts between samples. ", num(a, peak));
+			"came in bursts between samples. ", diag_num(a, peak));
 	else
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The host closes about %s connections/s and each TIME-WAIT lives a fixed "
-			"%u s: about %s entries are needed. ", num(c, rate), TW_LEN_S, num(e, demand));
-	appendf(f->explanation, sizeof(f->explanation),
+			"%u s: about %s entries are needed. ", diag_num(c, rate), TW_LEN_S, diag_num(e, demand));
+	diag_appendf(f->explanation, sizeof(f->explanation),
 		"Raise the limit (each entry costs a few hundred bytes of kernel memory); fewer "
 		"short connections (keep-alive, pooling) shrink the need itself.");
 	if (has_max) {
@@ -234,12 +207,12 @@ static void pile_finding(const struct series *ser, struct findings *out)
 		reusable = (uint64_t)(d->total - d->time_wait) * 100 < (uint64_t)usable * TW_HANDOFF_PCT;
 	if (tw > client)
 		finding_evidence(f, "server side (local port has a listener): %s TIME-WAIT, "
-				 "holding no ephemeral port", num(a, tw - client));
+				 "holding no ephemeral port", diag_num(a, tw - client));
 	if (has_reuse)
 		finding_evidence(f, "sysctl net.ipv4.tcp_tw_reuse: %lld", (long long)reuse);
 	if (ser->n < 2 && mib_get(&last->mib, "TcpExtTCPTimeWaitOverflow", &boot) && boot)
 		finding_evidence(f, "nstat -az TcpExtTCPTimeWaitOverflow: %s since boot (one "
-				 "sample: whether it still rises is unknown)", num(a, boot));
+				 "sample: whether it still rises is unknown)", diag_num(a, boot));
 	if (last->dests_dropped)
 		finding_evidence(f, "the sample kept %u destinations; %u more were not counted",
 				 last->n_dests, last->dests_dropped);
@@ -247,23 +220,23 @@ static void pile_finding(const struct series *ser, struct findings *out)
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s TIME-WAIT is normal for this host's rate: each lasts a fixed %u s, so that "
 		 "is about %s active closes per second. A TIME-WAIT blocks only its own 4-tuple. ",
-		 num(a, tw), TW_LEN_S, num(b, tw / TW_LEN_S));
+		 diag_num(a, tw), TW_LEN_S, diag_num(b, tw / TW_LEN_S));
 	if (known) {
 		dest_names(d, to, sizeof(to), filt, sizeof(filt));
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The busiest destination, %s, uses %llu%% of the %s usable local ports%s ",
-			to, (unsigned long long)pct, num(a, usable),
+			to, (unsigned long long)pct, diag_num(a, usable),
 			!handoff ? ", so connect() has room." :
 			reusable ? ", but tcp_tw_reuse lets connect() reuse its TIME-WAIT, so there "
 				   "is room (see ephemeral-port-exhaustion)." :
 				   ": that, not TIME-WAIT, is the problem, reported as "
 				   "ephemeral-port-exhaustion for that destination.");
 	} else if (!last->n_dests) {
-		appendf(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 			"All of them are on this host's listening ports (server side) and use no "
 			"ephemeral port. ");
 	}
-	appendf(f->explanation, sizeof(f->explanation),
+	diag_appendf(f->explanation, sizeof(f->explanation),
 		"The %u s is not tunable (tcp_fin_timeout does not change it). "
 		"net.ipv4.tcp_tw_reuse lets only outgoing connect() reuse them (value 2: only "
 		"over loopback); it does nothing for connections this host accepts.%s",
