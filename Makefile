@@ -78,9 +78,11 @@ deps:
 	$(Q)./scripts/install-deps
 
 # The main job: install what is missing, build, and look at this host.
+# Exit 1/2 are verdicts (warnings, critical findings), not failures of
+# the job; 3 and above are.
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	./sockvet
+	./sockvet || [ $$? -le 2 ]
 
 unit: $(UNIT_TESTS)
 
