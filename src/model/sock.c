@@ -14,3 +14,18 @@ bool sock_tcp_info(const struct sock_rec *s, struct tcp_info *out)
 	memcpy(out, s->tcpi, n);
 	return true;
 }
+
+const char *sock_state_name(unsigned state)
+{
+	static const char *const names[SS_STATE_MAX] = {
+		[SS_UNKNOWN_] = "UNKNOWN", [SS_ESTABLISHED] = "ESTAB",
+		[SS_SYN_SENT] = "SYN-SENT", [SS_SYN_RECV] = "SYN-RECV",
+		[SS_FIN_WAIT1] = "FIN-WAIT-1", [SS_FIN_WAIT2] = "FIN-WAIT-2",
+		[SS_TIME_WAIT] = "TIME-WAIT", [SS_CLOSE] = "UNCONN",
+		[SS_CLOSE_WAIT] = "CLOSE-WAIT", [SS_LAST_ACK] = "LAST-ACK",
+		[SS_LISTEN] = "LISTEN", [SS_CLOSING] = "CLOSING",
+		[SS_NEW_SYN_RECV] = "SYN-RECV", [SS_BOUND_INACTIVE] = "BOUND-INACTIVE",
+	};
+
+	return state < SS_STATE_MAX && names[state] ? names[state] : "UNKNOWN";
+}

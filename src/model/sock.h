@@ -210,4 +210,11 @@ struct sock_rec {
  */
 bool sock_tcp_info(const struct sock_rec *s, struct tcp_info *out);
 
+/*
+ * The state's name as ss prints it (ESTAB, SYN-SENT, ..., UNCONN for
+ * CLOSE; a request socket's NEW_SYN_RECV reads SYN-RECV), so reports use
+ * words a user can feed back to `ss state ...`. "UNKNOWN" past the table.
+ */
+const char *sock_state_name(unsigned state);
+
 #endif

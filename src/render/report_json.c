@@ -21,14 +21,6 @@
 
 #include "json_writer.h"
 
-static const char *const state_keys[SS_STATE_MAX] = {
-	[SS_ESTABLISHED] = "ESTAB", [SS_SYN_SENT] = "SYN-SENT",
-	[SS_SYN_RECV] = "SYN-RECV", [SS_FIN_WAIT1] = "FIN-WAIT-1",
-	[SS_FIN_WAIT2] = "FIN-WAIT-2", [SS_TIME_WAIT] = "TIME-WAIT",
-	[SS_CLOSE] = "CLOSED", [SS_CLOSE_WAIT] = "CLOSE-WAIT",
-	[SS_LAST_ACK] = "LAST-ACK", [SS_LISTEN] = "LISTEN", [SS_CLOSING] = "CLOSING",
-};
-
 /* Counters reported as deltas over the series (all that moved). */
 static void write_counters(struct json_writer *w, const struct series *ser)
 {
@@ -113,8 +105,8 @@ int report_json(FILE *fp, const struct report *r, bool pretty, struct strbuf *er
 		by[as] += last->tally.by_state[TBL_TCP][st];
 	}
 	for (int st = 1; st < SS_STATE_MAX; st++)
-		if (by[st] && state_keys[st])
-			json_kv_u64(&w, state_keys[st], by[st]);
+		if (by[st] && st != SS_NEW_SYN_RECV)
+			json_kv_u64(&w, sock_state_name((unsigned)st), by[st]);
 	json_obj_end(&w);
 	for (uint32_t i = 0; i < last->n_listeners; i++)
 		full += last->listeners[i].rq > last->listeners[i].wq;

@@ -96,14 +96,6 @@ static void wrap(FILE *fp, const char *text, int indent)
 
 static void print_states(FILE *fp, const struct sample *s)
 {
-	static const char *const names[SS_STATE_MAX] = {
-		[SS_ESTABLISHED] = "ESTAB", [SS_SYN_SENT] = "SYN-SENT",
-		[SS_SYN_RECV] = "SYN-RECV", [SS_FIN_WAIT1] = "FIN-WAIT-1",
-		[SS_FIN_WAIT2] = "FIN-WAIT-2", [SS_TIME_WAIT] = "TIME-WAIT",
-		[SS_CLOSE] = "CLOSED", [SS_CLOSE_WAIT] = "CLOSE-WAIT",
-		[SS_LAST_ACK] = "LAST-ACK", [SS_LISTEN] = "LISTEN",
-		[SS_CLOSING] = "CLOSING", [SS_NEW_SYN_RECV] = "SYN-RECV",
-	};
 	uint64_t total = 0, by[SS_STATE_MAX] = { 0 };
 
 	for (int st = 0; st < SS_STATE_MAX; st++) {
@@ -114,8 +106,8 @@ static void print_states(FILE *fp, const struct sample *s)
 	}
 	fprintf(fp, "  TCP sockets: %" PRIu64, total);
 	for (int st = 1; st < SS_STATE_MAX; st++)
-		if (by[st] && names[st])
-			fprintf(fp, ", %s %" PRIu64, names[st], by[st]);
+		if (by[st] && st != SS_NEW_SYN_RECV)
+			fprintf(fp, ", %s %" PRIu64, sock_state_name((unsigned)st), by[st]);
 	fputc('\n', fp);
 }
 

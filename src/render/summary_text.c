@@ -11,17 +11,6 @@ static const char *const table_names[TBL_MAX] = {
 	[TBL_RAW] = "RAW", [TBL_UDP] = "UDP", [TBL_TCP] = "TCP", [TBL_MPTCP] = "MPTCP",
 };
 
-/* ss's state names, so a user can re-run `ss state ...` on what we say. */
-static const char *const state_names[SS_STATE_MAX] = {
-	[SS_UNKNOWN_] = "UNKNOWN", [SS_ESTABLISHED] = "ESTAB",
-	[SS_SYN_SENT] = "SYN-SENT", [SS_SYN_RECV] = "SYN-RECV",
-	[SS_FIN_WAIT1] = "FIN-WAIT-1", [SS_FIN_WAIT2] = "FIN-WAIT-2",
-	[SS_TIME_WAIT] = "TIME-WAIT", [SS_CLOSE] = "UNCONN",
-	[SS_CLOSE_WAIT] = "CLOSE-WAIT", [SS_LAST_ACK] = "LAST-ACK",
-	[SS_LISTEN] = "LISTEN", [SS_CLOSING] = "CLOSING",
-	[SS_NEW_SYN_RECV] = "SYN-RECV", [SS_BOUND_INACTIVE] = "BOUND-INACTIVE",
-};
-
 /* 12345678 -> "12,345,678": counts are read by tired people. */
 static const char *grouped(uint64_t v, char *buf, size_t len)
 {
@@ -71,7 +60,7 @@ int summary_text_print(FILE *fp, const struct snap_meta *m,
 		for (int st = 0; st < SS_STATE_MAX; st++) {
 			if (!t->by_state[tb][st])
 				continue;
-			fprintf(fp, "%s%s %s", first ? " " : ", ", state_names[st] ? state_names[st] : "?",
+			fprintf(fp, "%s%s %s", first ? " " : ", ", sock_state_name((unsigned)st),
 				grouped(t->by_state[tb][st], b1, sizeof(b1)));
 			first = false;
 		}

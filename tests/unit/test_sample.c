@@ -105,6 +105,16 @@ START_TEST(sample__bounds_are_counted_not_silent)
 }
 END_TEST
 
+START_TEST(state_names__are_ss_words)
+{
+	ck_assert_str_eq(sock_state_name(SS_ESTABLISHED), "ESTAB");
+	ck_assert_str_eq(sock_state_name(SS_CLOSE), "UNCONN");
+	ck_assert_str_eq(sock_state_name(SS_NEW_SYN_RECV), "SYN-RECV");
+	ck_assert_str_eq(sock_state_name(SS_CLOSE_WAIT), "CLOSE-WAIT");
+	ck_assert_str_eq(sock_state_name(200), "UNKNOWN");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sample");
@@ -113,6 +123,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sample__listener_queue_drops_and_syn_recv);
 	tcase_add_test(tc, sample__client_tuples_grouped_server_side_excluded);
 	tcase_add_test(tc, sample__bounds_are_counted_not_silent);
+	tcase_add_test(tc, state_names__are_ss_words);
 	suite_add_tcase(s, tc);
 	return s;
 }
