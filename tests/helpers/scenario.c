@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -152,7 +153,11 @@ static int busy_client(int port, int conns, int hold)
 		return perror("listen"), 1;
 	pid = fork();
 	if (pid == 0) {
-		/* The server: accept, wait for the client's FIN, then close. */
+		/* The server: accept, wait for the client's FIN, then close.
+		 * It dies with its parent, whoever kills that. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(0);
 		alarm(HOLD_MAX);
 		for (;;) {
 			char b[16];
