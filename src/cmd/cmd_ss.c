@@ -626,7 +626,7 @@ static void set_ephemeral_range(struct ss_view *v)
 
 	if (!s)
 		return;
-	if (!sysctl_read_all(s, "/proc", NULL)) {
+	if (!sysctl_read_one(s, "/proc", SYSCTL_IP_LOCAL_PORT_RANGE, NULL)) {
 		r = &s->val[SYSCTL_IP_LOCAL_PORT_RANGE];
 		if (r->present && r->n == 2) {
 			v->eph_lo = (int)r->v[0];

@@ -54,33 +54,40 @@ int sysctl_parse(struct sysctl_val *v, const char *text, const char *fname,
 	return 0;
 }
 
+int sysctl_read_one(struct sysctl_set *s, const char *proc_root, enum sysctl_id id,
+		    struct strbuf *err)
+{
+	char path[512], buf[SYSCTL_TEXT_MAX + 1];
+	struct sysctl_val *v = &s->val[id];
+	size_t o;
+	ssize_t n;
+	int fd;
+
+	memset(v, 0, sizeof(*v));
+	o = (size_t)snprintf(path, sizeof(path), "%s/sys/", proc_root);
+	for (const char *c = sysctl_defs[id].name; *c && o + 1 < sizeof(path); c++)
+		path[o++] = *c == '.' ? '/' : *c;
+	path[o] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		v->err = errno;
+		return 0;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		v->err = errno;
+		return 0;
+	}
+	buf[n] = '\0';
+	return sysctl_parse(v, buf, path, id != SYSCTL_IP_LOCAL_RESERVED_PORTS, err);
+}
+
 int sysctl_read_all(struct sysctl_set *s, const char *proc_root, struct strbuf *err)
 {
 	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < SYSCTL_MAX; i++) {
-		char path[512], buf[SYSCTL_TEXT_MAX + 1];
-		size_t o;
-		ssize_t n;
-		int fd;
-
-		o = (size_t)snprintf(path, sizeof(path), "%s/sys/", proc_root);
-		for (const char *c = sysctl_defs[i].name; *c && o + 1 < sizeof(path); c++)
-			path[o++] = *c == '.' ? '/' : *c;
-		path[o] = '\0';
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			s->val[i].err = errno;
-			continue;
-		}
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n < 0) {
-			s->val[i].err = errno;
-			continue;
-		}
-		buf[n] = '\0';
-		if (sysctl_parse(&s->val[i], buf, path, i != SYSCTL_IP_LOCAL_RESERVED_PORTS, err))
+	for (int i = 0; i < SYSCTL_MAX; i++)
+		if (sysctl_read_one(s, proc_root, (enum sysctl_id)i, err))
 			return -1;
-	}
 	return 0;
 }

@@ -12,6 +12,10 @@
  */
 int sysctl_read_all(struct sysctl_set *s, const char *proc_root, struct strbuf *err);
 
+/* Read one of them into s->val[id], the same way. */
+int sysctl_read_one(struct sysctl_set *s, const char *proc_root, enum sysctl_id id,
+		    struct strbuf *err);
+
 /* Parse one value's text (up to SYSCTL_VALS blank-separated integers). */
 int sysctl_parse(struct sysctl_val *v, const char *text, const char *fname,
 		 bool numeric, struct strbuf *err);

@@ -33,6 +33,27 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+const struct sample *series_first(const struct series *ser)
+{
+	return ser->s[0];
+}
+
+const struct sample *series_last(const struct series *ser)
+{
+	return ser->s[ser->n - 1];
+}
+
+double series_span_s(const struct series *ser)
+{
+	const struct sample *a = series_first(ser), *b = series_last(ser);
+
+	if (ser->n < 2)
+		return 0;
+	if (b->meta.mono_ns > a->meta.mono_ns)
+		return (double)(b->meta.mono_ns - a->meta.mono_ns) / 1e9;
+	return ser->interval_s * (ser->n - 1);
+}
+
 bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta)
 {
 	uint64_t a, b;
@@ -46,19 +67,6 @@ bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delt
 	return true;
 }
 
-const char *diag_num(char buf[32], uint64_t v)
-{
-	char t[24];
-	int n = snprintf(t, sizeof(t), "%llu", (unsigned long long)v), o = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = t[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 void diag_appendf(char *buf, size_t size, const char *fmt, ...)
 {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "../model/sample.h"
+#include "../util/fmt.h"
 
 enum severity { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
 enum side { SIDE_NONE, SIDE_APP, SIDE_KERNEL, SIDE_NETWORK };
@@ -80,12 +81,15 @@ struct finding *findings_add(struct findings *fs, const char *id,
 void finding_evidence(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+const struct sample *series_first(const struct series *ser);
+const struct sample *series_last(const struct series *ser);
+/* Seconds between the first and last sample (0 with one sample). */
+double series_span_s(const struct series *ser);
+
 /* Counter delta between the first and last sample; false if either lacks it
  * or the series has one sample (no trend). */
 bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta);
 
-/* 12345678 -> "12,345,678" in buf: counts are read by tired people. */
-const char *diag_num(char buf[32], uint64_t v);
 /* Append to a NUL-terminated fixed buffer; cuts rather than overflows. */
 void diag_appendf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -164,15 +164,15 @@ static void trend_text(char *buf, size_t size, const struct series *ser, const s
 
 	buf[0] = '\0';
 	if (ser->n < 2) {
-		diag_appendf(buf, size, "%s (one sample)", diag_num(a, key_count(ser->s[0], k)));
+		diag_appendf(buf, size, "%s (one sample)", fmt_thousands(a, key_count(ser->s[0], k)));
 		return;
 	}
 	for (unsigned i = 0; i < ser->n; i++) {
 		if (i == CW_SERIES_SHOWN - 1 && ser->n > CW_SERIES_SHOWN) {
-			diag_appendf(buf, size, " -> ... -> %s", diag_num(a, key_count(ser->s[ser->n - 1], k)));
+			diag_appendf(buf, size, " -> ... -> %s", fmt_thousands(a, key_count(ser->s[ser->n - 1], k)));
 			break;
 		}
-		diag_appendf(buf, size, "%s%s", i ? " -> " : "", diag_num(a, key_count(ser->s[i], k)));
+		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, key_count(ser->s[i], k)));
 	}
 	diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 }
@@ -195,7 +195,7 @@ static void explain_trend(char *buf, size_t size, const struct series *ser,
 		diag_appendf(buf, size, "The pile rose at every sample over %.1f s",
 			series_span_s(ser));
 	if (t->rising && t->last > t->first)
-		diag_appendf(buf, size, " and grew by %s", diag_num(a, t->last - t->first));
+		diag_appendf(buf, size, " and grew by %s", fmt_thousands(a, t->last - t->first));
 	diag_appendf(buf, size, "; a normal CLOSE-WAIT lasts milliseconds. ");
 }
 
@@ -264,31 +264,31 @@ static bool report_group(const struct series *ser, const struct sample *last,
 	trend_text(tr, sizeof(tr), ser, &k);
 	finding_evidence(f, "ss -tanp state close-wait | %s: %s", grep, tr);
 	finding_evidence(f, "Recv-Q >= 1 (EOF never read): %s; Recv-Q 0 (EOF read, close() "
-			 "not called): %s (last sample)", diag_num(a, g->unread), diag_num(b, read_not_closed));
+			 "not called): %s (last sample)", fmt_thousands(a, g->unread), fmt_thousands(b, read_not_closed));
 	if (g->pids == 1 && p->has_limit)
 		finding_evidence(f, "ls /proc/%u/fd | wc -l: %s; /proc/%u/limits Max open files "
-				 "(soft): %s", p->pid, diag_num(a, p->fds), p->pid,
-				 diag_num(b, p->nofile_soft));
+				 "(soft): %s", p->pid, fmt_thousands(a, p->fds), p->pid,
+				 fmt_thousands(b, p->nofile_soft));
 	np = top_ports(last, ports, CW_PORTS_SHOWN);
 	for (unsigned i = 0; i < np; i++)
 		finding_evidence(f, "ss -tan state close-wait 'sport = :%u': %s in the last "
 				 "sample (all owners)", ports[i],
-				 diag_num(a, last->close_wait_by_port[ports[i]]));
+				 fmt_thousands(a, last->close_wait_by_port[ports[i]]));
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s holds %s TCP connections in CLOSE-WAIT: the peer closed its side and "
-		 "the kernel waits for the app to call close(). ", f->subject, diag_num(a, g->count));
+		 "the kernel waits for the app to call close(). ", f->subject, fmt_thousands(a, g->count));
 	explain_trend(f->explanation, sizeof(f->explanation), ser, &t);
 	if (g->unread)
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%s have Recv-Q >= 1: the app never read the end-of-file, so it stopped "
 			"reading them (blocked elsewhere, dropped from its poll set, or idle pool "
-			"connections nobody checks). ", diag_num(a, g->unread));
+			"connections nobody checks). ", fmt_thousands(a, g->unread));
 	if (read_not_closed)
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%s have Recv-Q 0: the app read the EOF (read() returned 0) but never "
 			"called close(), a missing close() on an EOF or error path. ",
-			diag_num(a, read_not_closed));
+			fmt_thousands(a, read_not_closed));
 	diag_appendf(f->explanation, sizeof(f->explanation), "%s", NO_SYSCTL);
 	snprintf(tr, sizeof(tr), "ss -tanp state close-wait | %s", grep);
 	finish(f, tr);
@@ -372,14 +372,14 @@ static void port_finding(const struct series *ser, const struct cw_key *k,
 		snprintf(f->explanation, sizeof(f->explanation),
 			 "%s TCP connections on local port %u%s are in CLOSE-WAIT: the peer "
 			 "closed and the application using the port has not called close(). ",
-			 diag_num(a, t->last), k->port,
+			 fmt_thousands(a, t->last), k->port,
 			 (last->listen_port[k->port >> 3] >> (k->port & 7)) & 1
 				 ? " (a port this host listens on)" : "");
 	else
 		snprintf(f->explanation, sizeof(f->explanation),
 			 "%s TCP connections in CLOSE-WAIT are spread over many local ports, "
 			 "typically client connections whose server closed first, which the "
-			 "application has not closed. ", diag_num(a, t->last));
+			 "application has not closed. ", fmt_thousands(a, t->last));
 	explain_trend(f->explanation, sizeof(f->explanation), ser, t);
 	diag_appendf(f->explanation, sizeof(f->explanation),
 		"The owner is unknown, so check Recv-Q in the verify command: >= 1 means the "

@@ -103,10 +103,10 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
 
 	for (unsigned i = 0; i < ser->n; i++) {
 		if (i == FW2_SERIES_SHOWN - 1 && ser->n > FW2_SERIES_SHOWN) {
-			diag_appendf(tr, sizeof(tr), " -> ... -> %s", diag_num(a, now));
+			diag_appendf(tr, sizeof(tr), " -> ... -> %s", fmt_thousands(a, now));
 			break;
 		}
-		diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", diag_num(a, fin_wait2(ser->s[i])));
+		diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", fmt_thousands(a, fin_wait2(ser->s[i])));
 	}
 	if (ser->n >= 2)
 		finding_evidence(f, "ss -tan state fin-wait-2: %s in %u samples over %.1f s",
@@ -116,7 +116,7 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
 	np = top_ports(last, now, ports, FW2_PORTS_SHOWN);
 	for (unsigned i = 0; i < np; i++)
 		finding_evidence(f, "ss -tan state fin-wait-2 'sport = :%u': %s in the last sample (%s)",
-				 ports[i], diag_num(a, last->fin_wait2_by_port[ports[i]]),
+				 ports[i], fmt_thousands(a, last->fin_wait2_by_port[ports[i]]),
 				 listening(last, ports[i]) ? "a listening port: this host closed first as the server"
 							   : "no listener: client connections");
 	if (np && (uint64_t)last->fin_wait2_by_port[ports[0]] * 100 >= now * FW2_PORT_FILTER_PCT)
@@ -127,7 +127,7 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s TCP connections are in FIN-WAIT-2: this host closed them and the peer "
-		 "ACKed that, but the peer never sent its own FIN. ", diag_num(a, now));
+		 "ACKed that, but the peer never sent its own FIN. ", fmt_thousands(a, now));
 	if (!big) {
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"At this size that is ordinary closing traffic (a round trip plus the "

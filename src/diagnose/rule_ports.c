@@ -197,25 +197,25 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 	diag_appendf(f->subject, sizeof(f->subject), "destination %s from %s", dst, src);
 
 	finding_evidence(f, "ss -tan %s: %s sockets (TIME-WAIT %s, ESTAB %s, SYN-SENT %s, "
-			 "other %s), %llu%% of %s usable local ports", filt, diag_num(a, d->total),
-			 diag_num(b, d->time_wait), diag_num(e, d->established), diag_num(g, d->syn_sent),
-			 diag_num(h, other), (unsigned long long)d->total * 100 / c->usable,
-			 diag_num(u, c->usable));
+			 "other %s), %llu%% of %s usable local ports", filt, fmt_thousands(a, d->total),
+			 fmt_thousands(b, d->time_wait), fmt_thousands(e, d->established), fmt_thousands(g, d->syn_sent),
+			 fmt_thousands(h, other), (unsigned long long)d->total * 100 / c->usable,
+			 fmt_thousands(u, c->usable));
 	if (ser->n >= 2) {
 		for (unsigned i = 0; i < ser->n; i++) {
 			if (i == EPH_SERIES_SHOWN - 1 && ser->n > EPH_SERIES_SHOWN) {
-				diag_appendf(tr, sizeof(tr), " -> ... -> %s", diag_num(a, d->total));
+				diag_appendf(tr, sizeof(tr), " -> ... -> %s", fmt_thousands(a, d->total));
 				break;
 			}
-			diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", diag_num(a, total_in(ser->s[i], d)));
+			diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", fmt_thousands(a, total_in(ser->s[i], d)));
 		}
 		finding_evidence(f, "sockets to that destination: %s in %u samples over %.1f s",
 				 tr, ser->n, series_span_s(ser));
 	}
 	finding_evidence(f, "sysctl net.ipv4.ip_local_port_range: %lld %lld (%s ports), %s of "
 			 "them in net.ipv4.ip_local_reserved_ports", (long long)c->lo,
-			 (long long)c->hi, diag_num(a, (uint64_t)(c->hi - c->lo + 1)),
-			 diag_num(b, (uint64_t)(c->hi - c->lo + 1) - c->usable));
+			 (long long)c->hi, fmt_thousands(a, (uint64_t)(c->hi - c->lo + 1)),
+			 fmt_thousands(b, (uint64_t)(c->hi - c->lo + 1) - c->usable));
 	if (c->has_reuse)
 		finding_evidence(f, "sysctl net.ipv4.tcp_tw_reuse: %lld (%s)", (long long)c->reuse,
 				 reusable ? "connect() may reuse this destination's TIME-WAIT older than 1 s"
@@ -235,12 +235,12 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 			 "but %s are TIME-WAIT and net.ipv4.tcp_tw_reuse=%lld lets outgoing connect() "
 			 "reuse those older than 1 s (with TCP timestamps, on by default). Only %s "
 			 "(%llu%%) really hold a port, so connect() has room. Nothing to do now.",
-			 src, dst, diag_num(a, d->total), (unsigned long long)d->total * 100 / c->usable,
-			 diag_num(b, c->usable), diag_num(e, d->time_wait), (long long)c->reuse,
-			 diag_num(g, holding), (unsigned long long)holding * 100 / c->usable);
+			 src, dst, fmt_thousands(a, d->total), (unsigned long long)d->total * 100 / c->usable,
+			 fmt_thousands(b, c->usable), fmt_thousands(e, d->time_wait), (long long)c->reuse,
+			 fmt_thousands(g, holding), (unsigned long long)holding * 100 / c->usable);
 		snprintf(f->fixed_when, sizeof(f->fixed_when),
 			 "nothing to fix while fewer than %s of them are not TIME-WAIT",
-			 diag_num(a, (uint64_t)c->usable * EPH_WARN_PCT / 100));
+			 fmt_thousands(a, (uint64_t)c->usable * EPH_WARN_PCT / 100));
 		return;
 	}
 
@@ -249,7 +249,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 		 "pick. Other destinations do not compete for them (the 4-tuple differs), so "
 		 "this count matters, not the host-wide total. When none is left, connect() "
 		 "fails with EADDRNOTAVAIL and no counter records it. ", src, dst,
-		 diag_num(a, d->total), (unsigned long long)holding * 100 / c->usable, diag_num(b, c->usable));
+		 fmt_thousands(a, d->total), (unsigned long long)holding * 100 / c->usable, fmt_thousands(b, c->usable));
 	if (tw_dominant)
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%llu%% are TIME-WAIT: a new connection per request, closed by this side. ",
@@ -257,7 +257,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 	if (at_least_pct(d->syn_sent, c->usable, EPH_SYN_SENT_PCT))
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"%s are in SYN-SENT: the destination is not answering, and each holds its "
-			"port for up to ~2 min. ", diag_num(a, d->syn_sent));
+			"port for up to ~2 min. ", fmt_thousands(a, d->syn_sent));
 	diag_appendf(f->explanation, sizeof(f->explanation),
 		"Fix the app first: reuse connections (a pool, keep-alive). ");
 	if (ser->n < 2) {
@@ -279,7 +279,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "the count stays below %s (%u%% of %s usable ports) and the app logs no "
 		 "EADDRNOTAVAIL (Cannot assign requested address)",
-		 diag_num(a, (uint64_t)c->usable * EPH_WARN_PCT / 100), EPH_WARN_PCT, diag_num(b, c->usable));
+		 fmt_thousands(a, (uint64_t)c->usable * EPH_WARN_PCT / 100), EPH_WARN_PCT, fmt_thousands(b, c->usable));
 }
 
 void rule_ephemeral_port_exhaustion(const struct series *ser, const struct triage_opts *o,

@@ -73,10 +73,10 @@ static void series_text(char *buf, size_t size, const struct series *ser)
 	buf[0] = '\0';
 	for (unsigned i = 0; i < ser->n; i++) {
 		if (i == TW_SERIES_SHOWN - 1 && ser->n > TW_SERIES_SHOWN) {
-			diag_appendf(buf, size, " -> ... -> %s", diag_num(a, time_wait(series_last(ser))));
+			diag_appendf(buf, size, " -> ... -> %s", fmt_thousands(a, time_wait(series_last(ser))));
 			break;
 		}
-		diag_appendf(buf, size, "%s%s", i ? " -> " : "", diag_num(a, time_wait(ser->s[i])));
+		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, time_wait(ser->s[i])));
 	}
 	if (ser->n >= 2)
 		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
@@ -104,8 +104,8 @@ static bool dest_evidence(struct finding *f, const struct sample *s, const struc
 	*pct = (uint64_t)d->total * 100 / *usable;
 	dest_names(d, to, sizeof(to), filt, sizeof(filt));
 	finding_evidence(f, "ss -tan %s: %s sockets (%s TIME-WAIT), %llu%% of %s usable local ports",
-			 filt, diag_num(a, d->total), diag_num(b, d->time_wait), (unsigned long long)*pct,
-			 diag_num(c, *usable));
+			 filt, fmt_thousands(a, d->total), fmt_thousands(b, d->time_wait), (unsigned long long)*pct,
+			 fmt_thousands(c, *usable));
 	return true;
 }
 
@@ -133,7 +133,7 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 	rate = demand / TW_LEN_S;
 	snprintf(f->subject, sizeof(f->subject), "host");
 	finding_evidence(f, "nstat -az TcpExtTCPTimeWaitOverflow: +%s in %.1f s",
-			 diag_num(a, delta), span);
+			 fmt_thousands(a, delta), span);
 	series_text(tr, sizeof(tr), ser);
 	finding_evidence(f, "ss -tan state time-wait: %s", tr);
 	if (has_max)
@@ -145,16 +145,16 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 		 "%.1f s because net.ipv4.tcp_max_tw_buckets%s%s%s was reached (counted in "
 		 "TcpExtTCPTimeWaitOverflow; modern kernels log nothing). Their 4-tuples can be "
 		 "reused at once, so a delayed segment of an old connection can land in a new "
-		 "one. ", diag_num(a, delta), span, has_max ? " (" : "",
-		 has_max ? diag_num(b, (uint64_t)max_tw) : "", has_max ? ")" : "");
+		 "one. ", fmt_thousands(a, delta), span, has_max ? " (" : "",
+		 has_max ? fmt_thousands(b, (uint64_t)max_tw) : "", has_max ? ")" : "");
 	if (has_max && peak * 10 < (uint64_t)max_tw * 9)
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The samples saw at most %s TIME-WAIT, well below the limit: the overflow "
-			"came in bursts between samples. ", diag_num(a, peak));
+			"came in bursts between samples. ", fmt_thousands(a, peak));
 	else
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The host closes about %s connections/s and each TIME-WAIT lives a fixed "
-			"%u s: about %s entries are needed. ", diag_num(c, rate), TW_LEN_S, diag_num(e, demand));
+			"%u s: about %s entries are needed. ", fmt_thousands(c, rate), TW_LEN_S, fmt_thousands(e, demand));
 	diag_appendf(f->explanation, sizeof(f->explanation),
 		"Raise the limit (each entry costs a few hundred bytes of kernel memory); fewer "
 		"short connections (keep-alive, pooling) shrink the need itself.");
@@ -207,12 +207,12 @@ static void pile_finding(const struct series *ser, struct findings *out)
 		reusable = (uint64_t)(d->total - d->time_wait) * 100 < (uint64_t)usable * TW_HANDOFF_PCT;
 	if (tw > client)
 		finding_evidence(f, "server side (local port has a listener): %s TIME-WAIT, "
-				 "holding no ephemeral port", diag_num(a, tw - client));
+				 "holding no ephemeral port", fmt_thousands(a, tw - client));
 	if (has_reuse)
 		finding_evidence(f, "sysctl net.ipv4.tcp_tw_reuse: %lld", (long long)reuse);
 	if (ser->n < 2 && mib_get(&last->mib, "TcpExtTCPTimeWaitOverflow", &boot) && boot)
 		finding_evidence(f, "nstat -az TcpExtTCPTimeWaitOverflow: %s since boot (one "
-				 "sample: whether it still rises is unknown)", diag_num(a, boot));
+				 "sample: whether it still rises is unknown)", fmt_thousands(a, boot));
 	if (last->dests_dropped)
 		finding_evidence(f, "the sample kept %u destinations; %u more were not counted",
 				 last->n_dests, last->dests_dropped);
@@ -220,12 +220,12 @@ static void pile_finding(const struct series *ser, struct findings *out)
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s TIME-WAIT is normal for this host's rate: each lasts a fixed %u s, so that "
 		 "is about %s active closes per second. A TIME-WAIT blocks only its own 4-tuple. ",
-		 diag_num(a, tw), TW_LEN_S, diag_num(b, tw / TW_LEN_S));
+		 fmt_thousands(a, tw), TW_LEN_S, fmt_thousands(b, tw / TW_LEN_S));
 	if (known) {
 		dest_names(d, to, sizeof(to), filt, sizeof(filt));
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The busiest destination, %s, uses %llu%% of the %s usable local ports%s ",
-			to, (unsigned long long)pct, diag_num(a, usable),
+			to, (unsigned long long)pct, fmt_thousands(a, usable),
 			!handoff ? ", so connect() has room." :
 			reusable ? ", but tcp_tw_reuse lets connect() reuse its TIME-WAIT, so there "
 				   "is room (see ephemeral-port-exhaustion)." :

@@ -27,27 +27,6 @@ const struct rule rules[] = {
 };
 const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;
 
-const struct sample *series_first(const struct series *ser)
-{
-	return ser->s[0];
-}
-
-const struct sample *series_last(const struct series *ser)
-{
-	return ser->s[ser->n - 1];
-}
-
-double series_span_s(const struct series *ser)
-{
-	const struct sample *a = series_first(ser), *b = series_last(ser);
-
-	if (ser->n < 2)
-		return 0;
-	if (b->meta.mono_ns > a->meta.mono_ns)
-		return (double)(b->meta.mono_ns - a->meta.mono_ns) / 1e9;
-	return ser->interval_s * (ser->n - 1);
-}
-
 bool sample_sysctl(const struct sample *s, enum sysctl_id id, int64_t *v)
 {
 	const struct sysctl_val *x = &s->sysctl.val[id];

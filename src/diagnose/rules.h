@@ -58,10 +58,6 @@ void rule_retransmits(const struct series *, const struct triage_opts *, struct 
 void rule_no_listener(const struct series *, const struct triage_opts *, struct findings *);
 
 /* Small shared helpers for rules. */
-const struct sample *series_first(const struct series *ser);
-const struct sample *series_last(const struct series *ser);
-/* Seconds between the first and last sample (0 with one sample). */
-double series_span_s(const struct series *ser);
 /* A sysctl's first value, or false when missing. */
 bool sample_sysctl(const struct sample *s, enum sysctl_id id, int64_t *v);
 

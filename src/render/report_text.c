@@ -160,18 +160,12 @@ static void print_counters(FILE *fp, const struct report *r)
 		"TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnMemory", "TcpExtTCPTimeWaitOverflow",
 		"TcpExtTCPMemoryPressures", "TcpExtTCPRetransFail", "TcpExtTCPBacklogDrop",
 	};
-	double span = 0;
+	double span = series_span_s(r->ser);
 	bool any = false;
 
 	if (r->ser->n < 2) {
 		fprintf(fp, "  Counters: one sample, no rates (use more than one sample to see trends)\n");
 		return;
-	}
-	{
-		const struct sample *a = r->ser->s[0], *b = r->ser->s[r->ser->n - 1];
-
-		span = b->meta.mono_ns > a->meta.mono_ns ? (double)(b->meta.mono_ns - a->meta.mono_ns) / 1e9
-							 : r->ser->interval_s * (r->ser->n - 1);
 	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		uint64_t d;
@@ -214,8 +208,7 @@ int report_text(FILE *fp, const struct report *r, struct strbuf *err)
 
 	fprintf(fp, "sockvet triage: %s, kernel %s, netns %s\n", last->meta.host, last->meta.kernel,
 		last->meta.netns[0] ? last->meta.netns : "unknown");
-	fprintf(fp, "%u sample%s%s", r->ser->n, r->ser->n == 1 ? " (no trends: --once)" : "s",
-		r->ser->n > 1 ? "" : "");
+	fprintf(fp, "%u sample%s", r->ser->n, r->ser->n == 1 ? " (no trends: --once)" : "s");
 	if (r->ser->n > 1)
 		fprintf(fp, ", %.1f s apart", r->ser->interval_s);
 	if (r->focus && r->focus[0])

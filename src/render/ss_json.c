@@ -31,6 +31,7 @@
 #include <linux/mptcp.h>
 
 #include "json_writer.h"
+#include "ss_fmt.h"
 
 #define SS_JSON_SCHEMA 1
 
@@ -41,19 +42,6 @@ struct ss_json {
 	bool dev_found;
 	char dev_name[IF_NAMESIZE];
 	struct json_writer w;
-};
-
-static const char *const netid_names[NETID_MAX] = {
-	[NETID_TCP] = "tcp",
-	[NETID_UDP] = "udp",
-	[NETID_RAW] = "raw",
-	[NETID_MPTCP] = "mptcp",
-	[NETID_U_STR] = "u_str",
-	[NETID_U_DGR] = "u_dgr",
-	[NETID_U_SEQ] = "u_seq",
-	[NETID_P_RAW] = "p_raw",
-	[NETID_P_DGR] = "p_dgr",
-	[NETID_NL] = "nl",
 };
 
 /* ss's names, so a JSON consumer and an ss reader use one vocabulary. */
@@ -468,8 +456,7 @@ int ss_json_row(struct ss_json *j, const struct ss_row *row,
 	const struct ss_view *v = &j->v;
 
 	json_obj_begin(w);
-	json_kv_cstr(w, "netid", s->netid < NETID_MAX && netid_names[s->netid]
-				 ? netid_names[s->netid] : "unknown");
+	json_kv_cstr(w, "netid", ss_fmt_netid_name(s->netid));
 	json_kv_cstr(w, "state", s->state < SS_STATE_MAX
 				 ? state_names[s->state] : "UNKNOWN");
 	json_kv_u64(w, "recv_q", s->rqueue);
