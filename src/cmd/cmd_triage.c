@@ -6,23 +6,19 @@
  * 64 usage.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "../collect/netns.h"
-#include "../collect/sample_collect.h"
-#include "../diagnose/rules.h"
 #include "../render/report.h"
+#include "triage_run.h"
 
-#define SAMPLES_MAX 8      /* a trend needs 2; 8 caps memory (~2 MiB each) */
+#define SAMPLES_MAX TRIAGE_SAMPLES_MAX
 #define INTERVAL_MAX 60.0
 
 enum { OPT_PORT = 256, OPT_PEER, OPT_SYMPTOM, OPT_SAMPLES, OPT_INTERVAL,
@@ -232,14 +228,6 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv)
 	return 0;
 }
 
-static void sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 static bool use_color(int mode)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
@@ -257,16 +245,12 @@ int cmd_triage(int argc, char **argv)
 {
 	struct triage_cmdline c;
 	struct strbuf err = STRBUF_INIT;
-	struct sample *samples[SAMPLES_MAX] = { 0 };
-	const struct sample *cs[SAMPLES_MAX];
-	struct findings *fs = NULL;
-	struct series ser;
+	struct triage_run t;
 	struct report rep;
-	enum severity sev;
-	enum side side;
 	int rc, ret = SV_EXIT_FAILED;
 
 	memset(&c, 0, sizeof(c));
+	memset(&t, 0, sizeof(t));
 	rc = parse_args(&c, argc, argv);
 	if (rc)
 		return rc > 0 ? SV_EXIT_OK : -rc;
@@ -274,39 +258,15 @@ int cmd_triage(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: %s", err.buf);
 		goto out;
 	}
-	fs = calloc(1, sizeof(*fs));
-	if (!fs) {
-		ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: out of memory");
+	t.o = c.o;
+	t.samples = c.samples;
+	t.interval = c.interval;
+	if (triage_run(&t, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: %s", err.buf);
 		goto out;
 	}
-	for (unsigned i = 0; i < c.samples; i++) {
-		struct sample_opts so = { .want_port = c.o.port };
-		bool lastone = i + 1 == c.samples;
-
-		/* Owners and the kernel log once, in the last sample: enough
-		 * for attribution, and the walk is the expensive part. */
-		so.owners = lastone ? SAMPLE_OWNERS_AUTO : SAMPLE_OWNERS_NONE;
-		so.kmsg = lastone;
-		samples[i] = malloc(sizeof(*samples[i]));
-		if (!samples[i]) {
-			ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: out of memory");
-			goto out;
-		}
-		if (i)
-			sleep_s(c.interval);
-		if (sample_collect(samples[i], &so, &err)) {
-			ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: %s", err.buf);
-			goto out;
-		}
-		cs[i] = samples[i];
-	}
-	ser.s = cs;
-	ser.n = c.samples;
-	ser.interval_s = c.interval;
-	diagnose_run(&ser, &c.o, fs);
-
-	rep.ser = &ser;
-	rep.fs = fs;
+	rep.ser = &t.ser;
+	rep.fs = t.fs;
 	rep.opts = &c.o;
 	rep.focus = c.focus;
 	rep.color = !c.json && use_color(c.color);
@@ -315,14 +275,9 @@ int cmd_triage(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the report");
 		goto out;
 	}
-	if (!report_worst(fs, &sev, &side))
-		ret = SV_EXIT_OK;
-	else
-		ret = sev == SEV_CRITICAL ? SV_EXIT_CRITICAL : SV_EXIT_WARNING;
+	ret = triage_exit_status(t.fs);
 out:
-	for (unsigned i = 0; i < SAMPLES_MAX; i++)
-		free(samples[i]);
-	free(fs);
+	triage_run_release(&t);
 	strbuf_release(&err);
 	return ret;
 }

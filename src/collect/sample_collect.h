@@ -3,6 +3,7 @@
 #define SOCKVET_COLLECT_SAMPLE_COLLECT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../model/sample.h"
 #include "../util/strbuf.h"
@@ -20,6 +21,16 @@ struct sample_opts {
 	int want_port;           /* --port: its listener's owner is wanted; -1 none */
 	bool kmsg;               /* read the kernel log */
 	const char *kmsg_path;   /* NULL: /dev/kmsg */
+	/*
+	 * --peer: connections whose remote end is peer_addr (and peer_port
+	 * when >= 0) are kept one by one with their tcp_info (sample.conns).
+	 * Without a peer only clearly stuck connections are (see
+	 * CONN_STUCK_QUEUE in sample_collect.c).
+	 */
+	bool has_peer;
+	uint8_t peer_family;
+	uint8_t peer_addr[16];
+	int peer_port;
 };
 
 /* Fill s with one sample of the host (the current network namespace). */

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "triage_run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "../collect/sample_collect.h"
+#include "../diagnose/rules.h"
+#include "../render/report.h"
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int triage_run(struct triage_run *t, struct strbuf *err)
+{
+	if (!t->fs)
+		t->fs = calloc(1, sizeof(*t->fs));
+	if (!t->fs)
+		return error_set(err, "out of memory");
+	for (unsigned i = 0; i < t->samples; i++) {
+		struct sample_opts so = { .want_port = t->o.port };
+		bool lastone = i + 1 == t->samples;
+
+		/* Owners and the kernel log once, in the last sample: enough
+		 * for attribution, and the walk is the expensive part. */
+		so.owners = lastone ? SAMPLE_OWNERS_AUTO : SAMPLE_OWNERS_NONE;
+		so.kmsg = lastone;
+		if (t->o.has_peer) {
+			so.has_peer = true;
+			so.peer_family = t->o.peer_family;
+			memcpy(so.peer_addr, t->o.peer_addr, sizeof(so.peer_addr));
+			so.peer_port = t->o.peer_port;
+		}
+		if (!t->buf[i])
+			t->buf[i] = malloc(sizeof(*t->buf[i]));
+		if (!t->buf[i])
+			return error_set(err, "out of memory");
+		if (i)
+			sleep_s(t->interval);
+		if (sample_collect(t->buf[i], &so, err))
+			return -1;
+		t->cs[i] = t->buf[i];
+	}
+	t->ser.s = t->cs;
+	t->ser.n = t->samples;
+	t->ser.interval_s = t->interval;
+	diagnose_run(&t->ser, &t->o, t->fs);
+	return 0;
+}
+
+void triage_run_release(struct triage_run *t)
+{
+	for (unsigned i = 0; i < TRIAGE_SAMPLES_MAX; i++) {
+		free(t->buf[i]);
+		t->buf[i] = NULL;
+	}
+	free(t->fs);
+	t->fs = NULL;
+}
+
+int triage_exit_status(const struct findings *fs)
+{
+	enum severity sev;
+	enum side side;
+
+	if (!report_worst(fs, &sev, &side))
+		return SV_EXIT_OK;
+	return sev == SEV_CRITICAL ? SV_EXIT_CRITICAL : SV_EXIT_WARNING;
+}
