@@ -36,6 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 
 /* A bound on what one scan may hold: 16M socket fds is 400 MiB of map. */
 #define PROCMAP_MAX_ENTRIES (1u << 24)
@@ -80,6 +83,7 @@ struct scan {
 	struct procmap_proc *procs;
 	size_t n_procs, alloc_procs;
 	bool counts_only;
+	bool fd_count_by_size;   /* proc_root is procfs (a fake tree is not) */
 };
 
 /* A directory entry name that is all decimal digits and fits in int. */
@@ -207,8 +211,21 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 {
 	uint32_t comm = UINT32_MAX, nfds = 0, nsocks = 0;
 	int fddir, ret = 0;
-	ssize_t nread;
+	ssize_t nread = 0;
+	struct stat st;
 
+	/*
+	 * Since 6.2 procfs reports a task's open fd count as the size of
+	 * its fd directory: one stat instead of a getdents stream, which is
+	 * what makes triage's fd census cheap at 200k fds. 0 means an older
+	 * kernel (or no fds): count by listing.
+	 */
+	if (s->counts_only && s->fd_count_by_size &&
+	    !fstatat(dirfd, fd_path, &st, 0) && st.st_size > 0) {
+		nfds = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
+		fddir = -1;
+		goto counted;
+	}
 	fddir = openat(dirfd, fd_path,
 		       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fddir < 0)
@@ -257,6 +274,7 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 			nsocks++;
 		}
 	}
+counted:
 	/* Threads share the leader's fd table: count a process once. */
 	if ((nsocks || (s->counts_only && nfds)) && (tid == 0 || tid == pid)) {
 		struct procmap_proc *p;
@@ -282,7 +300,8 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 	}
 	/* A task that exits mid-read ends its listing early; keep what we got. */
 out:
-	close(fddir);
+	if (fddir >= 0)
+		close(fddir);
 	return ret;
 }
 
@@ -434,6 +453,11 @@ static int build(struct procmap **out, const char *proc_root, bool threads,
 	 * The root listing gets its own buffer, read whole first: the fd
 	 * directories reuse s.dents while we walk it.
 	 */
+	{
+		struct statfs sfs;
+
+		s.fd_count_by_size = !fstatfs(s.rootfd, &sfs) && sfs.f_type == PROC_SUPER_MAGIC;
+	}
 	if (list_dir(s.rootfd, proc_root, &rbuf, &rlen, err))
 		goto out;
 	for (off = 0; off < rlen;) {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "kmsg.h"
@@ -33,19 +34,60 @@ struct cw_ref {
 	bool unread;            /* Recv-Q >= 1: the EOF was never read */
 };
 
+/*
+ * Without --peer, a connection is kept whole only when it is clearly
+ * stuck, which the bare dump already shows: the persist timer (the peer
+ * advertises a zero window and we probe it), or a retransmission timer
+ * that has backed off CONN_STUCK_RETRANS times (about 1.4 s of silence
+ * at the minimum RTO, far more than any healthy path). A big Send-Q alone
+ * is not stuck: a bulk sender's autotuned buffer is full by design.
+ */
+#define CONN_STUCK_RETRANS 3
+#define IDIAG_TIMER_RETRANS 1
+#define IDIAG_TIMER_PERSIST 4
+
 struct collect_ctx {
 	struct sample *s;
 	struct cw_ref *cw;
 	uint32_t n_cw;
 	uint32_t cw_dropped;
 	bool torn;
+	/* the per-connection pass */
+	const struct sample_opts *o;
+	uint32_t n_stuck;
+	uint64_t stuck[SAMPLE_CONNS_MAX];   /* cookies, sorted before pass 3 */
 };
+
+static bool conn_stuck(const struct sock_rec *r)
+{
+	if (r->state != SS_ESTABLISHED && r->state != SS_CLOSE_WAIT)
+		return false;
+	return r->timer == IDIAG_TIMER_PERSIST ||
+	       (r->timer == IDIAG_TIMER_RETRANS && r->retrans >= CONN_STUCK_RETRANS);
+}
+
+/* --peer matches the remote end; a v4 peer also matches its v4-mapped form. */
+static bool conn_is_peer(const struct sample_opts *o, const struct sock_rec *r)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (!o || !o->has_peer)
+		return false;
+	if (o->peer_port >= 0 && r->dport != o->peer_port)
+		return false;
+	if (r->family == o->peer_family)
+		return !memcmp(r->daddr, o->peer_addr, o->peer_family == AF_INET ? 4 : 16);
+	return o->peer_family == AF_INET && r->family == AF_INET6 &&
+	       !memcmp(r->daddr, mapped, 12) && !memcmp(r->daddr + 12, o->peer_addr, 4);
+}
 
 static int on_sock(const struct sock_rec *r, void *vctx)
 {
 	struct collect_ctx *c = vctx;
 
 	sample_add_sock(c->s, r);
+	if (c->n_stuck < SAMPLE_CONNS_MAX && conn_stuck(r))
+		c->stuck[c->n_stuck++] = r->cookie;
 	if (r->table == TBL_TCP && r->state == SS_CLOSE_WAIT && r->inode && c->cw) {
 		if (c->n_cw < CW_MAX) {
 			c->cw[c->n_cw].inode = r->inode;
@@ -70,6 +112,57 @@ static int on_restart(enum sock_table t, void *vctx)
 
 #define SAMPLE_DUMP_ATTEMPTS 3
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int on_conn(const struct sock_rec *r, void *vctx)
+{
+	struct collect_ctx *c = vctx;
+	bool peer = conn_is_peer(c->o, r);
+
+	if (peer || (c->n_stuck && bsearch(&r->cookie, c->stuck, c->n_stuck,
+					   sizeof(c->stuck[0]), cmp_u64)))
+		sample_add_conn(c->s, r, peer);
+	return 0;
+}
+
+/*
+ * The per-connection pass: only with --peer or when the bare dump saw
+ * stuck connections, so a healthy host pays nothing for it. tcp_info
+ * and socket memory for the states data still flows in.
+ */
+static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *err)
+{
+	struct diag_query q = {
+		.tables = TBL_BIT(TBL_TCP),
+		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
+		.states = 1u << SS_ESTABLISHED | 1u << SS_CLOSE_WAIT | 1u << SS_FIN_WAIT1 |
+			  1u << SS_LAST_ACK | 1u << SS_CLOSING,
+		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
+		.on_restart = on_restart,
+	};
+
+	if (!(c->o && c->o->has_peer) && !c->n_stuck)
+		return 0;
+	qsort(c->stuck, c->n_stuck, sizeof(c->stuck[0]), cmp_u64);
+	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
+		s->n_conns = 0;
+		s->conns_dropped = 0;
+		c->torn = false;
+		if (sockdiag_collect(&q, on_conn, c, err))
+			return -1;
+		if (!c->torn) {
+			s->conns_looked = true;
+			return 0;
+		}
+	}
+	return error_set(err, "the connection dump was interrupted %d times in a row", SAMPLE_DUMP_ATTEMPTS);
+}
+
 /*
  * Two dumps: the listeners alone with socket memory (their skmem d is
  * the per-listener drop count; with only LISTEN asked the kernel does
@@ -90,6 +183,7 @@ static int dump_sockets(struct sample *s, struct collect_ctx *c, struct diag_sta
 
 	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
 		sample_reset_socks(s);
+		c->n_stuck = 0;
 		c->n_cw = 0;
 		c->cw_dropped = 0;
 		c->torn = false;
@@ -237,7 +331,7 @@ static int cmp_fds_desc(const void *a, const void *b)
  */
 static bool owners_needed(const struct sample *s, const struct collect_ctx *c, int want_port)
 {
-	if (c->n_cw)
+	if (c->n_cw || s->n_conns)
 		return true;
 	for (uint32_t i = 0; i < s->n_listeners; i++) {
 		const struct s_listener *l = &s->listeners[i];
@@ -299,6 +393,16 @@ static void collect_owners(struct sample *s, struct collect_ctx *c, const char *
 		p->listeners++;
 		s->listeners[i].owner = (int32_t)(p - s->procs);
 	}
+	for (uint32_t i = 0; i < s->n_conns; i++) {
+		const struct sock_owner *o;
+		struct s_proc *p;
+
+		if (!procmap_lookup(pm, s->conns[i].inode, &o))
+			continue;
+		p = sample_proc(s, o[0].pid, o[0].comm);
+		if (p)
+			s->conns[i].owner = (int32_t)(p - s->procs);
+	}
 	for (uint32_t i = 0; i < c->n_cw; i++) {
 		const struct sock_owner *o;
 		struct s_proc *p;
@@ -322,7 +426,7 @@ out:
 int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf *err)
 {
 	const char *root = o->proc_root ? o->proc_root : "/proc";
-	struct collect_ctx c = { .s = s };
+	struct collect_ctx c = { .s = s, .o = o };
 	struct diag_stats stats = { 0 };
 	struct strbuf e2 = STRBUF_INIT;
 	char path[512];
@@ -342,6 +446,8 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	if (dump_sockets(s, &c, &stats, err))
 		goto out;
 	sample_finish_socks(s);
+	if (dump_conns(s, &c, err))
+		goto out;
 
 	if (procnet_mib_read(&s->mib, root, &e2))
 		sample_unavailable(s, "SNMP counters", e2.buf);

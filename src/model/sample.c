@@ -3,7 +3,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <linux/tcp.h>
 
 #define DEST_HASH_SIZE (SAMPLE_DESTS_MAX * 2)
 
@@ -183,4 +185,69 @@ struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm)
 	p->pid = pid;
 	snprintf(p->comm, sizeof(p->comm), "%s", comm ? comm : "");
 	return p;
+}
+
+void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer)
+{
+	struct tcp_info ti;
+	struct s_conn *c;
+
+	if (s->n_conns == SAMPLE_CONNS_MAX) {
+		s->conns_dropped++;
+		return;
+	}
+	c = &s->conns[s->n_conns++];
+	memset(c, 0, sizeof(*c));
+	c->family = r->family;
+	c->state = r->state;
+	memcpy(c->saddr, r->saddr, sizeof(c->saddr));
+	memcpy(c->daddr, r->daddr, sizeof(c->daddr));
+	c->sport = r->sport;
+	c->dport = r->dport;
+	c->cookie = r->cookie;
+	c->inode = r->inode;
+	c->peer = peer;
+	c->rq = r->rqueue;
+	c->wq = r->wqueue;
+	c->owner = -1;
+	if (r->has_skmem && r->skmem_n > SK_MEMINFO_WMEM_QUEUED) {
+		c->has_skmem = true;
+		c->sk_rmem = r->skmem[SK_MEMINFO_RMEM_ALLOC];
+		c->sk_rcvbuf = r->skmem[SK_MEMINFO_RCVBUF];
+		c->sk_wmem_queued = r->skmem[SK_MEMINFO_WMEM_QUEUED];
+		c->sk_sndbuf = r->skmem[SK_MEMINFO_SNDBUF];
+	}
+	if (!sock_tcp_info(r, &ti))
+		return;
+	/* Old kernels send a shorter struct: what they did not send reads 0
+	 * (sock_tcp_info zero-fills); only snd_wnd's 0 is ambiguous. */
+	c->has_info = true;
+	c->rtt_us = ti.tcpi_rtt;
+	c->rttvar_us = ti.tcpi_rttvar;
+	c->min_rtt_us = ti.tcpi_min_rtt;
+	c->snd_cwnd = ti.tcpi_snd_cwnd;
+	c->snd_ssthresh = ti.tcpi_snd_ssthresh;
+	c->snd_mss = ti.tcpi_snd_mss;
+	c->rcv_mss = ti.tcpi_rcv_mss;
+	c->unacked = ti.tcpi_unacked;
+	c->lost = ti.tcpi_lost;
+	c->retrans = ti.tcpi_retrans;
+	c->total_retrans = ti.tcpi_total_retrans;
+	c->backoff = ti.tcpi_backoff;
+	c->probes = ti.tcpi_probes;
+	c->app_limited = ti.tcpi_delivery_rate_app_limited;
+	c->delivery_rate = ti.tcpi_delivery_rate;
+	c->busy_us = ti.tcpi_busy_time;
+	c->rwnd_limited_us = ti.tcpi_rwnd_limited;
+	c->sndbuf_limited_us = ti.tcpi_sndbuf_limited;
+	c->notsent_bytes = ti.tcpi_notsent_bytes;
+	c->has_snd_wnd = r->tcpi_len >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof(ti.tcpi_snd_wnd);
+	c->snd_wnd = ti.tcpi_snd_wnd;
+	c->rcv_space = ti.tcpi_rcv_space;
+	c->bytes_acked = ti.tcpi_bytes_acked;
+	c->bytes_received = ti.tcpi_bytes_received;
+	c->bytes_sent = ti.tcpi_bytes_sent;
+	c->bytes_retrans = ti.tcpi_bytes_retrans;
+	c->last_data_sent_ms = ti.tcpi_last_data_sent;
+	c->last_data_recv_ms = ti.tcpi_last_data_recv;
 }

@@ -30,6 +30,7 @@
 #define SAMPLE_KEVENTS_MAX 64
 #define SAMPLE_UNAVAIL_MAX 16
 #define SAMPLE_PORTS 65536
+#define SAMPLE_CONNS_MAX 64
 
 /* A TCP listener and what hangs off it. */
 struct s_listener {
@@ -73,6 +74,43 @@ struct s_proc {
 	uint32_t listeners;
 };
 
+/*
+ * One TCP connection kept whole, with what its tcp_info says about who
+ * limits it: those to/from --peer, and (without --peer) clearly stuck
+ * ones (a queue of CONN_STUCK_QUEUE bytes or more, see sample_collect.c).
+ * Matched across samples by cookie. Times are microseconds since the
+ * connection started, as tcp_info counts them; rules take deltas.
+ */
+struct s_conn {
+	uint8_t family;
+	uint8_t state;           /* SS_* */
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint16_t sport, dport;
+	uint64_t cookie;
+	uint32_t inode;
+	bool peer;               /* kept for --peer (else: stuck) */
+	uint32_t rq, wq;         /* Recv-Q, Send-Q */
+	bool has_info;           /* tcp_info was sent */
+	uint32_t rtt_us, rttvar_us, min_rtt_us;
+	uint32_t snd_cwnd, snd_ssthresh, snd_mss, rcv_mss;
+	uint32_t unacked, lost, retrans, total_retrans;
+	uint8_t backoff;         /* zero-window probes / RTO backoff in progress */
+	uint8_t probes;
+	bool app_limited;        /* tcpi_delivery_rate_app_limited */
+	uint64_t delivery_rate;  /* bytes/s, measured */
+	uint64_t busy_us, rwnd_limited_us, sndbuf_limited_us;
+	uint32_t notsent_bytes;
+	uint32_t snd_wnd;        /* the peer's advertised window (5.4+; 0 = closed or not sent) */
+	bool has_snd_wnd;        /* the kernel's tcp_info is long enough for snd_wnd */
+	uint32_t rcv_space;
+	uint64_t bytes_acked, bytes_received, bytes_sent, bytes_retrans;
+	uint32_t last_data_sent_ms, last_data_recv_ms;
+	bool has_skmem;
+	uint32_t sk_rmem, sk_rcvbuf, sk_wmem_queued, sk_sndbuf;  /* skmem r rb w tb */
+	int32_t owner;           /* index into procs[], -1 unknown */
+};
+
 struct s_unavailable {
 	char what[48];          /* "process owners", "kernel log" */
 	char why[160];
@@ -96,6 +134,11 @@ struct sample {
 	struct s_dest dests[SAMPLE_DESTS_MAX];
 	int32_t dest_hash[SAMPLE_DESTS_MAX * 2];  /* index into dests, -1 empty */
 	uint8_t listen_port[SAMPLE_PORTS / 8];    /* bitmap: ports with a listener */
+
+	uint32_t n_conns;
+	uint32_t conns_dropped;  /* matching connections beyond SAMPLE_CONNS_MAX */
+	bool conns_looked;       /* the per-connection pass ran (--peer, or stuck candidates) */
+	struct s_conn conns[SAMPLE_CONNS_MAX];
 
 	uint32_t n_procs;
 	uint32_t procs_dropped;
@@ -133,6 +176,8 @@ void sample_add_sock(struct sample *s, const struct sock_rec *r);
 void sample_reset_socks(struct sample *s);
 /* After the dump: attach SYN-RECV counts to listeners. */
 void sample_finish_socks(struct sample *s);
+/* Keep one connection whole (SAMPLE_CONNS_MAX, then counted as dropped). */
+void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer);
 /* The process entry for pid, created if room; NULL when full. */
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
 

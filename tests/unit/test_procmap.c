@@ -244,6 +244,50 @@ START_TEST(procmap__threads_walk_task_dirs_like_ss_T)
 }
 END_TEST
 
+/*
+ * Live /proc: the counts-only census (stat st_size of the fd directory on
+ * procfs) must agree with listing the directory, for a process whose fd
+ * count we control: this one, with 37 extra fds open.
+ */
+START_TEST(procmap__counts_match_listing_on_live_proc)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct procmap *m = NULL;
+	const struct procmap_proc *pp;
+	int extra[37];
+	uint32_t listed = 0, counted = 0;
+	bool found = false;
+	DIR *d;
+	struct dirent *de;
+	size_t n;
+
+	for (int i = 0; i < 37; i++)
+		ck_assert_int_ge(extra[i] = open("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+	ck_assert_int_eq(procmap_build_counts(&m, "/proc", &err), 0);
+	d = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			listed++;
+	closedir(d);
+	listed--;               /* the directory's own fd, open only while listing */
+	n = procmap_procs(m, &pp);
+	for (size_t i = 0; i < n; i++)
+		if (pp[i].pid == (uint32_t)getpid()) {
+			counted = pp[i].fds;
+			found = true;
+		}
+	ck_assert(found);
+	/* The census itself holds /proc open while it counts us. */
+	ck_assert_uint_eq(counted, listed + 1);
+	ck_assert_uint_ge(counted, 40);
+	for (int i = 0; i < 37; i++)
+		close(extra[i]);
+	procmap_free(m);
+	strbuf_release(&err);
+}
+END_TEST
+
 START_TEST(procmap__bad_root_is_an_error)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -267,6 +311,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, procmap__missing_and_non_socket_inodes);
 	tcase_add_test(tc, procmap__threads_walk_task_dirs_like_ss_T);
 	tcase_add_test(tc, procmap__bad_root_is_an_error);
+	tcase_add_test(tc, procmap__counts_match_listing_on_live_proc);
 	suite_add_tcase(s, tc);
 	return s;
 }
