@@ -10,7 +10,11 @@
  *                 "explanation","changes":[{"setting","current","proposed",
  *                 "backout","effective"}],"verify":{"command","fixed_when"}}],
  *    "summary":{"tcp":{"ESTAB":n,...},"listeners":n,"full_listeners":n,
- *               "counters":{"TcpExtListenOverflows":delta,...}},
+ *               "counters":{"TcpExtListenOverflows":delta,...},
+ *               "connections":[{"local","remote","state","peer","recv_q",
+ *                 "send_q","rtt_ms","cwnd","busy_ms","rwnd_limited_ms",
+ *                 "sndbuf_limited_ms","app_limited","delivery_rate_bps",
+ *                 "notsent","snd_wnd","total_retrans","pid","comm"}]},
  *    "unavailable":[{"what","why"}]}
  *
  * With no finding above info the verdict is {"side":"none","severity":"healthy"}.
@@ -20,6 +24,47 @@
 #include <string.h>
 
 #include "json_writer.h"
+#include "../model/addr.h"
+
+/* Kept connections (--peer, stuck), as the last sample saw them. */
+static void write_conns(struct json_writer *w, const struct sample *s)
+{
+	char a[ADDR_STR_MAX];
+
+	if (!s->conns_looked)
+		return;
+	json_kv_arr_begin(w, "connections");
+	for (uint32_t i = 0; i < s->n_conns; i++) {
+		const struct s_conn *c = &s->conns[i];
+
+		json_obj_begin(w);
+		json_kv_cstr(w, "local", addr_endpoint(a, c->family, c->saddr, c->sport));
+		json_kv_cstr(w, "remote", addr_endpoint(a, c->family, c->daddr, c->dport));
+		json_kv_cstr(w, "state", sock_state_name(c->state));
+		json_kv_bool(w, "peer", c->peer);
+		json_kv_u64(w, "recv_q", c->rq);
+		json_kv_u64(w, "send_q", c->wq);
+		if (c->has_info) {
+			json_kv_double(w, "rtt_ms", c->rtt_us / 1000.0);
+			json_kv_u64(w, "cwnd", c->snd_cwnd);
+			json_kv_u64(w, "busy_ms", c->busy_us / 1000);
+			json_kv_u64(w, "rwnd_limited_ms", c->rwnd_limited_us / 1000);
+			json_kv_u64(w, "sndbuf_limited_ms", c->sndbuf_limited_us / 1000);
+			json_kv_bool(w, "app_limited", c->app_limited);
+			json_kv_u64(w, "delivery_rate_bps", c->delivery_rate * 8);
+			json_kv_u64(w, "notsent", c->notsent_bytes);
+			if (c->has_snd_wnd)
+				json_kv_u64(w, "snd_wnd", c->snd_wnd);
+			json_kv_u64(w, "total_retrans", c->total_retrans);
+		}
+		if (c->owner >= 0) {
+			json_kv_u64(w, "pid", s->procs[c->owner].pid);
+			json_kv_cstr(w, "comm", s->procs[c->owner].comm);
+		}
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
 
 /* Counters reported as deltas over the series (all that moved). */
 static void write_counters(struct json_writer *w, const struct series *ser)
@@ -113,6 +158,7 @@ int report_json(FILE *fp, const struct report *r, bool pretty, struct strbuf *er
 	json_kv_u64(&w, "listeners", last->n_listeners);
 	json_kv_u64(&w, "full_listeners", full);
 	write_counters(&w, r->ser);
+	write_conns(&w, last);
 	json_obj_end(&w);
 
 	json_kv_arr_begin(&w, "unavailable");

@@ -149,6 +149,62 @@ static void print_listeners(FILE *fp, const struct report *r)
 	}
 }
 
+#define CONNS_SHOWN 5
+
+/* One kept connection the way `ss -tin` would show its limits. */
+static void print_conn(FILE *fp, const struct sample *s, const struct s_conn *c)
+{
+	char a[ADDR_STR_MAX], b[ADDR_STR_MAX];
+
+	fprintf(fp, "    %s -> %s %s Recv-Q %u Send-Q %u", addr_endpoint(a, c->family, c->saddr, c->sport),
+		addr_endpoint(b, c->family, c->daddr, c->dport), sock_state_name(c->state), c->rq, c->wq);
+	if (c->has_info) {
+		fprintf(fp, " rtt %.1f ms cwnd %u", c->rtt_us / 1000.0, c->snd_cwnd);
+		if (c->busy_us) {
+			fprintf(fp, " busy %" PRIu64 " ms", c->busy_us / 1000);
+			if (c->rwnd_limited_us)
+				fprintf(fp, " rwnd_limited %.0f%%", 100.0 * c->rwnd_limited_us / c->busy_us);
+			if (c->sndbuf_limited_us)
+				fprintf(fp, " sndbuf_limited %.0f%%", 100.0 * c->sndbuf_limited_us / c->busy_us);
+		}
+		if (c->app_limited)
+			fputs(" app_limited", fp);
+		if (c->notsent_bytes)
+			fprintf(fp, " notsent %u", c->notsent_bytes);
+		if (c->has_snd_wnd)
+			fprintf(fp, " snd_wnd %u", c->snd_wnd);
+	}
+	if (c->owner >= 0)
+		fprintf(fp, "  %s[%u]", s->procs[c->owner].comm, s->procs[c->owner].pid);
+	fputc('\n', fp);
+}
+
+static void print_conns(FILE *fp, const struct report *r)
+{
+	const struct sample *last = r->ser->s[r->ser->n - 1];
+	char peer[ADDR_STR_MAX];
+	bool has_peer = r->opts && r->opts->has_peer;
+
+	if (has_peer)
+		addr_endpoint(peer, r->opts->peer_family, r->opts->peer_addr, r->opts->peer_port);
+	if (!last->conns_looked)
+		return;
+	if (has_peer && !last->n_conns) {
+		fprintf(fp, "  Connections to --peer %s: none in the last sample\n", peer);
+		return;
+	}
+	if (has_peer)
+		fprintf(fp, "  Connections to --peer %s (and stuck ones), with tcp_info: %u%s\n", peer,
+			last->n_conns, last->conns_dropped ? " [more than could be kept]" : "");
+	else
+		fprintf(fp, "  Stuck connections (zero-window probing or backed-off retransmits): %u%s\n",
+			last->n_conns, last->conns_dropped ? " [more than could be kept]" : "");
+	for (uint32_t i = 0; i < last->n_conns && i < CONNS_SHOWN; i++)
+		print_conn(fp, last, &last->conns[i]);
+	if (last->n_conns > CONNS_SHOWN)
+		fprintf(fp, "    (%u more: ss -tin)\n", last->n_conns - CONNS_SHOWN);
+}
+
 /* The counters an operator would look at, when they moved. */
 static void print_counters(FILE *fp, const struct report *r)
 {
@@ -216,6 +272,7 @@ int report_text(FILE *fp, const struct report *r, struct strbuf *err)
 	fputs("\n\nWhat the sockets and counters show\n", fp);
 	print_states(fp, last);
 	print_listeners(fp, r);
+	print_conns(fp, r);
 	print_counters(fp, r);
 
 	fputs("\nVerdict\n", fp);
