@@ -194,10 +194,14 @@ static void view_build(const struct series *ser, uint32_t idx, struct aq_view *v
 
 static uint64_t grow(uint64_t cur, uint64_t factor, uint64_t floor, uint64_t ceil)
 {
-	uint64_t v = cur * factor;
+	uint64_t v = cur * factor, p2 = 1;
 
 	if (v < floor)
 		v = floor;
+	/* A round number reads as chosen, not as arithmetic (511 -> 2048). */
+	while (p2 < v)
+		p2 <<= 1;
+	v = p2;
 	if (ceil && v > ceil)
 		v = ceil;
 	return v;

@@ -276,8 +276,9 @@ static bool report_group(const struct series *ser, const struct sample *last,
 				 fmt_thousands(a, last->close_wait_by_port[ports[i]]));
 
 	snprintf(f->explanation, sizeof(f->explanation),
-		 "%s holds %s TCP connections in CLOSE-WAIT: the peer closed its side and "
-		 "the kernel waits for the app to call close(). ", f->subject, fmt_thousands(a, g->count));
+		 "The %s %s %s TCP connections in CLOSE-WAIT: the peer closed its side and "
+		 "the kernel waits for the app to call close(). ", f->subject,
+		 g->pids > 1 ? "hold" : "holds", fmt_thousands(a, g->count));
 	explain_trend(f->explanation, sizeof(f->explanation), ser, &t);
 	if (g->unread)
 		diag_appendf(f->explanation, sizeof(f->explanation),

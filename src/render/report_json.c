@@ -3,7 +3,7 @@
  * The triage report as one JSON document (keys documented in the man
  * page, TRIAGE JSON; stable within schema_version):
  *
- *   {"schema_version":1,"host":..,"kernel":..,"netns":..,
+ *   {"schema_version":1,"host":..,"kernel":..,"netns":..,"time_unix":..,
  *    "samples":N,"interval_s":S,
  *    "verdict":{"side":"app","severity":"critical"},
  *    "findings":[{"id","severity","side","subject","evidence":[..],
@@ -130,6 +130,7 @@ int report_json(FILE *fp, const struct report *r, bool pretty, struct strbuf *er
 	json_kv_cstr(&w, "host", last->meta.host);
 	json_kv_cstr(&w, "kernel", last->meta.kernel);
 	json_kv_cstr(&w, "netns", last->meta.netns);
+	json_kv_i64(&w, "time_unix", r->ser->s[0]->meta.time_unix);
 	json_kv_u64(&w, "samples", r->ser->n);
 	json_kv_double(&w, "interval_s", r->ser->n > 1 ? r->ser->interval_s : 0);
 	json_kv_obj_begin(&w, "verdict");

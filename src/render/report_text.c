@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include "../model/addr.h"
 
@@ -97,6 +98,7 @@ static void wrap(FILE *fp, const char *text, int indent)
 static void print_states(FILE *fp, const struct sample *s)
 {
 	uint64_t total = 0, by[SS_STATE_MAX] = { 0 };
+	char n[32];
 
 	for (int st = 0; st < SS_STATE_MAX; st++) {
 		int as = st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st;
@@ -104,10 +106,10 @@ static void print_states(FILE *fp, const struct sample *s)
 		by[as] += s->tally.by_state[TBL_TCP][st];
 		total += s->tally.by_state[TBL_TCP][st];
 	}
-	fprintf(fp, "  TCP sockets: %" PRIu64, total);
+	fprintf(fp, "  TCP sockets: %s", fmt_thousands(n, total));
 	for (int st = 1; st < SS_STATE_MAX; st++)
 		if (by[st] && st != SS_NEW_SYN_RECV)
-			fprintf(fp, ", %s %" PRIu64, sock_state_name((unsigned)st), by[st]);
+			fprintf(fp, ", %s %s", sock_state_name((unsigned)st), fmt_thousands(n, by[st]));
 	fputc('\n', fp);
 }
 
@@ -129,7 +131,7 @@ static void print_listeners(FILE *fp, const struct report *r)
 			char ep[ADDR_STR_MAX];
 			long long drops = -1;
 
-			if ((pass == 0) != isfull || (pass == 1 && !l->rq))
+			if ((pass == 0) != isfull)
 				continue;
 			for (uint32_t j = 0; j < first->n_listeners; j++) {
 				const struct s_listener *o = &first->listeners[j];
@@ -218,6 +220,7 @@ static void print_counters(FILE *fp, const struct report *r)
 	};
 	double span = series_span_s(r->ser);
 	bool any = false;
+	char n[32];
 
 	if (r->ser->n < 2) {
 		fprintf(fp, "  Counters: one sample, no rates (use more than one sample to see trends)\n");
@@ -230,11 +233,22 @@ static void print_counters(FILE *fp, const struct report *r)
 			continue;
 		if (!any)
 			fprintf(fp, "  Counters that moved over %.1f s (nstat -az NAME):\n", span);
-		fprintf(fp, "    %-28s +%" PRIu64 " (%.1f/s)\n", names[i], d, span > 0 ? (double)d / span : 0.0);
+		fprintf(fp, "    %-28s +%s (%.1f/s)\n", names[i], fmt_thousands(n, d), span > 0 ? (double)d / span : 0.0);
 		any = true;
 	}
 	if (!any)
 		fprintf(fp, "  Counters: none of the drop, reset or retransmit counters moved in %.1f s\n", span);
+}
+
+/* "2026-11-21 03:12:09 UTC": a report pasted into a ticket must be datable. */
+static const char *when(char buf[32], int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || !gmtime_r(&tt, &tm) || !strftime(buf, 32, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		return "an unknown time";
+	return buf;
 }
 
 static void print_finding(FILE *fp, const struct report *r, const struct finding *f)
@@ -262,8 +276,10 @@ int report_text(FILE *fp, const struct report *r, struct strbuf *err)
 	bool bad = report_worst(fs, &worst, &wside);
 	unsigned i, k, nchanges = 0;
 
-	fprintf(fp, "sockvet triage: %s, kernel %s, netns %s\n", last->meta.host, last->meta.kernel,
-		last->meta.netns[0] ? last->meta.netns : "unknown");
+	char tbuf[32];
+
+	fprintf(fp, "sockvet triage: %s, kernel %s, netns %s, at %s\n", last->meta.host, last->meta.kernel,
+		last->meta.netns[0] ? last->meta.netns : "unknown", when(tbuf, r->ser->s[0]->meta.time_unix));
 	fprintf(fp, "%u sample%s", r->ser->n, r->ser->n == 1 ? " (no trends: --once)" : "s");
 	if (r->ser->n > 1)
 		fprintf(fp, ", %.1f s apart", r->ser->interval_s);
@@ -277,11 +293,26 @@ int report_text(FILE *fp, const struct report *r, struct strbuf *err)
 
 	fputs("\nVerdict\n", fp);
 	if (!bad) {
-		fprintf(fp, "  %shealthy%s: nothing here needs a change.", paint(r, SEV_INFO), unpaint(r));
-		fputs(fs->n ? " Notes:\n" : "\n", fp);
+		char why[320];
+
+		fprintf(fp, "  %shealthy%s: nothing here needs a change.\n", paint(r, SEV_INFO), unpaint(r));
+		if (r->ser->n > 1)
+			snprintf(why, sizeof(why), "No listener's queue overflowed, no pile of CLOSE-WAIT, "
+				 "FIN-WAIT-2 or TIME-WAIT, no table near its limit, and no drop, reset or "
+				 "retransmit counter rose past its threshold in %.1f s.%s",
+				 series_span_s(r->ser), fs->n ? " Notes:" : "");
+		else
+			snprintf(why, sizeof(why), "One sample shows no full queue, no pile and no table "
+				 "near its limit; counters need a second sample to show a trend.%s",
+				 fs->n ? " Notes:" : "");
+		wrap(fp, why, 4);
 	}
-	for (i = 0; i < fs->n; i++)
+	for (i = 0; i < fs->n; i++) {
+		/* Findings come worst first: the first info after real ones starts the notes. */
+		if (bad && fs->f[i].severity == SEV_INFO && (i == 0 || fs->f[i - 1].severity != SEV_INFO))
+			fputs("\n  Notes (normal, nothing to do):\n", fp);
 		print_finding(fp, r, &fs->f[i]);
+	}
 	if (fs->dropped)
 		fprintf(fp, "\n  (%u more findings not shown)\n", fs->dropped);
 
