@@ -189,7 +189,7 @@ START_TEST(aq__app_backlog_below_somaxconn_is_app)
 	ck_assert_uint_eq(x->n_changes, 1);
 	ck_assert_str_eq(x->changes[0].setting, "listen() backlog (app config)");
 	ck_assert_str_eq(x->changes[0].current, "511");
-	ck_assert_str_eq(x->changes[0].proposed, "2044");
+	ck_assert_str_eq(x->changes[0].proposed, "2048");
 	ck_assert_str_eq(x->changes[0].effective,
 			 "at the next listen(): restart the service; net.core.somaxconn (4096) caps it");
 	fx_free(f);
