@@ -23,6 +23,11 @@ const struct rule rules[] = {
 	{ "connection-resets", rule_connection_resets, "resets and failed attempts rising" },
 	{ "retransmits", rule_retransmits, "retransmitted share of segments; local failures" },
 	{ "no-listener", rule_no_listener, "--port: nothing listens, or only on loopback" },
+	{ "receiver-window-limited", rule_receiver_window_limited,
+	  "a connection held back by the peer's receive window (closed: the reader; small: its buffer)" },
+	{ "sender-buffer-limited", rule_sender_buffer_limited,
+	  "a connection held back by its own send buffer (tcp_wmem max, or SO_SNDBUF)" },
+	{ "app-limited", rule_app_limited, "--peer: the sending application leaves the connection idle" },
 	{ NULL, NULL, NULL },
 };
 const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;

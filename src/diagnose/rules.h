@@ -56,6 +56,9 @@ void rule_orphan_sockets(const struct series *, const struct triage_opts *, stru
 void rule_connection_resets(const struct series *, const struct triage_opts *, struct findings *);
 void rule_retransmits(const struct series *, const struct triage_opts *, struct findings *);
 void rule_no_listener(const struct series *, const struct triage_opts *, struct findings *);
+void rule_receiver_window_limited(const struct series *, const struct triage_opts *, struct findings *);
+void rule_sender_buffer_limited(const struct series *, const struct triage_opts *, struct findings *);
+void rule_app_limited(const struct series *, const struct triage_opts *, struct findings *);
 
 /* Small shared helpers for rules. */
 /* A sysctl's first value, or false when missing. */

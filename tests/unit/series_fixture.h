@@ -107,6 +107,33 @@ static inline struct s_listener *fx_listener(struct fx *f, unsigned i, const cha
 	return l;
 }
 
+/*
+ * Add an ESTABLISHED connection with tcp_info to sample i, as the
+ * collector keeps them (peer: kept for --peer, else for being stuck);
+ * returns it for the test to fill the tcp_info fields its case needs.
+ */
+static inline struct s_conn *fx_conn(struct fx *f, unsigned i, uint64_t cookie,
+				     const char *saddr, uint16_t sport,
+				     const char *daddr, uint16_t dport, bool peer)
+{
+	struct sample *s = f->s[i];
+	struct s_conn *c = &s->conns[s->n_conns++];
+
+	memset(c, 0, sizeof(*c));
+	c->family = strchr(saddr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(c->family, saddr, c->saddr);
+	inet_pton(c->family, daddr, c->daddr);
+	c->sport = sport;
+	c->dport = dport;
+	c->cookie = cookie;
+	c->state = SS_ESTABLISHED;
+	c->peer = peer;
+	c->has_info = true;
+	c->owner = -1;
+	s->conns_looked = true;
+	return c;
+}
+
 /* The first finding with this id, or NULL. */
 static inline const struct finding *fx_find(const struct fx *f, const char *id)
 {
