@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "../model/addr.h"
+#include "conn_track.h"
 
 /*
  * Share of busy time spent blocked on a full send buffer. A quarter, lower
@@ -75,18 +76,6 @@ enum sb_cause {
 	SB_UNKNOWN,     /* no skmem or no tcp_wmem */
 };
 
-struct conn_view {
-	const struct s_conn *c0, *c;    /* first and last appearance */
-	const struct sample *s;         /* the sample holding c */
-	unsigned seen;
-	bool trend;                     /* seen in two samples or more */
-	double span;                    /* s between first and last appearance */
-	uint64_t busy, limited;         /* µs: deltas with a trend, else cumulative */
-	enum sb_cause cause;
-	unsigned pct;                   /* limited share of busy */
-	bool used;
-};
-
 struct sb_host {
 	bool wmem_known;
 	int64_t wmem[3];
@@ -94,144 +83,37 @@ struct sb_host {
 	int64_t mem_pages, mem_min;
 };
 
-static bool same_conn(const struct s_conn *a, const struct s_conn *b)
+static bool classify(struct conn_track *t, const void *ctx)
 {
-	if (a->cookie && b->cookie)
-		return a->cookie == b->cookie;
-	return a->family == b->family && a->sport == b->sport && a->dport == b->dport &&
-	       a->inode == b->inode && !memcmp(a->saddr, b->saddr, sizeof(a->saddr)) &&
-	       !memcmp(a->daddr, b->daddr, sizeof(a->daddr));
-}
+	const struct sb_host *h = ctx;
+	const struct s_conn *c = t->c;
+	unsigned pct = conn_track_pct(t->sndbuf_limited_us, t->busy_us);
 
-static const struct s_conn *find_conn(const struct sample *s, const struct s_conn *ref)
-{
-	for (uint32_t j = 0; j < s->n_conns; j++)
-		if (same_conn(&s->conns[j], ref))
-			return &s->conns[j];
-	return NULL;
-}
-
-static bool seen_before(const struct series *ser, unsigned i, const struct s_conn *c)
-{
-	for (unsigned k = 0; k < i; k++) {
-		const struct s_conn *x = find_conn(ser->s[k], c);
-
-		if (x && x->has_info)
-			return true;
-	}
-	return false;
-}
-
-static double span_between(const struct series *ser, unsigned a, unsigned b)
-{
-	const struct sample *x = ser->s[a], *y = ser->s[b];
-
-	if (y->meta.mono_ns > x->meta.mono_ns)
-		return (double)(y->meta.mono_ns - x->meta.mono_ns) / 1e9;
-	return ser->interval_s * (b - a);
-}
-
-static uint64_t grew(uint64_t a, uint64_t b)
-{
-	return b >= a ? b - a : 0;
-}
-
-/* The end that offers the service names the group: our port when it is
- * a listening port, else the peer's address and port. */
-static bool same_service(const struct sample *last, const struct s_conn *a, const struct s_conn *b)
-{
-	bool la = last->listen_port[a->sport >> 3] & (1u << (a->sport & 7));
-	bool lb = last->listen_port[b->sport >> 3] & (1u << (b->sport & 7));
-
-	if (la != lb || a->family != b->family)
-		return false;
-	if (la)
-		return a->sport == b->sport && !memcmp(a->saddr, b->saddr, sizeof(a->saddr));
-	return a->dport == b->dport && !memcmp(a->daddr, b->daddr, sizeof(a->daddr));
-}
-
-static const struct s_proc *owner_of(const struct conn_view *v)
-{
-	if (v->c->owner < 0 || (uint32_t)v->c->owner >= v->s->n_procs)
-		return NULL;
-	return &v->s->procs[v->c->owner];
-}
-
-/* "ss -tin 'src 10.0.0.1:5000 and dst 10.0.0.2:41234'" */
-static void ss_filter(char *buf, size_t size, const struct s_conn *c)
-{
-	char l[ADDR_STR_MAX], r[ADDR_STR_MAX];
-
-	addr_endpoint(l, c->family, c->saddr, c->sport);
-	addr_endpoint(r, c->family, c->daddr, c->dport);
-	snprintf(buf, size, "ss -tin 'src %s and dst %s'", l, r);
-}
-
-static void view_build(const struct series *ser, unsigned i, const struct s_conn *ref,
-		       struct conn_view *v)
-{
-	unsigned last = i;
-
-	memset(v, 0, sizeof(*v));
-	v->c0 = ref;
-	for (unsigned k = i; k < ser->n; k++) {
-		const struct s_conn *x = find_conn(ser->s[k], ref);
-
-		if (!x || !x->has_info)
-			continue;
-		v->c = x;
-		v->s = ser->s[k];
-		last = k;
-		v->seen++;
-	}
-	v->trend = v->seen >= 2;
-	if (v->trend) {
-		v->span = span_between(ser, i, last);
-		v->busy = grew(v->c0->busy_us, v->c->busy_us);
-		v->limited = grew(v->c0->sndbuf_limited_us, v->c->sndbuf_limited_us);
-	} else if (v->c) {
-		v->busy = v->c->busy_us;
-		v->limited = v->c->sndbuf_limited_us;
-	}
-	v->pct = v->busy ? (unsigned)(v->limited * 100 / v->busy) : 0;
-}
-
-static bool classify(struct conn_view *v, const struct sb_host *h)
-{
-	const struct s_conn *c = v->c;
-
-	if (!c || v->busy < BUSY_MIN_US || v->pct < SNDBUF_SHARE_PCT)
+	if (t->busy_us < BUSY_MIN_US || pct < SNDBUF_SHARE_PCT)
 		return false;
 	if (!c->has_skmem || !h->wmem_known)
-		v->cause = SB_UNKNOWN;
+		t->kind = SB_UNKNOWN;
 	else if ((int64_t)c->sk_sndbuf == h->wmem[2])
-		v->cause = SB_CEILING;
+		t->kind = SB_CEILING;
 	else if ((int64_t)c->sk_sndbuf > h->wmem[2])
-		v->cause = SB_APP_ABOVE;
+		t->kind = SB_APP_ABOVE;
 	else if (h->pressure)
-		v->cause = SB_MEMORY;
+		t->kind = SB_MEMORY;
 	else
-		v->cause = SB_APP_SMALL;
+		t->kind = SB_APP_SMALL;
+	t->rank[0] = pct;
+	t->rank[1] = t->sndbuf_limited_us;
 	return true;
 }
 
-static void conn_evidence(struct finding *f, const struct conn_view *v, const struct sb_host *h)
+static void conn_evidence(struct finding *f, const struct conn_track *t, const void *ctx)
 {
-	const struct s_conn *c = v->c;
-	const struct s_proc *p = owner_of(v);
-	char ss[160], who[48] = "";
+	const struct sb_host *h = ctx;
+	const struct s_conn *c = t->c;
+	char who[48];
 
-	if (p)
-		snprintf(who, sizeof(who), "; process %s[%u]", p->comm, p->pid);
-	ss_filter(ss, sizeof(ss), c);
-	if (v->trend)
-		finding_evidence(f, "%s: sndbuf_limited %llu ms of busy %llu ms (%u%%) in %.1f s",
-				 ss, (unsigned long long)(v->limited / 1000),
-				 (unsigned long long)(v->busy / 1000), v->pct, v->span);
-	else
-		finding_evidence(f, "%s: sndbuf_limited %llu ms of busy %llu ms (%u%%) over the connection's life",
-				 ss, (unsigned long long)(v->limited / 1000),
-				 (unsigned long long)(v->busy / 1000), v->pct);
+	conn_track_who(who, sizeof(who), t);
+	conn_track_share_evidence(f, t, "sndbuf_limited", t->sndbuf_limited_us);
 	if (c->has_skmem && h->wmem_known)
 		finding_evidence(f, "skmem tb %u w %u (tcp_wmem max %lld), notsent %u, Send-Q %u%s",
 				 c->sk_sndbuf, c->sk_wmem_queued, (long long)h->wmem[2],
@@ -249,12 +131,12 @@ static uint64_t roundup_mib(uint64_t v)
 	return (v + MIB - 1) / MIB * MIB;
 }
 
-static void add_changes(struct finding *f, const struct conn_view *v, const struct sb_host *h)
+static void add_changes(struct finding *f, const struct conn_track *v, const struct sb_host *h)
 {
-	const struct s_proc *p = owner_of(v);
+	const struct s_proc *p = conn_track_owner(v);
 	struct change *ch;
 
-	if (v->cause == SB_CEILING) {
+	if (v->kind == SB_CEILING) {
 		uint64_t want = roundup_mib((uint64_t)h->wmem[2] * WMEM_GROWTH);
 
 		ch = &f->changes[f->n_changes++];
@@ -269,7 +151,7 @@ static void add_changes(struct finding *f, const struct conn_view *v, const stru
 			 "at once for autotuned sockets in this network namespace, as their congestion window grows; sockets with SO_SNDBUF set are not affected; add it to /etc/sysctl.d to survive a reboot");
 		return;
 	}
-	if (v->cause != SB_APP_SMALL && v->cause != SB_APP_ABOVE)
+	if (v->kind != SB_APP_SMALL && v->kind != SB_APP_ABOVE)
 		return;
 	ch = &f->changes[f->n_changes++];
 	if (p)
@@ -278,7 +160,7 @@ static void add_changes(struct finding *f, const struct conn_view *v, const stru
 		snprintf(ch->setting, sizeof(ch->setting), "SO_SNDBUF (application config)");
 	snprintf(ch->current, sizeof(ch->current), "skmem tb %u (twice what it asked for)",
 		 v->c->sk_sndbuf);
-	if (v->cause == SB_APP_SMALL)
+	if (v->kind == SB_APP_SMALL)
 		snprintf(ch->proposed, sizeof(ch->proposed), "unset (autotuning up to %lld)",
 			 (long long)h->wmem[2]);
 	else
@@ -290,21 +172,19 @@ static void add_changes(struct finding *f, const struct conn_view *v, const stru
 		 "for sockets the application creates after the change: restart it (or reconnect)");
 }
 
-static void emit(const struct series *ser, struct conn_view *cand, unsigned n_cand,
+static void emit(const struct series *ser, struct conn_track *cand, unsigned n_cand,
 		 unsigned lead, const struct sb_host *h, struct findings *out)
 {
-	const struct sample *last = series_last(ser);
-	struct conn_view *v = &cand[lead];
+	struct conn_track *v = &cand[lead];
 	const struct s_conn *c = v->c;
-	char l[ADDR_STR_MAX], r[ADDR_STR_MAX];
-	unsigned listed = 0, more = 0;
+	char r[ADDR_STR_MAX];
 	enum severity sev = SEV_WARNING;
 	enum side side;
 	struct finding *f;
 	char *x;
 	size_t xs;
 
-	switch (v->cause) {
+	switch (v->kind) {
 	case SB_CEILING:
 	case SB_MEMORY:
 		side = SIDE_KERNEL;
@@ -321,32 +201,17 @@ static void emit(const struct series *ser, struct conn_view *cand, unsigned n_ca
 	f = findings_add(out, "sender-buffer-limited", sev, side);
 	if (!f)
 		return;
-	addr_endpoint(l, c->family, c->saddr, c->sport);
 	addr_endpoint(r, c->family, c->daddr, c->dport);
-	diag_appendf(f->subject, sizeof(f->subject), "connection %s -> %s", l, r);
-
-	for (unsigned k = lead; k < n_cand; k++) {
-		struct conn_view *w = &cand[k];
-
-		if (w->used || w->cause != v->cause || !same_service(last, w->c, c))
-			continue;
-		w->used = true;
-		if (listed++ < CONNS_PER_FINDING)
-			conn_evidence(f, w, h);
-		else
-			more++;
-	}
-	if (more)
-		finding_evidence(f, "%u more connection%s of the same service show the same (not listed)",
-				 more, more == 1 ? "" : "s");
-	if (v->cause == SB_MEMORY)
+	conn_track_subject(f, v);
+	conn_track_list(ser, cand, n_cand, lead, CONNS_PER_FINDING, f, conn_evidence, h);
+	if (v->kind == SB_MEMORY)
 		finding_evidence(f, "cat /proc/net/sockstat: TCP mem %lld pages >= tcp_mem min %lld (host-wide)",
 				 (long long)h->mem_pages, (long long)h->mem_min);
 
 	x = f->explanation;
 	xs = sizeof(f->explanation);
 	diag_appendf(x, xs, "The application has more to write, the network and the peer would take it, but the socket's send buffer is full of data still waiting for acknowledgement, so writes block and the connection sends at most one buffer per round trip. ");
-	switch (v->cause) {
+	switch (v->kind) {
 	case SB_CEILING:
 		diag_appendf(x, xs, "The buffer (skmem tb %u) has grown to the kernel's ceiling net.ipv4.tcp_wmem max (%lld): autotuning would give it more if allowed. Raising the max lets every autotuned socket hold more unacknowledged data, which costs memory per socket (bounded by tcp_mem). ",
 			     c->sk_sndbuf, (long long)h->wmem[2]);
@@ -379,21 +244,6 @@ static void emit(const struct series *ser, struct conn_view *cand, unsigned n_ca
 		add_changes(f, v, h);
 }
 
-static void sort_worst_first(struct conn_view *v, unsigned n)
-{
-	for (unsigned i = 1; i < n; i++) {
-		struct conn_view t = v[i];
-		unsigned j = i;
-
-		while (j && (v[j - 1].pct < t.pct ||
-			     (v[j - 1].pct == t.pct && v[j - 1].limited < t.limited))) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = t;
-	}
-}
-
 static void host_build(const struct series *ser, struct sb_host *h)
 {
 	const struct sysctl_val *w = &series_last(ser)->sysctl.val[SYSCTL_TCP_WMEM];
@@ -420,31 +270,14 @@ static void host_build(const struct series *ser, struct sb_host *h)
 void rule_sender_buffer_limited(const struct series *ser, const struct triage_opts *o,
 				struct findings *out)
 {
-	struct conn_view cand[CANDIDATES_MAX];
-	unsigned n_cand = 0, groups = 0;
+	struct conn_track cand[CANDIDATES_MAX];
+	unsigned n_cand;
 	struct sb_host h;
 
 	(void)o;
 	host_build(ser, &h);
-	for (unsigned i = 0; i < ser->n; i++) {
-		const struct sample *s = ser->s[i];
-
-		for (uint32_t j = 0; j < s->n_conns; j++) {
-			const struct s_conn *c = &s->conns[j];
-			struct conn_view v;
-
-			if (!c->has_info || n_cand == CANDIDATES_MAX || seen_before(ser, i, c))
-				continue;
-			view_build(ser, i, c, &v);
-			if (classify(&v, &h))
-				cand[n_cand++] = v;
-		}
-	}
-	sort_worst_first(cand, n_cand);
-	for (unsigned k = 0; k < n_cand && groups < GROUPS_MAX; k++) {
-		if (cand[k].used)
-			continue;
+	n_cand = conn_track_collect(ser, cand, CANDIDATES_MAX, classify, &h);
+	for (unsigned k = 0, groups = 0; groups < GROUPS_MAX &&
+	     (k = conn_track_next_lead(cand, n_cand, k)) < n_cand; groups++)
 		emit(ser, cand, n_cand, k, &h, out);
-		groups++;
-	}
 }

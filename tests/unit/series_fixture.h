@@ -143,4 +143,28 @@ static inline const struct finding *fx_find(const struct fx *f, const char *id)
 	return NULL;
 }
 
+/* Whether the finding's explanation or one of its evidence lines
+ * contains needle. */
+static inline bool fx_has_text(const struct finding *x, const char *needle)
+{
+	if (strstr(x->explanation, needle))
+		return true;
+	for (unsigned i = 0; i < x->n_evidence; i++)
+		if (strstr(x->evidence[i], needle))
+			return true;
+	return false;
+}
+
+/* Run the rule on f, free f, and say whether it gave a finding with this
+ * id: for the cases that only ask "fires or not". */
+static inline bool fx_fires(struct fx *f, rule_fn rule, const char *id)
+{
+	bool found;
+
+	rule(&f->ser, &f->opts, &f->out);
+	found = fx_find(f, id) != NULL;
+	fx_free(f);
+	return found;
+}
+
 #endif
