@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "triage", cmd_triage, "the default: sample this host, say what is wrong and how to fix it" },
 	{ "ss", cmd_ss, "list sockets; the iproute2 ss command line, plus --json" },
 	{ "summary", cmd_summary, "one sample's per-state socket counts" },
+	{ "lab", cmd_lab, "stage real incidents in throwaway namespaces and check the verdict" },
 };
 
 int cmd_fail(int code, const char *fmt, ...)

@@ -121,12 +121,41 @@ static uint32_t key_count(const struct sample *s, const struct cw_key *k)
 	return 0;
 }
 
+/*
+ * The key's count in sample i. The triage looks up owners in the last
+ * sample only (the /proc walk is the expensive part), so in a sample
+ * without owners a program's share is unknown: it is taken as the
+ * namespace's whole CLOSE-WAIT count, capped at what the program holds
+ * in the last sample. A pile that persisted or grew on the host and is
+ * the program's now reads as the program's; one that came and went
+ * does not.
+ */
+static uint32_t key_count_at(const struct series *ser, unsigned i, const struct cw_key *k)
+{
+	const struct sample *s = ser->s[i];
+	uint32_t now, host;
+
+	if (k->kind != CW_GROUP || s->owners_known || i + 1 == ser->n)
+		return key_count(s, k);
+	now = key_count(series_last(ser), k);
+	host = host_close_wait(s);
+	return host < now ? host : now;
+}
+
+static bool owners_only_last(const struct series *ser)
+{
+	for (unsigned i = 0; i + 1 < ser->n; i++)
+		if (!ser->s[i]->owners_known)
+			return true;
+	return false;
+}
+
 static void trend_of(const struct series *ser, const struct cw_key *k, struct cw_trend *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->rising = ser->n >= 2;
 	for (unsigned i = 0; i < ser->n; i++) {
-		uint32_t v = key_count(ser->s[i], k);
+		uint32_t v = key_count_at(ser, i, k);
 
 		if (i == 0)
 			t->first = t->min = v;
@@ -172,7 +201,7 @@ static void trend_text(char *buf, size_t size, const struct series *ser, const s
 			diag_appendf(buf, size, " -> ... -> %s", fmt_thousands(a, key_count(ser->s[ser->n - 1], k)));
 			break;
 		}
-		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, key_count(ser->s[i], k)));
+		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, key_count_at(ser, i, k)));
 	}
 	diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 }
@@ -263,6 +292,9 @@ static bool report_group(const struct series *ser, const struct sample *last,
 	}
 	trend_text(tr, sizeof(tr), ser, &k);
 	finding_evidence(f, "ss -tanp state close-wait | %s: %s", grep, tr);
+	if (ser->n >= 2 && owners_only_last(ser))
+		finding_evidence(f, "owners were looked up in the last sample only: earlier counts are "
+				 "the namespace's CLOSE-WAIT, capped at what %s holds now", f->subject);
 	finding_evidence(f, "Recv-Q >= 1 (EOF never read): %s; Recv-Q 0 (EOF read, close() "
 			 "not called): %s (last sample)", fmt_thousands(a, g->unread), fmt_thousands(b, read_not_closed));
 	if (g->pids == 1 && p->has_limit)

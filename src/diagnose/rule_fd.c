@@ -93,13 +93,33 @@ static bool fds_growing(const struct series *ser, uint32_t pid, uint32_t *first)
 	return true;
 }
 
+/*
+ * A listener of p whose accept queue is full in the last sample. With p
+ * at its limit that is accept() failing with EMFILE, and
+ * accept-queue-overflow already reports it as critical with this very
+ * cause and the same RLIMIT_NOFILE change: one cause, one critical
+ * finding; this one then says where to look and stays a warning.
+ */
+static const struct s_listener *full_listener_of(const struct sample *s, const struct s_proc *p)
+{
+	for (uint32_t i = 0; i < s->n_listeners; i++) {
+		const struct s_listener *l = &s->listeners[i];
+
+		if (l->owner >= 0 && (uint32_t)l->owner < s->n_procs &&
+		    &s->procs[l->owner] == p && l->rq > l->wq)
+			return l;
+	}
+	return NULL;
+}
+
 static void report_proc(const struct series *ser, const struct s_proc *p,
 			struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	double frac = proc_frac(p), span = series_span_s(ser);
 	bool at_limit = p->fds >= p->nofile_soft;
-	enum severity sev = at_limit || frac >= FD_CRIT_FRAC ? SEV_CRITICAL : SEV_WARNING;
+	const struct s_listener *full = full_listener_of(last, p);
+	enum severity sev = (at_limit || frac >= FD_CRIT_FRAC) && !full ? SEV_CRITICAL : SEV_WARNING;
 	uint32_t first = 0;
 	bool growing = fds_growing(ser, p->pid, &first);
 	char soft[24], hard[24], nr_open_s[24];
@@ -128,6 +148,10 @@ static void report_proc(const struct series *ser, const struct s_proc *p,
 	if (p->listeners)
 		finding_evidence(f, "ss -ltnp: %s[%u] owns %u listening socket%s",
 				 p->comm, p->pid, p->listeners, p->listeners == 1 ? "" : "s");
+	if (full)
+		finding_evidence(f, "ss -ltn 'sport = :%u': Recv-Q %u > Send-Q %u: accept() fails, "
+				 "reported as critical under accept-queue-overflow (same cause)",
+				 full->port, full->rq, full->wq);
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s[%u] holds %u file descriptors against a soft limit of %s. %s"

@@ -56,6 +56,9 @@ struct lab {
 
 	/* What stage() saw, one line each, for the report ("backlog 8: Recv-Q 9"). */
 	struct strbuf log;
+
+	/* lab.c's own: this process's home namespace while lab_enter() is in effect, else -1. */
+	int home_fd;
 };
 
 struct lab_scenario {
@@ -99,7 +102,9 @@ int lab_sysctl(struct lab *l, unsigned ns, const char *key, const char *value,
 int lab_nft(struct lab *l, unsigned ns, const char *ruleset, struct strbuf *err);
 
 /*
- * Start a role: fork; the child enters namespace ns, becomes its own
+ * Start a role: fork; the child enters namespace ns, takes name as its
+ * comm (what ss -p and the findings show; "lab-server"), stdin/stdout/
+ * stderr on /dev/null, SIGPIPE ignored, becomes its own
  * process group leader, arms its alarm, and runs fn(arg); it must call
  * lab_role_ready() once the state it stages is real, then hold (bounded)
  * until killed. lab_spawn() returns when the role is ready (0), or
@@ -124,7 +129,16 @@ int lab_leave(struct lab *l, struct strbuf *err);
 
 /* Kill every role and delete every namespace (unless l->keep). Idempotent. */
 void lab_teardown(struct lab *l);
-/* --keep: remove a kept scenario later ("sockvet lab clean NAME"). */
+/* --keep: remove a kept scenario later ("sockvet lab clean NAME"): kill
+ * every process inside its namespaces, delete them. NULL: every
+ * namespace named LAB_NETNS_PREFIX*. Nothing kept is not an error. */
 int lab_clean(const char *name, struct strbuf *err);
+
+/* The scenario's verdict check: true when a finding with sc->expect_id and
+ * sc->expect_side is present and no other finding is critical (expect_id
+ * NULL: no finding above info at all). why (may be NULL) gets what was
+ * seen instead, "id (side, severity), ..." or "no finding". */
+bool lab_verdict_ok(const struct lab_scenario *sc, const struct findings *fs,
+		    struct strbuf *why);
 
 #endif

@@ -1,15 +1,241 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder: these scenarios are not staged yet. */
+/*
+ * The per-connection scenarios: what limits one connection, as its
+ * tcp_info tells the sender. Triage is asked about the receiver with
+ * --peer, so it keeps the sender's socket whole in every sample and
+ * judges it on the deltas of busy / rwnd_limited / sndbuf_limited time
+ * (kernel-facts A4's measured signatures: a receiver that stops reading
+ * gives rwnd_limited ~100% with zero-window probes; a sender writing 1 KiB
+ * every 50 ms gives app_limited with a tiny busy time).
+ *
+ * Both ends live on one namespace's loopback: the limits are the
+ * sockets' own, no path is needed. Ports 8090-8091.
+ */
 #include "sc.h"
+#include "lab_sock.h"
+
+#include <errno.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RNR_PORT 8090
+#define APP_PORT 8091
+#define TICK_MS 10
+/* Role loops: at most as long as a kept role lives, never forever. */
+#define ROLE_TICKS (LAB_KEEP_MAX_S * (1000 / TICK_MS))
+#define STATE_WAIT_MS 8000
+#define CHUNK 65536
+/* The app-limited sender: 1 KiB every 50 ms (kernel-facts A4, E9). */
+#define APP_CHUNK 1024
+#define APP_PAUSE_MS 50
+/* Enough small writes that the connection has delivery-rate samples. */
+#define APP_WRITES_READY 10
+
+struct ti_shared {
+	volatile int accepted;        /* the receiver has its connection */
+	volatile unsigned writes;     /* sender: writes done */
+	volatile unsigned long long sent;
+	volatile unsigned snd_wnd;    /* sender's tcpi_snd_wnd, last look */
+	volatile unsigned notsent;    /* sender's tcpi_notsent_bytes */
+	volatile unsigned rwnd_ms;    /* sender's tcpi_rwnd_limited, ms */
+	volatile int app_limited;     /* sender's tcpi_delivery_rate_app_limited */
+	volatile int stop_errno;
+};
+
+struct ti_role {
+	int port;
+	bool read;                    /* the receiver reads (app-limited) or not */
+	struct ti_shared *sh;
+};
+
+static void peek(int fd, struct ti_shared *sh)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return;
+	sh->snd_wnd = ti.tcpi_snd_wnd;
+	sh->notsent = ti.tcpi_notsent_bytes;
+	sh->rwnd_ms = (unsigned)(ti.tcpi_rwnd_limited / 1000);
+	sh->app_limited = ti.tcpi_delivery_rate_app_limited;
+}
+
+/* Accept one connection; read it (discarding) or never touch it. */
+static int role_receiver(void *arg)
+{
+	const struct ti_role *r = arg;
+	static char buf[CHUNK];
+	int l = lab_lo_listen(r->port, 16), c = -1;
+
+	if (l < 0)
+		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
+	lab_role_ready();
+	for (unsigned i = 0; i < ROLE_TICKS && c < 0; i++)
+		c = lab_accept_wait(l, TICK_MS);
+	if (c < 0)
+		lab_role_hold();
+	r->sh->accepted = 1;
+	for (unsigned i = 0; r->read && i < ROLE_TICKS; i++) {
+		ssize_t n = read(c, buf, sizeof(buf));
+
+		if (n <= 0)
+			break;
+	}
+	lab_role_hold();
+}
+
+/* Fill the connection as fast as it takes data; keep trying once full. */
+static int role_bulk_sender(void *arg)
+{
+	const struct ti_role *r = arg;
+	static char buf[CHUNK];
+	int fd = lab_lo_connect(r->port, false);
+
+	if (fd < 0)
+		lab_role_fail("connect to 127.0.0.1:%d: %s", r->port, strerror(errno));
+	lab_role_ready();
+	memset(buf, 'x', sizeof(buf));
+	for (unsigned i = 0; i < ROLE_TICKS; i++) {
+		ssize_t n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n > 0) {
+			r->sh->sent += (unsigned long long)n;
+			r->sh->writes++;
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			r->sh->stop_errno = errno;
+			break;
+		} else {
+			lab_nap_ms(TICK_MS);
+		}
+		peek(fd, r->sh);
+	}
+	lab_role_hold();
+}
+
+/* A sender with little to say: APP_CHUNK bytes, then a pause. */
+static int role_trickle_sender(void *arg)
+{
+	const struct ti_role *r = arg;
+	char buf[APP_CHUNK];
+	int fd = lab_lo_connect(r->port, false);
+
+	if (fd < 0)
+		lab_role_fail("connect to 127.0.0.1:%d: %s", r->port, strerror(errno));
+	lab_role_ready();
+	memset(buf, 'x', sizeof(buf));
+	for (unsigned i = 0; i < ROLE_TICKS / (APP_PAUSE_MS / TICK_MS); i++) {
+		if (send(fd, buf, sizeof(buf), MSG_NOSIGNAL) != (ssize_t)sizeof(buf)) {
+			r->sh->stop_errno = errno;
+			break;
+		}
+		r->sh->sent += sizeof(buf);
+		r->sh->writes++;
+		peek(fd, r->sh);
+		lab_nap_ms(APP_PAUSE_MS);
+	}
+	lab_role_hold();
+}
+
+static int wait_for(struct lab *l, const struct ti_shared *sh,
+		    bool (*ok)(const struct ti_shared *sh), const char *what, struct strbuf *err)
+{
+	for (unsigned t = 0;; t += 20) {
+		if (ok(sh))
+			return 0;
+		if (t >= STATE_WAIT_MS)
+			return error_set(err, "%s: not reached within %u ms (accepted %d, writes %u, "
+					 "sent %llu, snd_wnd %u, notsent %u, errno %d)", what, STATE_WAIT_MS,
+					 sh->accepted, sh->writes, sh->sent, sh->snd_wnd, sh->notsent,
+					 sh->stop_errno);
+		if (lab_sleep(l, 20))
+			return error_set(err, "interrupted");
+	}
+}
+
+static void focus_peer(struct lab *l, unsigned ns, int port, bool slow)
+{
+	l->triage_ns = ns;
+	l->topts.has_peer = true;
+	l->topts.peer_family = AF_INET;
+	l->topts.peer_addr[0] = 127;
+	l->topts.peer_addr[3] = 1;
+	l->topts.peer_port = port;
+	if (slow)
+		l->topts.symptom = SYMPTOM_SLOW;
+	snprintf(l->focus, sizeof(l->focus), "--peer 127.0.0.1:%d%s", port, slow ? " --symptom slow" : "");
+}
+
+static int stage(struct lab *l, struct ti_role *rcv, struct ti_role *snd,
+		 int (*sender)(void *), bool (*ok)(const struct ti_shared *), const char *what,
+		 struct strbuf *err)
+{
+	int ns;
+
+	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
+	    lab_spawn(l, (unsigned)ns, "lab-receiver", role_receiver, rcv, err) ||
+	    lab_spawn(l, (unsigned)ns, "lab-sender", sender, snd, err) ||
+	    wait_for(l, snd->sh, ok, what, err))
+		return -1;
+	return ns;
+}
+
+/* The window is shut and the sender has data queued behind it. */
+static bool window_closed(const struct ti_shared *sh)
+{
+	return sh->accepted && sh->snd_wnd == 0 && sh->notsent > 0 && sh->rwnd_ms > 0;
+}
 
 int sc_receiver_not_reading(struct lab *l, struct strbuf *err)
 {
-	(void)l;
-	return error_set(err, "scenario not implemented yet");
+	struct ti_shared *sh = lab_shared_new(sizeof(*sh), err);
+	struct ti_role rcv = { RNR_PORT, false, sh }, snd = { RNR_PORT, false, sh };
+	int ns, ret = -1;
+
+	if (!sh)
+		return -1;
+	ns = stage(l, &rcv, &snd, role_bulk_sender, window_closed,
+		   "the receiver's window closed with data waiting", err);
+	if (ns < 0)
+		goto out;
+	strbuf_addf(&l->log, "lab-receiver: accepted 127.0.0.1:%d, never reads\n", RNR_PORT);
+	strbuf_addf(&l->log, "lab-sender: %llu bytes written, then blocked: snd_wnd %u, notsent %u, "
+		    "rwnd_limited %u ms\n", sh->sent, sh->snd_wnd, sh->notsent, sh->rwnd_ms);
+	focus_peer(l, (unsigned)ns, RNR_PORT, false);
+	ret = 0;
+out:
+	lab_shared_free(sh, sizeof(*sh));
+	return ret;
+}
+
+static bool trickling(const struct ti_shared *sh)
+{
+	return sh->accepted && sh->writes >= APP_WRITES_READY;
 }
 
 int sc_app_limited_sender(struct lab *l, struct strbuf *err)
 {
-	(void)l;
-	return error_set(err, "scenario not implemented yet");
+	struct ti_shared *sh = lab_shared_new(sizeof(*sh), err);
+	struct ti_role rcv = { APP_PORT, true, sh }, snd = { APP_PORT, false, sh };
+	int ns, ret = -1;
+
+	if (!sh)
+		return -1;
+	ns = stage(l, &rcv, &snd, role_trickle_sender, trickling,
+		   "the sender's first small writes", err);
+	if (ns < 0)
+		goto out;
+	strbuf_addf(&l->log, "lab-receiver: accepted 127.0.0.1:%d, reads everything at once\n", APP_PORT);
+	strbuf_addf(&l->log, "lab-sender: %u writes of %d bytes, %d ms apart (app_limited %d)\n",
+		    sh->writes, APP_CHUNK, APP_PAUSE_MS, sh->app_limited);
+	/* The user's complaint is "slow": that is the question app-limited answers. */
+	focus_peer(l, (unsigned)ns, APP_PORT, true);
+	ret = 0;
+out:
+	lab_shared_free(sh, sizeof(*sh));
+	return ret;
 }

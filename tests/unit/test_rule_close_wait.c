@@ -275,6 +275,35 @@ START_TEST(cw__long_text_not_truncated)
 }
 END_TEST
 
+/* The live triage looks up owners in the last sample only: a steady pile
+ * (host-wide counts earlier, the program's now) is still the program's.
+ * It once fell back to "local port" because earlier samples counted 0. */
+START_TEST(cw__owners_in_last_sample_only)
+{
+	struct fx *f = fx_new(3, 1.0);
+	const struct finding *x;
+
+	cw_anon(f, 0, 8083, 64);
+	cw_anon(f, 1, 8083, 64);
+	cw(f, 2, 812, "lab-server", 64, 64, 8083);
+	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	x = fx_find(f, "close-wait-leak");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->subject, "process lab-server[812]");
+	ck_assert_int_eq(x->severity, SEV_WARNING);
+	ck_assert_ptr_nonnull(strstr(x->evidence[0], "64 -> 64 -> 64"));
+	ck_assert_ptr_nonnull(strstr(x->evidence[1], "owners were looked up in the last sample only"));
+	fx_free(f);
+
+	/* A pile that was not there before is not called persisting. */
+	f = fx_new(3, 1.0);
+	cw(f, 2, 812, "lab-server", 64, 64, 8083);
+	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	ck_assert_ptr_null(fx_find(f, "close-wait-leak"));
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_close_wait");
@@ -289,6 +318,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, cw__unknown_owner_falls_back_to_ports);
 	tcase_add_test(tc, cw__owner_known_wins_over_ports);
 	tcase_add_test(tc, cw__long_text_not_truncated);
+	tcase_add_test(tc, cw__owners_in_last_sample_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

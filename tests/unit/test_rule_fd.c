@@ -275,6 +275,45 @@ START_TEST(fd__host_one_sample_no_change)
 }
 END_TEST
 
+/* At the limit with its own listener full: accept() fails with EMFILE and
+ * accept-queue-overflow carries the critical finding for that cause, so
+ * this one stays a warning and points there (one cause, one critical). */
+START_TEST(fd__full_listener_leaves_critical_to_accept_queue)
+{
+	struct fx *f = fx_new(2, 1.0);
+	struct s_proc *p;
+	struct s_listener *l;
+	const struct finding *x;
+
+	proc(f, 0, 812, 64, 64, 4096);
+	p = proc(f, 1, 812, 64, 64, 4096);
+	p->listeners = 1;
+	l = fx_listener(f, 1, "127.0.0.1", 8081, 9, 8);
+	l->owner = (int32_t)(p - f->s[1]->procs);
+	run(f);
+	x = fx_find(f, "fd-exhaustion");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, SEV_WARNING);
+	ck_assert_int_eq(x->side, SIDE_APP);
+	ck_assert_str_eq(x->evidence[x->n_evidence - 1],
+			 "ss -ltn 'sport = :8081': Recv-Q 9 > Send-Q 8: accept() fails, "
+			 "reported as critical under accept-queue-overflow (same cause)");
+	fx_free(f);
+
+	/* Its listener not full: the limit itself is the critical finding. */
+	f = fx_new(2, 1.0);
+	proc(f, 0, 812, 64, 64, 4096);
+	p = proc(f, 1, 812, 64, 64, 4096);
+	l = fx_listener(f, 1, "127.0.0.1", 8081, 3, 8);
+	l->owner = (int32_t)(p - f->s[1]->procs);
+	run(f);
+	x = fx_find(f, "fd-exhaustion");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, SEV_CRITICAL);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_fd");
@@ -291,6 +330,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fd__host_thresholds_and_side);
 	tcase_add_test(tc, fd__host_kernel_line_recent_vs_old);
 	tcase_add_test(tc, fd__host_one_sample_no_change);
+	tcase_add_test(tc, fd__full_listener_leaves_critical_to_accept_queue);
 	suite_add_tcase(s, tc);
 	return s;
 }

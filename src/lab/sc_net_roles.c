@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The misbehaving programs of the two-namespace scenarios (sc_net.h).
+ * Each runs as a lab role: a forked child inside one scenario namespace
+ * whose stdio is /dev/null, so failures go to lab_role_fail() and nothing
+ * is printed. Every loop ends at a deadline (active_s) or after a count;
+ * the role's alarm and the lab's SIGKILL bound the holding that follows.
+ */
+#include "sc_net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab.h"
+
+/* The flood closes a SYN-SENT socket this many sockets later: at 2,000/s
+ * that is ~130 ms, well before the first SYN retransmit (1 s), so each
+ * socket sends exactly one SYN and the kernel sends nothing on close. */
+#define FLOOD_RING 256
+/* The flooder and the clients catch up in batches every few ms; a batch is
+ * capped so a stalled clock cannot turn into one huge burst. */
+#define PACE_MS 5
+#define BATCH_MAX 256
+/* One connect or one answer is a veth round trip; a second is a failure. */
+#define STEP_MS 1000
+/* Ready once the flood has sent this many SYNs, the clients seen this
+ * many resets, the sender written this much. */
+#define FLOOD_READY 100
+#define RESETS_READY 5
+#define BULK_READY (1u << 20)
+#define BULK_CHUNK 65536
+/* fds beyond the connections: stdio, listener, the lab's pipe, slack. */
+#define FD_SLACK 64
+/* All of the fin-wait-2 connections must be up within this. */
+#define CONNECT_ALL_MS 10000
+/* One RTM_NEWADDR and its ack (MNL_SOCKET_BUFFER_SIZE is not a constant). */
+#define NL_BUF 8192
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void pause_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void sin_of(struct sockaddr_in *sa, const char *addr, int port)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1)
+		lab_role_fail("bad address '%s'", addr);
+}
+
+static int listener(const struct net_role *r)
+{
+	struct sockaddr_in sa;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		lab_role_fail("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sin_of(&sa, r->addr, r->port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		lab_role_fail("bind %s:%d: %s", r->addr, r->port, strerror(errno));
+	if (listen(fd, r->backlog))
+		lab_role_fail("listen %s:%d: %s", r->addr, r->port, strerror(errno));
+	return fd;
+}
+
+/* Wait up to ms for fd to become readable or writable; -1 error, 0 timeout. */
+static int wait_fd(int fd, short events, unsigned ms)
+{
+	struct pollfd pf = { .fd = fd, .events = events };
+	int r;
+
+	while ((r = poll(&pf, 1, (int)ms)) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+/* The next connection, or -1 after ms without one. */
+static int accept_within(int lfd, unsigned ms)
+{
+	if (wait_fd(lfd, POLLIN, ms) <= 0)
+		return -1;
+	return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+/* Start a non-blocking connect from src (NULL: any) to dst. */
+static int connect_start(const struct sockaddr_in *src, const struct sockaddr_in *dst)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if ((src && bind(fd, (const struct sockaddr *)src, sizeof(*src))) ||
+	    (connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) && errno != EINPROGRESS)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Outcome of a started connect after at most ms: 0 connected, else errno
+ * (ETIMEDOUT when it is still pending). */
+static int connect_result(int fd, unsigned ms)
+{
+	int e = 0;
+	socklen_t len = sizeof(e);
+	int r = wait_fd(fd, POLLOUT, ms);
+
+	if (r < 0)
+		return errno;
+	if (r == 0)
+		return ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len))
+		return errno;
+	return e;
+}
+
+/* Room for need descriptors: raise the soft RLIMIT_NOFILE, not the hard
+ * one, and leave ample headroom so the scenario never looks like an fd
+ * limit problem to the triage. */
+static void fds_for(unsigned need)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)need * 4 + FD_SLACK;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		lab_role_fail("getrlimit: %s", strerror(errno));
+	if (rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+		lab_role_fail("needs %llu descriptors, the hard RLIMIT_NOFILE is %llu",
+			      (unsigned long long)want, (unsigned long long)rl.rlim_max);
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		lab_role_fail("setrlimit NOFILE %llu: %s", (unsigned long long)want, strerror(errno));
+}
+
+int net_role_listen(void *arg)
+{
+	const struct net_role *r = arg;
+
+	listener(r);
+	lab_role_ready();
+	lab_role_hold();
+}
+
+int net_role_fin_server(void *arg)
+{
+	const struct net_role *r = arg;
+	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	unsigned done = 0;
+	int lfd, *fds;
+
+	fds_for(r->count);
+	fds = calloc(r->count ? r->count : 1, sizeof(*fds));
+	if (!fds)
+		lab_role_fail("out of memory");
+	lfd = listener(r);
+	lab_role_ready();
+	while (done < r->count && now_ms() < end) {
+		int fd = accept_within(lfd, 100);
+
+		if (fd < 0)
+			continue;
+		/* The FIN goes out and is ACKed; the fd stays open, so the
+		 * socket is not an orphan and tcp_fin_timeout never ends it. */
+		if (shutdown(fd, SHUT_WR))
+			lab_role_fail("shutdown: %s", strerror(errno));
+		fds[done++] = fd;
+	}
+	lab_role_hold();
+}
+
+int net_role_connect_hold(void *arg)
+{
+	const struct net_role *r = arg;
+	struct sockaddr_in dst;
+	struct pollfd *pf;
+	uint64_t end;
+	unsigned up = 0;
+
+	fds_for(r->count);
+	pf = calloc(r->count ? r->count : 1, sizeof(*pf));
+	if (!pf)
+		lab_role_fail("out of memory");
+	sin_of(&dst, r->addr, r->port);
+	for (unsigned i = 0; i < r->count; i++) {
+		pf[i].fd = connect_start(NULL, &dst);
+		if (pf[i].fd < 0)
+			lab_role_fail("connect %s:%d (#%u): %s", r->addr, r->port, i + 1, strerror(errno));
+		pf[i].events = POLLOUT;
+	}
+	end = now_ms() + CONNECT_ALL_MS;
+	while (up < r->count && now_ms() < end) {
+		int n = poll(pf, r->count, 100);
+
+		if (n < 0 && errno != EINTR)
+			lab_role_fail("poll: %s", strerror(errno));
+		for (unsigned i = 0; n > 0 && i < r->count; i++) {
+			int e = 0;
+			socklen_t len = sizeof(e);
+
+			if (pf[i].fd < 0 || !pf[i].revents)
+				continue;
+			if (getsockopt(pf[i].fd, SOL_SOCKET, SO_ERROR, &e, &len) || e)
+				lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(e ? e : errno));
+			/* Established: stop polling it (a negative fd is skipped). */
+			pf[i].fd = -pf[i].fd - 1;
+			up++;
+		}
+	}
+	if (up < r->count)
+		lab_role_fail("only %u of %u connections to %s:%d established in %u s", up,
+			      r->count, r->addr, r->port, CONNECT_ALL_MS / 1000);
+	lab_role_ready();
+	lab_role_hold();
+}
+
+/* Add addr/plen to ifname in this namespace (RTM_NEWADDR); EEXIST is fine. */
+static void addr_add(const char *ifname, struct in_addr addr, unsigned plen)
+{
+	char buf[NL_BUF];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	unsigned idx = if_nametoindex(ifname);
+	int n;
+
+	if (!idx)
+		lab_role_fail("no interface '%s': %s", ifname, strerror(errno));
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID))
+		lab_role_fail("rtnetlink: %s", strerror(errno));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
+	nlh->nlmsg_seq = 1;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)plen;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = idx;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(addr), &addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(addr), &addr);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		lab_role_fail("rtnetlink send: %s", strerror(errno));
+	n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0)
+		lab_role_fail("rtnetlink recv: %s", strerror(errno));
+	if (mnl_cb_run(buf, (size_t)n, 1, mnl_socket_get_portid(nl), NULL, NULL) < 0 &&
+	    errno != EEXIST)
+		lab_role_fail("cannot add %s/%u to %s: %s", inet_ntoa(addr), plen, ifname,
+			      strerror(errno));
+	mnl_socket_close(nl);
+}
+
+int net_role_syn_flood(void *arg)
+{
+	const struct net_role *r = arg;
+	struct sockaddr_in dst, src;
+	struct in_addr base;
+	int ring[FLOOD_RING];
+	unsigned slot = 0, next_src = 0;
+	uint64_t sent = 0, t0, end;
+
+	if (!r->n_src || inet_pton(AF_INET, r->src_base, &base) != 1)
+		lab_role_fail("bad flood sources '%s' x %u", r->src_base, r->n_src);
+	for (unsigned i = 0; i < r->n_src; i++) {
+		struct in_addr a = { htonl(ntohl(base.s_addr) + i) };
+
+		addr_add(r->ifname, a, r->plen);
+	}
+	for (unsigned i = 0; i < FLOOD_RING; i++)
+		ring[i] = -1;
+	sin_of(&dst, r->addr, r->port);
+	memset(&src, 0, sizeof(src));
+	src.sin_family = AF_INET;
+	t0 = now_ms();
+	end = t0 + (uint64_t)r->active_s * 1000u;
+	while (now_ms() < end) {
+		uint64_t due = (now_ms() - t0) * r->rate / 1000u;
+		unsigned batch = 0;
+
+		while (sent < due && batch++ < BATCH_MAX) {
+			int fd;
+
+			src.sin_addr.s_addr = htonl(ntohl(base.s_addr) + next_src);
+			next_src = (next_src + 1) % r->n_src;
+			fd = connect_start(&src, &dst);
+			if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS))
+				break;
+			if (fd < 0)
+				lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(errno));
+			/* Closing in SYN-SENT sends nothing: the SYN is all the
+			 * server ever hears from this socket. */
+			if (ring[slot] >= 0)
+				close(ring[slot]);
+			ring[slot] = fd;
+			slot = (slot + 1) % FLOOD_RING;
+			if (++sent == FLOOD_READY)
+				lab_role_ready();
+		}
+		pause_ms(PACE_MS);
+	}
+	if (sent < FLOOD_READY)
+		lab_role_fail("sent only %llu SYNs", (unsigned long long)sent);
+	lab_role_hold();
+}
+
+int net_role_refused(void *arg)
+{
+	const struct net_role *r = arg;
+	struct sockaddr_in dst;
+	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	bool ready = false;
+
+	sin_of(&dst, r->addr, r->port);
+	while (now_ms() < end) {
+		int e, fd = connect_start(NULL, &dst);
+
+		e = fd < 0 ? errno : connect_result(fd, STEP_MS);
+		if (fd >= 0)
+			close(fd);
+		if (e == ECONNREFUSED && !ready) {
+			lab_role_ready();
+			ready = true;
+		} else if (!ready && e == 0) {
+			lab_role_fail("connect %s:%d succeeded: something listens there",
+				      r->addr, r->port);
+		} else if (!ready && e != ETIMEDOUT) {
+			lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(e));
+		}
+		pause_ms(r->interval_ms);
+	}
+	if (!ready)
+		lab_role_fail("connect %s:%d was never refused", r->addr, r->port);
+	lab_role_hold();
+}
+
+int net_role_abort_server(void *arg)
+{
+	const struct net_role *r = arg;
+	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	struct linger lg = { 1, 0 };
+	int lfd = listener(r);
+
+	lab_role_ready();
+	while (now_ms() < end) {
+		int fd = accept_within(lfd, 100);
+
+		if (fd < 0)
+			continue;
+		/* Zero linger: close() aborts, a RST instead of a FIN. */
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+	}
+	lab_role_hold();
+}
+
+int net_role_reset_clients(void *arg)
+{
+	const struct net_role *r = arg;
+	struct sockaddr_in dst;
+	uint64_t t0 = now_ms(), end = t0 + (uint64_t)r->active_s * 1000u, done = 0;
+	unsigned resets = 0;
+
+	sin_of(&dst, r->addr, r->port);
+	while (now_ms() < end) {
+		uint64_t due = (now_ms() - t0) * r->rate / 1000u;
+		unsigned batch = 0;
+
+		while (done < due && batch++ < BATCH_MAX) {
+			int e, fd = connect_start(NULL, &dst);
+			char c;
+
+			done++;
+			e = fd < 0 ? errno : connect_result(fd, STEP_MS);
+			/* The RST can beat our poll for the connect: SO_ERROR
+			 * then reports it, and it is a reset like any other. */
+			if (e == ECONNRESET) {
+				if (fd >= 0)
+					close(fd);
+				if (++resets == RESETS_READY)
+					lab_role_ready();
+				continue;
+			}
+			if (e) {
+				if (fd >= 0)
+					close(fd);
+				if (!resets)
+					lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(e));
+				continue;
+			}
+			/* The server aborts right after accept(): wait for its RST. */
+			if (wait_fd(fd, POLLIN, STEP_MS) > 0 && read(fd, &c, 1) < 0 &&
+			    errno == ECONNRESET && ++resets == RESETS_READY)
+				lab_role_ready();
+			close(fd);
+		}
+		pause_ms(PACE_MS);
+	}
+	if (resets < RESETS_READY)
+		lab_role_fail("only %u of %llu connections were reset", resets,
+			      (unsigned long long)done);
+	lab_role_hold();
+}
+
+int net_role_sink(void *arg)
+{
+	const struct net_role *r = arg;
+	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	static char buf[BULK_CHUNK];
+	int fd = -1, lfd = listener(r);
+
+	lab_role_ready();
+	while (fd < 0 && now_ms() < end)
+		fd = accept_within(lfd, 100);
+	while (fd >= 0 && now_ms() < end) {
+		ssize_t n;
+
+		if (wait_fd(fd, POLLIN, 100) <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+			break;
+	}
+	lab_role_hold();
+}
+
+int net_role_bulk(void *arg)
+{
+	const struct net_role *r = arg;
+	static char buf[BULK_CHUNK];
+	struct sockaddr_in dst;
+	uint64_t t0, end, sent = 0;
+	struct timeval tv = { 0, 200000 };
+	int e, fd;
+
+	sin_of(&dst, r->addr, r->port);
+	fd = connect_start(NULL, &dst);
+	/* A dropped SYN is resent after 1 s: give the connect a few tries. */
+	e = fd < 0 ? errno : connect_result(fd, 5 * STEP_MS);
+	if (e)
+		lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(e));
+	if (fcntl(fd, F_SETFL, 0) || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
+		lab_role_fail("socket options: %s", strerror(errno));
+	memset(buf, 'x', sizeof(buf));
+	t0 = now_ms();
+	end = t0 + (uint64_t)r->active_s * 1000u;
+	while (now_ms() < end) {
+		uint64_t due = (now_ms() - t0) * r->rate * 1024u / 1000u;
+		ssize_t n;
+
+		if (sent >= due) {
+			pause_ms(PACE_MS);
+			continue;
+		}
+		n = write(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0)
+			lab_role_fail("send to %s:%d: %s", r->addr, r->port,
+				      n < 0 ? strerror(errno) : "nothing written");
+		if (sent < BULK_READY && sent + (uint64_t)n >= BULK_READY)
+			lab_role_ready();
+		sent += (uint64_t)n;
+	}
+	if (sent < BULK_READY)
+		lab_role_fail("sent only %llu bytes", (unsigned long long)sent);
+	lab_role_hold();
+}
