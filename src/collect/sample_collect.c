@@ -56,6 +56,7 @@ struct collect_ctx {
 	const struct sample_opts *o;
 	uint32_t n_stuck;
 	uint64_t stuck[SAMPLE_CONNS_MAX];   /* cookies, sorted before pass 3 */
+	bool peer_pass;                     /* the kernel-filtered --peer pass is running */
 };
 
 static bool conn_stuck(const struct sock_rec *r)
@@ -124,19 +125,23 @@ static int on_conn(const struct sock_rec *r, void *vctx)
 	struct collect_ctx *c = vctx;
 	bool peer = conn_is_peer(c->o, r);
 
-	if (peer || (c->n_stuck && bsearch(&r->cookie, c->stuck, c->n_stuck,
-					   sizeof(c->stuck[0]), cmp_u64)))
+	/* The stuck pass skips --peer connections: the peer pass kept them. */
+	if (peer ? c->peer_pass : (c->n_stuck && bsearch(&r->cookie, c->stuck, c->n_stuck,
+							  sizeof(c->stuck[0]), cmp_u64) != NULL))
 		sample_add_conn(c->s, r, peer);
 	return 0;
 }
 
 /*
- * The per-connection pass: only with --peer or when the bare dump saw
- * stuck connections, so a healthy host pays nothing for it. tcp_info
- * and socket memory for the states data still flows in.
+ * The per-connection passes, only with --peer or when the bare dump saw
+ * stuck connections, so a healthy host pays nothing for them: tcp_info
+ * and socket memory for the states data still flows in. The --peer pass
+ * hands the kernel a filter on the remote address, so sockets to other
+ * peers cost neither tcp_info nor bytes.
  */
 static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *err)
 {
+	uint8_t bc[SOCKDIAG_BYTECODE_MAX];
 	struct diag_query q = {
 		.tables = TBL_BIT(TBL_TCP),
 		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
@@ -145,16 +150,34 @@ static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *er
 		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
 		.on_restart = on_restart,
 	};
+	bool peer = c->o && c->o->has_peer;
 
-	if (!(c->o && c->o->has_peer) && !c->n_stuck)
+	if (!peer && !c->n_stuck)
 		return 0;
 	qsort(c->stuck, c->n_stuck, sizeof(c->stuck[0]), cmp_u64);
 	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
 		s->n_conns = 0;
 		s->conns_dropped = 0;
 		c->torn = false;
-		if (sockdiag_collect(&q, on_conn, c, err))
-			return -1;
+		if (peer) {
+			c->peer_pass = true;
+			q.bytecode = bc;
+			q.bytecode_len = sockdiag_bc_remote(bc, c->o->peer_family, c->o->peer_addr,
+							    c->o->peer_port);
+			/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
+			q.families = c->o->peer_family == AF_INET6 ? DIAG_FAM_INET6
+								   : DIAG_FAM_INET | DIAG_FAM_INET6;
+			if (sockdiag_collect(&q, on_conn, c, err))
+				return -1;
+		}
+		if (c->n_stuck && !c->torn) {
+			c->peer_pass = false;
+			q.bytecode = NULL;
+			q.bytecode_len = 0;
+			q.families = DIAG_FAM_INET | DIAG_FAM_INET6;
+			if (sockdiag_collect(&q, on_conn, c, err))
+				return -1;
+		}
 		if (!c->torn) {
 			s->conns_looked = true;
 			return 0;

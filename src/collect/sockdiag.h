@@ -36,6 +36,17 @@ enum diag_family {
 	DIAG_FAM_INET6 = 1 << 1,
 };
 
+#define SOCKDIAG_BYTECODE_MAX 128
+
+/*
+ * Bytecode accepting inet sockets whose remote end is addr (family
+ * AF_INET or AF_INET6; an AF_INET address also matches its v4-mapped
+ * form in IPv6 sockets) and, when port >= 0, whose remote port is port.
+ * Returns its length in buf (room: SOCKDIAG_BYTECODE_MAX).
+ */
+size_t sockdiag_bc_remote(uint8_t buf[SOCKDIAG_BYTECODE_MAX], int family,
+			  const uint8_t addr[16], int port);
+
 /* How often a table dump flagged NLM_F_DUMP_INTR is started again. */
 #define SOCKDIAG_INTR_RETRIES 3
 
@@ -61,6 +72,13 @@ struct diag_query {
 	const char *record_name;  /* for error messages */
 	/* Where netlink owners' comm is read (PROC_ROOT); NULL = "/proc". */
 	const char *proc_root;
+	/*
+	 * Optional: an inet_diag filter program (INET_DIAG_REQ_BYTECODE) the
+	 * kernel runs before it builds a socket's message, so what it rejects
+	 * costs neither tcp_info nor bytes. At most SOCKDIAG_BYTECODE_MAX.
+	 */
+	const void *bytecode;
+	size_t bytecode_len;
 	/* Optional: filled in by sockdiag_collect(). */
 	struct diag_stats *stats;
 	/*

@@ -58,6 +58,83 @@ START_TEST(live__full_listener_is_seen_with_its_owner)
 }
 END_TEST
 
+/* Conns to --peer in the last collect, counted by family. */
+static void peer_conns(int family, const char *addr, int port, unsigned *v4, unsigned *v6,
+		       bool *looked)
+{
+	struct sample *s = malloc(sizeof(*s));
+	struct sample_opts o = { .owners = SAMPLE_OWNERS_NONE, .want_port = -1,
+				 .has_peer = true, .peer_family = (uint8_t)family, .peer_port = port };
+	struct strbuf err = STRBUF_INIT;
+
+	ck_assert_int_eq(inet_pton(family, addr, o.peer_addr), 1);
+	ck_assert_msg(sample_collect(s, &o, &err) == 0, "%s", err.buf);
+	*v4 = *v6 = 0;
+	for (uint32_t i = 0; i < s->n_conns; i++) {
+		ck_assert(s->conns[i].peer);
+		ck_assert(s->conns[i].has_info);
+		ck_assert(s->conns[i].has_skmem);
+		if (s->conns[i].family == AF_INET)
+			(*v4)++;
+		else
+			(*v6)++;
+	}
+	*looked = s->conns_looked;
+	free(s);
+	strbuf_release(&err);
+}
+
+/*
+ * --peer is handed to the kernel as a filter on the remote end: an IPv4
+ * peer matches IPv4 sockets and v4-mapped IPv6 ones, a port narrows it,
+ * another address or port matches nothing.
+ */
+START_TEST(live__peer_filter_matches_remote_end_and_v4_mapped)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	socklen_t alen = sizeof(a);
+	int l = socket(AF_INET6, SOCK_STREAM, 0), c4, c6, zero = 0;
+	unsigned v4, v6;
+	bool looked;
+	int port;
+
+	/* A dual-stack listener, so the v4 client's server side is v4-mapped too. */
+	ck_assert_int_eq(setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)), 0);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a6, sizeof(a6)), 0);
+	ck_assert_int_eq(listen(l, 8), 0);
+	alen = sizeof(a6);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a6, &alen), 0);
+	port = ntohs(a6.sin6_port);
+	a.sin_port = a6.sin6_port;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c4 = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c4, (struct sockaddr *)&a, sizeof(a)), 0);
+	c6 = socket(AF_INET6, SOCK_STREAM, 0);
+	ck_assert_int_eq(inet_pton(AF_INET6, "::ffff:127.0.0.1", &a6.sin6_addr), 1);
+	ck_assert_int_eq(connect(c6, (struct sockaddr *)&a6, sizeof(a6)), 0);
+
+	/* Clients: remote 127.0.0.1:port, one v4 and one mapped v6 socket.
+	 * Server ends: remote 127.0.0.1 (mapped) at ephemeral ports. */
+	peer_conns(AF_INET, "127.0.0.1", port, &v4, &v6, &looked);
+	ck_assert(looked);
+	ck_assert_uint_eq(v4, 1);
+	ck_assert_uint_eq(v6, 1);
+	peer_conns(AF_INET, "127.0.0.2", port, &v4, &v6, &looked);
+	ck_assert(looked);
+	ck_assert_uint_eq(v4 + v6, 0);
+	peer_conns(AF_INET, "127.0.0.1", port == 65535 ? 1 : port + 1, &v4, &v6, &looked);
+	ck_assert_uint_eq(v4 + v6, 0);
+	/* A v6 peer address matches only IPv6 sockets with exactly that address. */
+	peer_conns(AF_INET6, "::ffff:127.0.0.1", port, &v4, &v6, &looked);
+	ck_assert_uint_eq(v4, 0);
+	ck_assert_uint_eq(v6, 1);
+	close(c4);
+	close(c6);
+	close(l);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sample_collect");
@@ -65,6 +142,7 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, live__full_listener_is_seen_with_its_owner);
+	tcase_add_test(tc, live__peer_filter_matches_remote_end_and_v4_mapped);
 	suite_add_tcase(s, tc);
 	return s;
 }
