@@ -11,6 +11,7 @@
  * every verdict as expected, 1 some verdict not as expected, 3 could not
  * stage or triage (or not root), 64 usage, 130 interrupted.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -156,19 +157,16 @@ static int parse_args(struct lab_cmdline *c, int argc, char **argv)
 	return 0;
 }
 
-static const char *side_upper(enum side s)
-{
-	static const char *const names[] = { "NONE", "APP", "KERNEL", "NETWORK" };
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
+/* "accept-queue-overflow (APP)", the side in capitals as the text report shows it; "healthy". */
 static void expect_text(char *buf, size_t size, const struct lab_scenario *sc)
 {
-	if (sc->expect_id)
-		snprintf(buf, size, "%s (%s)", sc->expect_id, side_upper(sc->expect_side));
-	else
+	if (!sc->expect_id) {
 		snprintf(buf, size, "healthy");
+		return;
+	}
+	snprintf(buf, size, "%s (%s)", sc->expect_id, report_side_name(sc->expect_side));
+	for (char *p = strrchr(buf, '('); p && *p; p++)
+		*p = (char)toupper((unsigned char)*p);
 }
 
 static void json_expect(struct json_writer *w, const struct lab_scenario *sc)
@@ -240,35 +238,57 @@ static bool use_color(void)
 	return isatty(STDOUT_FILENO);
 }
 
+/* The next non-empty line of the staged log from *p: false at the end. */
+static bool log_line(const char **p, const char **line, size_t *len)
+{
+	while (**p) {
+		const char *nl = strchr(*p, '\n');
+
+		*line = *p;
+		*len = nl ? (size_t)(nl - *p) : strlen(*p);
+		*p += *len + (nl ? 1 : 0);
+		if (*len)
+			return true;
+	}
+	return false;
+}
+
 /* The staged log, one "lab: ready: LINE" per line. */
 static void print_log(const struct lab *l)
 {
-	const char *p = l->log.buf;
+	const char *p = l->log.buf, *line;
+	size_t len;
 
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		if (len)
-			fprintf(stderr, "lab: ready: %.*s\n", len, p);
-		p += len + (nl ? 1 : 0);
-	}
+	while (log_line(&p, &line, &len))
+		fprintf(stderr, "lab: ready: %.*s\n", (int)len, line);
 }
 
 static void json_log(struct json_writer *w, const struct lab *l)
 {
-	const char *p = l->log.buf;
+	const char *p = l->log.buf, *line;
+	size_t len;
 
 	json_kv_arr_begin(w, "staged");
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (len)
-			json_str(w, p, len);
-		p += len + (nl ? 1 : 0);
-	}
+	while (log_line(&p, &line, &len))
+		json_str(w, line, len);
 	json_arr_end(w);
+}
+
+/* len without the trailing newlines of s. */
+static size_t trim_newlines(const char *s, size_t len)
+{
+	while (len && s[len - 1] == '\n')
+		len--;
+	return len;
+}
+
+/* Close a memstream (its buffer is complete only then); *fp is NULL after. */
+static int close_stream(FILE **fp, const char *msg, struct strbuf *err)
+{
+	int bad = fclose(*fp);
+
+	*fp = NULL;
+	return bad ? error_set(err, "%s", msg) : 0;
 }
 
 /*
@@ -308,26 +328,16 @@ static int json_scenario(struct strbuf *out, const struct lab *l, const struct r
 		rfp = open_memstream(&rmem, &rlen);
 		if (!rfp || report_json(rfp, rep, false, err))
 			goto out;
-		if (fclose(rfp)) {
-			rfp = NULL;
-			error_set(err, "cannot render the report");
+		if (close_stream(&rfp, "cannot render the report", err))
 			goto out;
-		}
-		rfp = NULL;
-		while (rlen && rmem[rlen - 1] == '\n')
-			rlen--;
+		rlen = trim_newlines(rmem, rlen);
 		fputs(",\"report\":", fp);
 		fwrite(rmem, 1, rlen, fp);
 		fputc('}', fp);
 	}
-	if (fclose(fp)) {
-		fp = NULL;
-		error_set(err, "cannot write the lab's JSON");
+	if (close_stream(&fp, "cannot write the lab's JSON", err))
 		goto out;
-	}
-	fp = NULL;
-	while (mlen && mem[mlen - 1] == '\n')
-		mlen--;
+	mlen = trim_newlines(mem, mlen);
 	if (strbuf_add(out, mem, mlen)) {
 		error_set(err, "the lab's JSON is too large");
 		goto out;
@@ -444,11 +454,8 @@ interrupted:
 	goto out;
 failed:
 	/* Not staged or not triaged: nothing to keep. */
-	if (lab_stop) {
-		res->outcome = LAB_INTERRUPTED;
-		l.keep = false;
-		goto out;
-	}
+	if (lab_stop)
+		goto interrupted;
 	res->outcome = LAB_NOT_STAGED;
 	snprintf(res->got, sizeof(res->got), "%s", err.len ? err.buf : "failed");
 	res->seconds = now_s() - t0;

@@ -11,6 +11,7 @@
  * visits a scenario namespace between lab_enter() and lab_leave().
  */
 #include "lab.h"
+#include "lab_sock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,11 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../render/report.h"
 
 #define NETNS_DIR "/run/netns"
 /* What a helper command may say before we stop listening (one error). */
@@ -37,28 +40,6 @@
 /* In a role child: the pipe back to the lab, -1 once ready was sent. */
 static int role_fd = -1;
 
-static const char *side_name(enum side s)
-{
-	static const char *const names[] = { "none", "app", "kernel", "network" };
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
-static const char *sev_name(enum severity s)
-{
-	static const char *const names[] = { "info", "warning", "critical" };
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 static pid_t wait_child(pid_t pid, int *status)
 {
 	pid_t r;
@@ -66,6 +47,28 @@ static pid_t wait_child(pid_t pid, int *status)
 	while ((r = waitpid(pid, status, 0)) < 0 && errno == EINTR)
 		;
 	return r;
+}
+
+/*
+ * fork() with a pipe from the child back to us (p[0] ours, p[1] the
+ * child's; both close-on-exec). stdio is flushed first so nothing
+ * buffered is written twice. The pid, or -1 with "WHAT NAME: ..." in err.
+ */
+static pid_t fork_piped(int p[2], const char *what, const char *name, struct strbuf *err)
+{
+	pid_t pid;
+	int e;
+
+	if (pipe2(p, O_CLOEXEC))
+		return error_set(err, "%s %s: pipe: %s", what, name, strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid >= 0)
+		return pid;
+	e = errno;
+	close(p[0]);
+	close(p[1]);
+	return error_set(err, "%s %s: fork: %s", what, name, strerror(e));
 }
 
 void lab_init(struct lab *l, const struct lab_scenario *sc, bool keep,
@@ -88,12 +91,30 @@ static bool stopped(const struct lab *l)
 	return l->stop && *l->stop;
 }
 
+void *lab_shared(struct lab *l, size_t size, struct strbuf *err)
+{
+	void *p;
+
+	if (l->shared) {
+		error_set(err, "a lab has one shared page");
+		return NULL;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		error_set(err, "cannot map a shared page: %s", strerror(errno));
+		return NULL;
+	}
+	l->shared = p;
+	l->shared_size = size;
+	return p;
+}
+
 bool lab_sleep(struct lab *l, unsigned ms)
 {
 	while (ms && !stopped(l)) {
 		unsigned step = ms < 50 ? ms : 50;
 
-		sleep_ms(step);
+		lab_nap_ms(step);
 		ms -= step;
 	}
 	return stopped(l);
@@ -264,7 +285,7 @@ static unsigned ns_kill_all(const char *path)
 		while (waitpid(pids[i], NULL, WNOHANG) == 0 || !kill(pids[i], 0)) {
 			if (waited >= GONE_WAIT_MS)
 				break;
-			sleep_ms(20);
+			lab_nap_ms(20);
 			waited += 20;
 		}
 	}
@@ -411,14 +432,9 @@ int lab_sysctl(struct lab *l, unsigned ns, const char *key, const char *value,
 	for (char *c = path + 10; *c; c++)
 		if (*c == '.')
 			*c = '/';
-	if (pipe2(p, O_CLOEXEC))
-		return error_set(err, "sysctl %s: pipe: %s", key, strerror(errno));
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return error_set(err, "sysctl %s: fork: %s", key, strerror(errno));
-	}
+	pid = fork_piped(p, "sysctl", key, err);
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
 		struct strbuf e = STRBUF_INIT;
 		int fd;
@@ -547,15 +563,9 @@ int lab_spawn(struct lab *l, unsigned ns, const char *name,
 		return error_set(err, "a scenario has at most %d roles", LAB_ROLES_MAX);
 	if (ns >= l->n_ns)
 		return error_set(err, "role %s: no namespace %u", name, ns);
-	if (pipe2(p, O_CLOEXEC))
-		return error_set(err, "role %s: pipe: %s", name, strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return error_set(err, "role %s: fork: %s", name, strerror(errno));
-	}
+	pid = fork_piped(p, "role", name, err);
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
 		close(p[0]);
 		role_child(l, ns, name, p[1], fn, arg, parent);
@@ -670,6 +680,10 @@ void lab_teardown(struct lab *l)
 		ns_delete(l->ns[i], &e);
 	l->n_ns = 0;
 out:
+	/* Ours alone: the roles' copies of the page are theirs. */
+	if (l->shared)
+		munmap(l->shared, l->shared_size);
+	l->shared = NULL;
 	strbuf_release(&e);
 }
 
@@ -740,7 +754,7 @@ bool lab_verdict_ok(const struct lab_scenario *sc, const struct findings *fs,
 			const struct finding *f = &fs->f[i];
 
 			strbuf_addf(why, "%s%s (%s, %s)", shown++ ? ", " : "", f->id,
-				    side_name(f->side), sev_name(f->severity));
+				    report_side_name(f->side), report_severity_name(f->severity));
 		}
 		if (!shown)
 			strbuf_addstr(why, "no finding");

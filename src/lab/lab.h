@@ -59,6 +59,9 @@ struct lab {
 
 	/* lab.c's own: this process's home namespace while lab_enter() is in effect, else -1. */
 	int home_fd;
+	/* lab.c's own: the page lab_shared() mapped, unmapped by lab_teardown(). */
+	void *shared;
+	size_t shared_size;
 };
 
 struct lab_scenario {
@@ -119,6 +122,11 @@ void lab_role_ready(void);
 void lab_role_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* In a role: hold until killed or the alarm fires. */
 void lab_role_hold(void) __attribute__((noreturn));
+
+/* A zeroed MAP_SHARED page of size bytes, made before the roles are forked:
+ * they write what they see, stage() reads it. One per lab (a second call
+ * fails); it stays mapped until lab_teardown(). NULL with err set. */
+void *lab_shared(struct lab *l, size_t size, struct strbuf *err);
 
 /* Sleep up to ms, waking early when the lab is told to stop; true if stopped. */
 bool lab_sleep(struct lab *l, unsigned ms);

@@ -3,10 +3,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/tcp.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,83 +18,117 @@ void lab_nap_ms(unsigned ms)
 		;
 }
 
-struct sockaddr_in lab_lo_addr(int port)
+uint64_t lab_now_ms(void)
 {
-	struct sockaddr_in a;
+	struct timespec ts;
 
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int lab_lo_listen(int port, int backlog)
+int lab_addr(struct sockaddr_in *sa, const char *addr, int port)
 {
-	struct sockaddr_in a = lab_lo_addr(port);
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Close fd keeping the errno that made us give it up; -1. */
+static int close_keep_errno(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int lab_connect(const struct sockaddr_in *src, const struct sockaddr_in *dst, bool nonblock)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
 
 	if (fd < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, backlog)) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (src && bind(fd, (const struct sockaddr *)src, sizeof(*src)))
+		return close_keep_errno(fd);
+	if (connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) && !(nonblock && errno == EINPROGRESS))
+		return close_keep_errno(fd);
 	return fd;
 }
 
 int lab_lo_connect(int port, bool nonblock)
 {
-	struct sockaddr_in a = lab_lo_addr(port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	struct sockaddr_in a;
 
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) && !(nonblock && errno == EINPROGRESS)) {
-		int e = errno;
+	lab_addr(&a, LAB_LO, port);
+	return lab_connect(NULL, &a, nonblock);
+}
 
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
+int lab_poll_fd(int fd, short events, unsigned ms)
+{
+	struct pollfd pf = { .fd = fd, .events = events };
+	int r;
+
+	while ((r = poll(&pf, 1, (int)ms)) < 0 && errno == EINTR)
+		;
+	return r;
 }
 
 int lab_accept_wait(int l, unsigned ms)
 {
-	struct pollfd p = { .fd = l, .events = POLLIN };
+	int r = lab_poll_fd(l, POLLIN, ms);
 
-	if (poll(&p, 1, (int)ms) <= 0) {
-		errno = EAGAIN;
+	if (r <= 0) {
+		if (r == 0)
+			errno = EAGAIN;
 		return -1;
 	}
 	return accept4(l, NULL, NULL, SOCK_CLOEXEC);
 }
 
-void *lab_shared_new(size_t size, struct strbuf *err)
+int lab_tcp_info(int fd, struct tcp_info *ti)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	socklen_t len = sizeof(*ti);
 
-	if (p == MAP_FAILED) {
-		error_set(err, "cannot map a shared page: %s", strerror(errno));
-		return NULL;
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
+}
+
+int lab_nofile(rlim_t soft, bool raise_only)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (raise_only && rl.rlim_cur >= soft)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < soft) {
+		errno = EPERM;
+		return -1;
 	}
-	return p;
+	rl.rlim_cur = soft;
+	return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-void lab_shared_free(void *p, size_t size)
+int lab_role_listen(const char *addr, int port, int backlog)
 {
-	if (p)
-		munmap(p, size);
-}
+	struct sockaddr_in a;
+	int one = 1, fd;
 
-void lab_focus_port(struct lab *l, unsigned ns, int port)
-{
-	l->triage_ns = ns;
-	l->topts.port = port;
-	snprintf(l->focus, sizeof(l->focus), "--port %d", port);
+	if (lab_addr(&a, addr, port))
+		lab_role_fail("bad address '%s'", addr);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		lab_role_fail("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		lab_role_fail("bind %s:%d: %s", addr, port, strerror(errno));
+	if (listen(fd, backlog))
+		lab_role_fail("listen %s:%d: %s", addr, port, strerror(errno));
+	return fd;
 }

@@ -14,29 +14,18 @@
  */
 #include "sc.h"
 #include "lab_sock.h"
+#include "lab_stage.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <linux/tcp.h>
-#include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-/* A role loop that naps TICK_MS per turn runs at most this many turns:
- * as long as the longest a role may live (--keep), never forever. */
-#define TICK_MS 10
-#define ROLE_TICKS (LAB_KEEP_MAX_S * (1000 / TICK_MS))
-/* How long stage() waits for the state a role promised. */
-#define STATE_WAIT_MS 8000
 /* tcpi_state of CLOSE-WAIT (the kernel's TCP_CLOSE_WAIT; linux/tcp.h has no name for it). */
 #define TCPI_CLOSE_WAIT 8
 
@@ -65,9 +54,9 @@ static void listener_peek(int fd, struct lo_shared *sh)
 {
 	struct tcp_info ti;
 	uint32_t mem[SK_MEMINFO_VARS];
-	socklen_t len = sizeof(ti), mlen = sizeof(mem);
+	socklen_t mlen = sizeof(mem);
 
-	if (!getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len)) {
+	if (!lab_tcp_info(fd, &ti)) {
 		sh->rq = (int)ti.tcpi_unacked;
 		sh->wq = (int)ti.tcpi_sacked;
 	}
@@ -78,49 +67,17 @@ static void listener_peek(int fd, struct lo_shared *sh)
 static int tcp_state(int fd)
 {
 	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
 
-	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ? -1 : ti.tcpi_state;
+	return lab_tcp_info(fd, &ti) ? -1 : ti.tcpi_state;
 }
 
-static int set_nofile(rlim_t soft)
+/* What the roles last reported, when a stage waited in vain. */
+static void lo_tell(void *p, struct strbuf *out)
 {
-	struct rlimit rl;
+	const struct lo_shared *sh = p;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		return -1;
-	rl.rlim_cur = soft < rl.rlim_max ? soft : rl.rlim_max;
-	return setrlimit(RLIMIT_NOFILE, &rl);
-}
-
-static struct lo_shared *shared_new(struct strbuf *err)
-{
-	return lab_shared_new(sizeof(struct lo_shared), err);
-}
-
-static void shared_free(struct lo_shared *sh)
-{
-	lab_shared_free(sh, sizeof(*sh));
-}
-
-/*
- * Poll until ok(sh) holds, at most ms; 0, or negative with what was
- * awaited and what the roles last reported.
- */
-static int wait_state(struct lab *l, const struct lo_shared *sh,
-		      bool (*ok)(const struct lo_shared *sh), const char *what,
-		      struct strbuf *err)
-{
-	for (unsigned t = 0;; t += 20) {
-		if (ok(sh))
-			return 0;
-		if (t >= STATE_WAIT_MS)
-			return error_set(err, "%s: not reached within %u ms (listener Recv-Q %d Send-Q %d "
-					 "d%u, made %d, held %d, errno %d)", what, STATE_WAIT_MS, sh->rq,
-					 sh->wq, sh->drops, sh->made, sh->held, sh->stop_errno);
-		if (lab_sleep(l, 20))
-			return error_set(err, "interrupted");
-	}
+	strbuf_addf(out, "listener Recv-Q %d Send-Q %d d%u, made %d, held %d, errno %d", sh->rq,
+		    sh->wq, sh->drops, sh->made, sh->held, sh->stop_errno);
 }
 
 /* --- roles -------------------------------------------------------------- */
@@ -129,15 +86,13 @@ static int wait_state(struct lab *l, const struct lo_shared *sh,
 static int role_never_accept(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog);
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog);
 
-	if (l < 0)
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
 	listener_peek(l, r->sh);
 	lab_role_ready();
-	for (unsigned i = 0; i < ROLE_TICKS; i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS; i++) {
 		listener_peek(l, r->sh);
-		lab_nap_ms(TICK_MS);
+		lab_nap_ms(LAB_TICK_MS);
 	}
 	lab_role_hold();
 }
@@ -164,11 +119,11 @@ static int role_burst(void *arg)
 static int role_emfile_server(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog), filler;
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog), filler;
 
-	if (l < 0 || fcntl(l, F_SETFL, O_NONBLOCK))
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
-	if (set_nofile((rlim_t)r->count))
+	if (fcntl(l, F_SETFL, O_NONBLOCK))
+		lab_role_fail("O_NONBLOCK: %s", strerror(errno));
+	if (lab_nofile((rlim_t)r->count, false))
 		lab_role_fail("setrlimit(RLIMIT_NOFILE, %d): %s", r->count, strerror(errno));
 	filler = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	for (int i = 0; filler >= 0 && i < r->count + 8; i++)
@@ -178,13 +133,13 @@ static int role_emfile_server(void *arg)
 		lab_role_fail("filling the fd table: %s", strerror(errno));
 	r->sh->nofile = r->count;
 	lab_role_ready();
-	for (unsigned i = 0; i < ROLE_TICKS; i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS; i++) {
 		int c = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 		if (c < 0 && errno == EMFILE)
 			r->sh->emfile++;
 		listener_peek(l, r->sh);
-		lab_nap_ms(TICK_MS);
+		lab_nap_ms(LAB_TICK_MS);
 	}
 	lab_role_hold();
 }
@@ -199,7 +154,7 @@ static int role_trickle(void *arg)
 
 	for (unsigned i = 0; i < sizeof(ring) / sizeof(ring[0]); i++)
 		ring[i] = -1;
-	for (unsigned i = 0; i < ROLE_TICKS / 10; i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS / 10; i++) {
 		int wave = i ? 2 : r->count;
 
 		for (int k = 0; k < wave; k++) {
@@ -231,15 +186,15 @@ static int role_trickle(void *arg)
 static int role_burst_drain(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog);
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog);
 	int cli[64];
 	int n = r->count < 64 ? r->count : 64;
 
-	if (l < 0 || fcntl(l, F_SETFL, O_NONBLOCK))
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
+	if (fcntl(l, F_SETFL, O_NONBLOCK))
+		lab_role_fail("O_NONBLOCK: %s", strerror(errno));
 	listener_peek(l, r->sh);
 	lab_role_ready();
-	for (unsigned round = 0; round < ROLE_TICKS / 10; round++) {
+	for (unsigned round = 0; round < LAB_ROLE_TICKS / 10; round++) {
 		int c, got = 0;
 
 		for (int i = 0; i < n; i++)
@@ -264,17 +219,15 @@ static int role_burst_drain(void *arg)
 static int role_hoard(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog);
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog);
 	int got = 0, *fds;
 
-	if (l < 0)
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
 	fds = calloc((size_t)r->count, sizeof(*fds));
 	if (!fds)
 		lab_role_fail("out of memory");
 	lab_role_ready();
-	for (unsigned i = 0; i < ROLE_TICKS && got < r->count; i++) {
-		int c = lab_accept_wait(l, TICK_MS);
+	for (unsigned i = 0; i < LAB_ROLE_TICKS && got < r->count; i++) {
+		int c = lab_accept_wait(l, LAB_TICK_MS);
 
 		if (c >= 0)
 			fds[got++] = c;
@@ -283,7 +236,7 @@ static int role_hoard(void *arg)
 		r->sh->held = got;
 	}
 	/* Report how many the kernel has in CLOSE-WAIT, until all are. */
-	for (unsigned i = 0; i < ROLE_TICKS; i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS; i++) {
 		int cw = 0;
 
 		for (int k = 0; k < got; k++)
@@ -291,7 +244,7 @@ static int role_hoard(void *arg)
 		r->sh->rounds = (unsigned)cw;
 		if (cw == got)
 			break;
-		lab_nap_ms(TICK_MS);
+		lab_nap_ms(LAB_TICK_MS);
 	}
 	lab_role_hold();
 }
@@ -317,14 +270,12 @@ static int role_connect_close(void *arg)
 static int role_sink_server(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog);
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog);
 
-	if (l < 0)
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
 	lab_role_ready();
-	for (unsigned i = 0; i < ROLE_TICKS * 4u; i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS * 4u; i++) {
 		char b[64];
-		int c = lab_accept_wait(l, TICK_MS);
+		int c = lab_accept_wait(l, LAB_TICK_MS);
 
 		if (c < 0)
 			continue;
@@ -361,15 +312,13 @@ static int role_busy_client(void *arg)
 static int role_keeper(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog);
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog);
 
-	if (l < 0)
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
-	if (set_nofile((rlim_t)r->count + 64))
+	if (lab_nofile((rlim_t)r->count + 64, false))
 		lab_role_fail("setrlimit(RLIMIT_NOFILE): %s", strerror(errno));
 	lab_role_ready();
-	for (unsigned i = 0; i < ROLE_TICKS && r->sh->held < r->count; i++) {
-		int c = lab_accept_wait(l, TICK_MS);
+	for (unsigned i = 0; i < LAB_ROLE_TICKS && r->sh->held < r->count; i++) {
+		int c = lab_accept_wait(l, LAB_TICK_MS);
 
 		if (c >= 0)
 			r->sh->held++;
@@ -383,7 +332,7 @@ static int role_port_eater(void *arg)
 	const struct lo_role *r = arg;
 	int n = 0;
 
-	if (set_nofile((rlim_t)r->count + 64))
+	if (lab_nofile((rlim_t)r->count + 64, false))
 		lab_role_fail("setrlimit(RLIMIT_NOFILE): %s", strerror(errno));
 	for (; n < r->count; n++) {
 		if (lab_lo_connect(r->port, false) < 0)
@@ -402,11 +351,9 @@ static int role_port_eater(void *arg)
 static int role_fd_hog(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog), pairs = 0;
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog), pairs = 0;
 
-	if (l < 0)
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
-	if (set_nofile((rlim_t)r->count))
+	if (lab_nofile((rlim_t)r->count, false))
 		lab_role_fail("setrlimit(RLIMIT_NOFILE, %d): %s", r->count, strerror(errno));
 	for (int i = 0; i < r->count; i++) {
 		int c = lab_lo_connect(r->port, false), s;
@@ -432,14 +379,12 @@ static int role_fd_hog(void *arg)
 static int role_http_server(void *arg)
 {
 	const struct lo_role *r = arg;
-	int l = lab_lo_listen(r->port, r->backlog);
+	int l = lab_role_listen(LAB_LO, r->port, r->backlog);
 
-	if (l < 0)
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
 	lab_role_ready();
-	for (unsigned i = 0; i < ROLE_TICKS * 4u; i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS * 4u; i++) {
 		char b[64];
-		int c = lab_accept_wait(l, TICK_MS);
+		int c = lab_accept_wait(l, LAB_TICK_MS);
 
 		if (c < 0)
 			continue;
@@ -477,248 +422,217 @@ static int role_http_client(void *arg)
 
 /* --- scenarios ----------------------------------------------------------- */
 
-static bool aq_full(const struct lo_shared *sh)
+/* The predicates a stage waits on, over what the roles report. */
+static int aq_full(void *p, struct strbuf *err)
 {
+	const struct lo_shared *sh = p;
+
+	(void)err;
 	return sh->wq > 0 && sh->rq > sh->wq;
+}
+
+static int emfile_seen(void *p, struct strbuf *err)
+{
+	const struct lo_shared *sh = p;
+
+	return aq_full(p, err) && sh->emfile > 0;
+}
+
+static int bursts_dropping(void *p, struct strbuf *err)
+{
+	const struct lo_shared *sh = p;
+
+	(void)err;
+	return sh->rounds >= 3 && sh->drops > 0;
+}
+
+static int all_close_wait(void *p, struct strbuf *err)
+{
+	const struct lo_shared *sh = p;
+
+	(void)err;
+	return sh->held > 0 && sh->rounds == (unsigned)sh->held;
+}
+
+/* The server has taken every connection the client made. */
+static int all_taken(void *p, struct strbuf *err)
+{
+	const struct lo_shared *sh = p;
+
+	(void)err;
+	return sh->made > 0 && sh->held >= sh->made;
+}
+
+static int serving(void *p, struct strbuf *err)
+{
+	const struct lo_shared *sh = p;
+
+	(void)err;
+	return sh->held >= 500 && sh->made >= 500;
 }
 
 int sc_accept_overflow(struct lab *l, struct strbuf *err)
 {
-	struct lo_role srv = { 8080, 8, 0, NULL }, cli = { 8080, 0, 40, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role srv = { 8080, 8, 0, sh }, cli = { 8080, 0, 40, sh };
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", role_never_accept, &srv },
+			   { 0, "lab-client", role_burst, &cli } },
+		.until = aq_full, .tell = lo_tell, .ctx = sh, .what = "accept queue full",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	srv.sh = cli.sh = sh;
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_spawn(l, (unsigned)ns, "lab-server", role_never_accept, &srv, err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-client", role_burst, &cli, err) ||
-	    wait_state(l, sh, aq_full, "accept queue full", err))
-		goto out;
-	strbuf_addf(&l->log, "lab-server: listen(8) on 127.0.0.1:8080, never calls accept()\n");
-	strbuf_addf(&l->log, "lab-client: %d non-blocking connects: Recv-Q %d > Send-Q %d, the rest in SYN-SENT\n",
-		    sh->made, sh->rq, sh->wq);
-	lab_focus_port(l, (unsigned)ns, 8080);
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
-}
-
-static bool emfile_seen(const struct lo_shared *sh)
-{
-	return aq_full(sh) && sh->emfile > 0;
+	lab_log(l, "lab-server: listen(8) on 127.0.0.1:8080, never calls accept()");
+	lab_log(l, "lab-client: %d non-blocking connects: Recv-Q %d > Send-Q %d, the rest in SYN-SENT",
+		sh->made, sh->rq, sh->wq);
+	lab_focus(l, 8080, SYMPTOM_NONE);
+	return 0;
 }
 
 int sc_accept_overflow_emfile(struct lab *l, struct strbuf *err)
 {
-	struct lo_role srv = { 8081, 8, 64, NULL }, cli = { 8081, 0, 12, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role srv = { 8081, 8, 64, sh }, cli = { 8081, 0, 12, sh };
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", role_emfile_server, &srv },
+			   { 0, "lab-client", role_trickle, &cli } },
+		.until = emfile_seen, .tell = lo_tell, .ctx = sh,
+		.what = "accept() failing with EMFILE on a full queue",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	srv.sh = cli.sh = sh;
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_spawn(l, (unsigned)ns, "lab-server", role_emfile_server, &srv, err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-client", role_trickle, &cli, err) ||
-	    wait_state(l, sh, emfile_seen, "accept() failing with EMFILE on a full queue", err))
-		goto out;
-	strbuf_addf(&l->log, "lab-server: listen(8) on 127.0.0.1:8081, RLIMIT_NOFILE %d, all in use\n",
-		    sh->nofile);
-	strbuf_addf(&l->log, "lab-server: accept() failed with EMFILE %u times; Recv-Q %d > Send-Q %d\n",
-		    sh->emfile, sh->rq, sh->wq);
-	strbuf_addf(&l->log, "lab-client: %d connects so far, 2 more every 100 ms\n", sh->made);
-	lab_focus_port(l, (unsigned)ns, 8081);
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
-}
-
-static bool bursts_dropping(const struct lo_shared *sh)
-{
-	return sh->rounds >= 3 && sh->drops > 0;
+	lab_log(l, "lab-server: listen(8) on 127.0.0.1:8081, RLIMIT_NOFILE %d, all in use", sh->nofile);
+	lab_log(l, "lab-server: accept() failed with EMFILE %u times; Recv-Q %d > Send-Q %d",
+		sh->emfile, sh->rq, sh->wq);
+	lab_log(l, "lab-client: %d connects so far, 2 more every 100 ms", sh->made);
+	lab_focus(l, 8081, SYMPTOM_NONE);
+	return 0;
 }
 
 int sc_somaxconn_cap(struct lab *l, struct strbuf *err)
 {
-	struct lo_role app = { 8082, 4096, 24, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role app = { 8082, 4096, 24, sh };
+	/* The sysctl goes in before listen(): somaxconn applies at listen() time (A3.1). */
+	const struct lab_stage_spec s = {
+		.sysctl_key = "net.core.somaxconn", .sysctl_value = "16",
+		.roles = { { 0, "lab-server", role_burst_drain, &app } },
+		.until = bursts_dropping, .tell = lo_tell, .ctx = sh,
+		.what = "bursts overflowing the capped queue",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	app.sh = sh;
-	/* Before listen(): somaxconn applies at listen() time (A3.1). */
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_sysctl(l, (unsigned)ns, "net.core.somaxconn", "16", err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-server", role_burst_drain, &app, err) ||
-	    wait_state(l, sh, bursts_dropping, "bursts overflowing the capped queue", err))
-		goto out;
-	if (sh->wq != 16) {
-		error_set(err, "listen(4096) with somaxconn 16 gave Send-Q %d, not 16", sh->wq);
-		goto out;
-	}
-	strbuf_addf(&l->log, "namespace net.core.somaxconn 16; lab-server listen(4096) on 127.0.0.1:8082: Send-Q %d\n",
-		    sh->wq);
-	strbuf_addf(&l->log, "bursts of %d clients every 100 ms, the queue drained in between (%d accepted per burst)\n",
-		    app.count, sh->held);
-	strbuf_addf(&l->log, "after %u bursts: skmem d%u (SYNs dropped on the full queue)\n",
-		    sh->rounds, sh->drops);
-	lab_focus_port(l, (unsigned)ns, 8082);
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
-}
-
-static bool all_close_wait(const struct lo_shared *sh)
-{
-	return sh->held > 0 && sh->rounds == (unsigned)sh->held;
+	if (sh->wq != 16)
+		return error_set(err, "listen(4096) with somaxconn 16 gave Send-Q %d, not 16", sh->wq);
+	lab_log(l, "namespace net.core.somaxconn 16; lab-server listen(4096) on 127.0.0.1:8082: Send-Q %d",
+		sh->wq);
+	lab_log(l, "bursts of %d clients every 100 ms, the queue drained in between (%d accepted per burst)",
+		app.count, sh->held);
+	lab_log(l, "after %u bursts: skmem d%u (SYNs dropped on the full queue)", sh->rounds, sh->drops);
+	lab_focus(l, 8082, SYMPTOM_NONE);
+	return 0;
 }
 
 int sc_close_wait_leak(struct lab *l, struct strbuf *err)
 {
-	struct lo_role srv = { 8083, 128, 64, NULL }, cli = { 8083, 0, 64, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role srv = { 8083, 128, 64, sh }, cli = { 8083, 0, 64, sh };
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", role_hoard, &srv },
+			   { 0, "lab-client", role_connect_close, &cli } },
+		.until = all_close_wait, .tell = lo_tell, .ctx = sh,
+		.what = "every accepted connection in CLOSE-WAIT",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	srv.sh = cli.sh = sh;
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_spawn(l, (unsigned)ns, "lab-server", role_hoard, &srv, err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-client", role_connect_close, &cli, err) ||
-	    wait_state(l, sh, all_close_wait, "every accepted connection in CLOSE-WAIT", err))
-		goto out;
-	strbuf_addf(&l->log, "lab-client: %d connections to 127.0.0.1:8083, each closed at once\n", sh->made);
-	strbuf_addf(&l->log, "lab-server: accepted %d, never reads or closes: %u in CLOSE-WAIT\n",
-		    sh->held, sh->rounds);
-	lab_focus_port(l, (unsigned)ns, 8083);
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
-}
-
-static bool all_served(const struct lo_shared *sh)
-{
-	return sh->made > 0 && sh->held >= sh->made;
+	lab_log(l, "lab-client: %d connections to 127.0.0.1:8083, each closed at once", sh->made);
+	lab_log(l, "lab-server: accepted %d, never reads or closes: %u in CLOSE-WAIT", sh->held,
+		sh->rounds);
+	lab_focus(l, 8083, SYMPTOM_NONE);
+	return 0;
 }
 
 int sc_time_wait_busy_client(struct lab *l, struct strbuf *err)
 {
-	struct lo_role srv = { 8084, 4096, 0, NULL }, cli = { 8084, 0, 3000, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role srv = { 8084, 4096, 0, sh }, cli = { 8084, 0, 3000, sh };
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", role_sink_server, &srv },
+			   { 0, "lab-client", role_busy_client, &cli } },
+		.until = all_taken, .tell = lo_tell, .ctx = sh, .what = "every connection served",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	srv.sh = cli.sh = sh;
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_spawn(l, (unsigned)ns, "lab-server", role_sink_server, &srv, err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-client", role_busy_client, &cli, err) ||
-	    wait_state(l, sh, all_served, "every connection served", err))
-		goto out;
-	strbuf_addf(&l->log, "lab-client: %d short connections to 127.0.0.1:8084, closed by the client first\n",
-		    sh->made);
-	strbuf_addf(&l->log, "lab-server: served %d; the client's TIME-WAIT stays for 60 s\n", sh->held);
+	lab_log(l, "lab-client: %d short connections to 127.0.0.1:8084, closed by the client first",
+		sh->made);
+	lab_log(l, "lab-server: served %d; the client's TIME-WAIT stays for 60 s", sh->held);
 	/* No --port: the question is the host's TIME-WAIT, not one service. */
-	l->triage_ns = (unsigned)ns;
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
-}
-
-static bool all_kept(const struct lo_shared *sh)
-{
-	return sh->made > 0 && sh->held >= sh->made;
+	lab_focus(l, -1, SYMPTOM_NONE);
+	return 0;
 }
 
 int sc_port_exhaustion(struct lab *l, struct strbuf *err)
 {
-	struct lo_role srv = { 8085, 4096, 2000, NULL }, cli = { 8085, 0, 2000, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role srv = { 8085, 4096, 2000, sh }, cli = { 8085, 0, 2000, sh };
+	const struct lab_stage_spec s = {
+		.sysctl_key = "net.ipv4.ip_local_port_range", .sysctl_value = "40000 40499",
+		.roles = { { 0, "lab-server", role_keeper, &srv },
+			   { 0, "lab-client", role_port_eater, &cli } },
+		.until = all_taken, .tell = lo_tell, .ctx = sh, .what = "every connection accepted",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	srv.sh = cli.sh = sh;
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_sysctl(l, (unsigned)ns, "net.ipv4.ip_local_port_range", "40000 40499", err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-server", role_keeper, &srv, err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-client", role_port_eater, &cli, err) ||
-	    wait_state(l, sh, all_kept, "every connection accepted", err))
-		goto out;
-	strbuf_addf(&l->log, "namespace net.ipv4.ip_local_port_range 40000 40499 (500 ports)\n");
-	strbuf_addf(&l->log, "lab-client: %d connections to 127.0.0.1:8085, then connect() failed: %s\n",
-		    sh->made, strerror(sh->stop_errno));
-	strbuf_addf(&l->log, "lab-server: accepted and holds %d\n", sh->held);
-	l->triage_ns = (unsigned)ns;
-	l->topts.symptom = SYMPTOM_EXHAUSTION;
-	snprintf(l->focus, sizeof(l->focus), "--symptom exhaustion");
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
+	lab_log(l, "namespace net.ipv4.ip_local_port_range 40000 40499 (500 ports)");
+	lab_log(l, "lab-client: %d connections to 127.0.0.1:8085, then connect() failed: %s",
+		sh->made, strerror(sh->stop_errno));
+	lab_log(l, "lab-server: accepted and holds %d", sh->held);
+	lab_focus(l, -1, SYMPTOM_EXHAUSTION);
+	return 0;
 }
 
 int sc_fd_exhaustion(struct lab *l, struct strbuf *err)
 {
-	struct lo_role hog = { 8086, 128, 256, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role hog = { 8086, 128, 256, sh };
+	/* The hog is ready only once it hit EMFILE: nothing more to wait for. */
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-fdhog", role_fd_hog, &hog } },
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	hog.sh = sh;
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_spawn(l, (unsigned)ns, "lab-fdhog", role_fd_hog, &hog, err))
-		goto out;
-	strbuf_addf(&l->log, "lab-fdhog: RLIMIT_NOFILE %d; %d connections to itself on 127.0.0.1:8086, "
-		    "then EMFILE\n", sh->nofile, sh->held);
-	l->triage_ns = (unsigned)ns;
-	l->topts.symptom = SYMPTOM_EXHAUSTION;
-	snprintf(l->focus, sizeof(l->focus), "--symptom exhaustion");
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
-}
-
-static bool serving(const struct lo_shared *sh)
-{
-	return sh->held >= 500 && sh->made >= 500;
+	lab_log(l, "lab-fdhog: RLIMIT_NOFILE %d; %d connections to itself on 127.0.0.1:8086, then EMFILE",
+		sh->nofile, sh->held);
+	lab_focus(l, -1, SYMPTOM_EXHAUSTION);
+	return 0;
 }
 
 int sc_healthy_busy_server(struct lab *l, struct strbuf *err)
 {
-	struct lo_role srv = { 8087, 4096, 0, NULL }, cli = { 8087, 0, 500, NULL };
-	struct lo_shared *sh = shared_new(err);
-	int ns, ret = -1, before;
+	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
+	struct lo_role srv = { 8087, 4096, 0, sh }, cli = { 8087, 0, 500, sh };
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", role_http_server, &srv },
+			   { 0, "lab-client", role_http_client, &cli } },
+		.until = serving, .tell = lo_tell, .ctx = sh, .what = "requests being served",
+	};
+	int before;
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	srv.sh = cli.sh = sh;
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_spawn(l, (unsigned)ns, "lab-server", role_http_server, &srv, err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-client", role_http_client, &cli, err) ||
-	    wait_state(l, sh, serving, "requests being served", err))
-		goto out;
 	before = sh->held;
-	if (lab_sleep(l, 500)) {
-		error_set(err, "interrupted");
-		goto out;
-	}
-	strbuf_addf(&l->log, "lab-server: listen(4096) on 127.0.0.1:8087, reads a request, answers, closes\n");
-	strbuf_addf(&l->log, "lab-client: %d requests so far, %d served in the last 0.5 s; it keeps going "
-		    "through the triage\n", sh->made, sh->held - before);
-	lab_focus_port(l, (unsigned)ns, 8087);
-	ret = 0;
-out:
-	shared_free(sh);
-	return ret;
+	if (lab_sleep(l, 500))
+		return error_set(err, "interrupted");
+	lab_log(l, "lab-server: listen(4096) on 127.0.0.1:8087, reads a request, answers, closes");
+	lab_log(l, "lab-client: %d requests so far, %d served in the last 0.5 s; it keeps going "
+		"through the triage", sh->made, sh->held - before);
+	lab_focus(l, 8087, SYMPTOM_NONE);
+	return 0;
 }

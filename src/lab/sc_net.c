@@ -15,9 +15,9 @@
  * for another's.
  */
 #include "sc.h"
+#include "lab_stage.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,53 +76,6 @@
 static unsigned active_s(const struct lab *l)
 {
 	return l->keep ? KEEP_ACTIVE_S : ACTIVE_S;
-}
-
-static int net_log(struct lab *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int net_log(struct lab *l, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = strbuf_vaddf(&l->log, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : strbuf_addch(&l->log, '\n');
-}
-
-/* This host (index 0) and the peer (index 1) over lab0/lab1. */
-static int net_pair(struct lab *l, struct strbuf *err)
-{
-	if (lab_ns_add(l, NULL, err) != 0 || lab_ns_add(l, "peer", err) != 1 ||
-	    lab_veth(l, 0, HOST_CIDR, 1, PEER_CIDR, err))
-		return -1;
-	return 0;
-}
-
-/* What triage is asked, as options and as the flags a user would type. */
-static void net_focus(struct lab *l, int port, enum symptom sym)
-{
-	static const char *const names[] = {
-		[SYMPTOM_NONE] = NULL, [SYMPTOM_REFUSED] = "refused", [SYMPTOM_TIMEOUT] = "timeout",
-		[SYMPTOM_RESET] = "reset", [SYMPTOM_SLOW] = "slow", [SYMPTOM_EXHAUSTION] = "exhaustion",
-	};
-	size_t len = 0;
-
-	l->triage_ns = 0;
-	l->topts.port = port;
-	l->topts.symptom = sym;
-	l->focus[0] = '\0';
-	if (port >= 0)
-		len += (size_t)snprintf(l->focus, sizeof(l->focus), "--port %d", port);
-	if (sym != SYMPTOM_NONE && names[sym] && len < sizeof(l->focus))
-		snprintf(l->focus + len, sizeof(l->focus) - len, "%s--symptom %s",
-			 len ? " " : "", names[sym]);
-}
-
-static pid_t last_role(const struct lab *l)
-{
-	return l->n_roles ? l->roles[l->n_roles - 1] : 0;
 }
 
 static const char *skip_blanks(const char *p)
@@ -195,13 +148,16 @@ static int mib_value(pid_t pid, const char *name, uint64_t *v, struct strbuf *er
 	return ret;
 }
 
-/* What a stage waits for in one role's namespace; a zero minimum is
- * not waited for. */
+/* What a stage waits for in one role's namespace (the role-th started),
+ * and the last reading; a zero minimum is not waited for. */
 struct net_want {
-	pid_t pid;
+	const struct lab *l;
+	unsigned role;
 	unsigned port, state, min_socks;
 	const char *mib;
 	uint64_t min_mib;
+	unsigned socks;
+	uint64_t val;
 };
 
 static const char *state_name(unsigned st)
@@ -209,27 +165,44 @@ static const char *state_name(unsigned st)
 	return st == ST_SYN_RECV ? "SYN-RECV" : st == ST_FIN_WAIT2 ? "FIN-WAIT-2" : "?";
 }
 
-/* Poll until the kernel shows what w asks for; *socks and *val get the
- * last reading. Bounded by WAIT_MS and the lab's stop flag. */
-static int net_wait(struct lab *l, const struct net_want *w, unsigned *socks, uint64_t *val,
-		    struct strbuf *err)
+/* Whether the kernel shows what w asks for yet (lab_stage_spec.until). */
+static int net_until(void *p, struct strbuf *err)
 {
-	for (unsigned waited = 0;; waited += POLL_MS) {
-		if ((w->min_socks && tcp_count(w->pid, w->port, w->state, socks, err)) ||
-		    (w->mib && mib_value(w->pid, w->mib, val, err)))
-			return -1;
-		if ((!w->min_socks || *socks >= w->min_socks) && (!w->mib || *val >= w->min_mib))
-			return 0;
-		if (waited >= WAIT_MS)
-			break;
-		if (lab_sleep(l, POLL_MS))
-			return error_set(err, "interrupted");
-	}
-	if (w->min_socks && *socks < w->min_socks)
-		return error_set(err, "after %u s: %u sockets in %s on port %u, expected %u",
-				 WAIT_MS / 1000, *socks, state_name(w->state), w->port, w->min_socks);
-	return error_set(err, "after %u s: %s is %llu, expected at least %llu", WAIT_MS / 1000,
-			 w->mib, (unsigned long long)*val, (unsigned long long)w->min_mib);
+	struct net_want *w = p;
+	pid_t pid = w->l->roles[w->role];
+
+	if ((w->min_socks && tcp_count(pid, w->port, w->state, &w->socks, err)) ||
+	    (w->mib && mib_value(pid, w->mib, &w->val, err)))
+		return -1;
+	return (!w->min_socks || w->socks >= w->min_socks) && (!w->mib || w->val >= w->min_mib);
+}
+
+static void net_tell(void *p, struct strbuf *out)
+{
+	const struct net_want *w = p;
+
+	if (w->min_socks && w->socks < w->min_socks)
+		strbuf_addf(out, "%u sockets in %s on port %u, expected %u", w->socks,
+			    state_name(w->state), w->port, w->min_socks);
+	else
+		strbuf_addf(out, "%s is %llu, expected at least %llu", w->mib,
+			    (unsigned long long)w->val, (unsigned long long)w->min_mib);
+}
+
+/* Stage s between this host (0) and the peer (1) over lab0/lab1, then
+ * wait until the kernel shows w. */
+static int net_stage(struct lab *l, struct lab_stage_spec *s, struct net_want *w,
+		     struct strbuf *err)
+{
+	w->l = l;
+	s->veth[0] = HOST_CIDR;
+	s->veth[1] = PEER_CIDR;
+	s->until = net_until;
+	s->tell = net_tell;
+	s->ctx = w;
+	s->wait_ms = WAIT_MS;
+	s->poll_ms = POLL_MS;
+	return lab_stage(l, s, err);
 }
 
 /* The peer's SYN-ACKs never reach its TCP: its connects stay half-open
@@ -248,29 +221,27 @@ static int syn_flood(struct lab *l, int port, bool cookies, struct strbuf *err)
 	struct net_role fl = { .addr = HOST_ADDR, .port = port, .rate = FLOOD_RATE,
 			       .active_s = active_s(l), .ifname = PEER_DEV,
 			       .src_base = FLOOD_SRC_BASE, .n_src = FLOOD_SOURCES, .plen = 24 };
-	struct net_want w = { .port = (unsigned)port, .state = ST_SYN_RECV,
+	struct net_want w = { .role = 0, .port = (unsigned)port, .state = ST_SYN_RECV,
 			      .min_socks = FLOOD_BACKLOG + 1,
 			      .mib = cookies ? "TcpExtSyncookiesSent" : "TcpExtTCPReqQFullDrop",
 			      .min_mib = 1 };
-	unsigned socks = 0;
-	uint64_t val = 0;
+	struct lab_stage_spec s = {
+		.sysctl_key = cookies ? NULL : "net.ipv4.tcp_syncookies", .sysctl_value = "0",
+		.nft_ns = 1, .nft = flood_nft,
+		.roles = { { 0, "lab-server", net_role_listen, &srv },
+			   { 1, "lab-flood", net_role_syn_flood, &fl } },
+		.what = "a full SYN queue",
+	};
 
-	if (net_pair(l, err) ||
-	    (!cookies && lab_sysctl(l, 0, "net.ipv4.tcp_syncookies", "0", err)) ||
-	    lab_nft(l, 1, flood_nft, err) ||
-	    lab_spawn(l, 0, "lab-server", net_role_listen, &srv, err))
+	if (net_stage(l, &s, &w, err))
 		return -1;
-	w.pid = last_role(l);
-	if (lab_spawn(l, 1, "lab-flood", net_role_syn_flood, &fl, err) ||
-	    net_wait(l, &w, &socks, &val, err))
-		return -1;
-	net_focus(l, port, SYMPTOM_TIMEOUT);
-	net_log(l, "server: listen(%d) on 0.0.0.0:%d, tcp_syncookies=%d", FLOOD_BACKLOG, port,
-	      cookies ? 1 : 0);
-	net_log(l, "peer: %d SYNs/s from %d addresses from %s up, SYN-ACKs dropped by nftables",
-	      FLOOD_RATE, FLOOD_SOURCES, FLOOD_SRC_BASE);
-	net_log(l, "server: %u in SYN-RECV on :%d (queue limit %d), %s %llu", socks, port,
-	      FLOOD_BACKLOG + 1, w.mib, (unsigned long long)val);
+	lab_focus(l, port, SYMPTOM_TIMEOUT);
+	lab_log(l, "server: listen(%d) on 0.0.0.0:%d, tcp_syncookies=%d", FLOOD_BACKLOG, port,
+		cookies ? 1 : 0);
+	lab_log(l, "peer: %d SYNs/s from %d addresses from %s up, SYN-ACKs dropped by nftables",
+		FLOOD_RATE, FLOOD_SOURCES, FLOOD_SRC_BASE);
+	lab_log(l, "server: %u in SYN-RECV on :%d (queue limit %d), %s %llu", w.socks, port,
+		FLOOD_BACKLOG + 1, w.mib, (unsigned long long)w.val);
 	return 0;
 }
 
@@ -290,72 +261,58 @@ int sc_fin_wait_2(struct lab *l, struct strbuf *err)
 	struct net_role srv = { .addr = "0.0.0.0", .port = port, .backlog = FW2_BACKLOG,
 				.count = FW2_CONNS, .active_s = active_s(l) };
 	struct net_role cl = { .addr = HOST_ADDR, .port = port, .count = FW2_CONNS };
-	struct net_want w = { .port = port, .state = ST_FIN_WAIT2, .min_socks = FW2_CONNS };
-	unsigned socks = 0;
-	uint64_t val = 0;
+	struct net_want w = { .role = 0, .port = port, .state = ST_FIN_WAIT2, .min_socks = FW2_CONNS };
+	struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", net_role_fin_server, &srv },
+			   { 1, "lab-client", net_role_connect_hold, &cl } },
+		.what = "every connection in FIN-WAIT-2",
+	};
 
-	if (net_pair(l, err) ||
-	    lab_spawn(l, 0, "lab-server", net_role_fin_server, &srv, err))
+	if (net_stage(l, &s, &w, err))
 		return -1;
-	w.pid = last_role(l);
-	if (lab_spawn(l, 1, "lab-client", net_role_connect_hold, &cl, err) ||
-	    net_wait(l, &w, &socks, &val, err))
-		return -1;
-	net_focus(l, -1, SYMPTOM_NONE);
-	net_log(l, "peer: %d connections to %s:%d, never closed (CLOSE-WAIT over there)",
-	      FW2_CONNS, HOST_ADDR, port);
-	net_log(l, "server: shutdown(SHUT_WR) on each, fds kept: %u in FIN-WAIT-2 on :%d", socks,
-	      port);
+	lab_focus(l, -1, SYMPTOM_NONE);
+	lab_log(l, "peer: %d connections to %s:%d, never closed (CLOSE-WAIT over there)",
+		FW2_CONNS, HOST_ADDR, port);
+	lab_log(l, "server: shutdown(SHUT_WR) on each, fds kept: %u in FIN-WAIT-2 on :%d", w.socks,
+		port);
 	return 0;
 }
 
-/* Refused clients in the peer against this host's port; the stage waits
- * for the RSTs to show in this host's counters too. */
-static int refused_clients(struct lab *l, int port, pid_t host_pid, uint64_t *rsts,
-			   struct strbuf *err)
+/*
+ * A server on srv_addr:srv_port here and clients in the peer refused on
+ * HOST_ADDR:port; staged once this host's counters show the RSTs.
+ * srv_says is the server's log line.
+ */
+static int refused(struct lab *l, const char *srv_addr, int srv_port, int port,
+		   const char *srv_says, struct strbuf *err)
 {
+	struct net_role srv = { .addr = srv_addr, .port = srv_port, .backlog = 128 };
 	struct net_role cl = { .addr = HOST_ADDR, .port = port,
 			       .interval_ms = REFUSED_INTERVAL_MS, .active_s = active_s(l) };
-	struct net_want w = { .pid = host_pid, .mib = "TcpOutRsts", .min_mib = 1 };
-	unsigned socks = 0;
+	struct net_want w = { .role = 0, .mib = "TcpOutRsts", .min_mib = 1 };
+	struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", net_role_listen, &srv },
+			   { 1, "lab-client", net_role_refused, &cl } },
+		.what = "refused connections",
+	};
 
-	if (lab_spawn(l, 1, "lab-client", net_role_refused, &cl, err))
+	if (net_stage(l, &s, &w, err))
 		return -1;
-	return net_wait(l, &w, &socks, rsts, err);
+	lab_focus(l, port, SYMPTOM_REFUSED);
+	lab_log(l, "server: %s", srv_says);
+	lab_log(l, "peer: connects to %s:%d every %d ms, refused (TcpOutRsts %llu here)", HOST_ADDR,
+		port, REFUSED_INTERVAL_MS, (unsigned long long)w.val);
+	return 0;
 }
 
 int sc_nothing_listening(struct lab *l, struct strbuf *err)
 {
-	const int port = 8080, other = 8081;
-	struct net_role srv = { .addr = "0.0.0.0", .port = other, .backlog = 128 };
-	uint64_t rsts = 0;
-
-	if (net_pair(l, err) ||
-	    lab_spawn(l, 0, "lab-server", net_role_listen, &srv, err) ||
-	    refused_clients(l, port, last_role(l), &rsts, err))
-		return -1;
-	net_focus(l, port, SYMPTOM_REFUSED);
-	net_log(l, "server: listens on 0.0.0.0:%d, nothing on :%d", other, port);
-	net_log(l, "peer: connects to %s:%d every %d ms, refused (TcpOutRsts %llu here)", HOST_ADDR,
-	      port, REFUSED_INTERVAL_MS, (unsigned long long)rsts);
-	return 0;
+	return refused(l, "0.0.0.0", 8081, 8080, "listens on 0.0.0.0:8081, nothing on :8080", err);
 }
 
 int sc_loopback_only(struct lab *l, struct strbuf *err)
 {
-	const int port = 5432;
-	struct net_role srv = { .addr = "127.0.0.1", .port = port, .backlog = 128 };
-	uint64_t rsts = 0;
-
-	if (net_pair(l, err) ||
-	    lab_spawn(l, 0, "lab-server", net_role_listen, &srv, err) ||
-	    refused_clients(l, port, last_role(l), &rsts, err))
-		return -1;
-	net_focus(l, port, SYMPTOM_REFUSED);
-	net_log(l, "server: listens on 127.0.0.1:%d only", port);
-	net_log(l, "peer: connects to %s:%d every %d ms, refused (TcpOutRsts %llu here)", HOST_ADDR,
-	      port, REFUSED_INTERVAL_MS, (unsigned long long)rsts);
-	return 0;
+	return refused(l, "127.0.0.1", 5432, 5432, "listens on 127.0.0.1:5432 only", err);
 }
 
 int sc_lossy_path(struct lab *l, struct strbuf *err)
@@ -365,10 +322,15 @@ int sc_lossy_path(struct lab *l, struct strbuf *err)
 				 .active_s = active_s(l) };
 	struct net_role snd = { .addr = PEER_ADDR, .port = port, .rate = BULK_KIB_S,
 				.active_s = active_s(l) };
-	struct net_want w = { .mib = "TcpRetransSegs", .min_mib = RETRANS_READY };
+	/* Counted where the sender is: role 1. */
+	struct net_want w = { .role = 1, .mib = "TcpRetransSegs", .min_mib = RETRANS_READY };
 	char nft[256];
-	unsigned socks = 0;
-	uint64_t val = 0;
+	struct lab_stage_spec s = {
+		.nft_ns = 1, .nft = nft,
+		.roles = { { 1, "lab-receiver", net_role_sink, &sink },
+			   { 0, "lab-sender", net_role_bulk, &snd } },
+		.what = "retransmits on the lossy path",
+	};
 
 	snprintf(nft, sizeof(nft),
 		 "table inet sockvet_lab {\n"
@@ -377,18 +339,13 @@ int sc_lossy_path(struct lab *l, struct strbuf *err)
 		 "    iifname \"%s\" tcp dport %d numgen random mod 100 < %d drop\n"
 		 "  }\n"
 		 "}\n", PEER_DEV, port, LOSS_PCT);
-	if (net_pair(l, err) || lab_nft(l, 1, nft, err) ||
-	    lab_spawn(l, 1, "lab-receiver", net_role_sink, &sink, err) ||
-	    lab_spawn(l, 0, "lab-sender", net_role_bulk, &snd, err))
+	if (net_stage(l, &s, &w, err))
 		return -1;
-	w.pid = last_role(l);
-	if (net_wait(l, &w, &socks, &val, err))
-		return -1;
-	net_focus(l, -1, SYMPTOM_SLOW);
-	net_log(l, "peer: nftables drops %d %% of the TCP segments to :%d arriving on %s", LOSS_PCT,
-	      port, PEER_DEV);
-	net_log(l, "sender: %d KiB/s to %s:%d, TcpRetransSegs %llu so far", BULK_KIB_S, PEER_ADDR,
-	      port, (unsigned long long)val);
+	lab_focus(l, -1, SYMPTOM_SLOW);
+	lab_log(l, "peer: nftables drops %d %% of the TCP segments to :%d arriving on %s", LOSS_PCT,
+		port, PEER_DEV);
+	lab_log(l, "sender: %d KiB/s to %s:%d, TcpRetransSegs %llu so far", BULK_KIB_S, PEER_ADDR,
+		port, (unsigned long long)w.val);
 	return 0;
 }
 
@@ -399,20 +356,18 @@ int sc_resets(struct lab *l, struct strbuf *err)
 				.active_s = active_s(l) };
 	struct net_role cl = { .addr = HOST_ADDR, .port = port, .rate = RESET_RATE,
 			       .active_s = active_s(l) };
-	struct net_want w = { .mib = "TcpExtTCPAbortOnData", .min_mib = 1 };
-	unsigned socks = 0;
-	uint64_t val = 0;
+	struct net_want w = { .role = 0, .mib = "TcpExtTCPAbortOnData", .min_mib = 1 };
+	struct lab_stage_spec s = {
+		.roles = { { 0, "lab-server", net_role_abort_server, &srv },
+			   { 1, "lab-clients", net_role_reset_clients, &cl } },
+		.what = "resets",
+	};
 
-	if (net_pair(l, err) ||
-	    lab_spawn(l, 0, "lab-server", net_role_abort_server, &srv, err))
+	if (net_stage(l, &s, &w, err))
 		return -1;
-	w.pid = last_role(l);
-	if (lab_spawn(l, 1, "lab-clients", net_role_reset_clients, &cl, err) ||
-	    net_wait(l, &w, &socks, &val, err))
-		return -1;
-	net_focus(l, -1, SYMPTOM_RESET);
-	net_log(l, "server: accepts on :%d and closes with SO_LINGER {1, 0}: a RST, no FIN", port);
-	net_log(l, "peer: %d connections/s, each reset (TcpExtTCPAbortOnData %llu here)",
-	      RESET_RATE, (unsigned long long)val);
+	lab_focus(l, -1, SYMPTOM_RESET);
+	lab_log(l, "server: accepts on :%d and closes with SO_LINGER {1, 0}: a RST, no FIN", port);
+	lab_log(l, "peer: %d connections/s, each reset (TcpExtTCPAbortOnData %llu here)",
+		RESET_RATE, (unsigned long long)w.val);
 	return 0;
 }

@@ -22,10 +22,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lab.h"
+#include "lab_sock.h"
 
 /* The flood closes a SYN-SENT socket this many sockets later: at 2,000/s
  * that is ~130 ms, well before the first SYN retransmit (1 s), so each
@@ -50,82 +50,22 @@
 /* One RTM_NEWADDR and its ack (MNL_SOCKET_BUFFER_SIZE is not a constant). */
 #define NL_BUF 8192
 
-static uint64_t now_ms(void)
+/* The end of r's busy part: active_s from now. */
+static uint64_t deadline(const struct net_role *r)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return lab_now_ms() + (uint64_t)r->active_s * 1000u;
 }
 
-static void pause_ms(unsigned ms)
+/* r's address as a destination (a bad one fails the role). */
+static void dst_of(struct sockaddr_in *sa, const struct net_role *r)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static void sin_of(struct sockaddr_in *sa, const char *addr, int port)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1)
-		lab_role_fail("bad address '%s'", addr);
+	if (lab_addr(sa, r->addr, r->port))
+		lab_role_fail("bad address '%s'", r->addr);
 }
 
 static int listener(const struct net_role *r)
 {
-	struct sockaddr_in sa;
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		lab_role_fail("socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sin_of(&sa, r->addr, r->port);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-		lab_role_fail("bind %s:%d: %s", r->addr, r->port, strerror(errno));
-	if (listen(fd, r->backlog))
-		lab_role_fail("listen %s:%d: %s", r->addr, r->port, strerror(errno));
-	return fd;
-}
-
-/* Wait up to ms for fd to become readable or writable; -1 error, 0 timeout. */
-static int wait_fd(int fd, short events, unsigned ms)
-{
-	struct pollfd pf = { .fd = fd, .events = events };
-	int r;
-
-	while ((r = poll(&pf, 1, (int)ms)) < 0 && errno == EINTR)
-		;
-	return r;
-}
-
-/* The next connection, or -1 after ms without one. */
-static int accept_within(int lfd, unsigned ms)
-{
-	if (wait_fd(lfd, POLLIN, ms) <= 0)
-		return -1;
-	return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-}
-
-/* Start a non-blocking connect from src (NULL: any) to dst. */
-static int connect_start(const struct sockaddr_in *src, const struct sockaddr_in *dst)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	if ((src && bind(fd, (const struct sockaddr *)src, sizeof(*src))) ||
-	    (connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) && errno != EINPROGRESS)) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
+	return lab_role_listen(r->addr, r->port, r->backlog);
 }
 
 /* Outcome of a started connect after at most ms: 0 connected, else errno
@@ -134,7 +74,7 @@ static int connect_result(int fd, unsigned ms)
 {
 	int e = 0;
 	socklen_t len = sizeof(e);
-	int r = wait_fd(fd, POLLOUT, ms);
+	int r = lab_poll_fd(fd, POLLOUT, ms);
 
 	if (r < 0)
 		return errno;
@@ -150,19 +90,11 @@ static int connect_result(int fd, unsigned ms)
  * limit problem to the triage. */
 static void fds_for(unsigned need)
 {
-	struct rlimit rl;
 	rlim_t want = (rlim_t)need * 4 + FD_SLACK;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		lab_role_fail("getrlimit: %s", strerror(errno));
-	if (rl.rlim_cur >= want)
-		return;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
-		lab_role_fail("needs %llu descriptors, the hard RLIMIT_NOFILE is %llu",
-			      (unsigned long long)want, (unsigned long long)rl.rlim_max);
-	rl.rlim_cur = want;
-	if (setrlimit(RLIMIT_NOFILE, &rl))
-		lab_role_fail("setrlimit NOFILE %llu: %s", (unsigned long long)want, strerror(errno));
+	if (lab_nofile(want, true))
+		lab_role_fail("cannot raise RLIMIT_NOFILE to %llu: %s", (unsigned long long)want,
+			      strerror(errno));
 }
 
 int net_role_listen(void *arg)
@@ -177,7 +109,7 @@ int net_role_listen(void *arg)
 int net_role_fin_server(void *arg)
 {
 	const struct net_role *r = arg;
-	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	uint64_t end = deadline(r);
 	unsigned done = 0;
 	int lfd, *fds;
 
@@ -187,8 +119,8 @@ int net_role_fin_server(void *arg)
 		lab_role_fail("out of memory");
 	lfd = listener(r);
 	lab_role_ready();
-	while (done < r->count && now_ms() < end) {
-		int fd = accept_within(lfd, 100);
+	while (done < r->count && lab_now_ms() < end) {
+		int fd = lab_accept_wait(lfd, 100);
 
 		if (fd < 0)
 			continue;
@@ -213,15 +145,15 @@ int net_role_connect_hold(void *arg)
 	pf = calloc(r->count ? r->count : 1, sizeof(*pf));
 	if (!pf)
 		lab_role_fail("out of memory");
-	sin_of(&dst, r->addr, r->port);
+	dst_of(&dst, r);
 	for (unsigned i = 0; i < r->count; i++) {
-		pf[i].fd = connect_start(NULL, &dst);
+		pf[i].fd = lab_connect(NULL, &dst, true);
 		if (pf[i].fd < 0)
 			lab_role_fail("connect %s:%d (#%u): %s", r->addr, r->port, i + 1, strerror(errno));
 		pf[i].events = POLLOUT;
 	}
-	end = now_ms() + CONNECT_ALL_MS;
-	while (up < r->count && now_ms() < end) {
+	end = lab_now_ms() + CONNECT_ALL_MS;
+	while (up < r->count && lab_now_ms() < end) {
 		int n = poll(pf, r->count, 100);
 
 		if (n < 0 && errno != EINTR)
@@ -302,13 +234,13 @@ int net_role_syn_flood(void *arg)
 	}
 	for (unsigned i = 0; i < FLOOD_RING; i++)
 		ring[i] = -1;
-	sin_of(&dst, r->addr, r->port);
+	dst_of(&dst, r);
 	memset(&src, 0, sizeof(src));
 	src.sin_family = AF_INET;
-	t0 = now_ms();
-	end = t0 + (uint64_t)r->active_s * 1000u;
-	while (now_ms() < end) {
-		uint64_t due = (now_ms() - t0) * r->rate / 1000u;
+	t0 = lab_now_ms();
+	end = deadline(r);
+	while (lab_now_ms() < end) {
+		uint64_t due = (lab_now_ms() - t0) * r->rate / 1000u;
 		unsigned batch = 0;
 
 		while (sent < due && batch++ < BATCH_MAX) {
@@ -316,7 +248,7 @@ int net_role_syn_flood(void *arg)
 
 			src.sin_addr.s_addr = htonl(ntohl(base.s_addr) + next_src);
 			next_src = (next_src + 1) % r->n_src;
-			fd = connect_start(&src, &dst);
+			fd = lab_connect(&src, &dst, true);
 			if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS))
 				break;
 			if (fd < 0)
@@ -330,7 +262,7 @@ int net_role_syn_flood(void *arg)
 			if (++sent == FLOOD_READY)
 				lab_role_ready();
 		}
-		pause_ms(PACE_MS);
+		lab_nap_ms(PACE_MS);
 	}
 	if (sent < FLOOD_READY)
 		lab_role_fail("sent only %llu SYNs", (unsigned long long)sent);
@@ -341,12 +273,12 @@ int net_role_refused(void *arg)
 {
 	const struct net_role *r = arg;
 	struct sockaddr_in dst;
-	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	uint64_t end = deadline(r);
 	bool ready = false;
 
-	sin_of(&dst, r->addr, r->port);
-	while (now_ms() < end) {
-		int e, fd = connect_start(NULL, &dst);
+	dst_of(&dst, r);
+	while (lab_now_ms() < end) {
+		int e, fd = lab_connect(NULL, &dst, true);
 
 		e = fd < 0 ? errno : connect_result(fd, STEP_MS);
 		if (fd >= 0)
@@ -360,7 +292,7 @@ int net_role_refused(void *arg)
 		} else if (!ready && e != ETIMEDOUT) {
 			lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(e));
 		}
-		pause_ms(r->interval_ms);
+		lab_nap_ms(r->interval_ms);
 	}
 	if (!ready)
 		lab_role_fail("connect %s:%d was never refused", r->addr, r->port);
@@ -370,13 +302,13 @@ int net_role_refused(void *arg)
 int net_role_abort_server(void *arg)
 {
 	const struct net_role *r = arg;
-	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	uint64_t end = deadline(r);
 	struct linger lg = { 1, 0 };
 	int lfd = listener(r);
 
 	lab_role_ready();
-	while (now_ms() < end) {
-		int fd = accept_within(lfd, 100);
+	while (lab_now_ms() < end) {
+		int fd = lab_accept_wait(lfd, 100);
 
 		if (fd < 0)
 			continue;
@@ -391,16 +323,16 @@ int net_role_reset_clients(void *arg)
 {
 	const struct net_role *r = arg;
 	struct sockaddr_in dst;
-	uint64_t t0 = now_ms(), end = t0 + (uint64_t)r->active_s * 1000u, done = 0;
+	uint64_t t0 = lab_now_ms(), end = deadline(r), done = 0;
 	unsigned resets = 0;
 
-	sin_of(&dst, r->addr, r->port);
-	while (now_ms() < end) {
-		uint64_t due = (now_ms() - t0) * r->rate / 1000u;
+	dst_of(&dst, r);
+	while (lab_now_ms() < end) {
+		uint64_t due = (lab_now_ms() - t0) * r->rate / 1000u;
 		unsigned batch = 0;
 
 		while (done < due && batch++ < BATCH_MAX) {
-			int e, fd = connect_start(NULL, &dst);
+			int e, fd = lab_connect(NULL, &dst, true);
 			char c;
 
 			done++;
@@ -422,12 +354,12 @@ int net_role_reset_clients(void *arg)
 				continue;
 			}
 			/* The server aborts right after accept(): wait for its RST. */
-			if (wait_fd(fd, POLLIN, STEP_MS) > 0 && read(fd, &c, 1) < 0 &&
+			if (lab_poll_fd(fd, POLLIN, STEP_MS) > 0 && read(fd, &c, 1) < 0 &&
 			    errno == ECONNRESET && ++resets == RESETS_READY)
 				lab_role_ready();
 			close(fd);
 		}
-		pause_ms(PACE_MS);
+		lab_nap_ms(PACE_MS);
 	}
 	if (resets < RESETS_READY)
 		lab_role_fail("only %u of %llu connections were reset", resets,
@@ -438,17 +370,17 @@ int net_role_reset_clients(void *arg)
 int net_role_sink(void *arg)
 {
 	const struct net_role *r = arg;
-	uint64_t end = now_ms() + (uint64_t)r->active_s * 1000u;
+	uint64_t end = deadline(r);
 	static char buf[BULK_CHUNK];
 	int fd = -1, lfd = listener(r);
 
 	lab_role_ready();
-	while (fd < 0 && now_ms() < end)
-		fd = accept_within(lfd, 100);
-	while (fd >= 0 && now_ms() < end) {
+	while (fd < 0 && lab_now_ms() < end)
+		fd = lab_accept_wait(lfd, 100);
+	while (fd >= 0 && lab_now_ms() < end) {
 		ssize_t n;
 
-		if (wait_fd(fd, POLLIN, 100) <= 0)
+		if (lab_poll_fd(fd, POLLIN, 100) <= 0)
 			continue;
 		n = read(fd, buf, sizeof(buf));
 		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
@@ -466,8 +398,8 @@ int net_role_bulk(void *arg)
 	struct timeval tv = { 0, 200000 };
 	int e, fd;
 
-	sin_of(&dst, r->addr, r->port);
-	fd = connect_start(NULL, &dst);
+	dst_of(&dst, r);
+	fd = lab_connect(NULL, &dst, true);
 	/* A dropped SYN is resent after 1 s: give the connect a few tries. */
 	e = fd < 0 ? errno : connect_result(fd, 5 * STEP_MS);
 	if (e)
@@ -475,14 +407,14 @@ int net_role_bulk(void *arg)
 	if (fcntl(fd, F_SETFL, 0) || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
 		lab_role_fail("socket options: %s", strerror(errno));
 	memset(buf, 'x', sizeof(buf));
-	t0 = now_ms();
-	end = t0 + (uint64_t)r->active_s * 1000u;
-	while (now_ms() < end) {
-		uint64_t due = (now_ms() - t0) * r->rate * 1024u / 1000u;
+	t0 = lab_now_ms();
+	end = deadline(r);
+	while (lab_now_ms() < end) {
+		uint64_t due = (lab_now_ms() - t0) * r->rate * 1024u / 1000u;
 		ssize_t n;
 
 		if (sent >= due) {
-			pause_ms(PACE_MS);
+			lab_nap_ms(PACE_MS);
 			continue;
 		}
 		n = write(fd, buf, sizeof(buf));

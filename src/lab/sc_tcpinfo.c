@@ -13,21 +13,17 @@
  */
 #include "sc.h"
 #include "lab_sock.h"
+#include "lab_stage.h"
 
 #include <errno.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define RNR_PORT 8090
 #define APP_PORT 8091
-#define TICK_MS 10
-/* Role loops: at most as long as a kept role lives, never forever. */
-#define ROLE_TICKS (LAB_KEEP_MAX_S * (1000 / TICK_MS))
-#define STATE_WAIT_MS 8000
 #define CHUNK 65536
 /* The app-limited sender: 1 KiB every 50 ms (kernel-facts A4, E9). */
 #define APP_CHUNK 1024
@@ -55,9 +51,8 @@ struct ti_role {
 static void peek(int fd, struct ti_shared *sh)
 {
 	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
 
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+	if (lab_tcp_info(fd, &ti))
 		return;
 	sh->snd_wnd = ti.tcpi_snd_wnd;
 	sh->notsent = ti.tcpi_notsent_bytes;
@@ -70,17 +65,15 @@ static int role_receiver(void *arg)
 {
 	const struct ti_role *r = arg;
 	static char buf[CHUNK];
-	int l = lab_lo_listen(r->port, 16), c = -1;
+	int l = lab_role_listen(LAB_LO, r->port, 16), c = -1;
 
-	if (l < 0)
-		lab_role_fail("listen on 127.0.0.1:%d: %s", r->port, strerror(errno));
 	lab_role_ready();
-	for (unsigned i = 0; i < ROLE_TICKS && c < 0; i++)
-		c = lab_accept_wait(l, TICK_MS);
+	for (unsigned i = 0; i < LAB_ROLE_TICKS && c < 0; i++)
+		c = lab_accept_wait(l, LAB_TICK_MS);
 	if (c < 0)
 		lab_role_hold();
 	r->sh->accepted = 1;
-	for (unsigned i = 0; r->read && i < ROLE_TICKS; i++) {
+	for (unsigned i = 0; r->read && i < LAB_ROLE_TICKS; i++) {
 		ssize_t n = read(c, buf, sizeof(buf));
 
 		if (n <= 0)
@@ -100,7 +93,7 @@ static int role_bulk_sender(void *arg)
 		lab_role_fail("connect to 127.0.0.1:%d: %s", r->port, strerror(errno));
 	lab_role_ready();
 	memset(buf, 'x', sizeof(buf));
-	for (unsigned i = 0; i < ROLE_TICKS; i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS; i++) {
 		ssize_t n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n > 0) {
@@ -110,7 +103,7 @@ static int role_bulk_sender(void *arg)
 			r->sh->stop_errno = errno;
 			break;
 		} else {
-			lab_nap_ms(TICK_MS);
+			lab_nap_ms(LAB_TICK_MS);
 		}
 		peek(fd, r->sh);
 	}
@@ -128,7 +121,7 @@ static int role_trickle_sender(void *arg)
 		lab_role_fail("connect to 127.0.0.1:%d: %s", r->port, strerror(errno));
 	lab_role_ready();
 	memset(buf, 'x', sizeof(buf));
-	for (unsigned i = 0; i < ROLE_TICKS / (APP_PAUSE_MS / TICK_MS); i++) {
+	for (unsigned i = 0; i < LAB_ROLE_TICKS / (APP_PAUSE_MS / LAB_TICK_MS); i++) {
 		if (send(fd, buf, sizeof(buf), MSG_NOSIGNAL) != (ssize_t)sizeof(buf)) {
 			r->sh->stop_errno = errno;
 			break;
@@ -141,101 +134,69 @@ static int role_trickle_sender(void *arg)
 	lab_role_hold();
 }
 
-static int wait_for(struct lab *l, const struct ti_shared *sh,
-		    bool (*ok)(const struct ti_shared *sh), const char *what, struct strbuf *err)
+/* What the sender last reported, when a stage waited in vain. */
+static void ti_tell(void *p, struct strbuf *out)
 {
-	for (unsigned t = 0;; t += 20) {
-		if (ok(sh))
-			return 0;
-		if (t >= STATE_WAIT_MS)
-			return error_set(err, "%s: not reached within %u ms (accepted %d, writes %u, "
-					 "sent %llu, snd_wnd %u, notsent %u, errno %d)", what, STATE_WAIT_MS,
-					 sh->accepted, sh->writes, sh->sent, sh->snd_wnd, sh->notsent,
-					 sh->stop_errno);
-		if (lab_sleep(l, 20))
-			return error_set(err, "interrupted");
-	}
-}
+	const struct ti_shared *sh = p;
 
-static void focus_peer(struct lab *l, unsigned ns, int port, bool slow)
-{
-	l->triage_ns = ns;
-	l->topts.has_peer = true;
-	l->topts.peer_family = AF_INET;
-	l->topts.peer_addr[0] = 127;
-	l->topts.peer_addr[3] = 1;
-	l->topts.peer_port = port;
-	if (slow)
-		l->topts.symptom = SYMPTOM_SLOW;
-	snprintf(l->focus, sizeof(l->focus), "--peer 127.0.0.1:%d%s", port, slow ? " --symptom slow" : "");
-}
-
-static int stage(struct lab *l, struct ti_role *rcv, struct ti_role *snd,
-		 int (*sender)(void *), bool (*ok)(const struct ti_shared *), const char *what,
-		 struct strbuf *err)
-{
-	int ns;
-
-	if ((ns = lab_ns_add(l, NULL, err)) < 0 ||
-	    lab_spawn(l, (unsigned)ns, "lab-receiver", role_receiver, rcv, err) ||
-	    lab_spawn(l, (unsigned)ns, "lab-sender", sender, snd, err) ||
-	    wait_for(l, snd->sh, ok, what, err))
-		return -1;
-	return ns;
+	strbuf_addf(out, "accepted %d, writes %u, sent %llu, snd_wnd %u, notsent %u, errno %d",
+		    sh->accepted, sh->writes, sh->sent, sh->snd_wnd, sh->notsent, sh->stop_errno);
 }
 
 /* The window is shut and the sender has data queued behind it. */
-static bool window_closed(const struct ti_shared *sh)
+static int window_closed(void *p, struct strbuf *err)
 {
+	const struct ti_shared *sh = p;
+
+	(void)err;
 	return sh->accepted && sh->snd_wnd == 0 && sh->notsent > 0 && sh->rwnd_ms > 0;
 }
 
 int sc_receiver_not_reading(struct lab *l, struct strbuf *err)
 {
-	struct ti_shared *sh = lab_shared_new(sizeof(*sh), err);
+	struct ti_shared *sh = lab_shared(l, sizeof(*sh), err);
 	struct ti_role rcv = { RNR_PORT, false, sh }, snd = { RNR_PORT, false, sh };
-	int ns, ret = -1;
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-receiver", role_receiver, &rcv },
+			   { 0, "lab-sender", role_bulk_sender, &snd } },
+		.until = window_closed, .tell = ti_tell, .ctx = sh,
+		.what = "the receiver's window closed with data waiting",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	ns = stage(l, &rcv, &snd, role_bulk_sender, window_closed,
-		   "the receiver's window closed with data waiting", err);
-	if (ns < 0)
-		goto out;
-	strbuf_addf(&l->log, "lab-receiver: accepted 127.0.0.1:%d, never reads\n", RNR_PORT);
-	strbuf_addf(&l->log, "lab-sender: %llu bytes written, then blocked: snd_wnd %u, notsent %u, "
-		    "rwnd_limited %u ms\n", sh->sent, sh->snd_wnd, sh->notsent, sh->rwnd_ms);
-	focus_peer(l, (unsigned)ns, RNR_PORT, false);
-	ret = 0;
-out:
-	lab_shared_free(sh, sizeof(*sh));
-	return ret;
+	lab_log(l, "lab-receiver: accepted 127.0.0.1:%d, never reads", RNR_PORT);
+	lab_log(l, "lab-sender: %llu bytes written, then blocked: snd_wnd %u, notsent %u, "
+		"rwnd_limited %u ms", sh->sent, sh->snd_wnd, sh->notsent, sh->rwnd_ms);
+	lab_focus_peer(l, RNR_PORT, SYMPTOM_NONE);
+	return 0;
 }
 
-static bool trickling(const struct ti_shared *sh)
+static int trickling(void *p, struct strbuf *err)
 {
+	const struct ti_shared *sh = p;
+
+	(void)err;
 	return sh->accepted && sh->writes >= APP_WRITES_READY;
 }
 
 int sc_app_limited_sender(struct lab *l, struct strbuf *err)
 {
-	struct ti_shared *sh = lab_shared_new(sizeof(*sh), err);
+	struct ti_shared *sh = lab_shared(l, sizeof(*sh), err);
 	struct ti_role rcv = { APP_PORT, true, sh }, snd = { APP_PORT, false, sh };
-	int ns, ret = -1;
+	const struct lab_stage_spec s = {
+		.roles = { { 0, "lab-receiver", role_receiver, &rcv },
+			   { 0, "lab-sender", role_trickle_sender, &snd } },
+		.until = trickling, .tell = ti_tell, .ctx = sh,
+		.what = "the sender's first small writes",
+	};
 
-	if (!sh)
+	if (!sh || lab_stage(l, &s, err))
 		return -1;
-	ns = stage(l, &rcv, &snd, role_trickle_sender, trickling,
-		   "the sender's first small writes", err);
-	if (ns < 0)
-		goto out;
-	strbuf_addf(&l->log, "lab-receiver: accepted 127.0.0.1:%d, reads everything at once\n", APP_PORT);
-	strbuf_addf(&l->log, "lab-sender: %u writes of %d bytes, %d ms apart (app_limited %d)\n",
-		    sh->writes, APP_CHUNK, APP_PAUSE_MS, sh->app_limited);
+	lab_log(l, "lab-receiver: accepted 127.0.0.1:%d, reads everything at once", APP_PORT);
+	lab_log(l, "lab-sender: %u writes of %d bytes, %d ms apart (app_limited %d)", sh->writes,
+		APP_CHUNK, APP_PAUSE_MS, sh->app_limited);
 	/* The user's complaint is "slow": that is the question app-limited answers. */
-	focus_peer(l, (unsigned)ns, APP_PORT, true);
-	ret = 0;
-out:
-	lab_shared_free(sh, sizeof(*sh));
-	return ret;
+	lab_focus_peer(l, APP_PORT, SYMPTOM_SLOW);
+	return 0;
 }
