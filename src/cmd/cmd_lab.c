@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_opts.h"
 #include "../lab/lab.h"
 #include "../render/json_writer.h"
 #include "../render/report.h"
@@ -46,16 +47,11 @@ static volatile sig_atomic_t lab_stop;
 
 enum { OPT_KEEP = 256 };
 
-struct lab_optdef {
-	int val;
-	const char *name;
-	const char *help;
-};
-
-static const struct lab_optdef optdefs[] = {
-	{ 'h', "help", "show this help" },
-	{ 'j', "json", "list / run: one JSON document instead of text" },
-	{ OPT_KEEP, "keep", "run NAME: leave the staged incident up (at most 30 min) to look at it" },
+static const struct cmd_optdef optdefs[] = {
+	{ 'h', "help", no_argument, NULL, "show this help" },
+	{ 'j', "json", no_argument, NULL, "list / run: one JSON document instead of text" },
+	{ OPT_KEEP, "keep", no_argument, NULL,
+	  "run NAME: leave the staged incident up (at most 30 min) to look at it" },
 };
 #define N_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
@@ -83,15 +79,7 @@ static void lab_usage(FILE *fp)
 		"runs the live triage inside and checks that the verdict is the expected one.\n"
 		"Changes nothing outside those namespaces; everything is removed afterwards,\n"
 		"also on Ctrl-C. Needs root.\n\n");
-	for (size_t i = 0; i < N_OPTDEFS; i++) {
-		char left[32];
-
-		if (optdefs[i].val < 256)
-			snprintf(left, sizeof(left), "-%c, --%s", optdefs[i].val, optdefs[i].name);
-		else
-			snprintf(left, sizeof(left), "    --%s", optdefs[i].name);
-		fprintf(fp, "   %-16s %s\n", left, optdefs[i].help);
-	}
+	cmd_print_options(fp, optdefs, N_OPTDEFS, 16);
 	fprintf(fp, "\n'sockvet lab list' shows the scenarios.\n"
 		"Exit status: 0 every verdict as expected, 1 some not, 3 could not stage or triage,\n"
 		"64 usage, 130 interrupted.\n");
@@ -102,11 +90,7 @@ static int parse_args(struct lab_cmdline *c, int argc, char **argv)
 	struct option longopts[N_OPTDEFS + 1];
 	int opt, npos = 0;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (size_t i = 0; i < N_OPTDEFS; i++) {
-		longopts[i].name = optdefs[i].name;
-		longopts[i].val = optdefs[i].val;
-	}
+	cmd_longopts(longopts, optdefs, N_OPTDEFS);
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_opts.h"
 #include "../collect/netns.h"
 #include "../render/report.h"
 #include "triage_run.h"
@@ -24,18 +25,10 @@
 enum { OPT_PORT = 256, OPT_PEER, OPT_SYMPTOM, OPT_SAMPLES, OPT_INTERVAL,
        OPT_ONCE, OPT_COLOR, OPT_PRETTY };
 
-struct triage_optdef {
-	int val;
-	const char *name;
-	int has_arg;
-	const char *arg;
-	const char *help;
-};
-
-static const struct triage_optdef optdefs[] = {
+static const struct cmd_optdef optdefs[] = {
 	{ 'h', "help", no_argument, NULL, "show this help" },
 	{ OPT_PORT, "port", required_argument, "P", "focus on the service on TCP port P" },
-	{ OPT_PEER, "peer", required_argument, "ADDR[:PORT]", "focus on connections to/from ADDR" },
+	{ OPT_PEER, "peer", required_argument, "ADDR[:PORT]", "connections whose remote end is ADDR, judged on their tcp_info" },
 	{ OPT_SYMPTOM, "symptom", required_argument, "S",
 	  "what users see: refused, timeout, reset, slow, exhaustion" },
 	{ OPT_SAMPLES, "samples", required_argument, "N", "samples to take (default 3, at most 8)" },
@@ -64,17 +57,7 @@ static void triage_usage(FILE *fp)
 		"Samples this host's sockets and counters, then says what they show, the root\n"
 		"cause (application, kernel, network, or nothing), the exact change and how to\n"
 		"verify it. Changes nothing.\n\n");
-	for (size_t i = 0; i < N_OPTDEFS; i++) {
-		char left[48];
-
-		if (optdefs[i].val < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", optdefs[i].val, optdefs[i].name,
-				 optdefs[i].arg ? "=" : "", optdefs[i].arg ? optdefs[i].arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", optdefs[i].name,
-				 optdefs[i].arg ? "=" : "", optdefs[i].arg ? optdefs[i].arg : "");
-		fprintf(fp, "   %-26s %s\n", left, optdefs[i].help);
-	}
+	cmd_print_options(fp, optdefs, N_OPTDEFS, 26);
 	fprintf(fp, "\nExit status: 0 healthy, 1 warnings, 2 critical, 3 could not triage, 64 usage.\n");
 }
 
@@ -128,12 +111,7 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv)
 	char *e;
 	int opt, rc;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (size_t i = 0; i < N_OPTDEFS; i++) {
-		longopts[i].name = optdefs[i].name;
-		longopts[i].has_arg = optdefs[i].has_arg;
-		longopts[i].val = optdefs[i].val;
-	}
+	cmd_longopts(longopts, optdefs, N_OPTDEFS);
 	c->samples = 3;
 	c->interval = 1.0;
 	c->color = -1;
