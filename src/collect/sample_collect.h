@@ -25,7 +25,7 @@ struct sample_opts {
 	 * --peer: connections whose remote end is peer_addr (and peer_port
 	 * when >= 0) are kept one by one with their tcp_info (sample.conns).
 	 * Without a peer only clearly stuck connections are (see
-	 * CONN_STUCK_QUEUE in sample_collect.c).
+	 * conn_stuck() in sample_collect.c).
 	 */
 	bool has_peer;
 	uint8_t peer_family;

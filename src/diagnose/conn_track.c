@@ -211,14 +211,9 @@ unsigned conn_track_next_lead(const struct conn_track *cand, unsigned n, unsigne
 	return k;
 }
 
-static bool listens(const struct sample *s, uint16_t port)
-{
-	return s->listen_port[port >> 3] & (1u << (port & 7));
-}
-
 static bool same_service(const struct sample *last, const struct s_conn *a, const struct s_conn *b)
 {
-	bool la = listens(last, a->sport), lb = listens(last, b->sport);
+	bool la = sample_port_listening(last, a->sport), lb = sample_port_listening(last, b->sport);
 
 	if (la != lb || a->family != b->family)
 		return false;

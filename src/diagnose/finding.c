@@ -98,3 +98,8 @@ struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind)
 	}
 	return k;
 }
+
+uint64_t diag_roundup(uint64_t v, uint64_t unit)
+{
+	return (v + unit - 1) / unit * unit;
+}

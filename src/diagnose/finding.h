@@ -90,6 +90,9 @@ double series_span_s(const struct series *ser);
  * or the series has one sample (no trend). */
 bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta);
 
+/* v rounded up to a multiple of unit (a proposed buffer size in whole MiB). */
+uint64_t diag_roundup(uint64_t v, uint64_t unit);
+
 /* Append to a NUL-terminated fixed buffer; cuts rather than overflows. */
 void diag_appendf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

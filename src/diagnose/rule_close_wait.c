@@ -406,7 +406,7 @@ static void port_finding(const struct series *ser, const struct cw_key *k,
 			 "%s TCP connections on local port %u%s are in CLOSE-WAIT: the peer "
 			 "closed and the application using the port has not called close(). ",
 			 fmt_thousands(a, t->last), k->port,
-			 (last->listen_port[k->port >> 3] >> (k->port & 7)) & 1
+			 sample_port_listening(last, k->port)
 				 ? " (a port this host listens on)" : "");
 	else
 		snprintf(f->explanation, sizeof(f->explanation),

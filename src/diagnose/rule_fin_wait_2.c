@@ -43,11 +43,6 @@ static uint64_t fin_wait2(const struct sample *s)
 	return s->tally.by_state[TBL_TCP][SS_FIN_WAIT2];
 }
 
-static bool listening(const struct sample *s, uint16_t port)
-{
-	return (s->listen_port[port >> 3] >> (port & 7)) & 1;
-}
-
 /* Ports holding at least FW2_PORT_SHOWN_PCT of the pile, busiest first. */
 static unsigned top_ports(const struct sample *s, uint64_t total, uint16_t *out, unsigned max)
 {
@@ -117,7 +112,7 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
 	for (unsigned i = 0; i < np; i++)
 		finding_evidence(f, "ss -tan state fin-wait-2 'sport = :%u': %s in the last sample (%s)",
 				 ports[i], fmt_thousands(a, last->fin_wait2_by_port[ports[i]]),
-				 listening(last, ports[i]) ? "a listening port: this host closed first as the server"
+				 sample_port_listening(last, ports[i]) ? "a listening port: this host closed first as the server"
 							   : "no listener: client connections");
 	if (np && (uint64_t)last->fin_wait2_by_port[ports[0]] * 100 >= now * FW2_PORT_FILTER_PCT)
 		snprintf(filt, sizeof(filt), " 'sport = :%u'", ports[0]);

@@ -25,11 +25,6 @@
  * has more than one per family. */
 #define LOOPBACK_SHOWN 4
 
-static bool port_listening(const struct sample *s, uint16_t port)
-{
-	return s->listen_port[port >> 3] & (1u << (port & 7));
-}
-
 static const char *netns_of(const struct sample *s)
 {
 	return s->meta.netns[0] ? s->meta.netns : "this host's current one";
@@ -45,7 +40,7 @@ static void no_listener(const struct series *ser, const struct triage_opts *o, u
 	struct finding *f;
 
 	for (unsigned i = 0; i < ser->n; i++)
-		seen += port_listening(ser->s[i], port);
+		seen += sample_port_listening(ser->s[i], port);
 	f = findings_add(out, "no-listener", refused ? SEV_CRITICAL : SEV_WARNING, SIDE_APP);
 	if (!f)
 		return;
@@ -148,7 +143,7 @@ void rule_no_listener(const struct series *ser, const struct triage_opts *o,
 	if (o->port < 0 || o->port > 65535)
 		return;
 	port = (uint16_t)o->port;
-	if (!port_listening(last, port)) {
+	if (!sample_port_listening(last, port)) {
 		no_listener(ser, o, port, out);
 		return;
 	}

@@ -78,11 +78,6 @@ static uint32_t total_in(const struct sample *s, const struct s_dest *d)
 	return 0;
 }
 
-static bool listening(const struct sample *s, uint32_t port)
-{
-	return port < SAMPLE_PORTS && ((s->listen_port[port >> 3] >> (port & 7)) & 1);
-}
-
 /* Listening ports in [lo, hi]: count, and the first few named. */
 static unsigned listeners_in(const struct sample *s, int64_t lo, int64_t hi,
 			     char *names, size_t size)
@@ -91,7 +86,7 @@ static unsigned listeners_in(const struct sample *s, int64_t lo, int64_t hi,
 
 	names[0] = '\0';
 	for (int64_t p = lo < 0 ? 0 : lo; p <= hi && p < SAMPLE_PORTS; p++) {
-		if (!listening(s, (uint32_t)p))
+		if (!sample_port_listening(s, (uint16_t)p))
 			continue;
 		if (n < EPH_PORTS_NAMED)
 			diag_appendf(names, size, "%s%lld", n ? ", " : "", (long long)p);

@@ -161,11 +161,6 @@ static void conn_evidence(struct finding *f, const struct conn_track *t, const v
 				 c->backoff, c->notsent_bytes, c->wq, who);
 }
 
-static uint64_t roundup_mib(uint64_t v)
-{
-	return (v + MIB - 1) / MIB * MIB;
-}
-
 static void emit(const struct series *ser, struct conn_track *cand, unsigned n_cand,
 		 unsigned lead, struct findings *out)
 {
@@ -234,7 +229,7 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 
 	if (v->kind == RW_BUFFER && v->trend && ser->n >= 2 && w.max > UNSCALED_WND_MAX) {
 		struct change *ch = &f->changes[f->n_changes++];
-		uint64_t want = roundup_mib((uint64_t)w.max * WND_GROWTH * RCVBUF_PER_WND);
+		uint64_t want = diag_roundup((uint64_t)w.max * WND_GROWTH * RCVBUF_PER_WND, MIB);
 
 		diag_appendf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_rmem on %s", ra);
 		snprintf(ch->current, sizeof(ch->current),

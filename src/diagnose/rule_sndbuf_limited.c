@@ -126,18 +126,13 @@ static void conn_evidence(struct finding *f, const struct conn_track *t, const v
 				 c->notsent_bytes, c->wq, who);
 }
 
-static uint64_t roundup_mib(uint64_t v)
-{
-	return (v + MIB - 1) / MIB * MIB;
-}
-
 static void add_changes(struct finding *f, const struct conn_track *v, const struct sb_host *h)
 {
 	const struct s_proc *p = conn_track_owner(v);
 	struct change *ch;
 
 	if (v->kind == SB_CEILING) {
-		uint64_t want = roundup_mib((uint64_t)h->wmem[2] * WMEM_GROWTH);
+		uint64_t want = diag_roundup((uint64_t)h->wmem[2] * WMEM_GROWTH, MIB);
 
 		ch = &f->changes[f->n_changes++];
 		snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_wmem");

@@ -628,7 +628,7 @@ void rule_syn_queue_overflow(const struct series *ser, const struct triage_opts 
 
 		if (e->kind != KEV_SYN_FLOOD)
 			continue;
-		if (e->port && (last->listen_port[e->port >> 3] & (1u << (e->port & 7))))
+		if (e->port && sample_port_listening(last, e->port))
 			continue;
 		for (unsigned k = 0; k < n_old; k++)
 			dup = dup || reported[k] == e->port;

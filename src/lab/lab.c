@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../collect/netns.h"
 #include "../render/report.h"
 
 #define NETNS_DIR "/run/netns"
@@ -375,31 +376,25 @@ int lab_nft(struct lab *l, unsigned ns, const char *ruleset, struct strbuf *err)
 	return run_cmd(argv, ruleset, err);
 }
 
-/* setns() into the named namespace and make sure it took. */
+/*
+ * Enter the named namespace and make sure it took: a role or a sysctl
+ * writer that stayed home would touch the host.
+ */
 static int ns_join(const char *name, struct strbuf *err)
 {
 	char path[128];
-	struct stat want, have;
-	int fd, ret = -1;
+	struct stat have;
+	dev_t dev;
+	ino_t ino;
 
 	if (ns_path(path, sizeof(path), name))
 		return error_set(err, "namespace name too long: '%s'", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return error_set(err, "cannot open '%s': %s", path, strerror(errno));
-	if (setns(fd, CLONE_NEWNET)) {
-		error_set(err, "cannot enter '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &want) || stat("/proc/self/ns/net", &have) ||
-	    want.st_ino != have.st_ino || want.st_dev != have.st_dev) {
-		error_set(err, "entered '%s' but /proc/self/ns/net is not it", path);
-		goto out;
-	}
-	ret = 0;
-out:
-	close(fd);
-	return ret;
+	if (netns_enter(path, err))
+		return -1;
+	if (ns_id(path, &dev, &ino) || stat("/proc/self/ns/net", &have) ||
+	    have.st_ino != ino || have.st_dev != dev)
+		return error_set(err, "entered '%s' but /proc/self/ns/net is not it", path);
+	return 0;
 }
 
 /* Only names of the form net.a.b (no path tricks), and only per-namespace

@@ -32,7 +32,7 @@ void sample_unavailable(struct sample *s, const char *what, const char *why)
 	snprintf(u->why, sizeof(u->why), "%s", why);
 }
 
-static bool port_listening(const struct sample *s, uint16_t port)
+bool sample_port_listening(const struct sample *s, uint16_t port)
 {
 	return s->listen_port[port >> 3] & (1u << (port & 7));
 }
@@ -144,7 +144,7 @@ void sample_add_sock(struct sample *s, const struct sock_rec *r)
 	 * clients, each holding a port from the ephemeral range for its
 	 * destination.
 	 */
-	if (!port_listening(s, r->sport))
+	if (!sample_port_listening(s, r->sport))
 		add_dest(s, r);
 }
 

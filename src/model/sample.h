@@ -176,6 +176,8 @@ void sample_add_sock(struct sample *s, const struct sock_rec *r);
 void sample_reset_socks(struct sample *s);
 /* After the dump: attach SYN-RECV counts to listeners. */
 void sample_finish_socks(struct sample *s);
+/* A TCP listener on this local port (either family, any address). */
+bool sample_port_listening(const struct sample *s, uint16_t port);
 /* Keep one connection whole (SAMPLE_CONNS_MAX, then counted as dropped). */
 void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer);
 /* The process entry for pid, created if room; NULL when full. */

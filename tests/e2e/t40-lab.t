@@ -62,7 +62,7 @@ lab_leftovers() {
 NAMES=$(jq -r '.scenarios[].name' "$T/list.json")
 N=$(echo "$NAMES" | wc -l)
 # list, per scenario, extra checks (6), usage (3), leftovers (2), keep (3), Ctrl-C (2)
-tap_plan $((1 + N + 6 + 3 + 2 + 3 + 2))
+tap_plan $((1 + N + 7 + 3 + 2 + 3 + 2))
 
 if [ "$N" -eq 17 ] && [ "$("$SV" lab list | tail -n +2 | wc -l)" -eq 17 ]; then
 	tap_ok "lab list lists all 17 scenarios (text and JSON)"
@@ -132,6 +132,8 @@ check "close-wait-leak: names the process" close-wait-leak \
 	'[.report.findings[] | select(.id == "close-wait-leak") | .subject | test("lab-server\\[[0-9]+\\]")] | any'
 check "time-wait-busy-client: the TIME-WAIT pile is there (>= 1000)" time-wait-busy-client \
 	'.report.summary.tcp["TIME-WAIT"] >= 1000'
+check "receiver-not-reading: the --peer connection is kept, window closed, owner named" receiver-not-reading \
+	'[.report.summary.connections[] | select(.peer and .remote == "127.0.0.1:8090" and .snd_wnd == 0 and .comm == "lab-sender")] | length == 1'
 check "port-exhaustion: the evidence quotes the narrowed range" port-exhaustion \
 	'[.report.findings[] | select(.id == "ephemeral-port-exhaustion") | .evidence[] | test("40000 40499")] | any'
 
