@@ -42,7 +42,7 @@ static const struct cmd_optdef optdefs[] = {
 #define N_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
 struct triage_cmdline {
-	struct triage_opts o;
+	struct focus o;
 	unsigned samples;
 	double interval;
 	const char *netns;
@@ -61,7 +61,7 @@ static void triage_usage(FILE *fp)
 	fprintf(fp, "\nExit status: 0 healthy, 1 warnings, 2 critical, 3 could not triage, 64 usage.\n");
 }
 
-static int parse_peer(struct triage_opts *o, const char *arg)
+static int parse_peer(struct focus *o, const char *arg)
 {
 	char buf[128];
 	char *host = buf, *port = NULL;
@@ -84,29 +84,28 @@ static int parse_peer(struct triage_opts *o, const char *arg)
 		port = strchr(buf, ':');
 		*port++ = '\0';
 	}
-	if (inet_pton(AF_INET, host, o->peer_addr) == 1) {
-		o->peer_family = AF_INET;
-	} else if (inet_pton(AF_INET6, host, o->peer_addr) == 1) {
-		o->peer_family = AF_INET6;
+	if (inet_pton(AF_INET, host, o->peer.addr) == 1) {
+		o->peer.family = AF_INET;
+	} else if (inet_pton(AF_INET6, host, o->peer.addr) == 1) {
+		o->peer.family = AF_INET6;
 	} else {
 		return cmd_fail(SV_EXIT_USAGE, "--peer: '%s' is not an IPv4 or IPv6 address", host);
 	}
-	o->peer_port = -1;
+	o->peer.port = -1;
 	if (port) {
 		char *e;
 		long p = strtol(port, &e, 10);
 
 		if (!*port || *e || p < 1 || p > 65535)
 			return cmd_fail(SV_EXIT_USAGE, "--peer: bad port '%s'", port);
-		o->peer_port = (int)p;
+		o->peer.port = (int)p;
 	}
-	o->has_peer = true;
+	o->peer.set = true;
 	return 0;
 }
 
 static int parse_args(struct triage_cmdline *c, int argc, char **argv)
 {
-	static const char *const symptoms[] = { "", "refused", "timeout", "reset", "slow", "exhaustion" };
 	struct option longopts[N_OPTDEFS + 1];
 	char *e;
 	int opt, rc;
@@ -116,7 +115,7 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv)
 	c->interval = 1.0;
 	c->color = -1;
 	c->o.port = -1;
-	c->o.peer_port = -1;
+	c->o.peer.port = -1;
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "hN:j", longopts, NULL)) != -1) {
@@ -141,15 +140,9 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv)
 			snprintf(c->focus + fl, sizeof(c->focus) - fl, "%s--peer %s", fl ? " " : "", optarg);
 			break;
 		case OPT_SYMPTOM: {
-			size_t i;
-
-			for (i = 1; i < sizeof(symptoms) / sizeof(symptoms[0]); i++)
-				if (!strcmp(optarg, symptoms[i]))
-					break;
-			if (i == sizeof(symptoms) / sizeof(symptoms[0]))
+			if (!symptom_parse(optarg, &c->o.symptom))
 				return -cmd_fail(SV_EXIT_USAGE, "--symptom: '%s' is not one of refused, "
 						 "timeout, reset, slow, exhaustion", optarg);
-			c->o.symptom = (enum symptom)i;
 			snprintf(c->focus + fl, sizeof(c->focus) - fl, "%s--symptom %s", fl ? " " : "", optarg);
 			break;
 		}

@@ -34,12 +34,7 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 		 * for attribution, and the walk is the expensive part. */
 		so.owners = lastone ? SAMPLE_OWNERS_AUTO : SAMPLE_OWNERS_NONE;
 		so.kmsg = lastone;
-		if (t->o.has_peer) {
-			so.has_peer = true;
-			so.peer_family = t->o.peer_family;
-			memcpy(so.peer_addr, t->o.peer_addr, sizeof(so.peer_addr));
-			so.peer_port = t->o.peer_port;
-		}
+		so.peer = t->o.peer;
 		if (!t->buf[i])
 			t->buf[i] = malloc(sizeof(*t->buf[i]));
 		if (!t->buf[i])

@@ -16,7 +16,7 @@
 
 struct triage_run {
 	/* in */
-	struct triage_opts o;
+	struct focus o;
 	unsigned samples;         /* 1..TRIAGE_SAMPLES_MAX */
 	double interval;          /* seconds between samples */
 	/* out, valid after triage_run() returned 0 */

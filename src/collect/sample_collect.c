@@ -67,19 +67,9 @@ static bool conn_stuck(const struct sock_rec *r)
 	       (r->timer == IDIAG_TIMER_RETRANS && r->retrans >= CONN_STUCK_RETRANS);
 }
 
-/* --peer matches the remote end; a v4 peer also matches its v4-mapped form. */
 static bool conn_is_peer(const struct sample_opts *o, const struct sock_rec *r)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	if (!o || !o->has_peer)
-		return false;
-	if (o->peer_port >= 0 && r->dport != o->peer_port)
-		return false;
-	if (r->family == o->peer_family)
-		return !memcmp(r->daddr, o->peer_addr, o->peer_family == AF_INET ? 4 : 16);
-	return o->peer_family == AF_INET && r->family == AF_INET6 &&
-	       !memcmp(r->daddr, mapped, 12) && !memcmp(r->daddr + 12, o->peer_addr, 4);
+	return o && peer_match(&o->peer, r->family, r->daddr, r->dport);
 }
 
 static int on_sock(const struct sock_rec *r, void *vctx)
@@ -150,7 +140,7 @@ static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *er
 		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
 		.on_restart = on_restart,
 	};
-	bool peer = c->o && c->o->has_peer;
+	bool peer = c->o && c->o->peer.set;
 
 	if (!peer && !c->n_stuck)
 		return 0;
@@ -162,10 +152,10 @@ static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *er
 		if (peer) {
 			c->peer_pass = true;
 			q.bytecode = bc;
-			q.bytecode_len = sockdiag_bc_remote(bc, c->o->peer_family, c->o->peer_addr,
-							    c->o->peer_port);
+			q.bytecode_len = sockdiag_bc_remote(bc, c->o->peer.family, c->o->peer.addr,
+							    c->o->peer.port);
 			/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
-			q.families = c->o->peer_family == AF_INET6 ? DIAG_FAM_INET6
+			q.families = c->o->peer.family == AF_INET6 ? DIAG_FAM_INET6
 								   : DIAG_FAM_INET | DIAG_FAM_INET6;
 			if (sockdiag_collect(&q, on_conn, c, err))
 				return -1;
@@ -179,7 +169,7 @@ static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *er
 				return -1;
 		}
 		if (!c->torn) {
-			s->conns_looked = true;
+			s->have |= HAVE_CONNS;
 			return 0;
 		}
 	}
@@ -297,7 +287,8 @@ static void read_conntrack_stat(struct sample *s, const char *proc_root)
 		}
 	}
 	fclose(fp);
-	s->has_conntrack_stat = idx_drop >= 0;
+	if (idx_drop >= 0)
+		s->have |= HAVE_CONNTRACK_STAT;
 }
 
 /* "Max open files            1024                 524288               files" */
@@ -402,6 +393,7 @@ static void collect_owners(struct sample *s, struct collect_ctx *c, const char *
 		p->fds = sorted[i].fds;
 		read_nofile(p, proc_root);
 	}
+	s->have |= HAVE_FDS;
 	if (!full)
 		goto out;
 	for (uint32_t i = 0; i < s->n_listeners; i++) {
@@ -439,7 +431,7 @@ static void collect_owners(struct sample *s, struct collect_ctx *c, const char *
 		if (c->cw[i].unread)
 			p->close_wait_unread++;
 	}
-	s->owners_known = true;
+	s->have |= HAVE_OWNERS;
 out:
 	free(sorted);
 	procmap_free(pm);
@@ -468,6 +460,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	}
 	if (dump_sockets(s, &c, &stats, err))
 		goto out;
+	s->have |= HAVE_SOCKETS | HAVE_LISTEN_DROPS;
 	sample_finish_socks(s);
 	if (dump_conns(s, &c, err))
 		goto out;
@@ -475,23 +468,27 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	if (procnet_mib_read(&s->mib, root, &e2))
 		sample_unavailable(s, "SNMP counters", e2.buf);
 	else
-		s->has_mib = true;
+		s->have |= HAVE_MIB;
 	strbuf_reset(&e2);
 	if (sockstat_read(&s->sockstat, root, &e2))
 		sample_unavailable(s, "sockstat", e2.buf);
+	else
+		s->have |= HAVE_SOCKSTAT;
 	strbuf_reset(&e2);
 	if (sysctl_read_all(&s->sysctl, root, &e2))
 		sample_unavailable(s, "sysctls", e2.buf);
+	else
+		s->have |= HAVE_SYSCTL;
 
 	snprintf(path, sizeof(path), "%s/sys/fs/file-nr", root);
 	if (!read_u64s(path, v, 3)) {
-		s->has_file_nr = true;
+		s->have |= HAVE_FILE_NR;
 		s->file_nr_alloc = v[0];
 		s->file_nr_max = v[2];
 	}
 	snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_count", root);
 	if (!read_u64s(path, v, 1)) {
-		s->has_conntrack = true;
+		s->have |= HAVE_CONNTRACK;
 		s->conntrack_count = v[0];
 		snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_max", root);
 		if (!read_u64s(path, v, 1))
@@ -503,7 +500,8 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 		struct kmsg_events *k = calloc(1, sizeof(*k));
 
 		if (k && !kmsg_read(k, o->kmsg_path ? o->kmsg_path : "/dev/kmsg", err)) {
-			s->kmsg_available = k->available;
+			if (k->available)
+				s->have |= HAVE_KLOG;
 			if (!k->available)
 				sample_unavailable(s, "kernel log", k->reason);
 			for (size_t i = 0; i < k->n && s->n_kevents < SAMPLE_KEVENTS_MAX; i++)

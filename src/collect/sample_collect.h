@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../model/focus.h"
 #include "../model/sample.h"
 #include "../util/strbuf.h"
 
@@ -22,15 +23,12 @@ struct sample_opts {
 	bool kmsg;               /* read the kernel log */
 	const char *kmsg_path;   /* NULL: /dev/kmsg */
 	/*
-	 * --peer: connections whose remote end is peer_addr (and peer_port
-	 * when >= 0) are kept one by one with their tcp_info (sample.conns).
-	 * Without a peer only clearly stuck connections are (see
-	 * conn_stuck() in sample_collect.c).
+	 * --peer: connections whose remote end matches (peer_match) are
+	 * kept one by one with their tcp_info (sample.conns). Without a
+	 * peer only clearly stuck connections are (see conn_stuck() in
+	 * sample_collect.c).
 	 */
-	bool has_peer;
-	uint8_t peer_family;
-	uint8_t peer_addr[16];
-	int peer_port;
+	struct peer peer;
 };
 
 /* Fill s with one sample of the host (the current network namespace). */

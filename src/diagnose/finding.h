@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../model/focus.h"
 #include "../model/sample.h"
+#include "../model/series.h"
 #include "../util/fmt.h"
 
 enum severity { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
@@ -56,39 +58,11 @@ struct findings {
 	struct finding f[FINDINGS_MAX];
 };
 
-/* The samples a rule reads, oldest first; n >= 1. */
-struct series {
-	const struct sample *const *s;
-	unsigned n;
-	double interval_s;       /* between consecutive samples */
-};
-
-enum symptom { SYMPTOM_NONE, SYMPTOM_REFUSED, SYMPTOM_TIMEOUT, SYMPTOM_RESET,
-	       SYMPTOM_SLOW, SYMPTOM_EXHAUSTION };
-
-struct triage_opts {
-	int port;                /* --port, -1 when not given */
-	bool has_peer;
-	uint8_t peer_family;
-	uint8_t peer_addr[16];
-	int peer_port;           /* -1: any */
-	enum symptom symptom;
-};
-
 /* A new finding slot, zeroed, or NULL when the list is full (counted). */
 struct finding *findings_add(struct findings *fs, const char *id,
 			     enum severity sev, enum side side);
 void finding_evidence(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-const struct sample *series_first(const struct series *ser);
-const struct sample *series_last(const struct series *ser);
-/* Seconds between the first and last sample (0 with one sample). */
-double series_span_s(const struct series *ser);
-
-/* Counter delta between the first and last sample; false if either lacks it
- * or the series has one sample (no trend). */
-bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta);
 
 /* v rounded up to a multiple of unit (a proposed buffer size in whole MiB). */
 uint64_t diag_roundup(uint64_t v, uint64_t unit);
@@ -96,15 +70,5 @@ uint64_t diag_roundup(uint64_t v, uint64_t unit);
 /* Append to a NUL-terminated fixed buffer; cuts rather than overflows. */
 void diag_appendf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Kernel-log events of one kind: all in the buffer, and those logged
- * while sockvet was sampling (each sample reads the whole ring buffer,
- * so the last sample holds them all). */
-struct kev_scan {
-	unsigned events;
-	unsigned recent;
-	int64_t newest_us;       /* -1 when none had a timestamp */
-};
-struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind);
 
 #endif

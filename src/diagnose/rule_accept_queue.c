@@ -445,7 +445,7 @@ static void emit_past(const struct aq_view *v, struct findings *out)
 	verify_of(f, v->l, NULL);
 }
 
-void rule_accept_queue_overflow(const struct series *ser, const struct triage_opts *o,
+void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
 				struct findings *out)
 {
 	const struct sample *last = series_last(ser);

@@ -110,7 +110,7 @@ static void conn_evidence(struct finding *f, const struct conn_track *t, const v
 				 (unsigned long long)c->delivery_rate * 8, c->notsent_bytes, c->wq, who);
 }
 
-static void emit(const struct series *ser, const struct triage_opts *o, struct conn_track *cand,
+static void emit(const struct series *ser, const struct focus *o, struct conn_track *cand,
 		 unsigned n_cand, unsigned lead, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
@@ -147,7 +147,7 @@ static void emit(const struct series *ser, const struct triage_opts *o, struct c
 		 "busy time grows about as fast as the wall clock between runs (the sender always has data queued) and app_limited is gone");
 }
 
-void rule_app_limited(const struct series *ser, const struct triage_opts *o,
+void rule_app_limited(const struct series *ser, const struct focus *o,
 		      struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];

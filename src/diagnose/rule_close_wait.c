@@ -135,7 +135,7 @@ static uint32_t key_count_at(const struct series *ser, unsigned i, const struct 
 	const struct sample *s = ser->s[i];
 	uint32_t now, host;
 
-	if (k->kind != CW_GROUP || s->owners_known || i + 1 == ser->n)
+	if (k->kind != CW_GROUP || (s->have & HAVE_OWNERS) || i + 1 == ser->n)
 		return key_count(s, k);
 	now = key_count(series_last(ser), k);
 	host = host_close_wait(s);
@@ -145,7 +145,7 @@ static uint32_t key_count_at(const struct series *ser, unsigned i, const struct 
 static bool owners_only_last(const struct series *ser)
 {
 	for (unsigned i = 0; i + 1 < ser->n; i++)
-		if (!ser->s[i]->owners_known)
+		if (!(ser->s[i]->have & HAVE_OWNERS))
 			return true;
 	return false;
 }
@@ -370,7 +370,7 @@ static const char *owner_gap(const struct sample *s, char *buf, size_t size)
 	for (uint32_t i = 0; i < s->n_unavailable; i++)
 		if (!strcmp(s->unavailable[i].what, "process owners"))
 			return s->unavailable[i].why;
-	if (!s->owners_known)
+	if (!(s->have & HAVE_OWNERS))
 		return "the process map was not built";
 	for (uint32_t i = 0; i < s->n_procs; i++)
 		if (s->procs[i].close_wait) {
@@ -446,7 +446,7 @@ static void by_port(const struct series *ser, struct findings *out)
 		port_finding(ser, &rest, &t, sev, out);
 }
 
-void rule_close_wait_leak(const struct series *ser, const struct triage_opts *o,
+void rule_close_wait_leak(const struct series *ser, const struct focus *o,
 			  struct findings *out)
 {
 	(void)o;

@@ -39,12 +39,12 @@ static uint64_t delta(uint64_t a, uint64_t b)
 	return b > a ? b - a : 0;
 }
 
-void rule_conntrack_table_full(const struct series *ser, const struct triage_opts *o,
+void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
 			       struct findings *out)
 {
 	const struct sample *first = series_first(ser), *last = series_last(ser);
 	struct kev_scan k = series_kevents(ser, KEV_CONNTRACK_FULL);
-	bool stats = ser->n >= 2 && first->has_conntrack_stat && last->has_conntrack_stat;
+	bool stats = ser->n >= 2 && (first->have & HAVE_CONNTRACK_STAT) && (last->have & HAVE_CONNTRACK_STAT);
 	uint64_t d_drop = 0, d_early = 0, d_insf = 0, max = last->conntrack_max;
 	double frac = 0, span = series_span_s(ser);
 	int64_t sysmax;
@@ -54,7 +54,7 @@ void rule_conntrack_table_full(const struct series *ser, const struct triage_opt
 	(void)o;
 	if (!max && sample_sysctl(last, SYSCTL_NF_CONNTRACK_MAX, &sysmax) && sysmax > 0)
 		max = (uint64_t)sysmax;
-	if (last->has_conntrack && max)
+	if ((last->have & HAVE_CONNTRACK) && max)
 		frac = (double)last->conntrack_count / (double)max;
 	if (stats) {
 		d_drop = delta(first->conntrack_drop, last->conntrack_drop);
@@ -73,11 +73,11 @@ void rule_conntrack_table_full(const struct series *ser, const struct triage_opt
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (nf_conntrack_max)");
-	if (last->has_conntrack && max)
+	if ((last->have & HAVE_CONNTRACK) && max)
 		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu of nf_conntrack_max %llu (%.0f%%)",
 				 (unsigned long long)last->conntrack_count, (unsigned long long)max,
 				 frac * 100);
-	if (ser->n >= 2 && first->has_conntrack && last->has_conntrack)
+	if (ser->n >= 2 && (first->have & HAVE_CONNTRACK) && (last->have & HAVE_CONNTRACK))
 		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu -> %llu in %.1f s",
 				 (unsigned long long)first->conntrack_count,
 				 (unsigned long long)last->conntrack_count, span);

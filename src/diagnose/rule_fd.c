@@ -266,7 +266,7 @@ static void check_host(const struct series *ser, struct findings *out)
 		if (e->ts_us > newest)
 			newest = e->ts_us;
 	}
-	if (last->has_file_nr && last->file_nr_max)
+	if ((last->have & HAVE_FILE_NR) && last->file_nr_max)
 		frac = (double)last->file_nr_alloc / (double)last->file_nr_max;
 	if (frac >= FILE_MAX_CRIT_FRAC || recent)
 		sev = SEV_CRITICAL;
@@ -279,11 +279,11 @@ static void check_host(const struct series *ser, struct findings *out)
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (fs.file-max)");
-	if (last->has_file_nr)
+	if ((last->have & HAVE_FILE_NR))
 		finding_evidence(f, "cat /proc/sys/fs/file-nr: %llu allocated of fs.file-max %llu (%.0f%%)",
 				 (unsigned long long)last->file_nr_alloc,
 				 (unsigned long long)last->file_nr_max, frac * 100);
-	if (ser->n >= 2 && first->has_file_nr && last->has_file_nr)
+	if (ser->n >= 2 && (first->have & HAVE_FILE_NR) && (last->have & HAVE_FILE_NR))
 		finding_evidence(f, "cat /proc/sys/fs/file-nr: allocated %llu -> %llu in %.1f s",
 				 (unsigned long long)first->file_nr_alloc,
 				 (unsigned long long)last->file_nr_alloc, span);
@@ -334,7 +334,7 @@ static void check_host(const struct series *ser, struct findings *out)
 		 FILE_MAX_WARN_FRAC * 100);
 }
 
-void rule_fd_exhaustion(const struct series *ser, const struct triage_opts *o,
+void rule_fd_exhaustion(const struct series *ser, const struct focus *o,
 			struct findings *out)
 {
 	(void)o;

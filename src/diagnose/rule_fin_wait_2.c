@@ -66,7 +66,7 @@ static unsigned top_ports(const struct sample *s, uint64_t total, uint16_t *out,
 	return n;
 }
 
-void rule_fin_wait_2_pile(const struct series *ser, const struct triage_opts *o,
+void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
 			  struct findings *out)
 {
 	const struct sample *last;

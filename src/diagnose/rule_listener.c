@@ -30,7 +30,7 @@ static const char *netns_of(const struct sample *s)
 	return s->meta.netns[0] ? s->meta.netns : "this host's current one";
 }
 
-static void no_listener(const struct series *ser, const struct triage_opts *o, uint16_t port,
+static void no_listener(const struct series *ser, const struct focus *o, uint16_t port,
 			struct findings *out)
 {
 	const struct sample *last = series_last(ser);
@@ -71,7 +71,7 @@ static void no_listener(const struct series *ser, const struct triage_opts *o, u
 		 "a LISTEN line for :%u on 0.0.0.0, [::] or the address clients use", port);
 }
 
-static void loopback_only(const struct series *ser, const struct triage_opts *o, uint16_t port,
+static void loopback_only(const struct series *ser, const struct focus *o, uint16_t port,
 			  struct findings *out)
 {
 	const struct sample *last = series_last(ser);
@@ -133,7 +133,7 @@ static void loopback_only(const struct series *ser, const struct triage_opts *o,
 		 "the Local Address of the LISTEN line is 0.0.0.0, [::] or the service IP, not 127.0.0.1 or [::1]");
 }
 
-void rule_no_listener(const struct series *ser, const struct triage_opts *o,
+void rule_no_listener(const struct series *ser, const struct focus *o,
 		      struct findings *out)
 {
 	const struct sample *last = series_last(ser);

@@ -35,7 +35,7 @@
 /* ip-sysctl.rst: each orphan can eat up to ~64 KB of unswappable memory. */
 #define ORPHAN_KB 64
 
-void rule_orphan_sockets(const struct series *ser, const struct triage_opts *o,
+void rule_orphan_sockets(const struct series *ser, const struct focus *o,
 			 struct findings *out)
 {
 	const struct sample *last = series_last(ser);

@@ -277,7 +277,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 		 fmt_thousands(a, (uint64_t)c->usable * EPH_WARN_PCT / 100), EPH_WARN_PCT, fmt_thousands(b, c->usable));
 }
 
-void rule_ephemeral_port_exhaustion(const struct series *ser, const struct triage_opts *o,
+void rule_ephemeral_port_exhaustion(const struct series *ser, const struct focus *o,
 				    struct findings *out)
 {
 	const struct sysctl_val *range;

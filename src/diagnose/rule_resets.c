@@ -86,7 +86,7 @@ static const char *const counters[] = {
 	"TcpExtTCPAbortOnData", "TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnLinger",
 };
 
-void rule_connection_resets(const struct series *ser, const struct triage_opts *o,
+void rule_connection_resets(const struct series *ser, const struct focus *o,
 			    struct findings *out)
 {
 	uint64_t est, rsts, fails, ab_close, ab_data, ab_timeout, ab_linger, opens, c[C_MAX];

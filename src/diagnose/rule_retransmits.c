@@ -78,7 +78,7 @@ static void check_local_failures(const struct series *ser, uint64_t fail, uint64
 	snprintf(f->fixed_when, sizeof(f->fixed_when), "TcpExtTCPRetransFail no longer rises");
 }
 
-void rule_retransmits(const struct series *ser, const struct triage_opts *o,
+void rule_retransmits(const struct series *ser, const struct focus *o,
 		      struct findings *out)
 {
 	uint64_t seg, re, syn, tlp, fail, lo, lossy;

@@ -244,7 +244,7 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 	}
 }
 
-void rule_receiver_window_limited(const struct series *ser, const struct triage_opts *o,
+void rule_receiver_window_limited(const struct series *ser, const struct focus *o,
 				  struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];

@@ -262,7 +262,7 @@ static void host_build(const struct series *ser, struct sb_host *h)
 	}
 }
 
-void rule_sender_buffer_limited(const struct series *ser, const struct triage_opts *o,
+void rule_sender_buffer_limited(const struct series *ser, const struct focus *o,
 				struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];

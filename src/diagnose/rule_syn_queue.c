@@ -544,7 +544,7 @@ static void host_build(const struct series *ser, struct sq_host *h)
 		h->unanswered = !h->answered;
 	}
 	h->kmsg_new_after = -1;
-	if (h->trend && first->kmsg_available) {
+	if (h->trend && (first->have & HAVE_KLOG)) {
 		h->kmsg_new_after = 0;
 		for (uint32_t j = 0; j < first->n_kevents; j++)
 			if (first->kevents[j].kind == KEV_SYN_FLOOD &&
@@ -561,7 +561,7 @@ static bool port_seen(const struct sample *s, uint32_t idx)
 	return false;
 }
 
-void rule_syn_queue_overflow(const struct series *ser, const struct triage_opts *o,
+void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
 			     struct findings *out)
 {
 	const struct sample *last = series_last(ser);

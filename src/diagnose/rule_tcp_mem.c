@@ -52,7 +52,7 @@ static double mib_page(int64_t pages)
 	return (double)pages * PAGE_KIB / 1024.0;
 }
 
-void rule_tcp_memory_pressure(const struct series *ser, const struct triage_opts *o,
+void rule_tcp_memory_pressure(const struct series *ser, const struct focus *o,
 			      struct findings *out)
 {
 	const struct sample *last = series_last(ser);

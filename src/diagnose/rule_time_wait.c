@@ -254,7 +254,7 @@ static void pile_finding(const struct series *ser, struct findings *out)
 	}
 }
 
-void rule_time_wait_pile(const struct series *ser, const struct triage_opts *o,
+void rule_time_wait_pile(const struct series *ser, const struct focus *o,
 			 struct findings *out)
 {
 	uint64_t delta;

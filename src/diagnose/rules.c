@@ -77,7 +77,7 @@ static int cmp_findings(const void *a, const void *b, void *ctx)
 	return strcmp(x->id, y->id);
 }
 
-void diagnose_run(const struct series *ser, const struct triage_opts *o,
+void diagnose_run(const struct series *ser, const struct focus *o,
 		  struct findings *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -26,7 +26,7 @@
 
 #include "finding.h"
 
-typedef void (*rule_fn)(const struct series *ser, const struct triage_opts *o,
+typedef void (*rule_fn)(const struct series *ser, const struct focus *o,
 			struct findings *out);
 
 struct rule {
@@ -39,26 +39,26 @@ extern const struct rule rules[];
 extern const size_t n_rules;
 
 /* Run every rule, then order findings worst first (symptom-relevant first). */
-void diagnose_run(const struct series *ser, const struct triage_opts *o,
+void diagnose_run(const struct series *ser, const struct focus *o,
 		  struct findings *out);
 
 /* The rules (one per file). */
-void rule_accept_queue_overflow(const struct series *, const struct triage_opts *, struct findings *);
-void rule_syn_queue_overflow(const struct series *, const struct triage_opts *, struct findings *);
-void rule_close_wait_leak(const struct series *, const struct triage_opts *, struct findings *);
-void rule_fin_wait_2_pile(const struct series *, const struct triage_opts *, struct findings *);
-void rule_time_wait_pile(const struct series *, const struct triage_opts *, struct findings *);
-void rule_ephemeral_port_exhaustion(const struct series *, const struct triage_opts *, struct findings *);
-void rule_fd_exhaustion(const struct series *, const struct triage_opts *, struct findings *);
-void rule_conntrack_table_full(const struct series *, const struct triage_opts *, struct findings *);
-void rule_tcp_memory_pressure(const struct series *, const struct triage_opts *, struct findings *);
-void rule_orphan_sockets(const struct series *, const struct triage_opts *, struct findings *);
-void rule_connection_resets(const struct series *, const struct triage_opts *, struct findings *);
-void rule_retransmits(const struct series *, const struct triage_opts *, struct findings *);
-void rule_no_listener(const struct series *, const struct triage_opts *, struct findings *);
-void rule_receiver_window_limited(const struct series *, const struct triage_opts *, struct findings *);
-void rule_sender_buffer_limited(const struct series *, const struct triage_opts *, struct findings *);
-void rule_app_limited(const struct series *, const struct triage_opts *, struct findings *);
+void rule_accept_queue_overflow(const struct series *, const struct focus *, struct findings *);
+void rule_syn_queue_overflow(const struct series *, const struct focus *, struct findings *);
+void rule_close_wait_leak(const struct series *, const struct focus *, struct findings *);
+void rule_fin_wait_2_pile(const struct series *, const struct focus *, struct findings *);
+void rule_time_wait_pile(const struct series *, const struct focus *, struct findings *);
+void rule_ephemeral_port_exhaustion(const struct series *, const struct focus *, struct findings *);
+void rule_fd_exhaustion(const struct series *, const struct focus *, struct findings *);
+void rule_conntrack_table_full(const struct series *, const struct focus *, struct findings *);
+void rule_tcp_memory_pressure(const struct series *, const struct focus *, struct findings *);
+void rule_orphan_sockets(const struct series *, const struct focus *, struct findings *);
+void rule_connection_resets(const struct series *, const struct focus *, struct findings *);
+void rule_retransmits(const struct series *, const struct focus *, struct findings *);
+void rule_no_listener(const struct series *, const struct focus *, struct findings *);
+void rule_receiver_window_limited(const struct series *, const struct focus *, struct findings *);
+void rule_sender_buffer_limited(const struct series *, const struct focus *, struct findings *);
+void rule_app_limited(const struct series *, const struct focus *, struct findings *);
 
 /* Small shared helpers for rules. */
 /* A sysctl's first value, or false when missing. */

@@ -82,7 +82,7 @@ void lab_init(struct lab *l, const struct lab_scenario *sc, bool keep,
 	l->samples = 3;
 	l->interval = 1.0;
 	l->topts.port = -1;
-	l->topts.peer_port = -1;
+	l->topts.peer.port = -1;
 	l->home_fd = -1;
 	strbuf_init(&l->log, 16384);
 }

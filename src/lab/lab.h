@@ -49,7 +49,7 @@ struct lab {
 
 	/* Filled by the scenario's stage(): what triage is asked. */
 	unsigned triage_ns;                /* index into ns[] triage runs in */
-	struct triage_opts topts;          /* port / peer / symptom; port -1 and peer_port -1 when unset */
+	struct focus topts;          /* port / peer / symptom; port -1 and peer_port -1 when unset */
 	unsigned samples;                  /* default 3 */
 	double interval;                   /* default 1.0 */
 	char focus[160];                   /* the same flags as text: "--port 8080 --symptom refused" */

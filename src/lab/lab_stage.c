@@ -80,20 +80,16 @@ static void focus_add(struct lab *l, const char *fmt, ...)
 /* l->focus from what l->topts asks, as the flags a user would type. */
 static void focus_text(struct lab *l)
 {
-	static const char *const symptoms[] = {
-		[SYMPTOM_NONE] = NULL, [SYMPTOM_REFUSED] = "refused", [SYMPTOM_TIMEOUT] = "timeout",
-		[SYMPTOM_RESET] = "reset", [SYMPTOM_SLOW] = "slow", [SYMPTOM_EXHAUSTION] = "exhaustion",
-	};
-	const struct triage_opts *o = &l->topts;
+	const struct focus *o = &l->topts;
 
 	l->focus[0] = '\0';
 	if (o->port >= 0)
 		focus_add(l, "--port %d", o->port);
-	if (o->has_peer)
-		focus_add(l, "--peer %u.%u.%u.%u:%d", o->peer_addr[0], o->peer_addr[1],
-			  o->peer_addr[2], o->peer_addr[3], o->peer_port);
-	if ((unsigned)o->symptom < sizeof(symptoms) / sizeof(symptoms[0]) && symptoms[o->symptom])
-		focus_add(l, "--symptom %s", symptoms[o->symptom]);
+	if (o->peer.set)
+		focus_add(l, "--peer %u.%u.%u.%u:%d", o->peer.addr[0], o->peer.addr[1],
+			  o->peer.addr[2], o->peer.addr[3], o->peer.port);
+	if (o->symptom != SYMPTOM_NONE)
+		focus_add(l, "--symptom %s", symptom_name(o->symptom));
 }
 
 void lab_focus(struct lab *l, int port, enum symptom sym)
@@ -107,12 +103,12 @@ void lab_focus(struct lab *l, int port, enum symptom sym)
 void lab_focus_peer(struct lab *l, int peer_port, enum symptom sym)
 {
 	l->triage_ns = 0;
-	l->topts.has_peer = true;
-	l->topts.peer_family = AF_INET;
-	memset(l->topts.peer_addr, 0, sizeof(l->topts.peer_addr));
-	l->topts.peer_addr[0] = 127;
-	l->topts.peer_addr[3] = 1;
-	l->topts.peer_port = peer_port;
+	l->topts.peer.set = true;
+	l->topts.peer.family = AF_INET;
+	memset(l->topts.peer.addr, 0, sizeof(l->topts.peer.addr));
+	l->topts.peer.addr[0] = 127;
+	l->topts.peer.addr[3] = 1;
+	l->topts.peer.port = peer_port;
 	l->topts.symptom = sym;
 	focus_text(l);
 }

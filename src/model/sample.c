@@ -251,3 +251,44 @@ void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer)
 	c->last_data_sent_ms = ti.tcpi_last_data_sent;
 	c->last_data_recv_ms = ti.tcpi_last_data_recv;
 }
+
+/* One row per have bit: its name, and the capture that provides it. */
+static const struct {
+	const char *name;
+	const char *source;
+} have_names[HAVE_BITS] = {
+	[0] = { "socket list", "ss -tan" },
+	[1] = { "listener drops", "ss -tlnm" },
+	[2] = { "per-connection tcp_info", "ss -tin dst ADDR" },
+	[3] = { "counters", "nstat -az" },
+	[4] = { "sysctls", "sysctl -a" },
+	[5] = { "socket memory totals", "cat /proc/net/sockstat" },
+	[6] = { "socket owners", "ss -tlnp" },
+	[7] = { "open files and limits", "ls /proc/PID/fd | wc -l; cat /proc/PID/limits" },
+	[8] = { "file handles", "cat /proc/sys/fs/file-nr" },
+	[9] = { "conntrack table", "conntrack -C; sysctl net.netfilter.nf_conntrack_max" },
+	[10] = { "conntrack drops", "conntrack -S" },
+	[11] = { "kernel log", "dmesg" },
+};
+
+static int have_index(enum sample_have bit)
+{
+	for (int i = 0; i < HAVE_BITS; i++)
+		if (bit == 1u << i)
+			return i;
+	return -1;
+}
+
+const char *sample_have_name(enum sample_have bit)
+{
+	int i = have_index(bit);
+
+	return i < 0 ? "?" : have_names[i].name;
+}
+
+const char *sample_have_source(enum sample_have bit)
+{
+	int i = have_index(bit);
+
+	return i < 0 ? "?" : have_names[i].source;
+}

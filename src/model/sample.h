@@ -111,6 +111,33 @@ struct s_conn {
 	int32_t owner;           /* index into procs[], -1 unknown */
 };
 
+/*
+ * What a sample holds. A source sets the bit for each input it read;
+ * an input that is absent is never read as zero: a rule whose needs
+ * (struct rule.needs) are not all in series_have() does not run, and
+ * the report names the capture that would let it (sample_have_source).
+ */
+enum sample_have {
+	HAVE_SOCKETS = 1u << 0,        /* the TCP socket list: states, listeners, queues */
+	HAVE_LISTEN_DROPS = 1u << 1,   /* per-listener skmem d */
+	HAVE_CONNS = 1u << 2,          /* the per-connection tcp_info pass ran */
+	HAVE_MIB = 1u << 3,            /* SNMP / netstat counters */
+	HAVE_SYSCTL = 1u << 4,         /* at least one sysctl (each value has .present) */
+	HAVE_SOCKSTAT = 1u << 5,       /* /proc/net/sockstat */
+	HAVE_OWNERS = 1u << 6,         /* sockets attributed to processes */
+	HAVE_FDS = 1u << 7,            /* per-process open fds and RLIMIT_NOFILE */
+	HAVE_FILE_NR = 1u << 8,        /* fs.file-nr */
+	HAVE_CONNTRACK = 1u << 9,      /* nf_conntrack_count (and _max) */
+	HAVE_CONNTRACK_STAT = 1u << 10, /* conntrack drop counters */
+	HAVE_KLOG = 1u << 11,          /* the kernel log was read */
+	HAVE_BITS = 12
+};
+
+/* For the report: the capture that provides a have bit ("ss -tan"). */
+const char *sample_have_source(enum sample_have bit);
+/* A short name for a have bit ("socket list"). */
+const char *sample_have_name(enum sample_have bit);
+
 struct s_unavailable {
 	char what[48];          /* "process owners", "kernel log" */
 	char why[160];
@@ -118,6 +145,7 @@ struct s_unavailable {
 
 struct sample {
 	struct snap_meta meta;
+	uint32_t have;                      /* enum sample_have bits */
 	struct sock_tally tally;            /* per table/state counts */
 
 	uint32_t n_listeners;
@@ -137,29 +165,22 @@ struct sample {
 
 	uint32_t n_conns;
 	uint32_t conns_dropped;  /* matching connections beyond SAMPLE_CONNS_MAX */
-	bool conns_looked;       /* the per-connection pass ran (--peer, or stuck candidates) */
 	struct s_conn conns[SAMPLE_CONNS_MAX];
 
 	uint32_t n_procs;
 	uint32_t procs_dropped;
 	struct s_proc procs[SAMPLE_PROCS_MAX];
-	bool owners_known;                  /* the process map was built */
 
 	struct mib mib;
-	bool has_mib;
 	struct sysctl_set sysctl;
 
 	struct sockstat_counts sockstat;    /* orphan, alloc, mem are host-wide */
 
-	bool has_file_nr;
 	uint64_t file_nr_alloc, file_nr_max;
 
-	bool has_conntrack;
 	uint64_t conntrack_count, conntrack_max;
-	bool has_conntrack_stat;
 	uint64_t conntrack_drop, conntrack_early_drop, conntrack_insert_failed;
 
-	bool kmsg_available;
 	uint32_t n_kevents;
 	struct kevent kevents[SAMPLE_KEVENTS_MAX];
 

@@ -17,7 +17,7 @@
 struct report {
 	const struct series *ser;
 	const struct findings *fs;
-	const struct triage_opts *opts;
+	const struct focus *opts;
 	const char *focus;       /* "--port 8080 --symptom refused", or "" */
 	bool color;              /* text only */
 };

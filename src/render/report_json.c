@@ -31,7 +31,7 @@ static void write_conns(struct json_writer *w, const struct sample *s)
 {
 	char a[ADDR_STR_MAX];
 
-	if (!s->conns_looked)
+	if (!(s->have & HAVE_CONNS))
 		return;
 	json_kv_arr_begin(w, "connections");
 	for (uint32_t i = 0; i < s->n_conns; i++) {

@@ -185,11 +185,11 @@ static void print_conns(FILE *fp, const struct report *r)
 {
 	const struct sample *last = r->ser->s[r->ser->n - 1];
 	char peer[ADDR_STR_MAX];
-	bool has_peer = r->opts && r->opts->has_peer;
+	bool has_peer = r->opts && r->opts->peer.set;
 
 	if (has_peer)
-		addr_endpoint(peer, r->opts->peer_family, r->opts->peer_addr, r->opts->peer_port);
-	if (!last->conns_looked)
+		addr_endpoint(peer, r->opts->peer.family, r->opts->peer.addr, r->opts->peer.port);
+	if (!(last->have & HAVE_CONNS))
 		return;
 	if (has_peer && !last->n_conns) {
 		fprintf(fp, "  Connections to --peer %s: none in the last sample\n", peer);

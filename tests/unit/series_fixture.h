@@ -22,7 +22,7 @@ struct fx {
 	struct sample *s[8];
 	const struct sample *cs[8];
 	struct series ser;
-	struct triage_opts opts;
+	struct focus opts;
 	struct findings out;
 };
 
@@ -50,7 +50,7 @@ static inline struct fx *fx_new(unsigned n, double interval)
 		sample_init(s);
 		s->meta.mono_ns = (int64_t)(i * interval * 1e9);
 		snprintf(s->meta.host, sizeof(s->meta.host), "testhost");
-		s->has_mib = true;
+		s->have |= HAVE_MIB;
 		fx_sysctl(s, SYSCTL_SOMAXCONN, 1, (int64_t)4096);
 		fx_sysctl(s, SYSCTL_TCP_MAX_SYN_BACKLOG, 1, (int64_t)2048);
 		fx_sysctl(s, SYSCTL_TCP_SYNCOOKIES, 1, (int64_t)1);
@@ -71,7 +71,7 @@ static inline struct fx *fx_new(unsigned n, double interval)
 	f->ser.n = n;
 	f->ser.interval_s = interval;
 	f->opts.port = -1;
-	f->opts.peer_port = -1;
+	f->opts.peer.port = -1;
 	return f;
 }
 
@@ -130,7 +130,7 @@ static inline struct s_conn *fx_conn(struct fx *f, unsigned i, uint64_t cookie,
 	c->peer = peer;
 	c->has_info = true;
 	c->owner = -1;
-	s->conns_looked = true;
+	s->have |= HAVE_CONNS;
 	return c;
 }
 

@@ -267,7 +267,7 @@ static struct s_proc *proc(struct fx *f, unsigned i, uint32_t pid, const char *c
 	p->has_limit = true;
 	p->nofile_soft = soft;
 	p->nofile_hard = hard;
-	f->s[i]->owners_known = true;
+	f->s[i]->have |= HAVE_OWNERS;
 	return p;
 }
 

@@ -44,7 +44,7 @@ static void owner(struct fx *f, uint32_t fds, uint64_t soft)
 		p->nofile_soft = soft;
 		p->nofile_hard = 4096;
 		f->s[i]->listeners[0].owner = 0;
-		f->s[i]->owners_known = true;
+		f->s[i]->have |= HAVE_OWNERS;
 	}
 }
 

@@ -11,7 +11,7 @@ static void cw(struct fx *f, unsigned i, uint32_t pid, const char *comm, uint32_
 
 	p->close_wait = n;
 	p->close_wait_unread = unread;
-	s->owners_known = true;
+	s->have |= HAVE_OWNERS;
 	s->tally.by_state[TBL_TCP][SS_CLOSE_WAIT] += n;
 	s->close_wait_by_port[port] += n;
 }

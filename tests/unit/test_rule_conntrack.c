@@ -7,10 +7,10 @@ static void ct(struct fx *f, unsigned i, uint64_t count, uint64_t max, uint64_t 
 {
 	struct sample *s = f->s[i];
 
-	s->has_conntrack = true;
+	s->have |= HAVE_CONNTRACK;
 	s->conntrack_count = count;
 	s->conntrack_max = max;
-	s->has_conntrack_stat = true;
+	s->have |= HAVE_CONNTRACK_STAT;
 	s->conntrack_drop = drop;
 	s->conntrack_early_drop = early;
 }

@@ -192,7 +192,7 @@ END_TEST
 
 static void file_nr(struct fx *f, unsigned i, uint64_t alloc, uint64_t max)
 {
-	f->s[i]->has_file_nr = true;
+	f->s[i]->have |= HAVE_FILE_NR;
 	f->s[i]->file_nr_alloc = alloc;
 	f->s[i]->file_nr_max = max;
 }

@@ -48,7 +48,7 @@ static struct kevent *flood_line(struct fx *f, unsigned i, uint16_t port, enum k
 	struct sample *s = f->s[i];
 	struct kevent *e = &s->kevents[s->n_kevents++];
 
-	s->kmsg_available = true;
+	s->have |= HAVE_KLOG;
 	memset(e, 0, sizeof(*e));
 	e->kind = KEV_SYN_FLOOD;
 	e->action = a;
@@ -225,7 +225,7 @@ START_TEST(sq__cookies_off_drops_is_kernel_critical)
 	port3(f, 8, syn);
 	counters(f, 31, 0, 0);
 	/* The log was readable in the first sample and had no such line yet. */
-	f->s[0]->kmsg_available = true;
+	f->s[0]->have |= HAVE_KLOG;
 	flood_line(f, 2, 8080, KEV_ACT_DROPPING, 5000000);
 	run(f);
 	x = fx_find(f, ID);

@@ -47,9 +47,9 @@ START_TEST(live__full_listener_is_seen_with_its_owner)
 	ck_assert_uint_eq(s->procs[found->owner].pid, (uint32_t)getpid());
 	ck_assert_uint_ge(s->procs[found->owner].fds, 4);
 	ck_assert(s->procs[found->owner].has_limit);
-	ck_assert(s->has_mib);
+	ck_assert((s->have & HAVE_MIB));
 	ck_assert(s->sysctl.val[SYSCTL_SOMAXCONN].present);
-	ck_assert(s->has_file_nr);
+	ck_assert((s->have & HAVE_FILE_NR));
 	for (int i = 0; i < 3; i++)
 		close(c[i]);
 	close(l);
@@ -64,10 +64,10 @@ static void peer_conns(int family, const char *addr, int port, unsigned *v4, uns
 {
 	struct sample *s = malloc(sizeof(*s));
 	struct sample_opts o = { .owners = SAMPLE_OWNERS_NONE, .want_port = -1,
-				 .has_peer = true, .peer_family = (uint8_t)family, .peer_port = port };
+				 .peer.set = true, .peer.family = (uint8_t)family, .peer.port = port };
 	struct strbuf err = STRBUF_INIT;
 
-	ck_assert_int_eq(inet_pton(family, addr, o.peer_addr), 1);
+	ck_assert_int_eq(inet_pton(family, addr, o.peer.addr), 1);
 	ck_assert_msg(sample_collect(s, &o, &err) == 0, "%s", err.buf);
 	*v4 = *v6 = 0;
 	for (uint32_t i = 0; i < s->n_conns; i++) {
@@ -79,7 +79,7 @@ static void peer_conns(int family, const char *addr, int port, unsigned *v4, uns
 		else
 			(*v6)++;
 	}
-	*looked = s->conns_looked;
+	*looked = (s->have & HAVE_CONNS);
 	free(s);
 	strbuf_release(&err);
 }

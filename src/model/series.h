@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKVET_MODEL_SERIES_H
+#define SOCKVET_MODEL_SERIES_H
+
+/*
+ * A series: the samples triage reads, oldest first. Live triage takes
+ * them a second apart; an import orders captures by their timestamps.
+ * Trends (a counter rising, a pile growing) need n >= 2.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kevent.h"
+#include "sample.h"
+
+struct series {
+	const struct sample *const *s;
+	unsigned n;              /* >= 1 */
+	double interval_s;       /* between consecutive samples */
+};
+
+const struct sample *series_first(const struct series *ser);
+const struct sample *series_last(const struct series *ser);
+/* Seconds between the first and last sample (0 with one sample). */
+double series_span_s(const struct series *ser);
+/* Seconds from sample i to sample j (j > i), by their monotonic clocks,
+ * else by the nominal interval. The one place time between samples is
+ * computed. */
+double series_between_s(const struct series *ser, unsigned i, unsigned j);
+
+/* What every sample of the series has (the intersection of their have sets). */
+uint32_t series_have(const struct series *ser);
+
+/* Counter delta between the first and last sample; false if either lacks it
+ * or the series has one sample (no trend). */
+bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta);
+
+/* Kernel-log events of one kind: all in the buffer, and those logged
+ * while sockvet was sampling (each sample reads the whole ring buffer,
+ * so the last sample holds them all). */
+struct kev_scan {
+	unsigned events;
+	unsigned recent;
+	int64_t newest_us;       /* -1 when none had a timestamp */
+};
+struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind);
+
+#endif
