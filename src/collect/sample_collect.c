@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * One triage sample of the live host: the TCP sockets (aggregated while
- * they stream past, never kept), the MIB counters, sockstat, sysctls,
- * file-nr, conntrack, and on request the kernel log and the processes
- * that own the sockets a rule may talk about.
+ * One triage sample of the live host: drives the sample builder
+ * (src/model/sample_build.h) from the netlink socket dump, /proc and the
+ * kernel log. What is kept, what is attributed and how is the builder's
+ * business; this file only reads.
  *
  * What cannot be read is recorded in the sample (sample_unavailable) with
  * the reason, so the report can say "process owners: not root" instead
@@ -20,74 +20,25 @@
 
 #include "kmsg.h"
 #include "meta.h"
+#include "procfs.h"
 #include "procmap.h"
 #include "procnet_mib.h"
 #include "sockdiag.h"
 #include "sockstat.h"
 #include "sysctl_read.h"
-
-/* CLOSE-WAIT sockets remembered for owner lookup after the dump. */
-#define CW_MAX 65536
-
-struct cw_ref {
-	uint32_t inode;
-	bool unread;            /* Recv-Q >= 1: the EOF was never read */
-};
-
-/*
- * Without --peer, a connection is kept whole only when it is clearly
- * stuck, which the bare dump already shows: the persist timer (the peer
- * advertises a zero window and we probe it), or a retransmission timer
- * that has backed off CONN_STUCK_RETRANS times (about 1.4 s of silence
- * at the minimum RTO, far more than any healthy path). A big Send-Q alone
- * is not stuck: a bulk sender's autotuned buffer is full by design.
- */
-#define CONN_STUCK_RETRANS 3
-#define IDIAG_TIMER_RETRANS 1
-#define IDIAG_TIMER_PERSIST 4
+#include "../model/sample_build.h"
 
 struct collect_ctx {
-	struct sample *s;
-	struct cw_ref *cw;
-	uint32_t n_cw;
-	uint32_t cw_dropped;
+	struct sample_builder *b;
 	bool torn;
-	/* the per-connection pass */
-	const struct sample_opts *o;
-	uint32_t n_stuck;
-	uint64_t stuck[SAMPLE_CONNS_MAX];   /* cookies, sorted before pass 3 */
-	bool peer_pass;                     /* the kernel-filtered --peer pass is running */
+	bool peer_pass;          /* the kernel-filtered --peer pass is running */
 };
-
-static bool conn_stuck(const struct sock_rec *r)
-{
-	if (r->state != SS_ESTABLISHED && r->state != SS_CLOSE_WAIT)
-		return false;
-	return r->timer == IDIAG_TIMER_PERSIST ||
-	       (r->timer == IDIAG_TIMER_RETRANS && r->retrans >= CONN_STUCK_RETRANS);
-}
-
-static bool conn_is_peer(const struct sample_opts *o, const struct sock_rec *r)
-{
-	return o && peer_match(&o->peer, r->family, r->daddr, r->dport);
-}
 
 static int on_sock(const struct sock_rec *r, void *vctx)
 {
 	struct collect_ctx *c = vctx;
 
-	sample_add_sock(c->s, r);
-	if (c->n_stuck < SAMPLE_CONNS_MAX && conn_stuck(r))
-		c->stuck[c->n_stuck++] = r->cookie;
-	if (r->table == TBL_TCP && r->state == SS_CLOSE_WAIT && r->inode && c->cw) {
-		if (c->n_cw < CW_MAX) {
-			c->cw[c->n_cw].inode = r->inode;
-			c->cw[c->n_cw].unread = r->rqueue >= 1;
-			c->n_cw++;
-		} else {
-			c->cw_dropped++;
-		}
-	}
+	sample_build_sock(c->b, r);
 	return 0;
 }
 
@@ -103,22 +54,13 @@ static int on_restart(enum sock_table t, void *vctx)
 
 #define SAMPLE_DUMP_ATTEMPTS 3
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int on_conn(const struct sock_rec *r, void *vctx)
 {
 	struct collect_ctx *c = vctx;
-	bool peer = conn_is_peer(c->o, r);
 
 	/* The stuck pass skips --peer connections: the peer pass kept them. */
-	if (peer ? c->peer_pass : (c->n_stuck && bsearch(&r->cookie, c->stuck, c->n_stuck,
-							  sizeof(c->stuck[0]), cmp_u64) != NULL))
-		sample_add_conn(c->s, r, peer);
+	if (c->peer_pass || !peer_match(&c->b->o.peer, r->family, r->daddr, r->dport))
+		sample_build_conn(c->b, r);
 	return 0;
 }
 
@@ -129,8 +71,9 @@ static int on_conn(const struct sock_rec *r, void *vctx)
  * hands the kernel a filter on the remote address, so sockets to other
  * peers cost neither tcp_info nor bytes.
  */
-static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *err)
+static int dump_conns(struct collect_ctx *c, struct strbuf *err)
 {
+	const struct peer *pe = &c->b->o.peer;
 	uint8_t bc[SOCKDIAG_BYTECODE_MAX];
 	struct diag_query q = {
 		.tables = TBL_BIT(TBL_TCP),
@@ -140,27 +83,25 @@ static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *er
 		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
 		.on_restart = on_restart,
 	};
-	bool peer = c->o && c->o->peer.set;
+	uint32_t n_stuck;
 
-	if (!peer && !c->n_stuck)
+	if (!sample_build_wants_conns(c->b))
 		return 0;
-	qsort(c->stuck, c->n_stuck, sizeof(c->stuck[0]), cmp_u64);
+	sample_build_stuck(c->b, &n_stuck);
 	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
-		s->n_conns = 0;
-		s->conns_dropped = 0;
+		sample_build_conns_begin(c->b);
 		c->torn = false;
-		if (peer) {
+		if (pe->set) {
 			c->peer_pass = true;
 			q.bytecode = bc;
-			q.bytecode_len = sockdiag_bc_remote(bc, c->o->peer.family, c->o->peer.addr,
-							    c->o->peer.port);
+			q.bytecode_len = sockdiag_bc_remote(bc, pe->family, pe->addr, pe->port);
 			/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
-			q.families = c->o->peer.family == AF_INET6 ? DIAG_FAM_INET6
-								   : DIAG_FAM_INET | DIAG_FAM_INET6;
+			q.families = pe->family == AF_INET6 ? DIAG_FAM_INET6
+							    : DIAG_FAM_INET | DIAG_FAM_INET6;
 			if (sockdiag_collect(&q, on_conn, c, err))
 				return -1;
 		}
-		if (c->n_stuck && !c->torn) {
+		if (n_stuck && !c->torn) {
 			c->peer_pass = false;
 			q.bytecode = NULL;
 			q.bytecode_len = 0;
@@ -169,7 +110,7 @@ static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *er
 				return -1;
 		}
 		if (!c->torn) {
-			s->have |= HAVE_CONNS;
+			sample_build_conns_end(c->b);
 			return 0;
 		}
 	}
@@ -184,8 +125,7 @@ static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *er
  * first, so the listening-port map is complete before the connections
  * it classifies arrive.
  */
-static int dump_sockets(struct sample *s, struct collect_ctx *c, struct diag_stats *stats,
-			struct strbuf *err)
+static int dump_sockets(struct collect_ctx *c, struct diag_stats *stats, struct strbuf *err)
 {
 	struct diag_query q = {
 		.tables = TBL_BIT(TBL_TCP),
@@ -195,10 +135,7 @@ static int dump_sockets(struct sample *s, struct collect_ctx *c, struct diag_sta
 	};
 
 	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
-		sample_reset_socks(s);
-		c->n_stuck = 0;
-		c->n_cw = 0;
-		c->cw_dropped = 0;
+		sample_build_socks_begin(c->b, HAVE_SOCKETS | HAVE_LISTEN_DROPS);
 		c->torn = false;
 		q.states = 1u << SS_LISTEN;
 		q.needs = DIAG_NEED_MEM;
@@ -214,123 +151,6 @@ static int dump_sockets(struct sample *s, struct collect_ctx *c, struct diag_sta
 	return error_set(err, "the socket dump was interrupted %d times in a row", SAMPLE_DUMP_ATTEMPTS);
 }
 
-/* Two numbers from a small file ("44728\t0\t2465610" for file-nr). */
-static int read_u64s(const char *path, uint64_t *v, unsigned want)
-{
-	char buf[256];
-	FILE *fp = fopen(path, "r");
-	char *p = buf, *e;
-	unsigned n = 0;
-
-	if (!fp)
-		return -1;
-	if (!fgets(buf, sizeof(buf), fp)) {
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
-	while (n < want) {
-		unsigned long long x;
-
-		errno = 0;
-		x = strtoull(p, &e, 10);
-		if (e == p || errno)
-			return -1;
-		v[n++] = x;
-		p = e;
-	}
-	return 0;
-}
-
-/*
- * /proc/net/stat/nf_conntrack: a header naming hex columns, then one
- * line per CPU; the drop counters are the per-CPU sums.
- */
-static void read_conntrack_stat(struct sample *s, const char *proc_root)
-{
-	char path[512], line[2048];
-	char *names[64];
-	unsigned nnames = 0;
-	int idx_drop = -1, idx_early = -1, idx_insf = -1;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/net/stat/nf_conntrack", proc_root);
-	fp = fopen(path, "r");
-	if (!fp)
-		return;
-	if (!fgets(line, sizeof(line), fp)) {
-		fclose(fp);
-		return;
-	}
-	for (char *t = strtok(line, " \t\n"); t && nnames < 64; t = strtok(NULL, " \t\n"))
-		names[nnames++] = t;
-	for (unsigned i = 0; i < nnames; i++) {
-		if (!strcmp(names[i], "drop"))
-			idx_drop = (int)i;
-		else if (!strcmp(names[i], "early_drop"))
-			idx_early = (int)i;
-		else if (!strcmp(names[i], "insert_failed"))
-			idx_insf = (int)i;
-	}
-	while (fgets(line, sizeof(line), fp)) {
-		unsigned i = 0;
-
-		for (char *t = strtok(line, " \t\n"); t; t = strtok(NULL, " \t\n"), i++) {
-			uint64_t v = strtoull(t, NULL, 16);
-
-			if ((int)i == idx_drop)
-				s->conntrack_drop += v;
-			else if ((int)i == idx_early)
-				s->conntrack_early_drop += v;
-			else if ((int)i == idx_insf)
-				s->conntrack_insert_failed += v;
-		}
-	}
-	fclose(fp);
-	if (idx_drop >= 0)
-		s->have |= HAVE_CONNTRACK_STAT;
-}
-
-/* "Max open files            1024                 524288               files" */
-static void read_nofile(struct s_proc *p, const char *proc_root)
-{
-	char path[512], line[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%u/limits", proc_root, p->pid);
-	fp = fopen(path, "r");
-	if (!fp)
-		return;
-	while (fgets(line, sizeof(line), fp)) {
-		char soft[32], hard[32];
-
-		if (strncmp(line, "Max open files", 14))
-			continue;
-		if (sscanf(line + 14, "%31s %31s", soft, hard) == 2) {
-			p->nofile_soft = strcmp(soft, "unlimited") ? strtoull(soft, NULL, 10) : UINT64_MAX;
-			p->nofile_hard = strcmp(hard, "unlimited") ? strtoull(hard, NULL, 10) : UINT64_MAX;
-			p->has_limit = true;
-		}
-		break;
-	}
-	fclose(fp);
-}
-
-static bool same_netns(const char *proc_root, uint32_t pid, const char *ours)
-{
-	char path[512], ns[64];
-	ssize_t n;
-
-	if (!ours[0])
-		return true;
-	snprintf(path, sizeof(path), "%s/%u/ns/net", proc_root, pid);
-	n = readlink(path, ns, sizeof(ns) - 1);
-	if (n <= 0)
-		return true;    /* cannot tell (not root): keep it */
-	ns[n] = '\0';
-	return !strcmp(ns, ours);
-}
-
 static int cmp_fds_desc(const void *a, const void *b)
 {
 	const struct procmap_proc *x = a, *y = b;
@@ -338,27 +158,25 @@ static int cmp_fds_desc(const void *a, const void *b)
 	return x->fds < y->fds ? 1 : x->fds > y->fds ? -1 : 0;
 }
 
-/*
- * Owners: every socket-owning process (busiest fd users first, bounded),
- * with its RLIMIT_NOFILE; then listeners and CLOSE-WAIT sockets are
- * attributed to them.
- */
-static bool owners_needed(const struct sample *s, const struct collect_ctx *c, int want_port)
+static bool owner_lookup(uint32_t inode, uint32_t *pid, const char **comm, void *ctx)
 {
-	if (c->n_cw || s->n_conns)
-		return true;
-	for (uint32_t i = 0; i < s->n_listeners; i++) {
-		const struct s_listener *l = &s->listeners[i];
+	const struct sock_owner *o;
 
-		if (l->rq > l->wq || (l->has_drops && l->drops) || l->port == want_port)
-			return true;
-	}
-	return false;
+	if (!procmap_lookup(ctx, inode, &o))
+		return false;
+	*pid = o[0].pid;
+	*comm = o[0].comm;
+	return true;
 }
 
-static void collect_owners(struct sample *s, struct collect_ctx *c, const char *proc_root,
-			   bool full)
+/*
+ * Owners: every socket-owning process of this namespace (busiest fd
+ * users first, bounded) with its RLIMIT_NOFILE; then, when the builder
+ * has something to attribute, the full walk's inode map attributes it.
+ */
+static void collect_owners(struct sample_builder *b, const char *proc_root, bool full)
 {
+	struct sample *s = b->s;
 	struct strbuf err = STRBUF_INIT;
 	struct procmap *pm = NULL;
 	const struct procmap_proc *pp;
@@ -382,141 +200,117 @@ static void collect_owners(struct sample *s, struct collect_ctx *c, const char *
 	memcpy(sorted, pp, np * sizeof(*sorted));
 	qsort(sorted, np, sizeof(*sorted), cmp_fds_desc);
 	for (size_t i = 0; i < np; i++) {
-		struct s_proc *p;
+		uint64_t soft = 0, hard = 0;
+		bool lim;
 
 		/* /proc is host-wide: a namespace's triage blames only its own processes. */
-		if (!same_netns(proc_root, sorted[i].pid, s->meta.netns))
+		if (!procfs_same_netns(proc_root, sorted[i].pid, s->meta.netns))
 			continue;
-		p = sample_proc(s, sorted[i].pid, sorted[i].comm);
-		if (!p)
+		lim = procfs_read_nofile(proc_root, sorted[i].pid, &soft, &hard);
+		if (!sample_build_proc(b, sorted[i].pid, sorted[i].comm, sorted[i].fds, lim, soft, hard))
 			break;
-		p->fds = sorted[i].fds;
-		read_nofile(p, proc_root);
 	}
-	s->have |= HAVE_FDS;
-	if (!full)
-		goto out;
-	for (uint32_t i = 0; i < s->n_listeners; i++) {
-		const struct sock_owner *o;
-		struct s_proc *p;
-
-		if (!procmap_lookup(pm, s->listeners[i].inode, &o))
-			continue;
-		p = sample_proc(s, o[0].pid, o[0].comm);
-		if (!p)
-			continue;
-		p->listeners++;
-		s->listeners[i].owner = (int32_t)(p - s->procs);
-	}
-	for (uint32_t i = 0; i < s->n_conns; i++) {
-		const struct sock_owner *o;
-		struct s_proc *p;
-
-		if (!procmap_lookup(pm, s->conns[i].inode, &o))
-			continue;
-		p = sample_proc(s, o[0].pid, o[0].comm);
-		if (p)
-			s->conns[i].owner = (int32_t)(p - s->procs);
-	}
-	for (uint32_t i = 0; i < c->n_cw; i++) {
-		const struct sock_owner *o;
-		struct s_proc *p;
-
-		if (!procmap_lookup(pm, c->cw[i].inode, &o))
-			continue;
-		p = sample_proc(s, o[0].pid, o[0].comm);
-		if (!p)
-			continue;
-		p->close_wait++;
-		if (c->cw[i].unread)
-			p->close_wait_unread++;
-	}
-	s->have |= HAVE_OWNERS;
+	if (full)
+		sample_build_attribute(b, owner_lookup, pm);
 out:
 	free(sorted);
 	procmap_free(pm);
 	strbuf_release(&err);
 }
 
+/* Counters, sysctls and the small tables, each marked when read. */
+static void collect_counters(struct sample_builder *b, const char *root)
+{
+	struct sample *s = b->s;
+	struct strbuf e = STRBUF_INIT;
+	struct conntrack_stat cst;
+	char path[512];
+	uint64_t v[3];
+
+	if (procnet_mib_read(&s->mib, root, &e))
+		sample_unavailable(s, "SNMP counters", e.buf);
+	else
+		sample_build_mark(b, HAVE_MIB);
+	strbuf_reset(&e);
+	if (sockstat_read(&s->sockstat, root, &e))
+		sample_unavailable(s, "sockstat", e.buf);
+	else
+		sample_build_mark(b, HAVE_SOCKSTAT);
+	strbuf_reset(&e);
+	if (sysctl_read_all(&s->sysctl, root, &e))
+		sample_unavailable(s, "sysctls", e.buf);
+	else
+		sample_build_mark(b, HAVE_SYSCTL);
+	strbuf_release(&e);
+
+	snprintf(path, sizeof(path), "%s/sys/fs/file-nr", root);
+	if (!procfs_read_u64s(path, v, 3)) {
+		s->file_nr_alloc = v[0];
+		s->file_nr_max = v[2];
+		sample_build_mark(b, HAVE_FILE_NR);
+	}
+	snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_count", root);
+	if (procfs_read_u64s(path, v, 1))
+		return;
+	s->conntrack_count = v[0];
+	sample_build_mark(b, HAVE_CONNTRACK);
+	snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_max", root);
+	if (!procfs_read_u64s(path, v, 1))
+		s->conntrack_max = v[0];
+	if (procfs_read_conntrack_stat(root, &cst)) {
+		s->conntrack_drop = cst.drop;
+		s->conntrack_early_drop = cst.early_drop;
+		s->conntrack_insert_failed = cst.insert_failed;
+		sample_build_mark(b, HAVE_CONNTRACK_STAT);
+	}
+}
+
+static void collect_kmsg(struct sample_builder *b, const char *path)
+{
+	struct kmsg_events *k = calloc(1, sizeof(*k));
+	struct strbuf err = STRBUF_INIT;
+
+	if (!k) {
+		sample_unavailable(b->s, "kernel log", "out of memory");
+	} else if (kmsg_read(k, path, &err)) {
+		sample_unavailable(b->s, "kernel log", err.buf);
+	} else {
+		if (k->available)
+			sample_build_mark(b, HAVE_KLOG);
+		else
+			sample_unavailable(b->s, "kernel log", k->reason);
+		for (size_t i = 0; i < k->n; i++)
+			sample_build_kevent(b, &k->ev[i]);
+	}
+	free(k);
+	strbuf_release(&err);
+}
+
 int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf *err)
 {
 	const char *root = o->proc_root ? o->proc_root : "/proc";
-	struct collect_ctx c = { .s = s, .o = o };
+	struct sample_build_opts bo = {
+		.peer = o->peer,
+		.want_port = o->want_port,
+		.owners = o->owners != SAMPLE_OWNERS_NONE,
+	};
+	struct sample_builder b;
+	struct collect_ctx c = { .b = &b };
 	struct diag_stats stats = { 0 };
-	struct strbuf e2 = STRBUF_INIT;
-	char path[512];
-	uint64_t v[3];
-	int ret = -1;
 
-	sample_init(s);
-	if (meta_collect(&s->meta, root, err))
-		goto out;
-	if (o->owners != SAMPLE_OWNERS_NONE) {
-		c.cw = malloc(sizeof(*c.cw) * CW_MAX);
-		if (!c.cw) {
-			error_set(err, "out of memory");
-			goto out;
-		}
+	if (sample_build_begin(&b, s, &bo, err))
+		return -1;
+	if (meta_collect(&s->meta, root, err) || dump_sockets(&c, &stats, err) ||
+	    dump_conns(&c, err)) {
+		sample_build_abort(&b);
+		return -1;
 	}
-	if (dump_sockets(s, &c, &stats, err))
-		goto out;
-	s->have |= HAVE_SOCKETS | HAVE_LISTEN_DROPS;
-	sample_finish_socks(s);
-	if (dump_conns(s, &c, err))
-		goto out;
-
-	if (procnet_mib_read(&s->mib, root, &e2))
-		sample_unavailable(s, "SNMP counters", e2.buf);
-	else
-		s->have |= HAVE_MIB;
-	strbuf_reset(&e2);
-	if (sockstat_read(&s->sockstat, root, &e2))
-		sample_unavailable(s, "sockstat", e2.buf);
-	else
-		s->have |= HAVE_SOCKSTAT;
-	strbuf_reset(&e2);
-	if (sysctl_read_all(&s->sysctl, root, &e2))
-		sample_unavailable(s, "sysctls", e2.buf);
-	else
-		s->have |= HAVE_SYSCTL;
-
-	snprintf(path, sizeof(path), "%s/sys/fs/file-nr", root);
-	if (!read_u64s(path, v, 3)) {
-		s->have |= HAVE_FILE_NR;
-		s->file_nr_alloc = v[0];
-		s->file_nr_max = v[2];
-	}
-	snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_count", root);
-	if (!read_u64s(path, v, 1)) {
-		s->have |= HAVE_CONNTRACK;
-		s->conntrack_count = v[0];
-		snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_max", root);
-		if (!read_u64s(path, v, 1))
-			s->conntrack_max = v[0];
-		read_conntrack_stat(s, root);
-	}
-
-	if (o->kmsg) {
-		struct kmsg_events *k = calloc(1, sizeof(*k));
-
-		if (k && !kmsg_read(k, o->kmsg_path ? o->kmsg_path : "/dev/kmsg", err)) {
-			if (k->available)
-				s->have |= HAVE_KLOG;
-			if (!k->available)
-				sample_unavailable(s, "kernel log", k->reason);
-			for (size_t i = 0; i < k->n && s->n_kevents < SAMPLE_KEVENTS_MAX; i++)
-				s->kevents[s->n_kevents++] = k->ev[i];
-		}
-		free(k);
-	}
+	collect_counters(&b, root);
+	if (o->kmsg)
+		collect_kmsg(&b, o->kmsg_path ? o->kmsg_path : "/dev/kmsg");
 	if (o->owners != SAMPLE_OWNERS_NONE)
-		collect_owners(s, &c, root, o->owners == SAMPLE_OWNERS_ALWAYS ||
-				owners_needed(s, &c, o->want_port));
-	if (c.cw_dropped)
-		sample_unavailable(s, "close-wait owners", "more CLOSE-WAIT sockets than could be attributed");
-	ret = 0;
-out:
-	free(c.cw);
-	strbuf_release(&e2);
-	return ret;
+		collect_owners(&b, root, o->owners == SAMPLE_OWNERS_ALWAYS ||
+			       sample_build_owners_wanted(&b));
+	sample_build_finish(&b);
+	return 0;
 }

@@ -106,6 +106,10 @@ static void add_dest(struct sample *s, const struct sock_rec *r)
 	memcpy(d->daddr, r->daddr, 16);
 	d->dport = r->dport;
 count:
+	if (!d->total)
+		d->sport = r->sport;
+	else if (d->sport != r->sport)
+		d->sport_mixed = true;
 	d->total++;
 	if (r->state == SS_TIME_WAIT)
 		d->time_wait++;
@@ -139,10 +143,10 @@ void sample_add_sock(struct sample *s, const struct sock_rec *r)
 	}
 	/*
 	 * A connection whose local port has a listener is the server side;
-	 * the kernel dumps listeners before the established table, so the
-	 * bitmap is complete by the time these arrive. The rest are
-	 * clients, each holding a port from the ephemeral range for its
-	 * destination.
+	 * the kernel dumps listeners before the established table, so with
+	 * a live dump the bitmap is complete by the time these arrive (other
+	 * orders are mended in sample_finish_socks). The rest are clients,
+	 * each holding a port from the ephemeral range for its destination.
 	 */
 	if (!sample_port_listening(s, r->sport))
 		add_dest(s, r);
@@ -163,10 +167,46 @@ void sample_reset_socks(struct sample *s)
 		s->dest_hash[i] = -1;
 }
 
+/*
+ * A source that gives connections before their listener (an imported
+ * capture in another order than the kernel's dump) had them counted as
+ * client tuples; take them out now that every listener is known. The
+ * hash is rebuilt, since tuples move.
+ */
+static void prune_server_dests(struct sample *s)
+{
+	uint32_t kept = 0;
+
+	for (uint32_t i = 0; i < s->n_dests; i++) {
+		const struct s_dest *d = &s->dests[i];
+
+		if (!d->sport_mixed && sample_port_listening(s, d->sport))
+			continue;
+		s->dests[kept++] = *d;
+	}
+	if (kept == s->n_dests)
+		return;
+	s->n_dests = kept;
+	for (size_t i = 0; i < DEST_HASH_SIZE; i++)
+		s->dest_hash[i] = -1;
+	for (uint32_t i = 0; i < kept; i++) {
+		struct sock_rec key = { .family = s->dests[i].family, .dport = s->dests[i].dport };
+		uint32_t h;
+
+		memcpy(key.saddr, s->dests[i].saddr, 16);
+		memcpy(key.daddr, s->dests[i].daddr, 16);
+		h = dest_hash(&key) % DEST_HASH_SIZE;
+		while (s->dest_hash[h] >= 0)
+			h = (h + 1) % DEST_HASH_SIZE;
+		s->dest_hash[h] = (int32_t)i;
+	}
+}
+
 void sample_finish_socks(struct sample *s)
 {
 	for (uint32_t i = 0; i < s->n_listeners; i++)
 		s->listeners[i].syn_recv = s->syn_recv_by_port[s->listeners[i].port];
+	prune_server_dests(s);
 }
 
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm)

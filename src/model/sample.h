@@ -59,6 +59,11 @@ struct s_dest {
 	uint32_t time_wait;
 	uint32_t established;
 	uint32_t syn_sent;
+	/* The local port when every socket of the tuple has the same one:
+	 * a tuple whose one port turns out to be listening is the server
+	 * side of connections that arrived before their listener. */
+	uint16_t sport;
+	bool sport_mixed;
 };
 
 /* A process that owns sockets triage talks about. */
@@ -195,7 +200,8 @@ void sample_unavailable(struct sample *s, const char *what, const char *why);
 void sample_add_sock(struct sample *s, const struct sock_rec *r);
 /* Forget the socket aggregates (a dump being retried from scratch). */
 void sample_reset_socks(struct sample *s);
-/* After the dump: attach SYN-RECV counts to listeners. */
+/* After the dump: attach SYN-RECV counts to listeners, and drop the
+ * client tuples that were server-side sockets seen before their listener. */
 void sample_finish_socks(struct sample *s);
 /* A TCP listener on this local port (either family, any address). */
 bool sample_port_listening(const struct sample *s, uint16_t port);

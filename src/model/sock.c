@@ -29,3 +29,17 @@ const char *sock_state_name(unsigned state)
 
 	return state < SS_STATE_MAX && names[state] ? names[state] : "UNKNOWN";
 }
+
+void sock_rec_detach(struct sock_rec *s)
+{
+	s->tcpi = NULL;
+	s->tcpi_len = 0;
+	s->mptcpi = NULL;
+	s->mptcpi_len = 0;
+	if (s->table == TBL_UNIX) {
+		s->u.un.path = NULL;
+		s->u.un.path_len = 0;
+		s->u.un.icons = NULL;
+		s->u.un.n_icons = 0;
+	}
+}

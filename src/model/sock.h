@@ -205,6 +205,13 @@ struct sock_rec {
 };
 
 /*
+ * Make a copied record safe to outlive the receive buffer it was decoded
+ * from: every borrowed pointer (tcp_info and mptcp_info bytes, a UNIX
+ * socket's path and pending-peer array) is cleared with its length.
+ */
+void sock_rec_detach(struct sock_rec *s);
+
+/*
  * Fill *out with the record's tcp_info, zero-extended (or cut) to the
  * struct this build knows. Returns false when the kernel sent none.
  */

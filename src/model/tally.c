@@ -25,7 +25,6 @@ void tally_add(struct sock_tally *t, const struct sock_rec *s)
 		struct sock_rec *c = &t->full[t->n_full++].sock;
 
 		*c = *s;
-		c->tcpi = NULL;
-		c->tcpi_len = 0;
+		sock_rec_detach(c);
 	}
 }
