@@ -200,6 +200,89 @@ static int grow(void **p, size_t *alloc, size_t need, size_t size,
 	return 0;
 }
 
+/* The task's comm slot, read on first need (*comm UINT32_MAX until then). */
+static int task_comm(struct scan *s, int dirfd, const char *stat_path, uint32_t *comm,
+		     struct strbuf *err)
+{
+	int ret;
+
+	if (*comm != UINT32_MAX)
+		return 0;
+	ret = grow((void **)&s->comms, &s->alloc_comms, s->n_comms + 1, COMM_LEN, "tasks", err);
+	if (ret)
+		return ret;
+	*comm = (uint32_t)s->n_comms++;
+	read_comm(dirfd, stat_path, s->comms[*comm]);
+	return 0;
+}
+
+struct task_ref {
+	int dirfd;
+	const char *stat_path;
+	uint32_t pid, tid;
+	uint32_t comm;           /* UINT32_MAX until read */
+	uint32_t nfds, nsocks;
+};
+
+/* One fd entry of the listing: count it, and record it when a socket. */
+static int scan_fd(struct scan *s, struct task_ref *t, int fddir, const char *name,
+		   struct strbuf *err)
+{
+	char lnk[64];
+	uint32_t fd, ino;
+	ssize_t ll;
+	struct pm_ent *e;
+	int ret;
+
+	if (!parse_id(name, &fd))
+		return 0;
+	t->nfds++;
+	if (s->counts_only)
+		return 0;
+	ll = readlinkat(fddir, name, lnk, sizeof(lnk));
+	if (ll <= 0 || !parse_socket_link(lnk, (size_t)ll, &ino))
+		return 0;
+	/* ss's find_entry() returns nothing for inode 0. */
+	if (ino == 0)
+		return 0;
+	if ((ret = task_comm(s, t->dirfd, t->stat_path, &t->comm, err)))
+		return ret;
+	ret = grow((void **)&s->ents, &s->alloc_ents, s->n_ents + 1, sizeof(*s->ents),
+		   "socket fds", err);
+	if (ret)
+		return ret;
+	e = &s->ents[s->n_ents++];
+	e->ino = ino;
+	e->pid = t->pid;
+	e->tid = t->tid;
+	e->fd = (int32_t)fd;
+	e->comm = t->comm;
+	t->nsocks++;
+	return 0;
+}
+
+/* Threads share the leader's fd table: a process is counted once. */
+static int add_proc(struct scan *s, struct task_ref *t, struct strbuf *err)
+{
+	struct procmap_proc *p;
+	int ret;
+
+	if (!(t->nsocks || (s->counts_only && t->nfds)) || (t->tid && t->tid != t->pid))
+		return 0;
+	if ((ret = task_comm(s, t->dirfd, t->stat_path, &t->comm, err)))
+		return ret;
+	ret = grow((void **)&s->procs, &s->alloc_procs, s->n_procs + 1,
+		   sizeof(*s->procs), "processes", err);
+	if (ret)
+		return ret;
+	p = &s->procs[s->n_procs++];
+	p->pid = t->pid;
+	p->fds = t->nfds;
+	p->sockets = t->nsocks;
+	memcpy(p->comm, s->comms[t->comm], COMM_LEN);
+	return 0;
+}
+
 /*
  * Read one task's fd directory (dirfd/fd_path) and record its sockets;
  * stat_path names its stat file relative to dirfd. Returns 0, 1 when
@@ -209,9 +292,9 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 		     const char *stat_path, uint32_t pid, uint32_t tid,
 		     struct strbuf *err)
 {
-	uint32_t comm = UINT32_MAX, nfds = 0, nsocks = 0;
-	int fddir, ret = 0;
-	ssize_t nread = 0;
+	struct task_ref t = { dirfd, stat_path, pid, tid, UINT32_MAX, 0, 0 };
+	int fddir = -1, ret = 0;
+	ssize_t nread;
 	struct stat st;
 
 	/*
@@ -222,86 +305,23 @@ static int scan_task(struct scan *s, int dirfd, const char *fd_path,
 	 */
 	if (s->counts_only && s->fd_count_by_size &&
 	    !fstatat(dirfd, fd_path, &st, 0) && st.st_size > 0) {
-		nfds = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
-		fddir = -1;
-		goto counted;
+		t.nfds = st.st_size > UINT32_MAX ? UINT32_MAX : (uint32_t)st.st_size;
+		return add_proc(s, &t, err);
 	}
-	fddir = openat(dirfd, fd_path,
-		       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fddir = openat(dirfd, fd_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fddir < 0)
 		return 1;
-	while ((nread = getdents64(fddir, s->dents, PROCMAP_DENTS_BUF)) > 0) {
-		ssize_t off = 0;
-
-		while (off < nread) {
+	/* A task that exits mid-read ends its listing early; keep what we got. */
+	while (!ret && (nread = getdents64(fddir, s->dents, PROCMAP_DENTS_BUF)) > 0)
+		for (ssize_t off = 0; !ret && off < nread;) {
 			struct dirent64 *d = (struct dirent64 *)(void *)(s->dents + off);
-			char lnk[64];
-			uint32_t fd, ino;
-			ssize_t ll;
-			struct pm_ent *e;
 
 			off += d->d_reclen;
-			if (!parse_id(d->d_name, &fd))
-				continue;
-			nfds++;
-			if (s->counts_only)
-				continue;
-			ll = readlinkat(fddir, d->d_name, lnk, sizeof(lnk));
-			if (ll <= 0 || !parse_socket_link(lnk, (size_t)ll, &ino))
-				continue;
-			/* ss's find_entry() returns nothing for inode 0. */
-			if (ino == 0)
-				continue;
-			if (comm == UINT32_MAX) {
-				ret = grow((void **)&s->comms, &s->alloc_comms,
-					   s->n_comms + 1, COMM_LEN, "tasks", err);
-				if (ret)
-					goto out;
-				comm = (uint32_t)s->n_comms++;
-				read_comm(dirfd, stat_path, s->comms[comm]);
-			}
-			ret = grow((void **)&s->ents, &s->alloc_ents,
-				   s->n_ents + 1, sizeof(*s->ents),
-				   "socket fds", err);
-			if (ret)
-				goto out;
-			e = &s->ents[s->n_ents++];
-			e->ino = ino;
-			e->pid = pid;
-			e->tid = tid;
-			e->fd = (int32_t)fd;
-			e->comm = comm;
-			nsocks++;
+			ret = scan_fd(s, &t, fddir, d->d_name, err);
 		}
-	}
-counted:
-	/* Threads share the leader's fd table: count a process once. */
-	if ((nsocks || (s->counts_only && nfds)) && (tid == 0 || tid == pid)) {
-		struct procmap_proc *p;
-
-		if (comm == UINT32_MAX) {
-			ret = grow((void **)&s->comms, &s->alloc_comms,
-				   s->n_comms + 1, COMM_LEN, "tasks", err);
-			if (ret)
-				goto out;
-			comm = (uint32_t)s->n_comms++;
-			read_comm(dirfd, stat_path, s->comms[comm]);
-		}
-
-		ret = grow((void **)&s->procs, &s->alloc_procs, s->n_procs + 1,
-			   sizeof(*s->procs), "processes", err);
-		if (ret)
-			goto out;
-		p = &s->procs[s->n_procs++];
-		p->pid = pid;
-		p->fds = nfds;
-		p->sockets = nsocks;
-		memcpy(p->comm, s->comms[comm], COMM_LEN);
-	}
-	/* A task that exits mid-read ends its listing early; keep what we got. */
-out:
-	if (fddir >= 0)
-		close(fddir);
+	if (!ret)
+		ret = add_proc(s, &t, err);
+	close(fddir);
 	return ret;
 }
 
