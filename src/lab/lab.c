@@ -123,6 +123,43 @@ bool lab_sleep(struct lab *l, unsigned ms)
 
 /* --- running ip / nft ---------------------------------------------------- */
 
+/* Write all of text to fd; a reader that went away ends it early. */
+static void write_all(int fd, const char *text)
+{
+	size_t len = strlen(text), off = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+/* Read fd to its end, keeping the first size-1 bytes (the rest is read
+ * and dropped, so the child never blocks on a full pipe). */
+static size_t read_bounded(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+
+	for (;;) {
+		char sink[256];
+		size_t room = size - 1 - got;
+		ssize_t r = room ? read(fd, buf + got, room) : read(fd, sink, sizeof(sink));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (room)
+			got += (size_t)r;
+	}
+	return got;
+}
+
 /*
  * Run argv (PATH lookup), feeding it `input` on stdin when non-NULL;
  * 0 when it exits 0, else the message names the command and quotes what
@@ -161,34 +198,13 @@ static int run_cmd(char *const argv[], const char *input, struct strbuf *err)
 	close(out[1]);
 	out[1] = -1;
 	if (input) {
-		size_t len = strlen(input), off = 0;
-
 		close(in[0]);
 		in[0] = -1;
-		while (off < len) {
-			ssize_t w = write(in[1], input + off, len - off);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
+		write_all(in[1], input);
 		close(in[1]);
 		in[1] = -1;
 	}
-	for (;;) {
-		char sink[256];
-		size_t room = sizeof(buf) - 1 - got;
-		ssize_t r = room ? read(out[0], buf + got, room) : read(out[0], sink, sizeof(sink));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (room)
-			got += (size_t)r;
-	}
+	got = read_bounded(out[0], buf, sizeof(buf));
 	buf[got] = '\0';
 	while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' '))
 		buf[--got] = '\0';
