@@ -18,6 +18,9 @@
  *    "unavailable":[{"what","why"}]}
  *
  * With no finding above info the verdict is {"side":"none","severity":"healthy"}.
+ *
+ * It writes a report view (report_view.h) and nothing else; the kept
+ * connections' tcp_info fields are in write_conn alone.
  */
 #include "report.h"
 

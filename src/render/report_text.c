@@ -5,6 +5,9 @@
  * verdict line per finding, worst first, side in capitals, with its
  * evidence; (c) the changes, current -> proposed, and how to back out;
  * (d) how to verify. "Healthy" is said out loud, with why.
+ *
+ * It prints a report view (report_view.h) and nothing else; the kept
+ * connections' tcp_info fields are in print_conn alone.
  */
 #include "report.h"
 
