@@ -27,6 +27,7 @@
 #include "cmd_opts.h"
 #include "../lab/lab.h"
 #include "../render/json_writer.h"
+#include "../diagnose/verdict.h"
 #include "../render/report.h"
 #include "triage_run.h"
 
@@ -148,9 +149,7 @@ static void expect_text(char *buf, size_t size, const struct lab_scenario *sc)
 		snprintf(buf, size, "healthy");
 		return;
 	}
-	snprintf(buf, size, "%s (%s)", sc->expect_id, report_side_name(sc->expect_side));
-	for (char *p = strrchr(buf, '('); p && *p; p++)
-		*p = (char)toupper((unsigned char)*p);
+	snprintf(buf, size, "%s (%s)", sc->expect_id, verdict_side_label(sc->expect_side));
 }
 
 static void json_expect(struct json_writer *w, const struct lab_scenario *sc)
@@ -161,7 +160,7 @@ static void json_expect(struct json_writer *w, const struct lab_scenario *sc)
 		json_cstr(w, sc->expect_id);
 	else
 		json_null(w);
-	json_kv_cstr(w, "side", report_side_name(sc->expect_side));
+	json_kv_cstr(w, "side", verdict_side_name(sc->expect_side));
 	json_obj_end(w);
 }
 
@@ -275,18 +274,14 @@ static int close_stream(FILE **fp, const char *msg, struct strbuf *err)
 	return bad ? error_set(err, "%s", msg) : 0;
 }
 
-/*
- * One scenario's JSON object into out. The report is the exact document
- * `sockvet --json` prints, so it is rendered on its own and spliced in
- * as the last member: the writer emits everything before it and is
- * flushed with the object still open.
- */
-static int json_scenario(struct strbuf *out, const struct lab *l, const struct report *rep,
+/* One scenario's JSON object into out, the report (the document `sockvet
+ * --json` prints) nested as its last member. */
+static int json_scenario(struct strbuf *out, const struct lab *l, const struct report_view *view,
 			 const struct lab_result *res, const char *error, struct strbuf *err)
 {
-	char *mem = NULL, *rmem = NULL;
-	size_t mlen = 0, rlen = 0;
-	FILE *fp = open_memstream(&mem, &mlen), *rfp = NULL;
+	char *mem = NULL;
+	size_t mlen = 0;
+	FILE *fp = open_memstream(&mem, &mlen);
 	struct json_writer w;
 	int ret = -1;
 
@@ -299,26 +294,15 @@ static int json_scenario(struct strbuf *out, const struct lab *l, const struct r
 	json_kv_bool(&w, "pass", res->outcome == LAB_PASS);
 	json_kv_double(&w, "seconds", res->seconds);
 	json_log(&w, l);
-	if (error || !rep) {
+	if (error || !view) {
 		json_kv_cstr(&w, "error", error ? error : "not staged");
-		json_obj_end(&w);
-		if (json_writer_finish(&w, err))
-			goto out;
 	} else {
-		if (json_writer_check(&w, err) || json_writer_flush(&w)) {
-			error_set(err, "cannot write the lab's JSON");
-			goto out;
-		}
-		rfp = open_memstream(&rmem, &rlen);
-		if (!rfp || report_json(rfp, rep, false, err))
-			goto out;
-		if (close_stream(&rfp, "cannot render the report", err))
-			goto out;
-		rlen = trim_newlines(rmem, rlen);
-		fputs(",\"report\":", fp);
-		fwrite(rmem, 1, rlen, fp);
-		fputc('}', fp);
+		json_key(&w, "report");
+		report_json_write(&w, view);
 	}
+	json_obj_end(&w);
+	if (json_writer_finish(&w, err))
+		goto out;
 	if (close_stream(&fp, "cannot write the lab's JSON", err))
 		goto out;
 	mlen = trim_newlines(mem, mlen);
@@ -328,11 +312,8 @@ static int json_scenario(struct strbuf *out, const struct lab *l, const struct r
 	}
 	ret = 0;
 out:
-	if (rfp)
-		fclose(rfp);
 	if (fp)
 		fclose(fp);
-	free(rmem);
 	free(mem);
 	return ret;
 }
@@ -358,7 +339,7 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 {
 	struct strbuf err = STRBUF_INIT, why = STRBUF_INIT;
 	struct triage_run t;
-	struct report rep;
+	struct report_view *view = NULL;
 	struct lab l;
 	double t0 = now_s();
 	bool staged = false, triaged = false;
@@ -366,7 +347,6 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 
 	memset(res, 0, sizeof(*res));
 	memset(&t, 0, sizeof(t));
-	memset(&rep, 0, sizeof(rep));
 	why.max = 4096;
 	expect_text(ex, sizeof(ex), sc);
 	lab_init(&l, sc, c->keep, &lab_stop);
@@ -405,19 +385,19 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 	triaged = true;
 	res->outcome = lab_verdict_ok(sc, t.fs, &why) ? LAB_PASS : LAB_FAIL;
 	snprintf(res->got, sizeof(res->got), "%s", why.buf);
-	rep.ser = &t.ser;
-	rep.fs = t.fs;
-	rep.opts = &l.topts;
-	rep.focus = l.focus;
 	res->seconds = now_s() - t0;
+	view = malloc(sizeof(*view));
+	if (!view || report_view_build(view, &t.ser, t.fs, &l.topts, l.focus, &err)) {
+		fprintf(stderr, "lab: %s: cannot report: %s\n", sc->name, err.len ? err.buf : "out of memory");
+		goto failed;
+	}
 	if (json) {
-		if (json_scenario(json, &l, &rep, res, NULL, &err)) {
+		if (json_scenario(json, &l, view, res, NULL, &err)) {
 			fprintf(stderr, "lab: %s: %s\n", sc->name, err.buf);
 			goto failed;
 		}
 	} else {
-		rep.color = use_color();
-		if (report_text(stdout, &rep, &err)) {
+		if (report_text(stdout, view, use_color(), &err)) {
 			fprintf(stderr, "lab: %s: %s\n", sc->name, err.buf);
 			goto failed;
 		}
@@ -456,6 +436,7 @@ failed:
 		fflush(stdout);
 	}
 out:
+	free(view);
 	lab_teardown(&l);
 	if (!res->seconds)
 		res->seconds = now_s() - t0;

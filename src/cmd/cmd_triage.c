@@ -217,7 +217,7 @@ int cmd_triage(int argc, char **argv)
 	struct triage_cmdline c;
 	struct strbuf err = STRBUF_INIT;
 	struct triage_run t;
-	struct report rep;
+	struct report_view *view = NULL;
 	int rc, ret = SV_EXIT_FAILED;
 
 	memset(&c, 0, sizeof(c));
@@ -236,18 +236,20 @@ int cmd_triage(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: %s", err.buf);
 		goto out;
 	}
-	rep.ser = &t.ser;
-	rep.fs = t.fs;
-	rep.opts = &c.o;
-	rep.focus = c.focus;
-	rep.color = !c.json && use_color(c.color);
-	rc = c.json ? report_json(stdout, &rep, c.pretty, &err) : report_text(stdout, &rep, &err);
+	view = malloc(sizeof(*view));
+	if (!view || report_view_build(view, &t.ser, t.fs, &c.o, c.focus, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot report: %s", err.len ? err.buf : "out of memory");
+		goto out;
+	}
+	rc = c.json ? report_json(stdout, view, c.pretty, &err)
+		    : report_text(stdout, view, use_color(c.color), &err);
 	if (rc || fflush(stdout)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the report");
 		goto out;
 	}
 	ret = triage_exit_status(t.fs);
 out:
+	free(view);
 	triage_run_release(&t);
 	strbuf_release(&err);
 	return ret;

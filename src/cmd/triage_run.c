@@ -10,7 +10,7 @@
 #include "cmd.h"
 #include "../collect/sample_collect.h"
 #include "../diagnose/rules.h"
-#include "../render/report.h"
+#include "../diagnose/verdict.h"
 
 static void sleep_s(double s)
 {
@@ -64,10 +64,10 @@ void triage_run_release(struct triage_run *t)
 
 int triage_exit_status(const struct findings *fs)
 {
-	enum severity sev;
-	enum side side;
+	struct verdict v;
 
-	if (!report_worst(fs, &sev, &side))
+	verdict_of(fs, &v);
+	if (v.healthy)
 		return SV_EXIT_OK;
-	return sev == SEV_CRITICAL ? SV_EXIT_CRITICAL : SV_EXIT_WARNING;
+	return v.severity == SEV_CRITICAL ? SV_EXIT_CRITICAL : SV_EXIT_WARNING;
 }

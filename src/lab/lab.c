@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "../collect/netns.h"
-#include "../render/report.h"
+#include "../diagnose/verdict.h"
 
 #define NETNS_DIR "/run/netns"
 /* What a helper command may say before we stop listening (one error). */
@@ -765,7 +765,7 @@ bool lab_verdict_ok(const struct lab_scenario *sc, const struct findings *fs,
 			const struct finding *f = &fs->f[i];
 
 			strbuf_addf(why, "%s%s (%s, %s)", shown++ ? ", " : "", f->id,
-				    report_side_name(f->side), report_severity_name(f->severity));
+				    verdict_side_name(f->side), verdict_severity_name(f->severity));
 		}
 		if (!shown)
 			strbuf_addstr(why, "no finding");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "series.h"
 
+#include <string.h>
+
 const struct sample *series_first(const struct series *ser)
 {
 	return ser->s[0];
@@ -66,4 +68,51 @@ struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind)
 			k.newest_us = e->ts_us;
 	}
 	return k;
+}
+
+static bool same_listener(const struct s_listener *a, const struct s_listener *b)
+{
+	return a->family == b->family && a->port == b->port && a->inode == b->inode &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+const struct s_listener *series_listener_in(const struct series *ser, unsigned i,
+					    const struct s_listener *ref, uint32_t hint)
+{
+	const struct sample *s = ser->s[i];
+
+	if (hint < s->n_listeners && same_listener(&s->listeners[hint], ref))
+		return &s->listeners[hint];
+	for (uint32_t k = 0; k < s->n_listeners; k++)
+		if (same_listener(&s->listeners[k], ref))
+			return &s->listeners[k];
+	return NULL;
+}
+
+bool series_listener_drops(const struct series *ser, uint32_t idx, struct listener_drops *d)
+{
+	const struct sample *last = series_last(ser);
+	const struct s_listener *ref;
+
+	memset(d, 0, sizeof(*d));
+	d->first = ser->n - 1;
+	if (idx >= last->n_listeners)
+		return false;
+	ref = &last->listeners[idx];
+	for (unsigned i = 0; i < ser->n; i++) {
+		const struct s_listener *x = series_listener_in(ser, i, ref, idx);
+
+		if (!x)
+			continue;
+		if (!d->seen) {
+			d->first = i;
+			d->known = x->has_drops;
+			d->from = x->drops;
+		}
+		d->seen++;
+		d->known = d->known && x->has_drops;
+		d->to = x->drops;
+	}
+	d->delta = d->to >= d->from ? d->to - d->from : 0;
+	return d->known && d->seen >= 2;
 }

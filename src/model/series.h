@@ -36,6 +36,28 @@ uint32_t series_have(const struct series *ser);
  * or the series has one sample (no trend). */
 bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delta);
 
+/* Listener ref (of any sample) in sample i, by identity (family, address,
+ * port, inode); hint is the index to try first, as dumps list listeners
+ * in the same order each time. NULL when sample i does not hold it. */
+const struct s_listener *series_listener_in(const struct series *ser, unsigned i,
+					    const struct s_listener *ref, uint32_t hint);
+
+/*
+ * A listener's own drop counter (skmem d) over the series: listener idx
+ * of the last sample, from the first sample that holds it to the last.
+ * The one place this delta is computed: the accept-queue rule judges it
+ * and the report shows it.
+ */
+struct listener_drops {
+	unsigned first;          /* index of the first sample holding it */
+	unsigned seen;           /* samples holding it */
+	bool known;              /* every sample holding it reported skmem d */
+	uint32_t from, to;       /* skmem d in the first and the last of those */
+	uint32_t delta;          /* to - from; 0 when it went back (a new socket) */
+};
+/* Fills d; true when the delta means something (known, seen >= 2). */
+bool series_listener_drops(const struct series *ser, uint32_t idx, struct listener_drops *d);
+
 /* Kernel-log events of one kind: all in the buffer, and those logged
  * while sockvet was sampling (each sample reads the whole ring buffer,
  * so the last sample holds them all). */

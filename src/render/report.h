@@ -3,32 +3,25 @@
 #define SOCKVET_RENDER_REPORT_H
 
 /*
- * The triage report: one set of findings and the series they came from,
- * two faces (text for people, JSON for machines). Renderers read only
- * what they are given; the command picks the exit code.
+ * The triage report's formats: text for people, JSON for machines. Each
+ * renders one report view (report_view.h) and nothing else; the view is
+ * built once from the series and the findings. The verdict and its
+ * names are diagnose's (verdict.h); the command picks the exit code.
  */
 
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../diagnose/finding.h"
+#include "json_writer.h"
+#include "report_view.h"
 #include "../util/strbuf.h"
 
-struct report {
-	const struct series *ser;
-	const struct findings *fs;
-	const struct focus *opts;
-	const char *focus;       /* "--port 8080 --symptom refused", or "" */
-	bool color;              /* text only */
-};
+int report_text(FILE *fp, const struct report_view *v, bool color, struct strbuf *err);
 
-/* The worst finding's severity/side; healthy when none above info. */
-bool report_worst(const struct findings *fs, enum severity *sev, enum side *side);
-
-const char *report_side_name(enum side s);        /* "app", "kernel", ... */
-const char *report_severity_name(enum severity s); /* "info", ... */
-
-int report_text(FILE *fp, const struct report *r, struct strbuf *err);
-int report_json(FILE *fp, const struct report *r, bool pretty, struct strbuf *err);
+/* The report as one JSON document on fp (schema in report_json.c). */
+int report_json(FILE *fp, const struct report_view *v, bool pretty, struct strbuf *err);
+/* The same document as one value into w, to nest it in another document
+ * (the lab's "report"); errors are w's, sticky, checked when w finishes. */
+int report_json_write(struct json_writer *w, const struct report_view *v);
 
 #endif

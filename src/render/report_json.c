@@ -18,67 +18,40 @@
  *    "unavailable":[{"what","why"}]}
  *
  * With no finding above info the verdict is {"side":"none","severity":"healthy"}.
+ *
+ * It writes a report view (report_view.h) and nothing else; the kept
+ * connections' tcp_info fields are in write_conn alone.
  */
 #include "report.h"
 
-#include <string.h>
-
-#include "json_writer.h"
-#include "../model/addr.h"
-
 /* Kept connections (--peer, stuck), as the last sample saw them. */
-static void write_conns(struct json_writer *w, const struct sample *s)
+static void write_conn(struct json_writer *w, const struct report_conn *rc)
 {
-	char a[ADDR_STR_MAX];
+	const struct s_conn *c = rc->c;
 
-	if (!(s->have & HAVE_CONNS))
-		return;
-	json_kv_arr_begin(w, "connections");
-	for (uint32_t i = 0; i < s->n_conns; i++) {
-		const struct s_conn *c = &s->conns[i];
-
-		json_obj_begin(w);
-		json_kv_cstr(w, "local", addr_endpoint(a, c->family, c->saddr, c->sport));
-		json_kv_cstr(w, "remote", addr_endpoint(a, c->family, c->daddr, c->dport));
-		json_kv_cstr(w, "state", sock_state_name(c->state));
-		json_kv_bool(w, "peer", c->peer);
-		json_kv_u64(w, "recv_q", c->rq);
-		json_kv_u64(w, "send_q", c->wq);
-		if (c->has_info) {
-			json_kv_double(w, "rtt_ms", c->rtt_us / 1000.0);
-			json_kv_u64(w, "cwnd", c->snd_cwnd);
-			json_kv_u64(w, "busy_ms", c->busy_us / 1000);
-			json_kv_u64(w, "rwnd_limited_ms", c->rwnd_limited_us / 1000);
-			json_kv_u64(w, "sndbuf_limited_ms", c->sndbuf_limited_us / 1000);
-			json_kv_bool(w, "app_limited", c->app_limited);
-			json_kv_u64(w, "delivery_rate_bps", c->delivery_rate * 8);
-			json_kv_u64(w, "notsent", c->notsent_bytes);
-			if (c->has_snd_wnd)
-				json_kv_u64(w, "snd_wnd", c->snd_wnd);
-			json_kv_u64(w, "total_retrans", c->total_retrans);
-		}
-		if (c->owner >= 0) {
-			json_kv_u64(w, "pid", s->procs[c->owner].pid);
-			json_kv_cstr(w, "comm", s->procs[c->owner].comm);
-		}
-		json_obj_end(w);
+	json_obj_begin(w);
+	json_kv_cstr(w, "local", rc->local);
+	json_kv_cstr(w, "remote", rc->remote);
+	json_kv_cstr(w, "state", rc->state);
+	json_kv_bool(w, "peer", c->peer);
+	json_kv_u64(w, "recv_q", c->rq);
+	json_kv_u64(w, "send_q", c->wq);
+	if (c->has_info) {
+		json_kv_double(w, "rtt_ms", c->rtt_us / 1000.0);
+		json_kv_u64(w, "cwnd", c->snd_cwnd);
+		json_kv_u64(w, "busy_ms", c->busy_us / 1000);
+		json_kv_u64(w, "rwnd_limited_ms", c->rwnd_limited_us / 1000);
+		json_kv_u64(w, "sndbuf_limited_ms", c->sndbuf_limited_us / 1000);
+		json_kv_bool(w, "app_limited", c->app_limited);
+		json_kv_u64(w, "delivery_rate_bps", c->delivery_rate * 8);
+		json_kv_u64(w, "notsent", c->notsent_bytes);
+		if (c->has_snd_wnd)
+			json_kv_u64(w, "snd_wnd", c->snd_wnd);
+		json_kv_u64(w, "total_retrans", c->total_retrans);
 	}
-	json_arr_end(w);
-}
-
-/* Counters reported as deltas over the series (all that moved). */
-static void write_counters(struct json_writer *w, const struct series *ser)
-{
-	const struct sample *b = ser->s[ser->n - 1];
-
-	json_kv_obj_begin(w, "counters");
-	if (ser->n > 1) {
-		for (size_t i = 0; i < b->mib.n; i++) {
-			uint64_t d;
-
-			if (series_mib_delta(ser, b->mib.ent[i].name, &d) && d)
-				json_kv_u64(w, b->mib.ent[i].name, d);
-		}
+	if (rc->owner) {
+		json_kv_u64(w, "pid", rc->owner->pid);
+		json_kv_cstr(w, "comm", rc->owner->comm);
 	}
 	json_obj_end(w);
 }
@@ -87,8 +60,8 @@ static void write_finding(struct json_writer *w, const struct finding *f)
 {
 	json_obj_begin(w);
 	json_kv_cstr(w, "id", f->id);
-	json_kv_cstr(w, "severity", report_severity_name(f->severity));
-	json_kv_cstr(w, "side", report_side_name(f->side));
+	json_kv_cstr(w, "severity", verdict_severity_name(f->severity));
+	json_kv_cstr(w, "side", verdict_side_name(f->side));
 	json_kv_cstr(w, "subject", f->subject);
 	json_kv_arr_begin(w, "evidence");
 	for (unsigned i = 0; i < f->n_evidence; i++)
@@ -115,61 +88,67 @@ static void write_finding(struct json_writer *w, const struct finding *f)
 	json_obj_end(w);
 }
 
-int report_json(FILE *fp, const struct report *r, bool pretty, struct strbuf *err)
+static void write_summary(struct json_writer *w, const struct report_view *v)
 {
-	const struct sample *last = r->ser->s[r->ser->n - 1];
+	json_kv_obj_begin(w, "summary");
+	json_kv_obj_begin(w, "tcp");
+	for (unsigned i = 0; i < v->n_states; i++)
+		json_kv_u64(w, v->states[i].name, v->states[i].n);
+	json_obj_end(w);
+	json_kv_u64(w, "listeners", v->n_listeners);
+	json_kv_u64(w, "full_listeners", v->n_full_listeners);
+	/* Deltas over the series, every counter that moved. */
+	json_kv_obj_begin(w, "counters");
+	for (unsigned i = 0; i < v->n_counters; i++)
+		json_kv_u64(w, v->counters[i].name, v->counters[i].delta);
+	json_obj_end(w);
+	if (v->have_conns) {
+		json_kv_arr_begin(w, "connections");
+		for (uint32_t i = 0; i < v->n_conns; i++)
+			write_conn(w, &v->conns[i]);
+		json_arr_end(w);
+	}
+	json_obj_end(w);
+}
+
+int report_json_write(struct json_writer *w, const struct report_view *v)
+{
+	json_obj_begin(w);
+	json_kv_u64(w, "schema_version", 1);
+	json_kv_cstr(w, "host", v->host);
+	json_kv_cstr(w, "kernel", v->kernel);
+	json_kv_cstr(w, "netns", v->netns);
+	json_kv_i64(w, "time_unix", v->time_unix);
+	json_kv_u64(w, "samples", v->samples);
+	json_kv_double(w, "interval_s", v->interval_s);
+	json_kv_obj_begin(w, "verdict");
+	json_kv_cstr(w, "side", verdict_side_word(&v->verdict));
+	json_kv_cstr(w, "severity", verdict_severity_word(&v->verdict));
+	json_obj_end(w);
+
+	json_kv_arr_begin(w, "findings");
+	for (unsigned i = 0; i < v->n_findings; i++)
+		write_finding(w, v->findings[i].f);
+	json_arr_end(w);
+
+	write_summary(w, v);
+
+	json_kv_arr_begin(w, "unavailable");
+	for (uint32_t i = 0; i < v->n_unavailable; i++) {
+		json_obj_begin(w);
+		json_kv_cstr(w, "what", v->unavailable[i].what);
+		json_kv_cstr(w, "why", v->unavailable[i].why);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	return json_obj_end(w);
+}
+
+int report_json(FILE *fp, const struct report_view *v, bool pretty, struct strbuf *err)
+{
 	struct json_writer w;
-	enum severity sev;
-	enum side side;
-	bool bad = report_worst(r->fs, &sev, &side);
-	uint64_t full = 0, by[SS_STATE_MAX] = { 0 };
 
 	json_writer_init(&w, fp, pretty ? JSON_PRETTY : 0);
-	json_obj_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
-	json_kv_cstr(&w, "host", last->meta.host);
-	json_kv_cstr(&w, "kernel", last->meta.kernel);
-	json_kv_cstr(&w, "netns", last->meta.netns);
-	json_kv_i64(&w, "time_unix", r->ser->s[0]->meta.time_unix);
-	json_kv_u64(&w, "samples", r->ser->n);
-	json_kv_double(&w, "interval_s", r->ser->n > 1 ? r->ser->interval_s : 0);
-	json_kv_obj_begin(&w, "verdict");
-	json_kv_cstr(&w, "side", bad ? report_side_name(side) : "none");
-	json_kv_cstr(&w, "severity", bad ? report_severity_name(sev) : "healthy");
-	json_obj_end(&w);
-
-	json_kv_arr_begin(&w, "findings");
-	for (unsigned i = 0; i < r->fs->n; i++)
-		write_finding(&w, &r->fs->f[i]);
-	json_arr_end(&w);
-
-	json_kv_obj_begin(&w, "summary");
-	json_kv_obj_begin(&w, "tcp");
-	for (int st = 0; st < SS_STATE_MAX; st++) {
-		int as = st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st;
-
-		by[as] += last->tally.by_state[TBL_TCP][st];
-	}
-	for (int st = 1; st < SS_STATE_MAX; st++)
-		if (by[st] && st != SS_NEW_SYN_RECV)
-			json_kv_u64(&w, sock_state_name((unsigned)st), by[st]);
-	json_obj_end(&w);
-	for (uint32_t i = 0; i < last->n_listeners; i++)
-		full += last->listeners[i].rq > last->listeners[i].wq;
-	json_kv_u64(&w, "listeners", last->n_listeners);
-	json_kv_u64(&w, "full_listeners", full);
-	write_counters(&w, r->ser);
-	write_conns(&w, last);
-	json_obj_end(&w);
-
-	json_kv_arr_begin(&w, "unavailable");
-	for (uint32_t i = 0; i < last->n_unavailable; i++) {
-		json_obj_begin(&w);
-		json_kv_cstr(&w, "what", last->unavailable[i].what);
-		json_kv_cstr(&w, "why", last->unavailable[i].why);
-		json_obj_end(&w);
-	}
-	json_arr_end(&w);
-	json_obj_end(&w);
+	report_json_write(&w, v);
 	return json_writer_finish(&w, err);
 }

@@ -5,6 +5,9 @@
  * verdict line per finding, worst first, side in capitals, with its
  * evidence; (c) the changes, current -> proposed, and how to back out;
  * (d) how to verify. "Healthy" is said out loud, with why.
+ *
+ * It prints a report view (report_view.h) and nothing else; the kept
+ * connections' tcp_info fields are in print_conn alone.
  */
 #include "report.h"
 
@@ -13,53 +16,21 @@
 #include <string.h>
 #include <time.h>
 
-#include "../model/addr.h"
+#include "../util/fmt.h"
 
-#define LISTENERS_SHOWN 10
 #define WRAP 76
+#define CONNS_SHOWN 5
 
-const char *report_side_name(enum side s)
+static const char *paint(bool color, enum severity s)
 {
-	static const char *const n[] = { "none", "app", "kernel", "network" };
-
-	return s <= SIDE_NETWORK ? n[s] : "?";
-}
-
-const char *report_severity_name(enum severity s)
-{
-	static const char *const n[] = { "info", "warning", "critical" };
-
-	return s <= SEV_CRITICAL ? n[s] : "?";
-}
-
-bool report_worst(const struct findings *fs, enum severity *sev, enum side *side)
-{
-	bool any = false;
-
-	*sev = SEV_INFO;
-	*side = SIDE_NONE;
-	for (unsigned i = 0; i < fs->n; i++) {
-		if (fs->f[i].severity == SEV_INFO)
-			continue;
-		if (!any || fs->f[i].severity > *sev) {
-			*sev = fs->f[i].severity;
-			*side = fs->f[i].side;
-		}
-		any = true;
-	}
-	return any;
-}
-
-static const char *paint(const struct report *r, enum severity s)
-{
-	if (!r->color)
+	if (!color)
 		return "";
 	return s == SEV_CRITICAL ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[36m";
 }
 
-static const char *unpaint(const struct report *r)
+static const char *unpaint(bool color)
 {
-	return r->color ? "\033[0m" : "";
+	return color ? "\033[0m" : "";
 }
 
 /* Prose at WRAP columns after `indent` spaces; words are never split. */
@@ -95,71 +66,44 @@ static void wrap(FILE *fp, const char *text, int indent)
 	fputc('\n', fp);
 }
 
-static void print_states(FILE *fp, const struct sample *s)
+static void print_owner(FILE *fp, const struct s_proc *owner)
 {
-	uint64_t total = 0, by[SS_STATE_MAX] = { 0 };
+	if (owner)
+		fprintf(fp, "  %s[%u]", owner->comm, owner->pid);
+}
+
+static void print_states(FILE *fp, const struct report_view *v)
+{
 	char n[32];
 
-	for (int st = 0; st < SS_STATE_MAX; st++) {
-		int as = st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st;
-
-		by[as] += s->tally.by_state[TBL_TCP][st];
-		total += s->tally.by_state[TBL_TCP][st];
-	}
-	fprintf(fp, "  TCP sockets: %s", fmt_thousands(n, total));
-	for (int st = 1; st < SS_STATE_MAX; st++)
-		if (by[st] && st != SS_NEW_SYN_RECV)
-			fprintf(fp, ", %s %s", sock_state_name((unsigned)st), fmt_thousands(n, by[st]));
+	fprintf(fp, "  TCP sockets: %s", fmt_thousands(n, v->tcp_total));
+	for (unsigned i = 0; i < v->n_states; i++)
+		fprintf(fp, ", %s %s", v->states[i].name, fmt_thousands(n, v->states[i].n));
 	fputc('\n', fp);
 }
 
-static void print_listeners(FILE *fp, const struct report *r)
+static void print_listeners(FILE *fp, const struct report_view *v)
 {
-	const struct sample *first = r->ser->s[0], *last = r->ser->s[r->ser->n - 1];
-	unsigned shown = 0, full = 0;
+	fprintf(fp, "  TCP listeners: %u (%u with a full accept queue)%s\n", v->n_listeners,
+		v->n_full_listeners, v->listeners_cut ? " [more than could be kept]" : "");
+	for (unsigned i = 0; i < v->n_listener_rows; i++) {
+		const struct report_listener *l = &v->listener_rows[i];
 
-	for (uint32_t i = 0; i < last->n_listeners; i++)
-		if (last->listeners[i].rq > last->listeners[i].wq)
-			full++;
-	fprintf(fp, "  TCP listeners: %u (%u with a full accept queue)%s\n", last->n_listeners, full,
-		last->listeners_dropped ? " [more than could be kept]" : "");
-	/* Full ones first, then the fullest, so the interesting rows show. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t i = 0; i < last->n_listeners && shown < LISTENERS_SHOWN; i++) {
-			const struct s_listener *l = &last->listeners[i];
-			bool isfull = l->rq > l->wq;
-			char ep[ADDR_STR_MAX];
-			long long drops = -1;
-
-			if ((pass == 0) != isfull)
-				continue;
-			for (uint32_t j = 0; j < first->n_listeners; j++) {
-				const struct s_listener *o = &first->listeners[j];
-
-				if (o->port == l->port && o->inode == l->inode && l->has_drops && o->has_drops)
-					drops = (long long)l->drops - o->drops;
-			}
-			fprintf(fp, "    %-28s Recv-Q %u / Send-Q %u%s", addr_endpoint(ep, l->family, l->addr, l->port),
-				l->rq, l->wq, isfull ? "  FULL" : "");
-			if (drops > 0 && r->ser->n > 1)
-				fprintf(fp, "  drops +%lld", drops);
-			if (l->owner >= 0)
-				fprintf(fp, "  %s[%u]", last->procs[l->owner].comm, last->procs[l->owner].pid);
-			fputc('\n', fp);
-			shown++;
-		}
+		fprintf(fp, "    %-28s Recv-Q %u / Send-Q %u%s", l->endpoint, l->rq, l->wq,
+			l->full ? "  FULL" : "");
+		if (l->drops_moved)
+			fprintf(fp, "  drops +%u", l->drops);
+		print_owner(fp, l->owner);
+		fputc('\n', fp);
 	}
 }
 
-#define CONNS_SHOWN 5
-
 /* One kept connection the way `ss -tin` would show its limits. */
-static void print_conn(FILE *fp, const struct sample *s, const struct s_conn *c)
+static void print_conn(FILE *fp, const struct report_conn *rc)
 {
-	char a[ADDR_STR_MAX], b[ADDR_STR_MAX];
+	const struct s_conn *c = rc->c;
 
-	fprintf(fp, "    %s -> %s %s Recv-Q %u Send-Q %u", addr_endpoint(a, c->family, c->saddr, c->sport),
-		addr_endpoint(b, c->family, c->daddr, c->dport), sock_state_name(c->state), c->rq, c->wq);
+	fprintf(fp, "    %s -> %s %s Recv-Q %u Send-Q %u", rc->local, rc->remote, rc->state, c->rq, c->wq);
 	if (c->has_info) {
 		fprintf(fp, " rtt %.1f ms cwnd %u", c->rtt_us / 1000.0, c->snd_cwnd);
 		if (c->busy_us) {
@@ -176,68 +120,50 @@ static void print_conn(FILE *fp, const struct sample *s, const struct s_conn *c)
 		if (c->has_snd_wnd)
 			fprintf(fp, " snd_wnd %u", c->snd_wnd);
 	}
-	if (c->owner >= 0)
-		fprintf(fp, "  %s[%u]", s->procs[c->owner].comm, s->procs[c->owner].pid);
+	print_owner(fp, rc->owner);
 	fputc('\n', fp);
 }
 
-static void print_conns(FILE *fp, const struct report *r)
+static void print_conns(FILE *fp, const struct report_view *v)
 {
-	const struct sample *last = r->ser->s[r->ser->n - 1];
-	char peer[ADDR_STR_MAX];
-	bool has_peer = r->opts && r->opts->peer.set;
+	const char *cut = v->conns_cut ? " [more than could be kept]" : "";
 
-	if (has_peer)
-		addr_endpoint(peer, r->opts->peer.family, r->opts->peer.addr, r->opts->peer.port);
-	if (!(last->have & HAVE_CONNS))
+	if (!v->have_conns)
 		return;
-	if (has_peer && !last->n_conns) {
-		fprintf(fp, "  Connections to --peer %s: none in the last sample\n", peer);
+	if (v->peer_set && !v->n_conns) {
+		fprintf(fp, "  Connections to --peer %s: none in the last sample\n", v->peer);
 		return;
 	}
-	if (has_peer)
-		fprintf(fp, "  Connections to --peer %s (and stuck ones), with tcp_info: %u%s\n", peer,
-			last->n_conns, last->conns_dropped ? " [more than could be kept]" : "");
+	if (v->peer_set)
+		fprintf(fp, "  Connections to --peer %s (and stuck ones), with tcp_info: %u%s\n", v->peer,
+			v->n_conns, cut);
 	else
 		fprintf(fp, "  Stuck connections (zero-window probing or backed-off retransmits): %u%s\n",
-			last->n_conns, last->conns_dropped ? " [more than could be kept]" : "");
-	for (uint32_t i = 0; i < last->n_conns && i < CONNS_SHOWN; i++)
-		print_conn(fp, last, &last->conns[i]);
-	if (last->n_conns > CONNS_SHOWN)
-		fprintf(fp, "    (%u more: ss -tin)\n", last->n_conns - CONNS_SHOWN);
+			v->n_conns, cut);
+	for (uint32_t i = 0; i < v->n_conns && i < CONNS_SHOWN; i++)
+		print_conn(fp, &v->conns[i]);
+	if (v->n_conns > CONNS_SHOWN)
+		fprintf(fp, "    (%u more: ss -tin)\n", v->n_conns - CONNS_SHOWN);
 }
 
 /* The counters an operator would look at, when they moved. */
-static void print_counters(FILE *fp, const struct report *r)
+static void print_counters(FILE *fp, const struct report_view *v)
 {
-	static const char *const names[] = {
-		"TcpExtListenOverflows", "TcpExtListenDrops", "TcpExtTCPReqQFullDrop",
-		"TcpExtTCPReqQFullDoCookies", "TcpExtSyncookiesSent", "TcpRetransSegs",
-		"TcpOutSegs", "TcpExtTCPSynRetrans", "TcpEstabResets", "TcpOutRsts",
-		"TcpAttemptFails", "TcpExtTCPAbortOnData", "TcpExtTCPAbortOnClose",
-		"TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnMemory", "TcpExtTCPTimeWaitOverflow",
-		"TcpExtTCPMemoryPressures", "TcpExtTCPRetransFail", "TcpExtTCPBacklogDrop",
-	};
-	double span = series_span_s(r->ser);
-	bool any = false;
 	char n[32];
 
-	if (r->ser->n < 2) {
+	if (!v->trend) {
 		fprintf(fp, "  Counters: one sample, no rates (use more than one sample to see trends)\n");
 		return;
 	}
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		uint64_t d;
-
-		if (!series_mib_delta(r->ser, names[i], &d) || !d)
-			continue;
-		if (!any)
-			fprintf(fp, "  Counters that moved over %.1f s (nstat -az NAME):\n", span);
-		fprintf(fp, "    %-28s +%s (%.1f/s)\n", names[i], fmt_thousands(n, d), span > 0 ? (double)d / span : 0.0);
-		any = true;
+	if (!v->n_watched) {
+		fprintf(fp, "  Counters: none of the drop, reset or retransmit counters moved in %.1f s\n",
+			v->span_s);
+		return;
 	}
-	if (!any)
-		fprintf(fp, "  Counters: none of the drop, reset or retransmit counters moved in %.1f s\n", span);
+	fprintf(fp, "  Counters that moved over %.1f s (nstat -az NAME):\n", v->span_s);
+	for (unsigned i = 0; i < v->n_watched; i++)
+		fprintf(fp, "    %-28s +%s (%.1f/s)\n", v->watched[i].name,
+			fmt_thousands(n, v->watched[i].delta), v->watched[i].per_s);
 }
 
 /* "2026-11-21 03:12:09 UTC": a report pasted into a ticket must be datable. */
@@ -251,101 +177,110 @@ static const char *when(char buf[32], int64_t t)
 	return buf;
 }
 
-static void print_finding(FILE *fp, const struct report *r, const struct finding *f)
+static void print_header(FILE *fp, const struct report_view *v)
 {
-	char side[16];
-	size_t i;
+	char tbuf[32];
 
-	snprintf(side, sizeof(side), "%s", report_side_name(f->side));
-	for (i = 0; side[i]; i++)
-		side[i] = (char)(side[i] >= 'a' && side[i] <= 'z' ? side[i] - 32 : side[i]);
-	fprintf(fp, "\n  %s%-8s%s %-8s %s: %s\n", paint(r, f->severity),
-		report_severity_name(f->severity), unpaint(r), side, f->id, f->subject);
+	fprintf(fp, "sockvet triage: %s, kernel %s, netns %s, at %s\n", v->host, v->kernel,
+		v->netns[0] ? v->netns : "unknown", when(tbuf, v->time_unix));
+	fprintf(fp, "%u sample%s", v->samples, v->samples == 1 ? " (no trends: --once)" : "s");
+	if (v->samples > 1)
+		fprintf(fp, ", %.1f s apart", v->interval_s);
+	if (v->focus[0])
+		fprintf(fp, "; focus: %s", v->focus);
+	fputs("\n\nWhat the sockets and counters show\n", fp);
+	print_states(fp, v);
+	print_listeners(fp, v);
+	print_conns(fp, v);
+	print_counters(fp, v);
+}
+
+static void print_finding(FILE *fp, bool color, const struct finding *f)
+{
+	fprintf(fp, "\n  %s%-8s%s %-8s %s: %s\n", paint(color, f->severity),
+		verdict_severity_name(f->severity), unpaint(color), verdict_side_label(f->side),
+		f->id, f->subject);
 	if (f->explanation[0])
 		wrap(fp, f->explanation, 4);
-	for (i = 0; i < f->n_evidence; i++)
+	for (unsigned i = 0; i < f->n_evidence; i++)
 		fprintf(fp, "    - %s\n", f->evidence[i]);
 }
 
-int report_text(FILE *fp, const struct report *r, struct strbuf *err)
+/* "healthy", said out loud with why, then every finding (notes included). */
+static void print_verdict(FILE *fp, const struct report_view *v, bool color)
 {
-	const struct sample *last = r->ser->s[r->ser->n - 1];
-	const struct findings *fs = r->fs;
-	enum severity worst;
-	enum side wside;
-	bool bad = report_worst(fs, &worst, &wside);
-	unsigned i, k, nchanges = 0;
-
-	char tbuf[32];
-
-	fprintf(fp, "sockvet triage: %s, kernel %s, netns %s, at %s\n", last->meta.host, last->meta.kernel,
-		last->meta.netns[0] ? last->meta.netns : "unknown", when(tbuf, r->ser->s[0]->meta.time_unix));
-	fprintf(fp, "%u sample%s", r->ser->n, r->ser->n == 1 ? " (no trends: --once)" : "s");
-	if (r->ser->n > 1)
-		fprintf(fp, ", %.1f s apart", r->ser->interval_s);
-	if (r->focus && r->focus[0])
-		fprintf(fp, "; focus: %s", r->focus);
-	fputs("\n\nWhat the sockets and counters show\n", fp);
-	print_states(fp, last);
-	print_listeners(fp, r);
-	print_conns(fp, r);
-	print_counters(fp, r);
-
 	fputs("\nVerdict\n", fp);
-	if (!bad) {
+	if (v->verdict.healthy) {
 		char why[320];
+		const char *notes = v->n_findings ? " Notes:" : "";
 
-		fprintf(fp, "  %shealthy%s: nothing here needs a change.\n", paint(r, SEV_INFO), unpaint(r));
-		if (r->ser->n > 1)
+		fprintf(fp, "  %shealthy%s: nothing here needs a change.\n", paint(color, SEV_INFO),
+			unpaint(color));
+		if (v->trend)
 			snprintf(why, sizeof(why), "No listener's queue overflowed, no pile of CLOSE-WAIT, "
 				 "FIN-WAIT-2 or TIME-WAIT, no table near its limit, and no drop, reset or "
 				 "retransmit counter rose past its threshold in %.1f s.%s",
-				 series_span_s(r->ser), fs->n ? " Notes:" : "");
+				 v->span_s, notes);
 		else
 			snprintf(why, sizeof(why), "One sample shows no full queue, no pile and no table "
-				 "near its limit; counters need a second sample to show a trend.%s",
-				 fs->n ? " Notes:" : "");
+				 "near its limit; counters need a second sample to show a trend.%s", notes);
 		wrap(fp, why, 4);
 	}
-	for (i = 0; i < fs->n; i++) {
-		/* Findings come worst first: the first info after real ones starts the notes. */
-		if (bad && fs->f[i].severity == SEV_INFO && (i == 0 || fs->f[i - 1].severity != SEV_INFO))
+	for (unsigned i = 0; i < v->n_findings; i++) {
+		if (v->findings[i].starts_notes)
 			fputs("\n  Notes (normal, nothing to do):\n", fp);
-		print_finding(fp, r, &fs->f[i]);
+		print_finding(fp, color, v->findings[i].f);
 	}
-	if (fs->dropped)
-		fprintf(fp, "\n  (%u more findings not shown)\n", fs->dropped);
+	if (v->findings_dropped)
+		fprintf(fp, "\n  (%u more findings not shown)\n", v->findings_dropped);
+}
 
-	for (i = 0; i < fs->n; i++)
-		nchanges += fs->f[i].n_changes;
-	if (nchanges) {
-		fputs("\nChanges (sockvet changes nothing itself)\n", fp);
-		for (i = 0; i < fs->n; i++) {
-			for (k = 0; k < fs->f[i].n_changes; k++) {
-				const struct change *c = &fs->f[i].changes[k];
+static void print_changes(FILE *fp, const struct report_view *v)
+{
+	if (!v->n_changes)
+		return;
+	fputs("\nChanges (sockvet changes nothing itself)\n", fp);
+	for (unsigned i = 0; i < v->n_findings; i++) {
+		const struct finding *f = v->findings[i].f;
 
-				fprintf(fp, "  [%s] %s: %s -> %s\n", fs->f[i].id, c->setting, c->current, c->proposed);
-				if (c->effective[0])
-					fprintf(fp, "      takes effect: %s\n", c->effective);
-				if (c->backout[0])
-					fprintf(fp, "      back out: %s\n", c->backout);
-			}
+		for (unsigned k = 0; k < f->n_changes; k++) {
+			const struct change *c = &f->changes[k];
+
+			fprintf(fp, "  [%s] %s: %s -> %s\n", f->id, c->setting, c->current, c->proposed);
+			if (c->effective[0])
+				fprintf(fp, "      takes effect: %s\n", c->effective);
+			if (c->backout[0])
+				fprintf(fp, "      back out: %s\n", c->backout);
 		}
 	}
-	if (bad) {
-		fputs("\nVerify\n", fp);
-		for (i = 0; i < fs->n; i++) {
-			if (!fs->f[i].verify_command[0] || fs->f[i].severity == SEV_INFO)
-				continue;
-			fprintf(fp, "  [%s] %s\n", fs->f[i].id, fs->f[i].verify_command);
-			if (fs->f[i].fixed_when[0])
-				fprintf(fp, "      fixed when: %s\n", fs->f[i].fixed_when);
-		}
+}
+
+static void print_verify(FILE *fp, const struct report_view *v)
+{
+	if (v->verdict.healthy)
+		return;
+	fputs("\nVerify\n", fp);
+	for (unsigned i = 0; i < v->n_findings; i++) {
+		const struct finding *f = v->findings[i].f;
+
+		if (!f->verify_command[0] || f->severity == SEV_INFO)
+			continue;
+		fprintf(fp, "  [%s] %s\n", f->id, f->verify_command);
+		if (f->fixed_when[0])
+			fprintf(fp, "      fixed when: %s\n", f->fixed_when);
 	}
-	for (i = 0; i < last->n_unavailable; i++) {
+}
+
+int report_text(FILE *fp, const struct report_view *v, bool color, struct strbuf *err)
+{
+	print_header(fp, v);
+	print_verdict(fp, v, color);
+	print_changes(fp, v);
+	print_verify(fp, v);
+	for (uint32_t i = 0; i < v->n_unavailable; i++) {
 		if (!i)
 			fputs("\nCould not read (the verdict knows less)\n", fp);
-		fprintf(fp, "  %s: %s\n", last->unavailable[i].what, last->unavailable[i].why);
+		fprintf(fp, "  %s: %s\n", v->unavailable[i].what, v->unavailable[i].why);
 	}
 	if (ferror(fp))
 		return error_set(err, "cannot write the report: %s", strerror(errno));

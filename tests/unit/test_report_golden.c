@@ -198,23 +198,24 @@ enum face { FACE_TEXT, FACE_TEXT_COLOR, FACE_JSON, FACE_JSON_COMPACT };
 
 static char *render(const struct fx *f, enum face face, size_t *len)
 {
-	struct report r = {
-		.ser = &f->ser, .fs = &f->out, .opts = &f->opts, .focus = "",
-		.color = face == FACE_TEXT_COLOR,
-	};
+	struct report_view *v = malloc(sizeof(*v));
 	struct strbuf err = STRBUF_INIT;
 	char *buf = NULL;
 	FILE *fp = open_memstream(&buf, len);
 	int rc;
 
+	ck_assert_ptr_nonnull(v);
 	ck_assert_ptr_nonnull(fp);
+	rc = report_view_build(v, &f->ser, &f->out, &f->opts, "", &err);
+	ck_assert_msg(rc == 0, "report view failed: %s", err.buf);
 	if (face == FACE_JSON || face == FACE_JSON_COMPACT)
-		rc = report_json(fp, &r, face == FACE_JSON, &err);
+		rc = report_json(fp, v, face == FACE_JSON, &err);
 	else
-		rc = report_text(fp, &r, &err);
+		rc = report_text(fp, v, face == FACE_TEXT_COLOR, &err);
 	ck_assert_msg(rc == 0, "report failed: %s", err.buf);
 	ck_assert_int_eq(fclose(fp), 0);
 	strbuf_release(&err);
+	free(v);
 	return buf;
 }
 

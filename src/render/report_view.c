@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Building the report view: one pass over the series and the findings
+ * that decides what a report shows, so that every format shows the
+ * same thing. Judgements stay with the rules; this only selects, counts
+ * and names.
+ */
+#include "report_view.h"
+
+#include <string.h>
+
+/*
+ * The counters an operator would look at when they moved (drops,
+ * resets, retransmits, memory), in the order a person reads them.
+ */
+static const char *const watched_names[] = {
+	"TcpExtListenOverflows", "TcpExtListenDrops", "TcpExtTCPReqQFullDrop",
+	"TcpExtTCPReqQFullDoCookies", "TcpExtSyncookiesSent", "TcpRetransSegs",
+	"TcpOutSegs", "TcpExtTCPSynRetrans", "TcpEstabResets", "TcpOutRsts",
+	"TcpAttemptFails", "TcpExtTCPAbortOnData", "TcpExtTCPAbortOnClose",
+	"TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnMemory", "TcpExtTCPTimeWaitOverflow",
+	"TcpExtTCPMemoryPressures", "TcpExtTCPRetransFail", "TcpExtTCPBacklogDrop",
+};
+
+_Static_assert(sizeof(watched_names) / sizeof(watched_names[0]) <= REPORT_WATCHED_MAX,
+	       "REPORT_WATCHED_MAX holds every watched counter");
+
+static const struct s_proc *owner_in(const struct sample *s, int32_t owner)
+{
+	return owner >= 0 && (uint32_t)owner < s->n_procs ? &s->procs[owner] : NULL;
+}
+
+/* TCP sockets per state; NEW_SYN_RECV request sockets count as SYN-RECV, as ss shows them. */
+static void view_states(struct report_view *v, const struct sample *s)
+{
+	uint64_t by[SS_STATE_MAX] = { 0 };
+
+	for (int st = 0; st < SS_STATE_MAX; st++) {
+		int as = st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st;
+
+		by[as] += s->tally.by_state[TBL_TCP][st];
+		v->tcp_total += s->tally.by_state[TBL_TCP][st];
+	}
+	for (int st = 1; st < SS_STATE_MAX; st++) {
+		if (!by[st] || st == SS_NEW_SYN_RECV)
+			continue;
+		v->states[v->n_states].name = sock_state_name((unsigned)st);
+		v->states[v->n_states].n = by[st];
+		v->n_states++;
+	}
+}
+
+static void listener_row(struct report_view *v, const struct series *ser, uint32_t i)
+{
+	const struct sample *last = series_last(ser);
+	const struct s_listener *l = &last->listeners[i];
+	struct report_listener *row = &v->listener_rows[v->n_listener_rows++];
+	struct listener_drops d;
+
+	addr_endpoint(row->endpoint, l->family, l->addr, l->port);
+	row->rq = l->rq;
+	row->wq = l->wq;
+	row->full = l->rq > l->wq;
+	row->drops_moved = series_listener_drops(ser, i, &d) && d.delta > 0;
+	row->drops = row->drops_moved ? d.delta : 0;
+	row->owner = owner_in(last, l->owner);
+}
+
+/* Full ones first, then the rest in dump order, so the interesting rows show. */
+static void view_listeners(struct report_view *v, const struct series *ser)
+{
+	const struct sample *last = series_last(ser);
+
+	v->n_listeners = last->n_listeners;
+	v->listeners_cut = last->listeners_dropped > 0;
+	for (uint32_t i = 0; i < last->n_listeners; i++)
+		v->n_full_listeners += last->listeners[i].rq > last->listeners[i].wq;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < last->n_listeners && v->n_listener_rows < REPORT_LISTENER_ROWS; i++) {
+			bool full = last->listeners[i].rq > last->listeners[i].wq;
+
+			if ((pass == 0) == full)
+				listener_row(v, ser, i);
+		}
+	}
+}
+
+static void view_conns(struct report_view *v, const struct sample *s, const struct focus *focus)
+{
+	v->have_conns = (s->have & HAVE_CONNS) != 0;
+	v->peer_set = focus && focus->peer.set;
+	if (v->peer_set)
+		addr_endpoint(v->peer, focus->peer.family, focus->peer.addr, focus->peer.port);
+	v->conns_cut = s->conns_dropped > 0;
+	for (uint32_t i = 0; i < s->n_conns && i < SAMPLE_CONNS_MAX; i++) {
+		const struct s_conn *c = &s->conns[i];
+		struct report_conn *rc = &v->conns[v->n_conns++];
+
+		rc->c = c;
+		addr_endpoint(rc->local, c->family, c->saddr, c->sport);
+		addr_endpoint(rc->remote, c->family, c->daddr, c->dport);
+		rc->state = sock_state_name(c->state);
+		rc->owner = owner_in(s, c->owner);
+	}
+}
+
+static void counter_set(struct report_counter *c, const char *name, uint64_t delta, double span)
+{
+	c->name = name;
+	c->delta = delta;
+	c->per_s = span > 0 ? (double)delta / span : 0.0;
+}
+
+static void view_counters(struct report_view *v, const struct series *ser)
+{
+	const struct sample *last = series_last(ser);
+	uint64_t d;
+
+	v->trend = ser->n > 1;
+	if (!v->trend)
+		return;
+	for (size_t i = 0; i < last->mib.n && v->n_counters < MIB_MAX; i++) {
+		const char *name = last->mib.ent[i].name;
+
+		if (series_mib_delta(ser, name, &d) && d)
+			counter_set(&v->counters[v->n_counters++], name, d, v->span_s);
+	}
+	for (size_t i = 0; i < sizeof(watched_names) / sizeof(watched_names[0]); i++)
+		if (series_mib_delta(ser, watched_names[i], &d) && d)
+			counter_set(&v->watched[v->n_watched++], watched_names[i], d, v->span_s);
+}
+
+static void view_findings(struct report_view *v, const struct findings *fs)
+{
+	verdict_of(fs, &v->verdict);
+	v->findings_dropped = fs->dropped;
+	for (unsigned i = 0; i < fs->n && i < FINDINGS_MAX; i++) {
+		const struct finding *f = &fs->f[i];
+		struct report_finding *rf = &v->findings[v->n_findings++];
+
+		rf->f = f;
+		/* Findings come worst first: an info after a real one starts the notes. */
+		rf->starts_notes = !v->verdict.healthy && f->severity == SEV_INFO &&
+				   (i == 0 || fs->f[i - 1].severity != SEV_INFO);
+		v->n_changes += f->n_changes;
+	}
+}
+
+int report_view_build(struct report_view *v, const struct series *ser,
+		      const struct findings *fs, const struct focus *focus,
+		      const char *focus_text, struct strbuf *err)
+{
+	const struct sample *last;
+
+	if (!ser || !ser->n || !fs)
+		return error_set(err, "no samples to report on");
+	last = series_last(ser);
+	memset(v, 0, sizeof(*v));
+	v->host = last->meta.host;
+	v->kernel = last->meta.kernel;
+	v->netns = last->meta.netns;
+	v->time_unix = series_first(ser)->meta.time_unix;
+	v->samples = ser->n;
+	v->interval_s = ser->n > 1 ? ser->interval_s : 0;
+	v->span_s = series_span_s(ser);
+	v->focus = focus_text ? focus_text : "";
+	view_states(v, last);
+	view_listeners(v, ser);
+	view_conns(v, last, focus);
+	view_counters(v, ser);
+	view_findings(v, fs);
+	v->n_unavailable = last->n_unavailable < SAMPLE_UNAVAIL_MAX ? last->n_unavailable : SAMPLE_UNAVAIL_MAX;
+	v->unavailable = last->unavailable;
+	return 0;
+}

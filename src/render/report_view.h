@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKVET_RENDER_REPORT_VIEW_H
+#define SOCKVET_RENDER_REPORT_VIEW_H
+
+/*
+ * The triage report's one view: everything any report format shows,
+ * taken from the series and the findings once (report_view_build).
+ * Renderers (text, JSON; later HTML, Prometheus, a check line) read
+ * this and nothing else: no walking samples, no counting, no deltas.
+ *
+ * A number a rule also judges comes through the model's shared
+ * function for it (a listener's drops: series_listener_drops), so the
+ * report cannot show a different value than the rule saw.
+ *
+ * The view borrows: strings and records point into the series and the
+ * findings, which must outlive it. Every array is bounded by the
+ * sample's own bound, so building never allocates and never fails on
+ * size.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../diagnose/finding.h"
+#include "../diagnose/verdict.h"
+#include "../model/addr.h"
+#include "../model/focus.h"
+#include "../model/series.h"
+#include "../util/strbuf.h"
+
+/* Listener rows a report shows (full ones first, then the rest). */
+#define REPORT_LISTENER_ROWS 10
+/* The counters an operator looks at first (report_view.c lists them). */
+#define REPORT_WATCHED_MAX 24
+
+struct report_state {
+	const char *name;        /* "ESTAB" (SYN-RECV includes NEW_SYN_RECV) */
+	uint64_t n;
+};
+
+struct report_listener {
+	char endpoint[ADDR_STR_MAX];  /* "0.0.0.0:8080" */
+	uint32_t rq, wq;         /* Recv-Q, Send-Q in the last sample */
+	bool full;               /* Recv-Q > Send-Q: the queue holds Send-Q + 1 */
+	bool drops_moved;        /* skmem d rose over the series (drops > 0) */
+	uint32_t drops;          /* by how much (series_listener_drops) */
+	const struct s_proc *owner;   /* NULL: unknown */
+};
+
+/* A kept connection (--peer, stuck), as the last sample saw it. */
+struct report_conn {
+	const struct s_conn *c;  /* its tcp_info fields, rendered per format */
+	char local[ADDR_STR_MAX];
+	char remote[ADDR_STR_MAX];
+	const char *state;       /* "ESTAB" */
+	const struct s_proc *owner;   /* NULL: unknown */
+};
+
+struct report_counter {
+	const char *name;        /* nstat's name */
+	uint64_t delta;          /* over the series, > 0 */
+	double per_s;            /* delta / span, 0 when the span is 0 */
+};
+
+struct report_finding {
+	const struct finding *f;
+	bool starts_notes;       /* the first info finding after real ones */
+};
+
+struct report_view {
+	/* Where and when: the last sample's host, the first sample's time. */
+	const char *host, *kernel, *netns;
+	int64_t time_unix;
+	unsigned samples;
+	double interval_s;       /* 0 with one sample */
+	double span_s;           /* first to last sample, 0 with one */
+	const char *focus;       /* "--port 8080 --symptom refused", or "" */
+
+	/* What the sockets show (the last sample). */
+	uint64_t tcp_total;
+	unsigned n_states;       /* states with sockets, in SS_* order */
+	struct report_state states[SS_STATE_MAX];
+	uint32_t n_listeners, n_full_listeners;
+	bool listeners_cut;      /* more listeners than the sample could keep */
+	unsigned n_listener_rows;
+	struct report_listener listener_rows[REPORT_LISTENER_ROWS];
+
+	bool have_conns;         /* the per-connection pass ran */
+	bool peer_set;
+	char peer[ADDR_STR_MAX]; /* --peer as an endpoint, when set */
+	uint32_t n_conns;
+	bool conns_cut;
+	struct report_conn conns[SAMPLE_CONNS_MAX];
+
+	/* Counters: need two samples for a delta. */
+	bool trend;              /* samples >= 2 */
+	unsigned n_counters;     /* every counter that moved, in the sample's order */
+	struct report_counter counters[MIB_MAX];
+	unsigned n_watched;      /* those an operator looks at first, in that order */
+	struct report_counter watched[REPORT_WATCHED_MAX];
+
+	/* The verdict and the findings, in diagnose's order (worst first). */
+	struct verdict verdict;
+	unsigned n_findings;
+	unsigned findings_dropped;
+	unsigned n_changes;      /* over every finding */
+	struct report_finding findings[FINDINGS_MAX];
+
+	/* Sources that could not be read (the verdict knows less). */
+	uint32_t n_unavailable;
+	const struct s_unavailable *unavailable;
+};
+
+/*
+ * Fill v from a series (n >= 1) and its findings. focus may be NULL (no
+ * --peer); focus_text is what the user asked, shown in the header (NULL
+ * or ""). 0, or negative with a message in err.
+ */
+int report_view_build(struct report_view *v, const struct series *ser,
+		      const struct findings *fs, const struct focus *focus,
+		      const char *focus_text, struct strbuf *err);
+
+#endif
