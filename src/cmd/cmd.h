@@ -45,6 +45,9 @@ void cmd_usage(FILE *fp, const struct cmd_spec *spec);
  */
 int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *code);
 
+/* -V: prints "sockvet VERSION" and the row's value (a suffix, or NULL); stops the parse. */
+parse_opt_cb cmd_opt_version;
+
 /* --color=WHEN: an int, CMD_COLOR_AUTO until given. */
 enum { CMD_COLOR_NEVER = 0, CMD_COLOR_ALWAYS = 1, CMD_COLOR_AUTO = -1 };
 parse_opt_cb cmd_opt_color;

@@ -332,15 +332,6 @@ static int opt_threads(const struct option_def *opt, const char *arg, struct str
 	return PARSE_CB_OK;
 }
 
-static int opt_version(const struct option_def *opt, const char *arg, struct strbuf *err)
-{
-	(void)opt;
-	(void)arg;
-	(void)err;
-	printf("sockvet %s (ss-compatible with iproute2 6.1)\n", SV_VERSION);
-	return PARSE_CB_STOP;
-}
-
 static int scan_state(const char *word, uint32_t *mask)
 {
 	size_t i;
@@ -396,7 +387,8 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 	/* --help lists the rows in this order; t10-cli.t holds the man page to it. */
 	const struct option_def opts[] = {
 		OPT_HELP(),
-		OPT_CALLBACK('V', "version", NULL, NULL, "show the version", opt_version),
+		OPT_CALLBACK('V', "version", (void *)" (ss-compatible with iproute2 6.1)", NULL,
+			     "show the version", cmd_opt_version),
 		OPT_BOOL('n', "numeric", &v->numeric, "do not resolve service names"),
 		OPT_BOOL('r', "resolve", &v->resolve, "resolve host names"),
 		OPT_CALLBACK_VAL('a', "all", c, SS_ALL_6_1, "display all sockets", opt_states),
