@@ -235,6 +235,33 @@ static void merge_defaults(struct ss_cmdline *c)
 			c->dbs |= af_defaults[i].dbs;
 }
 
+/*
+ * The tables, families and states the options add up to, defaults
+ * filled in as ss does. false (and ss's note on stderr) when nothing is
+ * left to show, which is not an error.
+ */
+static bool select_sockets(struct ss_cmdline *c)
+{
+	if (c->do_default) {
+		c->state_filter = c->state_filter ? c->state_filter : SS_CONN;
+		c->dbs = DBM_ALL;
+		for (int db = 0; db < DB_MAX; db++)
+			c->states |= db_defaults[db].states;
+	}
+	if (c->state_filter)
+		c->states = c->state_filter;
+	merge_defaults(c);
+	if (!c->dbs)
+		fprintf(stderr, "sockvet: no socket tables to show with such filter.\n");
+	else if (!c->families)
+		fprintf(stderr, "sockvet: no families to show with such filter.\n");
+	else if (!c->states)
+		fprintf(stderr, "sockvet: no socket states to show with such filter.\n");
+	else
+		return true;
+	return false;
+}
+
 /* -A / --query / --socket: a comma list of table names. */
 static int opt_query(const struct option_def *opt, const char *arg, struct strbuf *err)
 {
@@ -380,6 +407,22 @@ static int parse_state_words(struct ss_cmdline *c, int argc, char **argv)
 	return 0;
 }
 
+/* What the options cannot say together: 0, or the usage error's exit status. */
+static int check_args(const struct ss_cmdline *c)
+{
+	if (c->filter_file || c->n_expr > 0)
+		return cmd_fail(SV_EXIT_USAGE, "filter expressions are not supported yet "
+				"(got '%s'); only 'state'/'exclude' words, -4/-6/-A/-f and table flags filter",
+				c->filter_file ? c->filter_file : c->expr[0]);
+	if (c->dump_path && c->replay_path)
+		return cmd_fail(SV_EXIT_USAGE, "-D and --replay cannot be combined");
+	if (c->json_pretty && !c->json)
+		return cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
+	if (c->json && c->do_summary)
+		return cmd_fail(SV_EXIT_USAGE, "--json with -s is not supported yet");
+	return SV_EXIT_OK;
+}
+
 /* 0 to list, or -1 with *code the exit status (help, version, usage error). */
 static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 {
@@ -440,6 +483,8 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 	if (n < 0)
 		return -1;
 	*code = parse_state_words(c, argc - n, argv + n);
+	if (!*code)
+		*code = check_args(c);
 	return *code ? -1 : 0;
 }
 
@@ -629,19 +674,6 @@ int cmd_ss(int argc, char **argv)
 	if (parse_args(&c, argc, argv, &ret))
 		return ret;
 
-	if (c.filter_file || c.n_expr > 0) {
-		strbuf_release(&err);
-		return cmd_fail(SV_EXIT_USAGE, "filter expressions are not supported yet "
-				"(got '%s'); only 'state'/'exclude' words, -4/-6/-A/-f and table flags filter",
-				c.filter_file ? c.filter_file : c.expr[0]);
-	}
-	if (c.dump_path && c.replay_path)
-		return cmd_fail(SV_EXIT_USAGE, "-D and --replay cannot be combined");
-	if (c.json_pretty && !c.json)
-		return cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
-	if (c.json && c.do_summary)
-		return cmd_fail(SV_EXIT_USAGE, "--json with -s is not supported yet");
-
 	if (c.netns && netns_enter(c.netns, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
 		goto out;
@@ -658,28 +690,7 @@ int cmd_ss(int argc, char **argv)
 		}
 	}
 
-	if (c.do_default) {
-		c.state_filter = c.state_filter ? c.state_filter : SS_CONN;
-		c.dbs = DBM_ALL;
-		for (int db = 0; db < DB_MAX; db++)
-			c.states |= db_defaults[db].states;
-	}
-	if (c.state_filter)
-		c.states = c.state_filter;
-	merge_defaults(&c);
-
-	if (!c.dbs) {
-		fprintf(stderr, "sockvet: no socket tables to show with such filter.\n");
-		ret = SV_EXIT_OK;
-		goto out;
-	}
-	if (!c.families) {
-		fprintf(stderr, "sockvet: no families to show with such filter.\n");
-		ret = SV_EXIT_OK;
-		goto out;
-	}
-	if (!c.states) {
-		fprintf(stderr, "sockvet: no socket states to show with such filter.\n");
+	if (!select_sockets(&c)) {
 		ret = SV_EXIT_OK;
 		goto out;
 	}
