@@ -11,9 +11,10 @@
  * drift apart (tests/e2e/t10-cli.t checks the man page against --help).
  *
  * The table lives in the command's function, next to the variables its
- * rows point at, and ends with OPT_END(). Parsing prints nothing: errors
- * are one line in err, naming the option and the bad value; the command
- * adds the exit code and the hint (cmd_parse_options() in cmd.h).
+ * rows point at, and ends with OPT_END(). The parser prints nothing (a
+ * command's callback may: -V): an error is one line in err naming the
+ * option and the bad value; the command adds the exit code and the hint
+ * (cmd_parse_options() in cmd.h).
  */
 
 #include <stdbool.h>
