@@ -68,6 +68,9 @@ src/%.o: src/%.c
 tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(LIB_OBJS)
 	$(QLD)$(CC) $(ALL_CFLAGS) -Wno-strict-prototypes -Wno-old-style-definition $(CHECK_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LIBS) $(CHECK_LIBS)
 
+# src/cmd is not in LIB_OBJS: this test compiles the parser in itself.
+tests/unit/test_parse_options.t: src/cmd/parse_options.c src/cmd/parse_options.h
+
 tests/helpers/%: tests/helpers/%.c
 	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 

@@ -17,9 +17,42 @@ enum sv_exit {
 	SV_EXIT_FAILED = 3,     /* could not do the job (netlink, /proc, netns) */
 	SV_EXIT_USAGE = 64,     /* bad flag, argument or filter */
 	SV_EXIT_DATA = 65,      /* malformed input (a dump or capture file) */
+	SV_EXIT_INTERRUPTED = 130, /* lab: SIGINT/SIGTERM, torn down (128 + SIGINT) */
 };
 
 #define SV_VERSION "0.1.0"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "parse_options.h"
+
+/* One command's command line: its option table and its --help around it. */
+struct cmd_spec {
+	const char *name;        /* errors end "(try 'sockvet NAME --help')" */
+	const char *usage;       /* --help before the option list */
+	const struct option_def *opts;
+	int width;               /* the option column of --help */
+	const char *footer;      /* --help after the option list */
+};
+
+void cmd_usage(FILE *fp, const struct cmd_spec *spec);
+/*
+ * parse_options() for a command, printing what it asks for: the help,
+ * the option list, or the one-line usage error. Returns the index of
+ * the first operand, or a negative value with *code the exit status
+ * (SV_EXIT_OK after --help, or a callback that stopped, SV_EXIT_USAGE).
+ */
+int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *code);
+
+/* -V: prints "sockvet VERSION" and the row's value (a suffix, or NULL); stops the parse. */
+parse_opt_cb cmd_opt_version;
+
+/* --color=WHEN: an int, CMD_COLOR_AUTO until given. */
+enum { CMD_COLOR_NEVER = 0, CMD_COLOR_ALWAYS = 1, CMD_COLOR_AUTO = -1 };
+parse_opt_cb cmd_opt_color;
+/* Whether to colour stdout: the mode, else NO_COLOR, TERM=dumb and a tty decide. */
+bool cmd_use_color(int mode);
 
 int cmd_ss(int argc, char **argv);
 int cmd_summary(int argc, char **argv);

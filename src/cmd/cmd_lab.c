@@ -14,7 +14,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +23,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "cmd_opts.h"
 #include "../lab/lab.h"
 #include "../render/json_writer.h"
 #include "../diagnose/verdict.h"
 #include "../render/report.h"
 #include "triage_run.h"
 
-#define SV_EXIT_INTERRUPTED 130
 /* One scenario's JSON object (report included), and all of them. */
 #define LAB_JSON_ONE_MAX (4u << 20)
 #define LAB_JSON_ALL_MAX (32u << 20)
@@ -45,16 +42,6 @@
 
 /* Set by SIGINT/SIGTERM; the lab polls it between steps. */
 static volatile sig_atomic_t lab_stop;
-
-enum { OPT_KEEP = 256 };
-
-static const struct cmd_optdef optdefs[] = {
-	{ 'h', "help", no_argument, NULL, "show this help" },
-	{ 'j', "json", no_argument, NULL, "list / run: one JSON document instead of text" },
-	{ OPT_KEEP, "keep", no_argument, NULL,
-	  "run NAME: leave the staged incident up (at most 30 min) to look at it" },
-};
-#define N_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
 struct lab_cmdline {
 	const char *verb;        /* list, run, clean */
@@ -71,75 +58,65 @@ struct lab_result {
 	char got[160];           /* the findings seen, for the summary */
 };
 
-static void lab_usage(FILE *fp)
+/* The operands: 0, or the usage error's exit status (message printed). */
+static int check_args(const struct lab_cmdline *c, const char *extra)
 {
-	fprintf(fp, "Usage: sockvet lab list [--json]\n"
-		"       sockvet lab run NAME|all [--keep] [--json]\n"
-		"       sockvet lab clean [NAME|all]\n\n"
-		"Stages real socket incidents in throwaway network namespaces (" LAB_NETNS_PREFIX "NAME),\n"
-		"runs the live triage inside and checks that the verdict is the expected one.\n"
-		"Changes nothing outside those namespaces; everything is removed afterwards,\n"
-		"also on Ctrl-C. Needs root.\n\n");
-	cmd_print_options(fp, optdefs, N_OPTDEFS, 16);
-	fprintf(fp, "\n'sockvet lab list' shows the scenarios.\n"
-		"Exit status: 0 every verdict as expected, 1 some not, 3 could not stage or triage,\n"
-		"64 usage, 130 interrupted.\n");
+	if (extra)
+		return cmd_fail(SV_EXIT_USAGE, "lab: unexpected argument '%s'", extra);
+	if (!c->verb)
+		return cmd_fail(SV_EXIT_USAGE, "lab: say list, run or clean (try 'sockvet lab --help')");
+	if (strcmp(c->verb, "list") && strcmp(c->verb, "run") && strcmp(c->verb, "clean"))
+		return cmd_fail(SV_EXIT_USAGE, "lab: unknown command '%s' (list, run or clean)", c->verb);
+	if (!strcmp(c->verb, "list") && c->name)
+		return cmd_fail(SV_EXIT_USAGE, "lab list: unexpected argument '%s'", c->name);
+	if (!strcmp(c->verb, "run") && !c->name)
+		return cmd_fail(SV_EXIT_USAGE, "lab run: which scenario? (NAME or all; see 'sockvet lab list')");
+	if (c->name && strcmp(c->name, "all") && !lab_find(c->name))
+		return cmd_fail(SV_EXIT_USAGE, "lab %s: no scenario '%s' (see 'sockvet lab list')",
+				c->verb, c->name);
+	if (c->keep && (strcmp(c->verb, "run") || !strcmp(c->name, "all")))
+		return cmd_fail(SV_EXIT_USAGE, "lab: --keep goes with 'run NAME' (one scenario)");
+	if (c->json && !strcmp(c->verb, "clean"))
+		return cmd_fail(SV_EXIT_USAGE, "lab clean: --json does not apply");
+	return SV_EXIT_OK;
 }
 
-static int parse_args(struct lab_cmdline *c, int argc, char **argv)
+static int parse_args(struct lab_cmdline *c, int argc, char **argv, int *code)
 {
-	struct option longopts[N_OPTDEFS + 1];
-	int opt, npos = 0;
+	const struct option_def opts[] = {
+		OPT_HELP(),
+		OPT_BOOL('j', "json", &c->json, "list / run: one JSON document instead of text"),
+		OPT_BOOL(0, "keep", &c->keep,
+			 "run NAME: leave the staged incident up (at most 30 min) to look at it"),
+		OPT_END(),
+	};
+	const struct cmd_spec spec = {
+		.name = "lab",
+		.usage = "Usage: sockvet lab list [--json]\n"
+			 "       sockvet lab run NAME|all [--keep] [--json]\n"
+			 "       sockvet lab clean [NAME|all]\n\n"
+			 "Stages real socket incidents in throwaway network namespaces (" LAB_NETNS_PREFIX "NAME),\n"
+			 "runs the live triage inside and checks that the verdict is the expected one.\n"
+			 "Changes nothing outside those namespaces; everything is removed afterwards,\n"
+			 "also on Ctrl-C. Needs root.\n\n",
+		.opts = opts,
+		.width = 16,
+		.footer = "\n'sockvet lab list' shows the scenarios.\n"
+			  "Exit status: 0 every verdict as expected, 1 some not, 3 could not stage or triage,\n"
+			  "64 usage, 130 interrupted.\n",
+	};
+	int n = cmd_parse_options(&spec, argc, argv, code);
 
-	cmd_longopts(longopts, optdefs, N_OPTDEFS);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			lab_usage(stdout);
-			return 1;
-		case 'j':
-			c->json = true;
-			break;
-		case OPT_KEEP:
-			c->keep = true;
-			break;
-		default:
-			if (optopt && optopt < 256)
-				return -cmd_fail(SV_EXIT_USAGE, "lab: unknown option -%c (try 'sockvet lab --help')", optopt);
-			return -cmd_fail(SV_EXIT_USAGE, "lab: unknown option '%s' (try 'sockvet lab --help')",
-					 argv[optind - 1]);
-		}
+	if (n < 0)
+		return -1;
+	c->verb = n < argc ? argv[n] : NULL;
+	c->name = n + 1 < argc ? argv[n + 1] : NULL;
+	if (c->verb && !strcmp(c->verb, "help") && n + 2 >= argc) {
+		cmd_usage(stdout, &spec);
+		return -1;
 	}
-	for (; optind < argc; optind++, npos++) {
-		if (npos == 0)
-			c->verb = argv[optind];
-		else if (npos == 1)
-			c->name = argv[optind];
-		else
-			return -cmd_fail(SV_EXIT_USAGE, "lab: unexpected argument '%s'", argv[optind]);
-	}
-	if (!c->verb)
-		return -cmd_fail(SV_EXIT_USAGE, "lab: say list, run or clean (try 'sockvet lab --help')");
-	if (!strcmp(c->verb, "help")) {
-		lab_usage(stdout);
-		return 1;
-	}
-	if (strcmp(c->verb, "list") && strcmp(c->verb, "run") && strcmp(c->verb, "clean"))
-		return -cmd_fail(SV_EXIT_USAGE, "lab: unknown command '%s' (list, run or clean)", c->verb);
-	if (!strcmp(c->verb, "list") && c->name)
-		return -cmd_fail(SV_EXIT_USAGE, "lab list: unexpected argument '%s'", c->name);
-	if (!strcmp(c->verb, "run") && !c->name)
-		return -cmd_fail(SV_EXIT_USAGE, "lab run: which scenario? (NAME or all; see 'sockvet lab list')");
-	if (c->name && strcmp(c->name, "all") && !lab_find(c->name))
-		return -cmd_fail(SV_EXIT_USAGE, "lab %s: no scenario '%s' (see 'sockvet lab list')",
-				 c->verb, c->name);
-	if (c->keep && (strcmp(c->verb, "run") || !strcmp(c->name, "all")))
-		return -cmd_fail(SV_EXIT_USAGE, "lab: --keep goes with 'run NAME' (one scenario)");
-	if (c->json && !strcmp(c->verb, "clean"))
-		return -cmd_fail(SV_EXIT_USAGE, "lab clean: --json does not apply");
-	return 0;
+	*code = check_args(c, n + 2 < argc ? argv[n + 2] : NULL);
+	return *code ? -1 : 0;
 }
 
 /* "accept-queue-overflow (APP)", the side in capitals as the text report shows it; "healthy". */
@@ -210,15 +187,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static bool use_color(void)
-{
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-
-	if ((nc && *nc) || (term && !strcmp(term, "dumb")))
-		return false;
-	return isatty(STDOUT_FILENO);
 }
 
 /* The next non-empty line of the staged log from *p: false at the end. */
@@ -397,7 +365,7 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 			goto failed;
 		}
 	} else {
-		if (report_text(stdout, view, use_color(), &err)) {
+		if (report_text(stdout, view, cmd_use_color(CMD_COLOR_AUTO), &err)) {
 			fprintf(stderr, "lab: %s: %s\n", sc->name, err.buf);
 			goto failed;
 		}
@@ -584,9 +552,8 @@ int cmd_lab(int argc, char **argv)
 	int rc, lock;
 
 	memset(&c, 0, sizeof(c));
-	rc = parse_args(&c, argc, argv);
-	if (rc)
-		return rc > 0 ? SV_EXIT_OK : -rc;
+	if (parse_args(&c, argc, argv, &rc))
+		return rc;
 	if (!strcmp(c.verb, "list"))
 		return cmd_lab_list(&c);
 	if (geteuid() != 0)

@@ -12,7 +12,6 @@
  * namespace (docs/testing.md).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -171,67 +170,6 @@ static const struct {
 	{ "closing", ST(SS_CLOSING) },
 };
 
-enum {
-	OPT_TOS = 256,
-	OPT_REPLAY,
-	OPT_JSON_PRETTY,
-};
-
-/*
- * The option table: getopt's short string, its long options and --help
- * all come from here, so they cannot drift apart (the man page is
- * checked against it by tests/e2e/t10-cli.t).
- */
-struct ss_optdef {
-	int val;
-	const char *name;
-	int has_arg;
-	const char *arg;
-	const char *help;
-};
-
-static const struct ss_optdef ss_optdefs[] = {
-	{ 'h', "help", no_argument, NULL, "show this help" },
-	{ 'V', "version", no_argument, NULL, "show the version" },
-	{ 'n', "numeric", no_argument, NULL, "do not resolve service names" },
-	{ 'r', "resolve", no_argument, NULL, "resolve host names" },
-	{ 'a', "all", no_argument, NULL, "display all sockets" },
-	{ 'l', "listening", no_argument, NULL, "display listening sockets" },
-	{ 'o', "options", no_argument, NULL, "show timer information" },
-	{ 'e', "extended", no_argument, NULL, "show detailed socket information" },
-	{ 'm', "memory", no_argument, NULL, "show socket memory usage" },
-	{ 'p', "processes", no_argument, NULL, "show processes using the socket" },
-	{ 'T', "threads", no_argument, NULL, "show threads using the socket" },
-	{ 'i', "info", no_argument, NULL, "show internal TCP information" },
-	{ OPT_TOS, "tos", no_argument, NULL, "show tos and priority information" },
-	{ 's', "summary", no_argument, NULL, "show socket usage summary" },
-	{ 'H', "no-header", no_argument, NULL, "suppress the header line" },
-	{ 'O', "oneline", no_argument, NULL, "socket's data printed on a single line" },
-	{ 'j', "json", no_argument, NULL, "one JSON document instead of text" },
-	{ OPT_JSON_PRETTY, "pretty", no_argument, NULL, "indent JSON output (with --json)" },
-	{ '4', "ipv4", no_argument, NULL, "display only IP version 4 sockets" },
-	{ '6', "ipv6", no_argument, NULL, "display only IP version 6 sockets" },
-	{ '0', "packet", no_argument, NULL, "display PACKET sockets" },
-	{ 't', "tcp", no_argument, NULL, "display only TCP sockets" },
-	{ 'M', "mptcp", no_argument, NULL, "display only MPTCP sockets" },
-	{ 'u', "udp", no_argument, NULL, "display only UDP sockets" },
-	{ 'w', "raw", no_argument, NULL, "display only RAW sockets" },
-	{ 'x', "unix", no_argument, NULL, "display only Unix domain sockets" },
-	{ 'f', "family", required_argument, "FAMILY",
-	  "inet, inet6, link, unix, netlink (vsock, xdp: accepted, never listed)" },
-	{ 'A', "query", required_argument, "QUERY",
-	  "comma list of all, inet, tcp, mptcp, udp, raw, unix, unix_stream, unix_dgram,\n"
-	  "\t\t\tunix_seqpacket, packet, packet_raw, packet_dgram, netlink" },
-	{ 'A', "socket", required_argument, "QUERY", NULL },
-	{ 'D', "diag", required_argument, "FILE",
-	  "dump raw TCP socket information to FILE (- for stdout), as ss -D" },
-	{ OPT_REPLAY, "replay", required_argument, "FILE",
-	  "list TCP sockets from a dump written by -D (or ss -D) instead of the kernel" },
-	{ 'N', "net", required_argument, "NETNS", "switch to the network namespace NETNS" },
-	{ 'F', "filter", required_argument, "FILE", "read a filter expression from FILE (not supported yet)" },
-};
-#define N_OPTDEFS (sizeof(ss_optdefs) / sizeof(ss_optdefs[0]))
-
 struct ss_cmdline {
 	struct ss_view view;
 	unsigned dbs;
@@ -252,33 +190,16 @@ struct ss_cmdline {
 	char **expr;
 };
 
-static void ss_usage(FILE *fp)
-{
-	size_t i;
-
-	fprintf(fp, "Usage: sockvet ss [ OPTIONS ]\n"
-		"       sockvet ss [ OPTIONS ] [ FILTER ]\n");
-	for (i = 0; i < N_OPTDEFS; i++) {
-		const struct ss_optdef *o = &ss_optdefs[i];
-		char left[48];
-
-		if (!o->help)
-			continue;
-		if (o->val < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->val, o->name,
-				 o->arg ? "=" : "", o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-				 o->arg ? "=" : "", o->arg ? o->arg : "");
-		fprintf(fp, "   %-22s %s\n", left, o->help);
-	}
-	fprintf(fp, "\n   FILTER := [ state STATE-FILTER ] [ exclude STATE-FILTER ]\n"
-		"   STATE-FILTER := all | connected | synchronized | bucket | big |\n"
-		"                   established | syn-sent | syn-recv | fin-wait-1 |\n"
-		"                   fin-wait-2 | time-wait | closed | close-wait |\n"
-		"                   last-ack | listening | closing\n"
-		"   Filter expressions (dport, src, ...) are not supported yet.\n");
-}
+static const char ss_usage[] =
+	"Usage: sockvet ss [ OPTIONS ]\n"
+	"       sockvet ss [ OPTIONS ] [ FILTER ]\n";
+static const char ss_footer[] =
+	"\n   FILTER := [ state STATE-FILTER ] [ exclude STATE-FILTER ]\n"
+	"   STATE-FILTER := all | connected | synchronized | bucket | big |\n"
+	"                   established | syn-sent | syn-recv | fin-wait-1 |\n"
+	"                   fin-wait-2 | time-wait | closed | close-wait |\n"
+	"                   last-ack | listening | closing\n"
+	"   Filter expressions (dport, src, ...) are not supported yet.\n";
 
 static void set_db(struct ss_cmdline *c, enum ss_db db)
 {
@@ -314,8 +235,37 @@ static void merge_defaults(struct ss_cmdline *c)
 			c->dbs |= af_defaults[i].dbs;
 }
 
-static int parse_query(struct ss_cmdline *c, const char *arg)
+/*
+ * The tables, families and states the options add up to, defaults
+ * filled in as ss does. false (and ss's note on stderr) when nothing is
+ * left to show, which is not an error.
+ */
+static bool select_sockets(struct ss_cmdline *c)
 {
+	if (c->do_default) {
+		c->state_filter = c->state_filter ? c->state_filter : SS_CONN;
+		c->dbs = DBM_ALL;
+		for (int db = 0; db < DB_MAX; db++)
+			c->states |= db_defaults[db].states;
+	}
+	if (c->state_filter)
+		c->states = c->state_filter;
+	merge_defaults(c);
+	if (!c->dbs)
+		fprintf(stderr, "sockvet: no socket tables to show with such filter.\n");
+	else if (!c->families)
+		fprintf(stderr, "sockvet: no families to show with such filter.\n");
+	else if (!c->states)
+		fprintf(stderr, "sockvet: no socket states to show with such filter.\n");
+	else
+		return true;
+	return false;
+}
+
+/* -A / --query / --socket: a comma list of table names. */
+static int opt_query(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	struct ss_cmdline *c = opt->value;
 	char buf[256];
 	char *p, *comma;
 	size_t i;
@@ -327,7 +277,7 @@ static int parse_query(struct ss_cmdline *c, const char *arg)
 		c->do_default = false;
 	}
 	if (strlen(arg) >= sizeof(buf))
-		return cmd_fail(SV_EXIT_USAGE, "query too long: '%s'", arg);
+		return error_set(err, "query too long: '%s'", arg);
 	strcpy(buf, arg);
 	for (p = buf; p; p = comma ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
@@ -337,24 +287,76 @@ static int parse_query(struct ss_cmdline *c, const char *arg)
 			if (!strcmp(p, db_names[i].name))
 				break;
 		if (i == sizeof(db_names) / sizeof(db_names[0]))
-			return cmd_fail(SV_EXIT_USAGE, "\"%s\" is illegal socket table id "
-					"(try 'sockvet ss --help')", p);
+			return error_set(err, "\"%s\" is illegal socket table id", p);
 		c->dbs |= db_names[i].dbs;
 	}
-	return 0;
+	return PARSE_CB_OK;
 }
 
-static int parse_family(struct ss_cmdline *c, const char *arg)
+/* -f / --family NAME. */
+static int opt_family(const struct option_def *opt, const char *arg, struct strbuf *err)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(family_names) / sizeof(family_names[0]); i++) {
 		if (!strcmp(arg, family_names[i].name)) {
-			set_af(c, family_names[i].af);
-			return 0;
+			set_af(opt->value, family_names[i].af);
+			return PARSE_CB_OK;
 		}
 	}
-	return cmd_fail(SV_EXIT_USAGE, "\"%s\" is invalid family (try 'sockvet ss --help')", arg);
+	return error_set(err, "\"%s\" is invalid family", arg);
+}
+
+/* -4, -6, -0, -x: the family is the row's defval. */
+static int opt_af(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	(void)arg;
+	(void)err;
+	set_af(opt->value, (int)opt->defval);
+	return PARSE_CB_OK;
+}
+
+/* -t, -M, -u, -w: the table is the row's defval. */
+static int opt_db(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	(void)arg;
+	(void)err;
+	set_db(opt->value, (enum ss_db)opt->defval);
+	return PARSE_CB_OK;
+}
+
+/* -a, -l: the state mask is the row's defval. */
+static int opt_states(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	struct ss_cmdline *c = opt->value;
+
+	(void)arg;
+	(void)err;
+	c->state_filter = (uint32_t)opt->defval;
+	return PARSE_CB_OK;
+}
+
+/* -e shows the timers too; -T the process column too. */
+static int opt_extended(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	struct ss_view *v = opt->value;
+
+	(void)arg;
+	(void)err;
+	v->timers = true;
+	v->extended = true;
+	return PARSE_CB_OK;
+}
+
+static int opt_threads(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	struct ss_view *v = opt->value;
+
+	(void)arg;
+	(void)err;
+	v->show_threads = true;
+	v->show_proc = true;
+	return PARSE_CB_OK;
 }
 
 static int scan_state(const char *word, uint32_t *mask)
@@ -370,80 +372,12 @@ static int scan_state(const char *word, uint32_t *mask)
 	return cmd_fail(SV_EXIT_USAGE, "wrong state name: %s", word);
 }
 
-static int parse_args(struct ss_cmdline *c, int argc, char **argv)
+/* `state X` / `exclude X` words after the options: 0, or the usage error's exit status. */
+static int parse_state_words(struct ss_cmdline *c, int argc, char **argv)
 {
-	struct option longopts[N_OPTDEFS + 1];
-	char shortopts[3 * N_OPTDEFS + 1];
-	size_t i, n = 0;
 	bool saw_states = false;
-	int opt, rc;
+	int rc;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (i = 0; i < N_OPTDEFS; i++) {
-		longopts[i].name = ss_optdefs[i].name;
-		longopts[i].has_arg = ss_optdefs[i].has_arg;
-		longopts[i].val = ss_optdefs[i].val;
-		if (ss_optdefs[i].val < 256 && !memchr(shortopts, ss_optdefs[i].val, n)) {
-			shortopts[n++] = (char)ss_optdefs[i].val;
-			if (ss_optdefs[i].has_arg)
-				shortopts[n++] = ':';
-		}
-	}
-	shortopts[n] = '\0';
-
-	c->do_default = true;
-	c->view.show_header = true;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h': ss_usage(stdout); return 1;
-		case 'V': printf("sockvet %s (ss-compatible with iproute2 6.1)\n", SV_VERSION); return 1;
-		case 'n': c->view.numeric = true; break;
-		case 'r': c->view.resolve = true; break;
-		case 'a': c->state_filter = SS_ALL_6_1; break;
-		case 'l': c->state_filter = ST(SS_LISTEN) | ST(SS_CLOSE); break;
-		case 'o': c->view.timers = true; break;
-		case 'e': c->view.timers = true; c->view.extended = true; break;
-		case 'm': c->view.mem = true; break;
-		case 'p': c->view.show_proc = true; break;
-		case 'T': c->view.show_threads = true; c->view.show_proc = true; break;
-		case 'i': c->view.info = true; break;
-		case OPT_TOS: c->view.tos = true; break;
-		case 's': c->do_summary = true; break;
-		case 'H': c->view.show_header = false; break;
-		case 'O': c->view.oneline = true; break;
-		case 'j': c->json = true; break;
-		case OPT_JSON_PRETTY: c->json_pretty = true; break;
-		case '4': set_af(c, AF_INET); break;
-		case '6': set_af(c, AF_INET6); break;
-		case '0': set_af(c, AF_PACKET); break;
-		case 'x': set_af(c, AF_UNIX); break;
-		case 't': set_db(c, DB_TCP); break;
-		case 'M': set_db(c, DB_MPTCP); break;
-		case 'u': set_db(c, DB_UDP); break;
-		case 'w': set_db(c, DB_RAW); break;
-		case 'f': if ((rc = parse_family(c, optarg))) return -rc; break;
-		case 'A': if ((rc = parse_query(c, optarg))) return -rc; break;
-		case 'D': c->dump_path = optarg; break;
-		case OPT_REPLAY: c->replay_path = optarg; break;
-		case 'N': c->netns = optarg; break;
-		case 'F': c->filter_file = optarg; break;
-		case '?':
-		default:
-			if (optopt && optopt < 256 && strchr(shortopts, optopt))
-				return -cmd_fail(SV_EXIT_USAGE, "option -%c needs an argument "
-						 "(try 'sockvet ss --help')", optopt);
-			if (optopt)
-				return -cmd_fail(SV_EXIT_USAGE, "unknown option -%c "
-						 "(try 'sockvet ss --help')", optopt);
-			return -cmd_fail(SV_EXIT_USAGE, "unknown or incomplete option '%s' "
-					 "(try 'sockvet ss --help')", argv[optind - 1]);
-		}
-	}
-
-	argc -= optind;
-	argv += optind;
 	while (argc > 0) {
 		uint32_t m = 0;
 		bool excl;
@@ -455,9 +389,9 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv)
 		else
 			break;
 		if (argc < 2)
-			return -cmd_fail(SV_EXIT_USAGE, "'%s' needs a state name", argv[0]);
+			return cmd_fail(SV_EXIT_USAGE, "'%s' needs a state name", argv[0]);
 		if ((rc = scan_state(argv[1], &m)))
-			return -rc;
+			return rc;
 		if (!saw_states)
 			c->state_filter = excl ? SS_ALL_6_1 : 0;
 		if (excl)
@@ -471,6 +405,87 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv)
 	c->n_expr = argc;
 	c->expr = argv;
 	return 0;
+}
+
+/* What the options cannot say together: 0, or the usage error's exit status. */
+static int check_args(const struct ss_cmdline *c)
+{
+	if (c->filter_file || c->n_expr > 0)
+		return cmd_fail(SV_EXIT_USAGE, "filter expressions are not supported yet "
+				"(got '%s'); only 'state'/'exclude' words, -4/-6/-A/-f and table flags filter",
+				c->filter_file ? c->filter_file : c->expr[0]);
+	if (c->dump_path && c->replay_path)
+		return cmd_fail(SV_EXIT_USAGE, "-D and --replay cannot be combined");
+	if (c->json_pretty && !c->json)
+		return cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
+	if (c->json && c->do_summary)
+		return cmd_fail(SV_EXIT_USAGE, "--json with -s is not supported yet");
+	return SV_EXIT_OK;
+}
+
+/* 0 to list, or -1 with *code the exit status (help, version, usage error). */
+static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
+{
+	struct ss_view *v = &c->view;
+	/* --help lists the rows in this order; t10-cli.t holds the man page to it. */
+	const struct option_def opts[] = {
+		OPT_HELP(),
+		OPT_CALLBACK('V', "version", (void *)" (ss-compatible with iproute2 6.1)", NULL,
+			     "show the version", cmd_opt_version),
+		OPT_BOOL('n', "numeric", &v->numeric, "do not resolve service names"),
+		OPT_BOOL('r', "resolve", &v->resolve, "resolve host names"),
+		OPT_CALLBACK_VAL('a', "all", c, SS_ALL_6_1, "display all sockets", opt_states),
+		OPT_CALLBACK_VAL('l', "listening", c, ST(SS_LISTEN) | ST(SS_CLOSE),
+				 "display listening sockets", opt_states),
+		OPT_BOOL('o', "options", &v->timers, "show timer information"),
+		OPT_CALLBACK('e', "extended", v, NULL, "show detailed socket information", opt_extended),
+		OPT_BOOL('m', "memory", &v->mem, "show socket memory usage"),
+		OPT_BOOL('p', "processes", &v->show_proc, "show processes using the socket"),
+		OPT_CALLBACK('T', "threads", v, NULL, "show threads using the socket", opt_threads),
+		OPT_BOOL('i', "info", &v->info, "show internal TCP information"),
+		OPT_BOOL(0, "tos", &v->tos, "show tos and priority information"),
+		OPT_BOOL('s', "summary", &c->do_summary, "show socket usage summary"),
+		OPT_SET_BOOL('H', "no-header", &v->show_header, 0, "suppress the header line"),
+		OPT_BOOL('O', "oneline", &v->oneline, "socket's data printed on a single line"),
+		OPT_BOOL('j', "json", &c->json, "one JSON document instead of text"),
+		OPT_BOOL(0, "pretty", &c->json_pretty, "indent JSON output (with --json)"),
+		OPT_CALLBACK_VAL('4', "ipv4", c, AF_INET, "display only IP version 4 sockets", opt_af),
+		OPT_CALLBACK_VAL('6', "ipv6", c, AF_INET6, "display only IP version 6 sockets", opt_af),
+		OPT_CALLBACK_VAL('0', "packet", c, AF_PACKET, "display PACKET sockets", opt_af),
+		OPT_CALLBACK_VAL('t', "tcp", c, DB_TCP, "display only TCP sockets", opt_db),
+		OPT_CALLBACK_VAL('M', "mptcp", c, DB_MPTCP, "display only MPTCP sockets", opt_db),
+		OPT_CALLBACK_VAL('u', "udp", c, DB_UDP, "display only UDP sockets", opt_db),
+		OPT_CALLBACK_VAL('w', "raw", c, DB_RAW, "display only RAW sockets", opt_db),
+		OPT_CALLBACK_VAL('x', "unix", c, AF_UNIX, "display only Unix domain sockets", opt_af),
+		OPT_CALLBACK('f', "family", c, "FAMILY",
+			     "inet, inet6, link, unix, netlink (vsock, xdp: accepted, never listed)", opt_family),
+		OPT_CALLBACK('A', "query", c, "QUERY",
+			     "comma list of all, inet, tcp, mptcp, udp, raw, unix, unix_stream, unix_dgram,\n"
+			     "\t\t\tunix_seqpacket, packet, packet_raw, packet_dgram, netlink", opt_query),
+		OPT_CALLBACK(0, "socket", c, "QUERY", NULL, opt_query),
+		OPT_STRING('D', "diag", &c->dump_path, "FILE",
+			   "dump raw TCP socket information to FILE (- for stdout), as ss -D"),
+		OPT_STRING(0, "replay", &c->replay_path, "FILE",
+			   "list TCP sockets from a dump written by -D (or ss -D) instead of the kernel"),
+		OPT_STRING('N', "net", &c->netns, "NETNS", "switch to the network namespace NETNS"),
+		OPT_STRING('F', "filter", &c->filter_file, "FILE",
+			   "read a filter expression from FILE (not supported yet)"),
+		OPT_END(),
+	};
+	const struct cmd_spec spec = {
+		.name = "ss", .usage = ss_usage, .opts = opts, .width = 22, .footer = ss_footer,
+	};
+	int n;
+
+	c->do_default = true;
+	c->view.show_header = true;
+	n = cmd_parse_options(&spec, argc, argv, code);
+	if (n < 0)
+		return -1;
+	*code = parse_state_words(c, argc - n, argv + n);
+	if (!*code)
+		*code = check_args(c);
+	return *code ? -1 : 0;
 }
 
 struct ss_run {
@@ -656,22 +671,8 @@ int cmd_ss(int argc, char **argv)
 	int rc, ret = SV_EXIT_FAILED;
 
 	memset(&c, 0, sizeof(c));
-	rc = parse_args(&c, argc, argv);
-	if (rc)
-		return rc > 0 ? SV_EXIT_OK : -rc;
-
-	if (c.filter_file || c.n_expr > 0) {
-		strbuf_release(&err);
-		return cmd_fail(SV_EXIT_USAGE, "filter expressions are not supported yet "
-				"(got '%s'); only 'state'/'exclude' words, -4/-6/-A/-f and table flags filter",
-				c.filter_file ? c.filter_file : c.expr[0]);
-	}
-	if (c.dump_path && c.replay_path)
-		return cmd_fail(SV_EXIT_USAGE, "-D and --replay cannot be combined");
-	if (c.json_pretty && !c.json)
-		return cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
-	if (c.json && c.do_summary)
-		return cmd_fail(SV_EXIT_USAGE, "--json with -s is not supported yet");
+	if (parse_args(&c, argc, argv, &ret))
+		return ret;
 
 	if (c.netns && netns_enter(c.netns, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
@@ -689,28 +690,7 @@ int cmd_ss(int argc, char **argv)
 		}
 	}
 
-	if (c.do_default) {
-		c.state_filter = c.state_filter ? c.state_filter : SS_CONN;
-		c.dbs = DBM_ALL;
-		for (int db = 0; db < DB_MAX; db++)
-			c.states |= db_defaults[db].states;
-	}
-	if (c.state_filter)
-		c.states = c.state_filter;
-	merge_defaults(&c);
-
-	if (!c.dbs) {
-		fprintf(stderr, "sockvet: no socket tables to show with such filter.\n");
-		ret = SV_EXIT_OK;
-		goto out;
-	}
-	if (!c.families) {
-		fprintf(stderr, "sockvet: no families to show with such filter.\n");
-		ret = SV_EXIT_OK;
-		goto out;
-	}
-	if (!c.states) {
-		fprintf(stderr, "sockvet: no socket states to show with such filter.\n");
+	if (!select_sockets(&c)) {
 		ret = SV_EXIT_OK;
 		goto out;
 	}

@@ -20,6 +20,20 @@ static int count_sock(const struct sock_rec *s, void *ctx)
 	return 0;
 }
 
+/* -h only, and not listed: the help is the two lines. */
+static const struct option_def summary_opts[] = {
+	{ .type = OPTION_HELP, .short_name = 'h', .long_name = "help" },
+	OPT_END(),
+};
+
+static const struct cmd_spec spec = {
+	.name = "summary",
+	.usage = "usage: sockvet [summary]\n\nCounts this host's sockets per "
+		 "table and state, and names listeners whose accept queue is full.\n",
+	.opts = summary_opts,
+	.footer = "",
+};
+
 int cmd_summary(int argc, char **argv)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -31,16 +45,14 @@ int cmd_summary(int argc, char **argv)
 		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
 		.states = SS_ALL_STATES,
 	};
-	int ret = SV_EXIT_FAILED;
+	int n, ret;
 
-	if (argc > 1) {
-		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-			printf("usage: sockvet [summary]\n\nCounts this host's sockets per "
-			       "table and state, and names listeners whose accept queue is full.\n");
-			return SV_EXIT_OK;
-		}
-		return cmd_fail(SV_EXIT_USAGE, "summary takes no arguments (got '%s')", argv[1]);
-	}
+	n = cmd_parse_options(&spec, argc, argv, &ret);
+	if (n < 0)
+		return ret;
+	if (n < argc)
+		return cmd_fail(SV_EXIT_USAGE, "summary takes no arguments (got '%s')", argv[n]);
+	ret = SV_EXIT_FAILED;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return cmd_fail(SV_EXIT_FAILED, "out of memory");

@@ -3,7 +3,6 @@
  * sockvet: find out why a service on this host will not accept
  * connections, from the kernel's socket state.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,18 +21,6 @@ static const struct command commands[] = {
 	{ "lab", cmd_lab, "stage real incidents in throwaway namespaces and check the verdict" },
 };
 
-int cmd_fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sockvet: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
-
 static void usage(FILE *fp)
 {
 	size_t i;
@@ -50,18 +37,27 @@ static void usage(FILE *fp)
 
 int main(int argc, char **argv)
 {
+	/* sockvet's own options; any other option word is triage's. */
+	static const struct option_def opts[] = {
+		OPT_HELP(),
+		OPT_CALLBACK('V', "version", NULL, NULL, "show the version", cmd_opt_version),
+		OPT_END(),
+	};
 	size_t i;
 
 	/* Triage options may come without the command word: `sockvet --port 80`. */
-	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "-h") && strcmp(argv[1], "--help") &&
-			 strcmp(argv[1], "-V") && strcmp(argv[1], "--version")))
+	if (argc < 2 || (argv[1][0] == '-' && !parse_options_find(opts, argv[1])))
 		return cmd_triage(argc, argv);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+	if (argv[1][0] == '-') {
+		struct strbuf err = STRBUF_INIT;
+
+		if (parse_options(2, argv, opts, &err) == PARSE_OPT_HELP)
+			usage(stdout);
+		strbuf_release(&err);
 		return SV_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-		printf("sockvet %s\n", SV_VERSION);
+	if (!strcmp(argv[1], "help")) {
+		usage(stdout);
 		return SV_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

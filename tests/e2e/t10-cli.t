@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..23"
+echo "1..31"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -48,10 +48,30 @@ expect 64 "triage: bad symptom is a usage error" "$SV" --symptom sad
 expect 64 "triage: bad peer is a usage error" "$SV" --peer not-an-address
 expect 64 "triage: samples out of range is a usage error" "$SV" --samples 0
 expect 64 "triage: stray argument is a usage error" "$SV" triage extra
+expect 64 "triage: an argument to a flag that takes none is a usage error" "$SV" --once=3
+expect 64 "triage: missing option argument is a usage error" "$SV" --port
+expect 64 "lab: unknown flag is a usage error" "$SV" lab -q
+expect 64 "summary: unknown flag is a usage error" "$SV" summary --bogus
+expect 0 "ss --list-options exits 0" "$SV" ss --list-options
+
+# A usage error names the option and the help of the command that failed.
+"$SV" --port 70000 2>"$tmp/err" >/dev/null
+if grep -q -- "--port: '70000'.*sockvet triage --help" "$tmp/err"; then ok "triage range error names --port and triage's help"; else not_ok "triage range error names --port and triage's help" "$(cat "$tmp/err")"; fi
+"$SV" ss -f bogus 2>"$tmp/err" >/dev/null
+if grep -q "\"bogus\" is invalid family (try 'sockvet ss --help')" "$tmp/err"; then ok "ss family error names the value and ss's help"; else not_ok "ss family error names the value and ss's help" "$(cat "$tmp/err")"; fi
 
 # The refusal says why.
 "$SV" ss -tan dport = :22 2>"$tmp/err" >/dev/null
 if grep -q "not supported yet" "$tmp/err"; then ok "filter refusal says 'not supported yet'"; else not_ok "filter refusal says 'not supported yet'" "$(cat "$tmp/err")"; fi
+
+# --list-options (for completion) lists what the parser takes, hidden aliases too.
+"$SV" ss --list-options >"$tmp/list"
+if grep -qx -- "-t --tcp" "$tmp/list" && grep -qx -- "--socket=QUERY" "$tmp/list" &&
+   grep -qx -- "-f --family=FAMILY" "$tmp/list" && [ "$(wc -l <"$tmp/list")" -eq 33 ]; then
+	ok "ss --list-options lists the 33 options"
+else
+	not_ok "ss --list-options lists the 33 options" "$(cat "$tmp/list")"
+fi
 
 # Every long option in --help is in the man page, and vice versa.
 "$SV" ss --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$tmp/help"
