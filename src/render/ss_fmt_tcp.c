@@ -176,6 +176,10 @@ static void put_bbr(struct ss_field *f, const struct tcp_bbr_info *b,
 	ss_put(f, ")", 1);
 }
 
+/* Literal keys, one line each: ss_put_kv then folds each key's length. */
+#define PUT_NONZERO(f, key, t, field) \
+	do { if ((t)[field]) ss_put_kv(f, key, (t)[field]); } while (0)
+
 /*
  * ss 6.1's tcp_show_info() in four parts, in its order. Values come
  * from the field table (src/model/tcpinfo.c), absent ones as 0, which is
@@ -209,8 +213,7 @@ static void put_tcp_opts(const struct ss_view *v, struct ss_field *f,
 	}
 	if (t[TCPINFO_RTO] && t[TCPINFO_RTO] != 3000000)
 		put_ms(f, " rto:", (uint32_t)t[TCPINFO_RTO]);
-	if (t[TCPINFO_BACKOFF])
-		ss_put_kv(f, " backoff:", t[TCPINFO_BACKOFF]);
+	PUT_NONZERO(f, " backoff:", t, TCPINFO_BACKOFF);
 	if (t[TCPINFO_RTT]) {
 		put_ms(f, " rtt:", (uint32_t)t[TCPINFO_RTT]);
 		put_ms(f, "/", (uint32_t)t[TCPINFO_RTTVAR]);
@@ -218,10 +221,6 @@ static void put_tcp_opts(const struct ss_view *v, struct ss_field *f,
 	if (t[TCPINFO_ATO])
 		put_ms(f, " ato:", (uint32_t)t[TCPINFO_ATO]);
 }
-
-/* Literal keys, one line each: ss_put_kv then folds each key's length. */
-#define PUT_NONZERO(f, key, t, field) \
-	do { if ((t)[field]) ss_put_kv(f, key, (t)[field]); } while (0)
 
 static void put_tcp_counts(struct ss_field *f, const struct sock_rec *s,
 			   const uint64_t *t, bool num)
@@ -266,12 +265,9 @@ static void put_tcp_rates(struct ss_field *f, const struct sock_rec *s,
 	if (rtt > 0 && t[TCPINFO_SND_MSS] && t[TCPINFO_SND_CWND])
 		put_bw(f, " send ", (double)t[TCPINFO_SND_CWND] *
 		       (double)t[TCPINFO_SND_MSS] * 8000000. / rtt, num);
-	if (t[TCPINFO_LAST_DATA_SENT])
-		ss_put_kv(f, " lastsnd:", t[TCPINFO_LAST_DATA_SENT]);
-	if (t[TCPINFO_LAST_DATA_RECV])
-		ss_put_kv(f, " lastrcv:", t[TCPINFO_LAST_DATA_RECV]);
-	if (t[TCPINFO_LAST_ACK_RECV])
-		ss_put_kv(f, " lastack:", t[TCPINFO_LAST_ACK_RECV]);
+	PUT_NONZERO(f, " lastsnd:", t, TCPINFO_LAST_DATA_SENT);
+	PUT_NONZERO(f, " lastrcv:", t, TCPINFO_LAST_DATA_RECV);
+	PUT_NONZERO(f, " lastack:", t, TCPINFO_LAST_ACK_RECV);
 	if (pacing && pacing != UINT64_MAX) {
 		put_bw(f, " pacing_rate ", (double)pacing * 8., num);
 		if (max && max != UINT64_MAX)
@@ -279,10 +275,8 @@ static void put_tcp_rates(struct ss_field *f, const struct sock_rec *s,
 	}
 	if (t[TCPINFO_DELIVERY_RATE])
 		put_bw(f, " delivery_rate ", (double)t[TCPINFO_DELIVERY_RATE] * 8., num);
-	if (t[TCPINFO_DELIVERED])
-		ss_put_kv(f, " delivered:", t[TCPINFO_DELIVERED]);
-	if (t[TCPINFO_DELIVERED_CE])
-		ss_put_kv(f, " delivered_ce:", t[TCPINFO_DELIVERED_CE]);
+	PUT_NONZERO(f, " delivered:", t, TCPINFO_DELIVERED);
+	PUT_NONZERO(f, " delivered_ce:", t, TCPINFO_DELIVERED_CE);
 	if (t[TCPINFO_DELIVERY_RATE_APP_LIMITED])
 		ss_puts(f, " app_limited");
 	if (t[TCPINFO_BUSY_TIME]) {
@@ -307,21 +301,17 @@ static void put_signed(struct ss_field *f, const char *key, uint64_t v)
 static void put_tcp_tail(struct ss_field *f, const struct sock_rec *s,
 			 const uint64_t *t)
 {
-	if (t[TCPINFO_UNACKED])
-		ss_put_kv(f, " unacked:", t[TCPINFO_UNACKED]);
+	PUT_NONZERO(f, " unacked:", t, TCPINFO_UNACKED);
 	if (t[TCPINFO_RETRANS] || t[TCPINFO_TOTAL_RETRANS]) {
 		ss_put_kv(f, " retrans:", t[TCPINFO_RETRANS]);
 		ss_put_kv(f, "/", t[TCPINFO_TOTAL_RETRANS]);
 	}
-	if (t[TCPINFO_LOST])
-		ss_put_kv(f, " lost:", t[TCPINFO_LOST]);
+	PUT_NONZERO(f, " lost:", t, TCPINFO_LOST);
 	/* a listener's tcpi_sacked is its backlog limit */
 	if (t[TCPINFO_SACKED] && s->state != SS_LISTEN)
 		ss_put_kv(f, " sacked:", t[TCPINFO_SACKED]);
-	if (t[TCPINFO_DSACK_DUPS])
-		ss_put_kv(f, " dsack_dups:", t[TCPINFO_DSACK_DUPS]);
-	if (t[TCPINFO_FACKETS])
-		ss_put_kv(f, " fackets:", t[TCPINFO_FACKETS]);
+	PUT_NONZERO(f, " dsack_dups:", t, TCPINFO_DSACK_DUPS);
+	PUT_NONZERO(f, " fackets:", t, TCPINFO_FACKETS);
 	if (t[TCPINFO_REORDERING] != 3)
 		put_signed(f, " reordering:", t[TCPINFO_REORDERING]);
 	if (t[TCPINFO_REORD_SEEN])
@@ -330,16 +320,12 @@ static void put_tcp_tail(struct ss_field *f, const struct sock_rec *s,
 		put_ms(f, " rcv_rtt:", (uint32_t)t[TCPINFO_RCV_RTT]);
 	if (t[TCPINFO_RCV_SPACE])
 		put_signed(f, " rcv_space:", t[TCPINFO_RCV_SPACE]);
-	if (t[TCPINFO_RCV_SSTHRESH])
-		ss_put_kv(f, " rcv_ssthresh:", t[TCPINFO_RCV_SSTHRESH]);
-	if (t[TCPINFO_NOTSENT_BYTES])
-		ss_put_kv(f, " notsent:", t[TCPINFO_NOTSENT_BYTES]);
+	PUT_NONZERO(f, " rcv_ssthresh:", t, TCPINFO_RCV_SSTHRESH);
+	PUT_NONZERO(f, " notsent:", t, TCPINFO_NOTSENT_BYTES);
 	if (t[TCPINFO_MIN_RTT] && t[TCPINFO_MIN_RTT] != UINT32_MAX)
 		put_ms(f, " minrtt:", (uint32_t)t[TCPINFO_MIN_RTT]);
-	if (t[TCPINFO_RCV_OOOPACK])
-		ss_put_kv(f, " rcv_ooopack:", t[TCPINFO_RCV_OOOPACK]);
-	if (t[TCPINFO_SND_WND])
-		ss_put_kv(f, " snd_wnd:", t[TCPINFO_SND_WND]);
+	PUT_NONZERO(f, " rcv_ooopack:", t, TCPINFO_RCV_OOOPACK);
+	PUT_NONZERO(f, " snd_wnd:", t, TCPINFO_SND_WND);
 }
 
 static void put_tcp_stats(struct ss_fmt *fmt, struct ss_field *f,
