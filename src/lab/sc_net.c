@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../collect/procnet_mib.h"
+#include "../model/sock.h"
 #include "sc_net.h"
 
 #define HOST_ADDR "10.99.0.1"
@@ -43,10 +44,6 @@
 #define WAIT_MS 10000
 /* /proc/PID/net/tcp lines read at most (a scenario has a few thousand). */
 #define TCP_LINES_MAX 200000
-
-/* Kernel TCP states as /proc/net/tcp numbers them. */
-#define ST_SYN_RECV 3
-#define ST_FIN_WAIT2 5
 
 /* SYN flood: backlog 16 holds 17 requests. The retransmitted SYN-ACKs of
  * those few (17 in 2 s, measured) stay under half of 1 % of the 2,000
@@ -160,11 +157,6 @@ struct net_want {
 	uint64_t val;
 };
 
-static const char *state_name(unsigned st)
-{
-	return st == ST_SYN_RECV ? "SYN-RECV" : st == ST_FIN_WAIT2 ? "FIN-WAIT-2" : "?";
-}
-
 /* Whether the kernel shows what w asks for yet (lab_stage_spec.until). */
 static int net_until(void *p, struct strbuf *err)
 {
@@ -183,7 +175,7 @@ static void net_tell(void *p, struct strbuf *out)
 
 	if (w->min_socks && w->socks < w->min_socks)
 		strbuf_addf(out, "%u sockets in %s on port %u, expected %u", w->socks,
-			    state_name(w->state), w->port, w->min_socks);
+			    sock_state_name(w->state), w->port, w->min_socks);
 	else
 		strbuf_addf(out, "%s is %llu, expected at least %llu", w->mib,
 			    (unsigned long long)w->val, (unsigned long long)w->min_mib);
@@ -221,7 +213,7 @@ static int syn_flood(struct lab *l, int port, bool cookies, struct strbuf *err)
 	struct net_role fl = { .addr = HOST_ADDR, .port = port, .rate = FLOOD_RATE,
 			       .active_s = active_s(l), .ifname = PEER_DEV,
 			       .src_base = FLOOD_SRC_BASE, .n_src = FLOOD_SOURCES, .plen = 24 };
-	struct net_want w = { .role = 0, .port = (unsigned)port, .state = ST_SYN_RECV,
+	struct net_want w = { .role = 0, .port = (unsigned)port, .state = SS_SYN_RECV,
 			      .min_socks = FLOOD_BACKLOG + 1,
 			      .mib = cookies ? "TcpExtSyncookiesSent" : "TcpExtTCPReqQFullDrop",
 			      .min_mib = 1 };
@@ -261,7 +253,7 @@ int sc_fin_wait_2(struct lab *l, struct strbuf *err)
 	struct net_role srv = { .addr = "0.0.0.0", .port = port, .backlog = FW2_BACKLOG,
 				.count = FW2_CONNS, .active_s = active_s(l) };
 	struct net_role cl = { .addr = HOST_ADDR, .port = port, .count = FW2_CONNS };
-	struct net_want w = { .role = 0, .port = port, .state = ST_FIN_WAIT2, .min_socks = FW2_CONNS };
+	struct net_want w = { .role = 0, .port = port, .state = SS_FIN_WAIT2, .min_socks = FW2_CONNS };
 	struct lab_stage_spec s = {
 		.roles = { { 0, "lab-server", net_role_fin_server, &srv },
 			   { 1, "lab-client", net_role_connect_hold, &cl } },

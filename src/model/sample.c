@@ -229,7 +229,6 @@ struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm)
 
 void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer)
 {
-	struct tcp_info ti;
 	struct s_conn *c;
 
 	if (s->n_conns == SAMPLE_CONNS_MAX) {
@@ -257,39 +256,11 @@ void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer)
 		c->sk_wmem_queued = r->skmem[SK_MEMINFO_WMEM_QUEUED];
 		c->sk_sndbuf = r->skmem[SK_MEMINFO_SNDBUF];
 	}
-	if (!sock_tcp_info(r, &ti))
-		return;
 	/* Old kernels send a shorter struct: what they did not send reads 0
-	 * (sock_tcp_info zero-fills); only snd_wnd's 0 is ambiguous. */
-	c->has_info = true;
-	c->rtt_us = ti.tcpi_rtt;
-	c->rttvar_us = ti.tcpi_rttvar;
-	c->min_rtt_us = ti.tcpi_min_rtt;
-	c->snd_cwnd = ti.tcpi_snd_cwnd;
-	c->snd_ssthresh = ti.tcpi_snd_ssthresh;
-	c->snd_mss = ti.tcpi_snd_mss;
-	c->rcv_mss = ti.tcpi_rcv_mss;
-	c->unacked = ti.tcpi_unacked;
-	c->lost = ti.tcpi_lost;
-	c->retrans = ti.tcpi_retrans;
-	c->total_retrans = ti.tcpi_total_retrans;
-	c->backoff = ti.tcpi_backoff;
-	c->probes = ti.tcpi_probes;
-	c->app_limited = ti.tcpi_delivery_rate_app_limited;
-	c->delivery_rate = ti.tcpi_delivery_rate;
-	c->busy_us = ti.tcpi_busy_time;
-	c->rwnd_limited_us = ti.tcpi_rwnd_limited;
-	c->sndbuf_limited_us = ti.tcpi_sndbuf_limited;
-	c->notsent_bytes = ti.tcpi_notsent_bytes;
-	c->has_snd_wnd = r->tcpi_len >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof(ti.tcpi_snd_wnd);
-	c->snd_wnd = ti.tcpi_snd_wnd;
-	c->rcv_space = ti.tcpi_rcv_space;
-	c->bytes_acked = ti.tcpi_bytes_acked;
-	c->bytes_received = ti.tcpi_bytes_received;
-	c->bytes_sent = ti.tcpi_bytes_sent;
-	c->bytes_retrans = ti.tcpi_bytes_retrans;
-	c->last_data_sent_ms = ti.tcpi_last_data_sent;
-	c->last_data_recv_ms = ti.tcpi_last_data_recv;
+	 * (the table's rows say which members are kept); only snd_wnd's 0
+	 * is ambiguous, so its presence is kept too. */
+	c->has_info = tcpinfo_conn_fill(c, r->tcpi, r->tcpi_len);
+	c->has_snd_wnd = c->has_info && tcpinfo_present(r->tcpi_len, TCPINFO_SND_WND);
 }
 
 /* One row per have bit: its name, and the capture that provides it. */

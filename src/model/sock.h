@@ -27,6 +27,8 @@
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 
+#include "tcpinfo.h"
+
 /* Socket tables, in the order ss walks them for its default listing. */
 enum sock_table {
 	TBL_NETLINK,
@@ -82,8 +84,8 @@ enum sock_state {
 /*
  * tcp_info as returned, byte for byte. The kernel's struct grows with
  * every release (6.18 sends more than the 6.1 headers describe), so keep
- * the bytes and their length; sock_tcp_info() gives a zero-filled view
- * through the struct this build knows.
+ * the bytes and their length; read them through tcpinfo.h, whose table
+ * says which fields a reply of that length holds.
  */
 #define SOCK_TCPI_MAX 512
 
@@ -212,16 +214,34 @@ struct sock_rec {
 void sock_rec_detach(struct sock_rec *s);
 
 /*
- * Fill *out with the record's tcp_info, zero-extended (or cut) to the
- * struct this build knows. Returns false when the kernel sent none.
+ * The names of states, timers and netids: one table each (sock.c), with
+ * a column per spelling an output needs, so no renderer keeps its own.
  */
-bool sock_tcp_info(const struct sock_rec *s, struct tcp_info *out);
+enum sock_spelling {
+	/*
+	 * ss 6.1's text: its state table stops at CLOSING (later states read
+	 * UNKNOWN) and its timer table at persist (delack reads unknown).
+	 */
+	SOCK_SPELL_SS61,
+	/*
+	 * Every kernel value under its own name, in ss's spelling: ss
+	 * --json ("NEW-SYN-RECV", "delack").
+	 */
+	SOCK_SPELL_KERNEL,
+	/*
+	 * The word a user can feed back to `ss state ...`: a request
+	 * socket's NEW_SYN_RECV reads SYN-RECV (reports, the lab).
+	 */
+	SOCK_SPELL_USER,
+};
 
-/*
- * The state's name as ss prints it (ESTAB, SYN-SENT, ..., UNCONN for
- * CLOSE; a request socket's NEW_SYN_RECV reads SYN-RECV), so reports use
- * words a user can feed back to `ss state ...`. "UNKNOWN" past the table.
- */
+/* "UNKNOWN" past the table. */
+const char *sock_state_spelling(unsigned state, enum sock_spelling sp);
+/* The state's name in the SOCK_SPELL_USER spelling: ESTAB, UNCONN, ... */
 const char *sock_state_name(unsigned state);
+/* idiag_timer's name: off, on, keepalive, ...; "unknown" past the table. */
+const char *sock_timer_name(unsigned timer, enum sock_spelling sp);
+/* ss's Netid column: tcp, u_str, p_raw, ...; "unknown" past the table. */
+const char *sock_netid_name(unsigned netid);
 
 #endif

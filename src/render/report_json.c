@@ -3,7 +3,7 @@
  * The triage report as one JSON document (keys documented in the man
  * page, TRIAGE JSON; stable within schema_version):
  *
- *   {"schema_version":1,"host":..,"kernel":..,"netns":..,"time_unix":..,
+ *   {"schema_version":2,"host":..,"kernel":..,"netns":..,"time_unix":..,
  *    "samples":N,"interval_s":S,
  *    "verdict":{"side":"app","severity":"critical"},
  *    "findings":[{"id","severity","side","subject","evidence":[..],
@@ -12,17 +12,21 @@
  *    "summary":{"tcp":{"ESTAB":n,...},"listeners":n,"full_listeners":n,
  *               "counters":{"TcpExtListenOverflows":delta,...},
  *               "connections":[{"local","remote","state","peer","recv_q",
- *                 "send_q","rtt_ms","cwnd","busy_ms","rwnd_limited_ms",
- *                 "sndbuf_limited_ms","app_limited","delivery_rate_bps",
- *                 "notsent","snd_wnd","total_retrans","pid","comm"}]},
+ *                 "send_q","tcp_info":{..},"pid","comm"}]},
  *    "unavailable":[{"what","why"}]}
  *
  * With no finding above info the verdict is {"side":"none","severity":"healthy"}.
  *
- * It writes a report view (report_view.h) and nothing else; the kept
- * connections' tcp_info fields are in write_conn alone.
+ * It writes a report view (report_view.h) and nothing else. Units follow
+ * docs/json-keys.md: a kept connection's "tcp_info" has ss --json's keys
+ * and units (schema 2; schema 1 had rtt_ms, busy_ms and
+ * delivery_rate_bps), written by tcpinfo_json_write alone.
  */
 #include "report.h"
+
+#include "tcpinfo_json.h"
+
+#define REPORT_JSON_SCHEMA 2
 
 /* Kept connections (--peer, stuck), as the last sample saw them. */
 static void write_conn(struct json_writer *w, const struct report_conn *rc)
@@ -37,17 +41,10 @@ static void write_conn(struct json_writer *w, const struct report_conn *rc)
 	json_kv_u64(w, "recv_q", c->rq);
 	json_kv_u64(w, "send_q", c->wq);
 	if (c->has_info) {
-		json_kv_double(w, "rtt_ms", c->rtt_us / 1000.0);
-		json_kv_u64(w, "cwnd", c->snd_cwnd);
-		json_kv_u64(w, "busy_ms", c->busy_us / 1000);
-		json_kv_u64(w, "rwnd_limited_ms", c->rwnd_limited_us / 1000);
-		json_kv_u64(w, "sndbuf_limited_ms", c->sndbuf_limited_us / 1000);
-		json_kv_bool(w, "app_limited", c->app_limited);
-		json_kv_u64(w, "delivery_rate_bps", c->delivery_rate * 8);
-		json_kv_u64(w, "notsent", c->notsent_bytes);
-		if (c->has_snd_wnd)
-			json_kv_u64(w, "snd_wnd", c->snd_wnd);
-		json_kv_u64(w, "total_retrans", c->total_retrans);
+		struct tcpinfo_vals tv;
+
+		tcpinfo_conn_load(&tv, c);
+		tcpinfo_json_write(w, &tv);
 	}
 	if (rc->owner) {
 		json_kv_u64(w, "pid", rc->owner->pid);
@@ -114,7 +111,7 @@ static void write_summary(struct json_writer *w, const struct report_view *v)
 int report_json_write(struct json_writer *w, const struct report_view *v)
 {
 	json_obj_begin(w);
-	json_kv_u64(w, "schema_version", 1);
+	json_kv_u64(w, "schema_version", REPORT_JSON_SCHEMA);
 	json_kv_cstr(w, "host", v->host);
 	json_kv_cstr(w, "kernel", v->kernel);
 	json_kv_cstr(w, "netns", v->netns);

@@ -51,31 +51,6 @@ const char *ss_fmt_header(enum ss_col c)
 	return col_header[c];
 }
 
-static const char *const netid_name[NETID_MAX] = {
-	[NETID_TCP] = "tcp", [NETID_UDP] = "udp", [NETID_RAW] = "raw",
-	[NETID_MPTCP] = "mptcp", [NETID_U_STR] = "u_str",
-	[NETID_U_DGR] = "u_dgr", [NETID_U_SEQ] = "u_seq",
-	[NETID_P_RAW] = "p_raw", [NETID_P_DGR] = "p_dgr", [NETID_NL] = "nl",
-};
-
-const char *ss_fmt_netid_name(unsigned netid)
-{
-	return netid < NETID_MAX ? netid_name[netid] : "unknown";
-}
-
-/* TCP_CLOSE is "UNCONN"; ss's table stops at CLOSING. */
-static const char *const state_name[] = {
-	"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1",
-	"FIN-WAIT-2", "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK",
-	"LISTEN", "CLOSING",
-};
-
-const char *ss_fmt_state_name(unsigned state)
-{
-	return state < sizeof(state_name) / sizeof(state_name[0]) ?
-	       state_name[state] : "UNKNOWN";
-}
-
 /*
  * Timer expiry as ss prints it: minutes drop the milliseconds (and the
  * seconds from ten minutes on), seconds from ten on drop the
@@ -326,10 +301,6 @@ static void put_users(struct ss_fmt *fmt, struct ss_field *f,
 	ss_put(f, ")", 1);
 }
 
-static const char *const timer_name[] = {
-	"off", "on", "keepalive", "timewait", "persist", "unknown",
-};
-
 static void put_timer(struct ss_field *f, const struct sock_rec *s)
 {
 	char buf[64];
@@ -337,7 +308,7 @@ static void put_timer(struct ss_field *f, const struct sock_rec *s)
 	if (!s->timer)
 		return;
 	ss_puts(f, " timer:(");
-	ss_puts(f, timer_name[s->timer > 4 ? 5 : s->timer]);
+	ss_puts(f, sock_timer_name(s->timer, SOCK_SPELL_SS61));
 	ss_put(f, ",", 1);
 	ss_put(f, buf, ss_fmt_timer(buf, s->expires_ms));
 	ss_put(f, ",", 1);
@@ -635,8 +606,8 @@ void ss_fmt_row(struct ss_fmt *fmt, const struct ss_row *row)
 		fmt->f[c].len = 0;
 		fmt->f[c].touched = false;
 	}
-	ss_puts(&fmt->f[SS_COL_NETID], ss_fmt_netid_name(s->netid));
-	ss_puts(&fmt->f[SS_COL_STATE], ss_fmt_state_name(s->state));
+	ss_puts(&fmt->f[SS_COL_NETID], sock_netid_name(s->netid));
+	ss_puts(&fmt->f[SS_COL_STATE], sock_state_spelling(s->state, SOCK_SPELL_SS61));
 	switch (s->family) {
 	case AF_UNIX:
 		rq = s->u.un.has_rqlen ? s->u.un.rq : 0;

@@ -69,8 +69,6 @@ void ss_fmt_row(struct ss_fmt *fmt, const struct ss_row *row);
 
 /* Column names as the header prints them. */
 const char *ss_fmt_header(enum ss_col c);
-const char *ss_fmt_netid_name(unsigned netid);
-const char *ss_fmt_state_name(unsigned state);
 
 /*
  * Small formatters, exposed for tests. buf must hold 64 bytes; the

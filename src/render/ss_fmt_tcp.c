@@ -176,72 +176,70 @@ static void put_bbr(struct ss_field *f, const struct tcp_bbr_info *b,
 	ss_put(f, ")", 1);
 }
 
-static void put_tcp_stats(struct ss_fmt *fmt, struct ss_field *f,
-			  const struct sock_rec *s, const struct tcp_info *i)
+/* Literal keys, one line each: ss_put_kv then folds each key's length. */
+#define PUT_NONZERO(f, key, t, field) \
+	do { if ((t)[field]) ss_put_kv(f, key, (t)[field]); } while (0)
+
+/*
+ * ss 6.1's tcp_show_info() in four parts, in its order. Values come
+ * from the field table (src/model/tcpinfo.c), absent ones as 0, which is
+ * what ss prints from its zero-filled copy of a short reply.
+ */
+static void put_tcp_opts(const struct ss_view *v, struct ss_field *f,
+			 const struct sock_rec *s, const uint64_t *t)
 {
-	const struct ss_view *v = fmt->v;
-	bool num = v->numeric;
-	double rtt;
+	uint64_t opt = t[TCPINFO_OPTIONS];
 
 	/* 6.1 fills the option flags only with -o or -e */
 	if (v->timers) {
-		if (i->tcpi_options & TCPI_OPT_TIMESTAMPS)
+		if (opt & TCPI_OPT_TIMESTAMPS)
 			ss_puts(f, " ts");
-		if (i->tcpi_options & TCPI_OPT_SACK)
+		if (opt & TCPI_OPT_SACK)
 			ss_puts(f, " sack");
-		if (i->tcpi_options & TCPI_OPT_ECN)
+		if (opt & TCPI_OPT_ECN)
 			ss_puts(f, " ecn");
-		if (i->tcpi_options & TCPI_OPT_ECN_SEEN)
+		if (opt & TCPI_OPT_ECN_SEEN)
 			ss_puts(f, " ecnseen");
-		if (i->tcpi_options & TCPI_OPT_SYN_DATA)
+		if (opt & TCPI_OPT_SYN_DATA)
 			ss_puts(f, " fastopen");
 	}
 	if (s->has_cong && s->cong[0]) {
 		ss_put(f, " ", 1);
 		ss_puts(f, s->cong);
 	}
-	if (i->tcpi_options & TCPI_OPT_WSCALE) {
-		ss_put_kv(f, " wscale:", i->tcpi_snd_wscale);
-		ss_put_kv(f, ",", i->tcpi_rcv_wscale);
+	if (opt & TCPI_OPT_WSCALE) {
+		ss_put_kv(f, " wscale:", t[TCPINFO_SND_WSCALE]);
+		ss_put_kv(f, ",", t[TCPINFO_RCV_WSCALE]);
 	}
-	if (i->tcpi_rto && i->tcpi_rto != 3000000)
-		put_ms(f, " rto:", i->tcpi_rto);
-	if (i->tcpi_backoff)
-		ss_put_kv(f, " backoff:", i->tcpi_backoff);
-	if (i->tcpi_rtt) {
-		put_ms(f, " rtt:", i->tcpi_rtt);
-		put_ms(f, "/", i->tcpi_rttvar);
+	if (t[TCPINFO_RTO] && t[TCPINFO_RTO] != 3000000)
+		put_ms(f, " rto:", (uint32_t)t[TCPINFO_RTO]);
+	PUT_NONZERO(f, " backoff:", t, TCPINFO_BACKOFF);
+	if (t[TCPINFO_RTT]) {
+		put_ms(f, " rtt:", (uint32_t)t[TCPINFO_RTT]);
+		put_ms(f, "/", (uint32_t)t[TCPINFO_RTTVAR]);
 	}
-	if (i->tcpi_ato)
-		put_ms(f, " ato:", i->tcpi_ato);
-	if (i->tcpi_snd_mss)
-		ss_put_kv(f, " mss:", i->tcpi_snd_mss);
-	if (i->tcpi_pmtu)
-		ss_put_kv(f, " pmtu:", i->tcpi_pmtu);
-	if (i->tcpi_rcv_mss)
-		ss_put_kv(f, " rcvmss:", i->tcpi_rcv_mss);
-	if (i->tcpi_advmss)
-		ss_put_kv(f, " advmss:", i->tcpi_advmss);
-	if (i->tcpi_snd_cwnd)
-		ss_put_kv(f, " cwnd:", i->tcpi_snd_cwnd);
-	if (i->tcpi_snd_ssthresh && i->tcpi_snd_ssthresh < 0xFFFF)
-		ss_put_kv(f, " ssthresh:", i->tcpi_snd_ssthresh);
-	if (i->tcpi_bytes_sent)
-		ss_put_kv(f, " bytes_sent:", i->tcpi_bytes_sent);
-	if (i->tcpi_bytes_retrans)
-		ss_put_kv(f, " bytes_retrans:", i->tcpi_bytes_retrans);
-	if (i->tcpi_bytes_acked)
-		ss_put_kv(f, " bytes_acked:", i->tcpi_bytes_acked);
-	if (i->tcpi_bytes_received)
-		ss_put_kv(f, " bytes_received:", i->tcpi_bytes_received);
-	if (i->tcpi_segs_out)
-		ss_put_kv(f, " segs_out:", i->tcpi_segs_out);
-	if (i->tcpi_segs_in)
-		ss_put_kv(f, " segs_in:", i->tcpi_segs_in);
-	if (i->tcpi_data_segs_out)
-		ss_put_kv(f, " data_segs_out:", i->tcpi_data_segs_out);
-	if (i->tcpi_data_segs_in)
-		ss_put_kv(f, " data_segs_in:", i->tcpi_data_segs_in);
+	if (t[TCPINFO_ATO])
+		put_ms(f, " ato:", (uint32_t)t[TCPINFO_ATO]);
+}
+
+static void put_tcp_counts(struct ss_field *f, const struct sock_rec *s,
+			   const uint64_t *t, bool num)
+{
+	PUT_NONZERO(f, " mss:", t, TCPINFO_SND_MSS);
+	PUT_NONZERO(f, " pmtu:", t, TCPINFO_PMTU);
+	PUT_NONZERO(f, " rcvmss:", t, TCPINFO_RCV_MSS);
+	PUT_NONZERO(f, " advmss:", t, TCPINFO_ADVMSS);
+	PUT_NONZERO(f, " cwnd:", t, TCPINFO_SND_CWND);
+	if (t[TCPINFO_SND_SSTHRESH] && t[TCPINFO_SND_SSTHRESH] < 0xFFFF)
+		ss_put_kv(f, " ssthresh:", t[TCPINFO_SND_SSTHRESH]);
+	PUT_NONZERO(f, " bytes_sent:", t, TCPINFO_BYTES_SENT);
+	PUT_NONZERO(f, " bytes_retrans:", t, TCPINFO_BYTES_RETRANS);
+	PUT_NONZERO(f, " bytes_acked:", t, TCPINFO_BYTES_ACKED);
+	PUT_NONZERO(f, " bytes_received:", t, TCPINFO_BYTES_RECEIVED);
+	PUT_NONZERO(f, " segs_out:", t, TCPINFO_SEGS_OUT);
+	PUT_NONZERO(f, " segs_in:", t, TCPINFO_SEGS_IN);
+	PUT_NONZERO(f, " data_segs_out:", t, TCPINFO_DATA_SEGS_OUT);
+	PUT_NONZERO(f, " data_segs_in:", t, TCPINFO_DATA_SEGS_IN);
 	if (s->has_dctcp && s->dctcp.dctcp_enabled) {
 		ss_put_kv(f, " dctcp:(ce_state:", s->dctcp.dctcp_ce_state);
 		ss_put_kv(f, ",alpha:", s->dctcp.dctcp_alpha);
@@ -253,82 +251,90 @@ static void put_tcp_stats(struct ss_fmt *fmt, struct ss_field *f,
 	}
 	if (s->has_bbr)
 		put_bbr(f, &s->bbr, num);
+}
 
-	rtt = (double)i->tcpi_rtt;
+static void put_tcp_rates(struct ss_field *f, const struct sock_rec *s,
+			  const uint64_t *t, bool num)
+{
+	double rtt = (double)t[TCPINFO_RTT];
+	uint64_t pacing = t[TCPINFO_PACING_RATE], max = t[TCPINFO_MAX_PACING_RATE];
+
 	if (s->has_vegas && s->vegas.tcpv_enabled && s->vegas.tcpv_rtt &&
 	    s->vegas.tcpv_rtt != 0x7fffffff)
 		rtt = s->vegas.tcpv_rtt;
-	if (rtt > 0 && i->tcpi_snd_mss && i->tcpi_snd_cwnd)
-		put_bw(f, " send ", (double)i->tcpi_snd_cwnd *
-		       (double)i->tcpi_snd_mss * 8000000. / rtt, num);
-	if (i->tcpi_last_data_sent)
-		ss_put_kv(f, " lastsnd:", i->tcpi_last_data_sent);
-	if (i->tcpi_last_data_recv)
-		ss_put_kv(f, " lastrcv:", i->tcpi_last_data_recv);
-	if (i->tcpi_last_ack_recv)
-		ss_put_kv(f, " lastack:", i->tcpi_last_ack_recv);
-	if (i->tcpi_pacing_rate && i->tcpi_pacing_rate != ~0ULL) {
-		put_bw(f, " pacing_rate ", (double)i->tcpi_pacing_rate * 8., num);
-		if (i->tcpi_max_pacing_rate && i->tcpi_max_pacing_rate != ~0ULL)
-			put_bw(f, "/", (double)i->tcpi_max_pacing_rate * 8., num);
+	if (rtt > 0 && t[TCPINFO_SND_MSS] && t[TCPINFO_SND_CWND])
+		put_bw(f, " send ", (double)t[TCPINFO_SND_CWND] *
+		       (double)t[TCPINFO_SND_MSS] * 8000000. / rtt, num);
+	PUT_NONZERO(f, " lastsnd:", t, TCPINFO_LAST_DATA_SENT);
+	PUT_NONZERO(f, " lastrcv:", t, TCPINFO_LAST_DATA_RECV);
+	PUT_NONZERO(f, " lastack:", t, TCPINFO_LAST_ACK_RECV);
+	if (pacing && pacing != UINT64_MAX) {
+		put_bw(f, " pacing_rate ", (double)pacing * 8., num);
+		if (max && max != UINT64_MAX)
+			put_bw(f, "/", (double)max * 8., num);
 	}
-	if (i->tcpi_delivery_rate)
-		put_bw(f, " delivery_rate ", (double)i->tcpi_delivery_rate * 8., num);
-	if (i->tcpi_delivered)
-		ss_put_kv(f, " delivered:", i->tcpi_delivered);
-	if (i->tcpi_delivered_ce)
-		ss_put_kv(f, " delivered_ce:", i->tcpi_delivered_ce);
-	if (i->tcpi_delivery_rate_app_limited)
+	if (t[TCPINFO_DELIVERY_RATE])
+		put_bw(f, " delivery_rate ", (double)t[TCPINFO_DELIVERY_RATE] * 8., num);
+	PUT_NONZERO(f, " delivered:", t, TCPINFO_DELIVERED);
+	PUT_NONZERO(f, " delivered_ce:", t, TCPINFO_DELIVERED_CE);
+	if (t[TCPINFO_DELIVERY_RATE_APP_LIMITED])
 		ss_puts(f, " app_limited");
-	if (i->tcpi_busy_time) {
-		ss_put_kv(f, " busy:", i->tcpi_busy_time / 1000);
+	if (t[TCPINFO_BUSY_TIME]) {
+		ss_put_kv(f, " busy:", t[TCPINFO_BUSY_TIME] / 1000);
 		ss_puts(f, "ms");
-		if (i->tcpi_rwnd_limited)
-			put_limited(f, " rwnd_limited:", i->tcpi_rwnd_limited,
-				    i->tcpi_busy_time);
-		if (i->tcpi_sndbuf_limited)
-			put_limited(f, " sndbuf_limited:", i->tcpi_sndbuf_limited,
-				    i->tcpi_busy_time);
+		if (t[TCPINFO_RWND_LIMITED])
+			put_limited(f, " rwnd_limited:", t[TCPINFO_RWND_LIMITED],
+				    t[TCPINFO_BUSY_TIME]);
+		if (t[TCPINFO_SNDBUF_LIMITED])
+			put_limited(f, " sndbuf_limited:", t[TCPINFO_SNDBUF_LIMITED],
+				    t[TCPINFO_BUSY_TIME]);
 	}
-	if (i->tcpi_unacked)
-		ss_put_kv(f, " unacked:", i->tcpi_unacked);
-	if (i->tcpi_retrans || i->tcpi_total_retrans) {
-		ss_put_kv(f, " retrans:", i->tcpi_retrans);
-		ss_put_kv(f, "/", i->tcpi_total_retrans);
+}
+
+/* ss prints these u32 fields signed ("%d"). */
+static void put_signed(struct ss_field *f, const char *key, uint64_t v)
+{
+	ss_puts(f, key);
+	ss_put_i64(f, (int32_t)(uint32_t)v);
+}
+
+static void put_tcp_tail(struct ss_field *f, const struct sock_rec *s,
+			 const uint64_t *t)
+{
+	PUT_NONZERO(f, " unacked:", t, TCPINFO_UNACKED);
+	if (t[TCPINFO_RETRANS] || t[TCPINFO_TOTAL_RETRANS]) {
+		ss_put_kv(f, " retrans:", t[TCPINFO_RETRANS]);
+		ss_put_kv(f, "/", t[TCPINFO_TOTAL_RETRANS]);
 	}
-	if (i->tcpi_lost)
-		ss_put_kv(f, " lost:", i->tcpi_lost);
+	PUT_NONZERO(f, " lost:", t, TCPINFO_LOST);
 	/* a listener's tcpi_sacked is its backlog limit */
-	if (i->tcpi_sacked && s->state != SS_LISTEN)
-		ss_put_kv(f, " sacked:", i->tcpi_sacked);
-	if (i->tcpi_dsack_dups)
-		ss_put_kv(f, " dsack_dups:", i->tcpi_dsack_dups);
-	if (i->tcpi_fackets)
-		ss_put_kv(f, " fackets:", i->tcpi_fackets);
-	if (i->tcpi_reordering != 3) {
-		ss_puts(f, " reordering:");
-		ss_put_i64(f, (int32_t)i->tcpi_reordering);
-	}
-	if (i->tcpi_reord_seen) {
-		ss_puts(f, " reord_seen:");
-		ss_put_i64(f, (int32_t)i->tcpi_reord_seen);
-	}
-	if (i->tcpi_rcv_rtt)
-		put_ms(f, " rcv_rtt:", i->tcpi_rcv_rtt);
-	if (i->tcpi_rcv_space) {
-		ss_puts(f, " rcv_space:");
-		ss_put_i64(f, (int32_t)i->tcpi_rcv_space);
-	}
-	if (i->tcpi_rcv_ssthresh)
-		ss_put_kv(f, " rcv_ssthresh:", i->tcpi_rcv_ssthresh);
-	if (i->tcpi_notsent_bytes)
-		ss_put_kv(f, " notsent:", i->tcpi_notsent_bytes);
-	if (i->tcpi_min_rtt && i->tcpi_min_rtt != ~0U)
-		put_ms(f, " minrtt:", i->tcpi_min_rtt);
-	if (i->tcpi_rcv_ooopack)
-		ss_put_kv(f, " rcv_ooopack:", i->tcpi_rcv_ooopack);
-	if (i->tcpi_snd_wnd)
-		ss_put_kv(f, " snd_wnd:", i->tcpi_snd_wnd);
+	if (t[TCPINFO_SACKED] && s->state != SS_LISTEN)
+		ss_put_kv(f, " sacked:", t[TCPINFO_SACKED]);
+	PUT_NONZERO(f, " dsack_dups:", t, TCPINFO_DSACK_DUPS);
+	PUT_NONZERO(f, " fackets:", t, TCPINFO_FACKETS);
+	if (t[TCPINFO_REORDERING] != 3)
+		put_signed(f, " reordering:", t[TCPINFO_REORDERING]);
+	if (t[TCPINFO_REORD_SEEN])
+		put_signed(f, " reord_seen:", t[TCPINFO_REORD_SEEN]);
+	if (t[TCPINFO_RCV_RTT])
+		put_ms(f, " rcv_rtt:", (uint32_t)t[TCPINFO_RCV_RTT]);
+	if (t[TCPINFO_RCV_SPACE])
+		put_signed(f, " rcv_space:", t[TCPINFO_RCV_SPACE]);
+	PUT_NONZERO(f, " rcv_ssthresh:", t, TCPINFO_RCV_SSTHRESH);
+	PUT_NONZERO(f, " notsent:", t, TCPINFO_NOTSENT_BYTES);
+	if (t[TCPINFO_MIN_RTT] && t[TCPINFO_MIN_RTT] != UINT32_MAX)
+		put_ms(f, " minrtt:", (uint32_t)t[TCPINFO_MIN_RTT]);
+	PUT_NONZERO(f, " rcv_ooopack:", t, TCPINFO_RCV_OOOPACK);
+	PUT_NONZERO(f, " snd_wnd:", t, TCPINFO_SND_WND);
+}
+
+static void put_tcp_stats(struct ss_fmt *fmt, struct ss_field *f,
+			  const struct sock_rec *s, const uint64_t *t)
+{
+	put_tcp_opts(fmt->v, f, s, t);
+	put_tcp_counts(f, s, t, fmt->v->numeric);
+	put_tcp_rates(f, s, t, fmt->v->numeric);
+	put_tcp_tail(f, s, t);
 }
 
 static void put_mptcp_stats(struct ss_field *f, const struct sock_rec *s)
@@ -376,7 +382,7 @@ static void put_mptcp_stats(struct ss_field *f, const struct sock_rec *s)
 void ss_fmt_tcp_info(struct ss_fmt *fmt, struct ss_field *f,
 		     const struct sock_rec *s)
 {
-	struct tcp_info info;
+	struct tcpinfo_vals info;
 
 	ss_fmt_skmem(f, s, true);
 	if (s->netid == NETID_MPTCP) {
@@ -384,10 +390,11 @@ void ss_fmt_tcp_info(struct ss_fmt *fmt, struct ss_field *f,
 			put_mptcp_stats(f, s);
 		return;
 	}
-	if (sock_tcp_info(s, &info)) {
+	if (s->tcpi_len && s->tcpi) {
 		struct ss_field lf = *f;  /* see ss_fmt_skmem */
 
-		put_tcp_stats(fmt, &lf, s, &info);
+		tcpinfo_load(&info, s->tcpi, s->tcpi_len);
+		put_tcp_stats(fmt, &lf, s, info.v);
 		*f = lf;
 	}
 	if (s->has_ulp && s->ulp[0]) {

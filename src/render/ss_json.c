@@ -31,7 +31,7 @@
 #include <linux/mptcp.h>
 
 #include "json_writer.h"
-#include "ss_fmt.h"
+#include "tcpinfo_json.h"
 
 #define SS_JSON_SCHEMA 1
 
@@ -42,29 +42,6 @@ struct ss_json {
 	bool dev_found;
 	char dev_name[IF_NAMESIZE];
 	struct json_writer w;
-};
-
-/* ss's names, so a JSON consumer and an ss reader use one vocabulary. */
-static const char *const state_names[SS_STATE_MAX] = {
-	[SS_UNKNOWN_] = "UNKNOWN",
-	[SS_ESTABLISHED] = "ESTAB",
-	[SS_SYN_SENT] = "SYN-SENT",
-	[SS_SYN_RECV] = "SYN-RECV",
-	[SS_FIN_WAIT1] = "FIN-WAIT-1",
-	[SS_FIN_WAIT2] = "FIN-WAIT-2",
-	[SS_TIME_WAIT] = "TIME-WAIT",
-	[SS_CLOSE] = "UNCONN",
-	[SS_CLOSE_WAIT] = "CLOSE-WAIT",
-	[SS_LAST_ACK] = "LAST-ACK",
-	[SS_LISTEN] = "LISTEN",
-	[SS_CLOSING] = "CLOSING",
-	[SS_NEW_SYN_RECV] = "NEW-SYN-RECV",
-	[SS_BOUND_INACTIVE] = "BOUND-INACTIVE",
-};
-
-/* idiag_timer values; 5 (delack) is named although ss 6.1 says "unknown". */
-static const char *const timer_names[] = {
-	"off", "on", "keepalive", "timewait", "persist", "delack",
 };
 
 static const char *const skmem_keys[SK_MEMINFO_VARS] = {
@@ -80,51 +57,20 @@ static const char *const skmem_keys[SK_MEMINFO_VARS] = {
 };
 
 /*
- * The non-bitfield members of struct tcp_info after the first eight
- * bytes, in struct order. Keyed by offset and size so a member is
- * written only when the kernel's reply was long enough to contain it:
- * an older kernel's shorter struct then yields fewer keys, not zeros.
+ * struct mptcp_info's members, keyed by offset and size so a member is
+ * written only when the kernel's reply was long enough to contain it
+ * (tcp_info has its own table, src/model/tcpinfo.c).
  */
-struct tcpi_field {
+struct info_field {
 	const char *key;
 	uint16_t off;
 	uint8_t size;
 };
 
-#define TCPI_FIELD(f) { #f, offsetof(struct tcp_info, tcpi_##f), \
-			sizeof(((struct tcp_info *)0)->tcpi_##f) }
 #define MPTCPI_FIELD(f) { #f, offsetof(struct mptcp_info, mptcpi_##f), \
 			  sizeof(((struct mptcp_info *)0)->mptcpi_##f) }
 
-static const struct tcpi_field tcpi_head[] = {
-	TCPI_FIELD(state), TCPI_FIELD(ca_state), TCPI_FIELD(retransmits),
-	TCPI_FIELD(probes), TCPI_FIELD(backoff), TCPI_FIELD(options),
-};
-
-static const struct tcpi_field tcpi_tail[] = {
-	TCPI_FIELD(rto), TCPI_FIELD(ato), TCPI_FIELD(snd_mss),
-	TCPI_FIELD(rcv_mss), TCPI_FIELD(unacked), TCPI_FIELD(sacked),
-	TCPI_FIELD(lost), TCPI_FIELD(retrans), TCPI_FIELD(fackets),
-	TCPI_FIELD(last_data_sent), TCPI_FIELD(last_ack_sent),
-	TCPI_FIELD(last_data_recv), TCPI_FIELD(last_ack_recv),
-	TCPI_FIELD(pmtu), TCPI_FIELD(rcv_ssthresh), TCPI_FIELD(rtt),
-	TCPI_FIELD(rttvar), TCPI_FIELD(snd_ssthresh), TCPI_FIELD(snd_cwnd),
-	TCPI_FIELD(advmss), TCPI_FIELD(reordering), TCPI_FIELD(rcv_rtt),
-	TCPI_FIELD(rcv_space), TCPI_FIELD(total_retrans),
-	TCPI_FIELD(pacing_rate), TCPI_FIELD(max_pacing_rate),
-	TCPI_FIELD(bytes_acked), TCPI_FIELD(bytes_received),
-	TCPI_FIELD(segs_out), TCPI_FIELD(segs_in),
-	TCPI_FIELD(notsent_bytes), TCPI_FIELD(min_rtt),
-	TCPI_FIELD(data_segs_in), TCPI_FIELD(data_segs_out),
-	TCPI_FIELD(delivery_rate), TCPI_FIELD(busy_time),
-	TCPI_FIELD(rwnd_limited), TCPI_FIELD(sndbuf_limited),
-	TCPI_FIELD(delivered), TCPI_FIELD(delivered_ce),
-	TCPI_FIELD(bytes_sent), TCPI_FIELD(bytes_retrans),
-	TCPI_FIELD(dsack_dups), TCPI_FIELD(reord_seen),
-	TCPI_FIELD(rcv_ooopack), TCPI_FIELD(snd_wnd),
-};
-
-static const struct tcpi_field mptcpi_fields[] = {
+static const struct info_field mptcpi_fields[] = {
 	MPTCPI_FIELD(subflows), MPTCPI_FIELD(add_addr_signal),
 	MPTCPI_FIELD(add_addr_accepted), MPTCPI_FIELD(subflows_max),
 	MPTCPI_FIELD(add_addr_signal_max), MPTCPI_FIELD(add_addr_accepted_max),
@@ -134,11 +80,8 @@ static const struct tcpi_field mptcpi_fields[] = {
 	MPTCPI_FIELD(csum_enabled),
 };
 
-/* The byte after tcpi_options holds the two wscale nibbles. */
-#define TCPI_BITFIELDS_END 8
-
 static void fields_put(struct json_writer *w, const void *bytes,
-		       size_t len, const struct tcpi_field *f, size_t n)
+		       size_t len, const struct info_field *f, size_t n)
 {
 	const uint8_t *base = bytes;
 	uint8_t u8;
@@ -168,26 +111,12 @@ static void fields_put(struct json_writer *w, const void *bytes,
 
 static void tcp_info_put(struct json_writer *w, const struct sock_rec *s)
 {
-	struct tcp_info ti;
-	size_t len = s->tcpi_len;
+	struct tcpinfo_vals v;
 
-	if (!sock_tcp_info(s, &ti))
+	if (!s->tcpi_len || !s->tcpi)
 		return;
-	json_kv_obj_begin(w, "tcp_info");
-	fields_put(w, &ti, len, tcpi_head,
-		   sizeof(tcpi_head) / sizeof(tcpi_head[0]));
-	if (len >= TCPI_BITFIELDS_END) {
-		/* Through the struct: bitfield layout is the compiler's. */
-		json_kv_u64(w, "snd_wscale", ti.tcpi_snd_wscale);
-		json_kv_u64(w, "rcv_wscale", ti.tcpi_rcv_wscale);
-		json_kv_u64(w, "delivery_rate_app_limited",
-			    ti.tcpi_delivery_rate_app_limited);
-		json_kv_u64(w, "fastopen_client_fail",
-			    ti.tcpi_fastopen_client_fail);
-	}
-	fields_put(w, &ti, len, tcpi_tail,
-		   sizeof(tcpi_tail) / sizeof(tcpi_tail[0]));
-	json_obj_end(w);
+	tcpinfo_load(&v, s->tcpi, s->tcpi_len);
+	tcpinfo_json_write(w, &v);
 }
 
 static void mptcp_info_put(struct json_writer *w, const struct sock_rec *s)
@@ -376,13 +305,10 @@ static void sockopt_put(struct json_writer *w, const struct sock_rec *s)
 
 static void timer_put(struct json_writer *w, const struct sock_rec *s)
 {
-	size_t n = sizeof(timer_names) / sizeof(timer_names[0]);
-
 	if (!s->timer)
 		return;
 	json_kv_obj_begin(w, "timer");
-	json_kv_cstr(w, "name", s->timer < n ? timer_names[s->timer]
-					     : "unknown");
+	json_kv_cstr(w, "name", sock_timer_name(s->timer, SOCK_SPELL_KERNEL));
 	json_kv_u64(w, "expires_ms", s->expires_ms);
 	json_kv_u64(w, "retrans", s->retrans);
 	json_obj_end(w);
@@ -456,9 +382,8 @@ int ss_json_row(struct ss_json *j, const struct ss_row *row,
 	const struct ss_view *v = &j->v;
 
 	json_obj_begin(w);
-	json_kv_cstr(w, "netid", ss_fmt_netid_name(s->netid));
-	json_kv_cstr(w, "state", s->state < SS_STATE_MAX
-				 ? state_names[s->state] : "UNKNOWN");
+	json_kv_cstr(w, "netid", sock_netid_name(s->netid));
+	json_kv_cstr(w, "state", sock_state_spelling(s->state, SOCK_SPELL_KERNEL));
 	json_kv_u64(w, "recv_q", s->rqueue);
 	json_kv_u64(w, "send_q", s->wqueue);
 	family_put(j, s);

@@ -133,7 +133,7 @@ check "close-wait-leak: names the process" close-wait-leak \
 check "time-wait-busy-client: the TIME-WAIT pile is there (>= 1000)" time-wait-busy-client \
 	'.report.summary.tcp["TIME-WAIT"] >= 1000'
 check "receiver-not-reading: the --peer connection is kept, window closed, owner named" receiver-not-reading \
-	'[.report.summary.connections[] | select(.peer and .remote == "127.0.0.1:8090" and .snd_wnd == 0 and .comm == "lab-sender")] | length == 1'
+	'[.report.summary.connections[] | select(.peer and .remote == "127.0.0.1:8090" and .tcp_info.snd_wnd == 0 and .comm == "lab-sender")] | length == 1'
 check "port-exhaustion: the evidence quotes the narrowed range" port-exhaustion \
 	'[.report.findings[] | select(.id == "ephemeral-port-exhaustion") | .evidence[] | test("40000 40499")] | any'
 

@@ -14,12 +14,12 @@ static volatile uint32_t sink;
 
 static int touch(const struct sock_rec *s, void *ctx)
 {
-	struct tcp_info ti;
+	struct tcpinfo_vals ti;
 	uint32_t acc = 0, i;
 
 	(void)ctx;
-	if (sock_tcp_info(s, &ti))
-		acc += ti.tcpi_state;
+	tcpinfo_load(&ti, s->tcpi, s->tcpi_len);
+	acc += (uint32_t)ti.v[TCPINFO_STATE];
 	for (i = 0; i < s->tcpi_len; i++)
 		acc += s->tcpi[i];
 	for (i = 0; i < s->mptcpi_len; i++)

@@ -334,7 +334,7 @@ START_TEST(view__json_nests_in_a_writer)
 	json_obj_end(&w);
 	ck_assert_msg(json_writer_finish(&w, &err) == 0, "%s", err.buf);
 	ck_assert_int_eq(fclose(fp), 0);
-	ck_assert_msg(!strncmp(buf, "{\"scenario\":\"x\",\"report\":{\"schema_version\":1,\"host\":\"h\",", 56),
+	ck_assert_msg(!strncmp(buf, "{\"scenario\":\"x\",\"report\":{\"schema_version\":2,\"host\":\"h\",", 56),
 		      "got: %s", buf);
 	ck_assert_ptr_nonnull(strstr(buf, "\"verdict\":{\"side\":\"network\",\"severity\":\"critical\"}"));
 	ck_assert_ptr_nonnull(strstr(buf, "\"unavailable\":[]},\"after\":true}\n"));
