@@ -98,7 +98,7 @@ static int on_sock(const struct sock_rec *r, void *vctx)
 			c->cw_dropped++;
 		}
 	}
-	return 0;
+	return SOCK_CB_OK;
 }
 
 /* A torn dump: the whole sample's socket pass is done again (below). */
@@ -129,7 +129,7 @@ static int on_conn(const struct sock_rec *r, void *vctx)
 	if (peer ? c->peer_pass : (c->n_stuck && bsearch(&r->cookie, c->stuck, c->n_stuck,
 							  sizeof(c->stuck[0]), cmp_u64) != NULL))
 		sample_add_conn(c->s, r, peer);
-	return 0;
+	return SOCK_CB_OK;
 }
 
 /*
