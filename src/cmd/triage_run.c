@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "../collect/sample_collect.h"
+#include "../collect/sockdiag.h"
 #include "../diagnose/rules.h"
 #include "../render/report.h"
 
@@ -26,8 +27,10 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 		t->fs = calloc(1, sizeof(*t->fs));
 	if (!t->fs)
 		return error_set(err, "out of memory");
+	if (!t->session && sockdiag_session_open(&t->session, err))
+		return -1;
 	for (unsigned i = 0; i < t->samples; i++) {
-		struct sample_opts so = { .want_port = t->o.port };
+		struct sample_opts so = { .want_port = t->o.port, .session = t->session };
 		bool lastone = i + 1 == t->samples;
 
 		/* Owners and the kernel log once, in the last sample: enough
@@ -65,6 +68,8 @@ void triage_run_release(struct triage_run *t)
 	}
 	free(t->fs);
 	t->fs = NULL;
+	sockdiag_session_close(t->session);
+	t->session = NULL;
 }
 
 int triage_exit_status(const struct findings *fs)

@@ -52,11 +52,11 @@ struct collect_ctx {
 	uint32_t n_cw;
 	uint32_t cw_dropped;
 	bool torn;
-	/* the per-connection pass */
+	struct diag_session *ds;
+	/* the per-connection passes */
 	const struct sample_opts *o;
 	uint32_t n_stuck;
-	uint64_t stuck[SAMPLE_CONNS_MAX];   /* cookies, sorted before pass 3 */
-	bool peer_pass;                     /* the kernel-filtered --peer pass is running */
+	struct diag_sock_id stuck[SAMPLE_CONNS_MAX];   /* looked up one by one */
 };
 
 static bool conn_stuck(const struct sock_rec *r)
@@ -87,8 +87,9 @@ static int on_sock(const struct sock_rec *r, void *vctx)
 	struct collect_ctx *c = vctx;
 
 	sample_add_sock(c->s, r);
-	if (c->n_stuck < SAMPLE_CONNS_MAX && conn_stuck(r))
-		c->stuck[c->n_stuck++] = r->cookie;
+	/* A stuck --peer connection is the peer dump's to keep. */
+	if (c->n_stuck < SAMPLE_CONNS_MAX && conn_stuck(r) && !conn_is_peer(c->o, r))
+		sockdiag_id_of(r, &c->stuck[c->n_stuck++]);
 	if (r->table == TBL_TCP && r->state == SS_CLOSE_WAIT && r->inode && c->cw) {
 		if (c->n_cw < CW_MAX) {
 			c->cw[c->n_cw].inode = r->inode;
@@ -113,23 +114,58 @@ static int on_restart(enum sock_table t, void *vctx)
 
 #define SAMPLE_DUMP_ATTEMPTS 3
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* The states a kept connection may be in: data still flows, or should. */
+#define CONN_STATES (1u << SS_ESTABLISHED | 1u << SS_CLOSE_WAIT | 1u << SS_FIN_WAIT1 | \
+		     1u << SS_LAST_ACK | 1u << SS_CLOSING)
 
-	return x < y ? -1 : x > y;
-}
-
-static int on_conn(const struct sock_rec *r, void *vctx)
+static int on_peer_conn(const struct sock_rec *r, void *vctx)
 {
 	struct collect_ctx *c = vctx;
-	bool peer = conn_is_peer(c->o, r);
 
-	/* The stuck pass skips --peer connections: the peer pass kept them. */
-	if (peer ? c->peer_pass : (c->n_stuck && bsearch(&r->cookie, c->stuck, c->n_stuck,
-							  sizeof(c->stuck[0]), cmp_u64) != NULL))
-		sample_add_conn(c->s, r, peer);
+	/* The kernel filtered on the address already; this keeps the mapped-v4 rule. */
+	if (conn_is_peer(c->o, r))
+		sample_add_conn(c->s, r, true);
 	return SOCK_CB_OK;
+}
+
+/* A lookup answers whatever state the socket is in by now. */
+static int on_stuck_conn(const struct sock_rec *r, void *vctx)
+{
+	struct collect_ctx *c = vctx;
+
+	if (r->state < 32 && (CONN_STATES & (1u << r->state)))
+		sample_add_conn(c->s, r, false);
+	return SOCK_CB_OK;
+}
+
+/* The --peer pass: one dump the kernel filters on the remote address. */
+static int dump_peer_conns(struct sample *s, struct collect_ctx *c, struct strbuf *err)
+{
+	uint8_t bc[SOCKDIAG_BYTECODE_MAX];
+	struct diag_query q = {
+		.session = c->ds,
+		.tables = TBL_BIT(TBL_TCP),
+		.states = CONN_STATES,
+		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
+		.on_restart = on_restart,
+		.bytecode = bc,
+	};
+
+	q.bytecode_len = sockdiag_bc_remote(bc, c->o->peer_family, c->o->peer_addr,
+					    c->o->peer_port);
+	/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
+	q.families = c->o->peer_family == AF_INET6 ? DIAG_FAM_INET6
+						   : DIAG_FAM_INET | DIAG_FAM_INET6;
+	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
+		s->n_conns = 0;
+		s->conns_dropped = 0;
+		c->torn = false;
+		if (sockdiag_collect(&q, on_peer_conn, c, err))
+			return -1;
+		if (!c->torn)
+			return 0;
+	}
+	return error_set(err, "the connection dump was interrupted %d times in a row", SAMPLE_DUMP_ATTEMPTS);
 }
 
 /*
@@ -137,53 +173,21 @@ static int on_conn(const struct sock_rec *r, void *vctx)
  * stuck connections, so a healthy host pays nothing for them: tcp_info
  * and socket memory for the states data still flows in. The --peer pass
  * hands the kernel a filter on the remote address, so sockets to other
- * peers cost neither tcp_info nor bytes.
+ * peers cost neither tcp_info nor bytes; a stuck connection is asked for
+ * by its id (4-tuple, device, cookie), so the cost is per stuck socket,
+ * not per socket on the host. One that closed in between is skipped.
  */
 static int dump_conns(struct sample *s, struct collect_ctx *c, struct strbuf *err)
 {
-	uint8_t bc[SOCKDIAG_BYTECODE_MAX];
-	struct diag_query q = {
-		.tables = TBL_BIT(TBL_TCP),
-		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
-		.states = 1u << SS_ESTABLISHED | 1u << SS_CLOSE_WAIT | 1u << SS_FIN_WAIT1 |
-			  1u << SS_LAST_ACK | 1u << SS_CLOSING,
-		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
-		.on_restart = on_restart,
-	};
-	bool peer = c->o && c->o->has_peer;
-
-	if (!peer && !c->n_stuck)
-		return 0;
-	qsort(c->stuck, c->n_stuck, sizeof(c->stuck[0]), cmp_u64);
-	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
-		s->n_conns = 0;
-		s->conns_dropped = 0;
-		c->torn = false;
-		if (peer) {
-			c->peer_pass = true;
-			q.bytecode = bc;
-			q.bytecode_len = sockdiag_bc_remote(bc, c->o->peer_family, c->o->peer_addr,
-							    c->o->peer_port);
-			/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
-			q.families = c->o->peer_family == AF_INET6 ? DIAG_FAM_INET6
-								   : DIAG_FAM_INET | DIAG_FAM_INET6;
-			if (sockdiag_collect(&q, on_conn, c, err))
-				return -1;
-		}
-		if (c->n_stuck && !c->torn) {
-			c->peer_pass = false;
-			q.bytecode = NULL;
-			q.bytecode_len = 0;
-			q.families = DIAG_FAM_INET | DIAG_FAM_INET6;
-			if (sockdiag_collect(&q, on_conn, c, err))
-				return -1;
-		}
-		if (!c->torn) {
-			s->conns_looked = true;
-			return 0;
-		}
-	}
-	return error_set(err, "the connection dump was interrupted %d times in a row", SAMPLE_DUMP_ATTEMPTS);
+	if (c->o && c->o->has_peer && dump_peer_conns(s, c, err))
+		return -1;
+	for (uint32_t i = 0; i < c->n_stuck; i++)
+		if (sockdiag_lookup(c->ds, &c->stuck[i], DIAG_NEED_INFO | DIAG_NEED_MEM,
+				    on_stuck_conn, c, err) < 0)
+			return -1;
+	if ((c->o && c->o->has_peer) || c->n_stuck)
+		s->conns_looked = true;
+	return 0;
 }
 
 /*
@@ -198,6 +202,7 @@ static int dump_sockets(struct sample *s, struct collect_ctx *c, struct diag_sta
 			struct strbuf *err)
 {
 	struct diag_query q = {
+		.session = c->ds,
 		.tables = TBL_BIT(TBL_TCP),
 		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
 		.stats = stats,
@@ -449,7 +454,8 @@ out:
 int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf *err)
 {
 	const char *root = o->proc_root ? o->proc_root : "/proc";
-	struct collect_ctx c = { .s = s, .o = o };
+	struct collect_ctx c = { .s = s, .o = o, .ds = o->session };
+	struct diag_session *own = NULL;
 	struct diag_stats stats = { 0 };
 	struct strbuf e2 = STRBUF_INIT;
 	char path[512];
@@ -465,6 +471,11 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 			error_set(err, "out of memory");
 			goto out;
 		}
+	}
+	if (!c.ds) {
+		if (sockdiag_session_open(&own, err))
+			goto out;
+		c.ds = own;
 	}
 	if (dump_sockets(s, &c, &stats, err))
 		goto out;
@@ -518,6 +529,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 		sample_unavailable(s, "close-wait owners", "more CLOSE-WAIT sockets than could be attributed");
 	ret = 0;
 out:
+	sockdiag_session_close(own);
 	free(c.cw);
 	strbuf_release(&e2);
 	return ret;
