@@ -472,11 +472,9 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 			goto out;
 		}
 	}
-	if (!c.ds) {
-		if (sockdiag_session_open(&own, err))
-			goto out;
-		c.ds = own;
-	}
+	if (!o->session && sockdiag_session_open(&own, err))
+		goto out;
+	c.ds = o->session ? o->session : own;
 	if (dump_sockets(s, &c, &stats, err))
 		goto out;
 	sample_finish_socks(s);

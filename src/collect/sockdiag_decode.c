@@ -209,6 +209,11 @@ static int decode_ulp(struct sock_rec *s, const struct attr *outer,
 	return r;
 }
 
+/*
+ * Longer than 80 lines on purpose: one case per attribute type, each with
+ * its own size check next to the field it fills, which a table of
+ * offsets would separate.
+ */
 static int decode_inet_attr(struct sock_rec *s, const struct attr *a,
 			    const struct diag_decoder *d, struct strbuf *err)
 {
@@ -366,6 +371,7 @@ static int decode_inet(struct sock_rec *s, const uint8_t *p, size_t len,
 	return ret;
 }
 
+/* Long for the same reason as decode_inet_attr(): one case per attribute. */
 static int decode_unix(struct sock_rec *s, const uint8_t *p, size_t len,
 		       size_t off, const struct diag_decoder *d, struct strbuf *err)
 {

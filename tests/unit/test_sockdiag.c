@@ -178,6 +178,17 @@ static void put_done(struct msgbuf *m)
 	msg_end(m);
 }
 
+/* Two ESTAB sockets, ports 22 and 23, no DONE: a callback sees one or both. */
+static void put_two_sockets(struct msgbuf *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (uint16_t port = 22; port <= 23; port++) {
+		msg_begin(m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
+		put_inet(m, port, SS_ESTABLISHED);
+		msg_end(m);
+	}
+}
+
 /* ---- fixtures ---- */
 
 START_TEST(replay__plain_tcp_fixture_gives_v4_and_v6_sockets)
@@ -589,15 +600,9 @@ START_TEST(decode__callback_can_stop_the_dump)
 	static struct msgbuf m;
 	static struct got g;
 
-	memset(&m, 0, sizeof(m));
+	put_two_sockets(&m);
 	memset(&g, 0, sizeof(g));
 	g.stop_after = 1;
-	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
-	put_inet(&m, 22, SS_ESTABLISHED);
-	msg_end(&m);
-	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
-	put_inet(&m, 23, SS_ESTABLISHED);
-	msg_end(&m);
 	/* STOP is a clean end: no error, no message, nothing decoded after it. */
 	ck_assert_int_eq(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err),
 			 DIAG_DECODE_STOP);
@@ -613,14 +618,8 @@ START_TEST(decode__callback_error_fails_with_its_own_message)
 	static struct msgbuf m;
 	static struct got g;
 
-	memset(&m, 0, sizeof(m));
+	put_two_sockets(&m);
 	memset(&g, 0, sizeof(g));
-	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
-	put_inet(&m, 22, SS_ESTABLISHED);
-	msg_end(&m);
-	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
-	put_inet(&m, 23, SS_ESTABLISHED);
-	msg_end(&m);
 	g.fail_after = 1;
 	g.fail_err = &err;
 	ck_assert_int_lt(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err), 0);
