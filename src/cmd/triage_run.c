@@ -23,14 +23,19 @@ static void sleep_s(double s)
 
 int triage_run(struct triage_run *t, struct strbuf *err)
 {
+	/* One sock_diag socket for every sample of the run, opened in the
+	 * namespace being triaged and closed before the caller leaves it. */
+	struct diag_session *ds = NULL;
+	int ret = -1;
+
 	if (!t->fs)
 		t->fs = calloc(1, sizeof(*t->fs));
 	if (!t->fs)
 		return error_set(err, "out of memory");
-	if (!t->session && sockdiag_session_open(&t->session, err))
+	if (sockdiag_session_open(&ds, err))
 		return -1;
 	for (unsigned i = 0; i < t->samples; i++) {
-		struct sample_opts so = { .want_port = t->o.port, .session = t->session };
+		struct sample_opts so = { .want_port = t->o.port, .session = ds };
 		bool lastone = i + 1 == t->samples;
 
 		/* Owners and the kernel log once, in the last sample: enough
@@ -45,14 +50,21 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 		}
 		if (!t->buf[i])
 			t->buf[i] = malloc(sizeof(*t->buf[i]));
-		if (!t->buf[i])
-			return error_set(err, "out of memory");
+		if (!t->buf[i]) {
+			error_set(err, "out of memory");
+			goto out;
+		}
 		if (i)
 			sleep_s(t->interval);
 		if (sample_collect(t->buf[i], &so, err))
-			return -1;
+			goto out;
 		t->cs[i] = t->buf[i];
 	}
+	ret = 0;
+out:
+	sockdiag_session_close(ds);
+	if (ret)
+		return ret;
 	t->ser.s = t->cs;
 	t->ser.n = t->samples;
 	t->ser.interval_s = t->interval;
@@ -68,8 +80,6 @@ void triage_run_release(struct triage_run *t)
 	}
 	free(t->fs);
 	t->fs = NULL;
-	sockdiag_session_close(t->session);
-	t->session = NULL;
 }
 
 int triage_exit_status(const struct findings *fs)

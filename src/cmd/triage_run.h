@@ -12,8 +12,6 @@
 #include "../diagnose/finding.h"
 #include "../util/strbuf.h"
 
-struct diag_session;
-
 #define TRIAGE_SAMPLES_MAX 8      /* a trend needs 2; 8 caps memory (~2 MiB each) */
 
 struct triage_run {
@@ -26,9 +24,6 @@ struct triage_run {
 	const struct sample *cs[TRIAGE_SAMPLES_MAX];
 	struct series ser;
 	struct findings *fs;
-	/* One sock_diag socket for every sample, opened by triage_run() in
-	 * the namespace it runs in; closed by triage_run_release(). */
-	struct diag_session *session;
 };
 
 /* Collect and diagnose; 0, or negative with a message in err. */
