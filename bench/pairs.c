@@ -3,7 +3,8 @@
  * pairs: hold a population of established loopback TCP pairs for the
  * benchmarks. Run it inside a network namespace made for the purpose.
  *
- *   pairs -n PAIRS [-m MAX_PER_WORKER] [-u UNIX_PAIRS] [-t HOLD_SECONDS]
+ *   pairs -n PAIRS [-m MAX_PER_WORKER] [-u UNIX_PAIRS] [-s STUCK]
+ *         [-t HOLD_SECONDS]
  *
  * The pairs are spread over worker processes, each holding both ends of
  * at most MAX_PER_WORKER pairs (default 9,900, so under 19,900 fds: the
@@ -18,6 +19,11 @@
  * per 4-tuple and the ephemeral range never runs out. Connects are
  * non-blocking, at most WINDOW in flight, and an epoll loop accepts them.
  * A connection is established once it has been accepted.
+ *
+ * -s adds STUCK connections held by the parent (listener 127.2.0.1:6001):
+ * the accepting end never reads and has a small receive buffer, the
+ * client end wrote until its window closed, so it sits in the persist
+ * timer, which is what triage calls a stuck connection and keeps whole.
  *
  * Every socket has SO_LINGER {1, 0}: however the process ends, closing
  * sends a RST and leaves no TIME-WAIT behind.
@@ -60,6 +66,7 @@
 #define FD_SLACK 64          /* listeners, epoll, pipes, stdio */
 #define SETUP_TIMEOUT 300.0  /* seconds a worker may take to connect */
 #define MAX_UNIX_PAIRS 9000
+#define MAX_STUCK 512
 
 static volatile sig_atomic_t stop_signal;
 
@@ -305,6 +312,42 @@ static void reap_all(pid_t *pids, unsigned n)
 	}
 }
 
+/*
+ * n zero-window connections, held by the caller (fds stay open). Blocking
+ * connects: the listener's backlog holds them all before the accepts.
+ */
+static void make_stuck(unsigned long n)
+{
+	struct sockaddr_in sa = addr4(127, 2, 0, 1, 6001);
+	static char junk[65536];
+	int small = 4096, one = 1, l, c, a;
+	unsigned long i;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    set_no_linger(l) < 0 ||
+	    /* Inherited by the accepted ends: their window closes at once. */
+	    setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) < 0)
+		fail("stuck listener");
+	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, (int)n + 1) < 0)
+		fail("stuck listener bind/listen");
+	for (i = 0; i < n; i++) {
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (c < 0 || set_no_linger(c) < 0)
+			fail("stuck client");
+		if (connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			fail("stuck connect");
+		a = accept(l, NULL, NULL);
+		if (a < 0 || set_no_linger(a) < 0)
+			fail("stuck accept");
+		if (fcntl(c, F_SETFL, O_NONBLOCK) < 0)
+			fail("stuck O_NONBLOCK");
+		/* Bounded: the send buffer fills within a few MiB. */
+		for (int k = 0; k < 4096 && send(c, junk, sizeof(junk), 0) > 0; k++)
+			;
+	}
+}
+
 static unsigned long parse_ul(const char *s, const char *what)
 {
 	char *end;
@@ -322,13 +365,13 @@ static unsigned long parse_ul(const char *s, const char *what)
 static void usage(void)
 {
 	fprintf(stderr, "usage: pairs -n PAIRS [-m MAX_PER_WORKER] "
-		"[-u UNIX_PAIRS] [-t HOLD_SECONDS]\n");
+		"[-u UNIX_PAIRS] [-s STUCK] [-t HOLD_SECONDS]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long npairs = 0, per_worker = MAX_PER_WORKER, unix_pairs = 0;
+	unsigned long npairs = 0, per_worker = MAX_PER_WORKER, unix_pairs = 0, stuck = 0;
 	unsigned long i, fd_room, base, extra;
 	double hold_s = 1200, t0, deadline;
 	unsigned nworkers, w, ready = 0;
@@ -338,11 +381,12 @@ int main(int argc, char **argv)
 	char byte;
 	ssize_t r;
 
-	while ((opt = getopt(argc, argv, "n:m:u:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:m:u:s:t:")) != -1) {
 		switch (opt) {
 		case 'n': npairs = parse_ul(optarg, "pair count"); break;
 		case 'm': per_worker = parse_ul(optarg, "pairs per worker"); break;
 		case 'u': unix_pairs = parse_ul(optarg, "unix pair count"); break;
+		case 's': stuck = parse_ul(optarg, "stuck connection count"); break;
 		case 't': hold_s = (double)parse_ul(optarg, "hold time"); break;
 		default: usage();
 		}
@@ -354,8 +398,8 @@ int main(int argc, char **argv)
 	fd_room = rl.rlim_cur > FD_SLACK ? (rl.rlim_cur - FD_SLACK) / 2 : 0;
 	if (per_worker > fd_room)
 		per_worker = fd_room;
-	if (per_worker == 0 || unix_pairs > MAX_UNIX_PAIRS ||
-	    unix_pairs * 2 + FD_SLACK > rl.rlim_cur) {
+	if (per_worker == 0 || unix_pairs > MAX_UNIX_PAIRS || stuck > MAX_STUCK ||
+	    unix_pairs * 2 + stuck * 2 + FD_SLACK > rl.rlim_cur) {
 		fprintf(stderr, "pairs: RLIMIT_NOFILE %lu is too small\n",
 			(unsigned long)rl.rlim_cur);
 		return 1;
@@ -409,6 +453,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 
+	if (stuck)
+		make_stuck(stuck);
+
 	/* One byte per worker that made it; EOF early means one failed. */
 	deadline = t0 + SETUP_TIMEOUT + 10;
 	while (ready < nworkers && !stop_signal && now() < deadline) {
@@ -427,8 +474,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("READY pairs=%lu sockets=%lu workers=%u unix_pairs=%lu "
-	       "setup=%.2f\n", npairs, npairs * 2 + (unsigned long)nworkers *
-	       N_LISTENERS, nworkers, unix_pairs, now() - t0);
+	       "stuck=%lu setup=%.2f\n", npairs, npairs * 2 + (unsigned long)nworkers *
+	       N_LISTENERS + (stuck ? stuck * 2 + 1 : 0), nworkers, unix_pairs, stuck,
+	       now() - t0);
 	fflush(stdout);
 
 	/* Hold until a signal, the hold time, or a worker dies. */

@@ -25,10 +25,12 @@
 #include "cmd.h"
 #include "../collect/cgroup.h"
 #include "../collect/netns.h"
+#include "../collect/nlcomm.h"
 #include "../collect/procmap.h"
 #include "../collect/sockdiag.h"
 #include "../collect/sockstat.h"
 #include "../collect/sysctl_read.h"
+#include "../import/dumpfile.h"
 #include "../model/counters.h"
 #include "../render/ss_summary.h"
 #include "../render/ss_view.h"
@@ -528,27 +530,34 @@ static int on_sock(const struct sock_rec *s, void *vctx)
 	struct ss_run *r = vctx;
 	const struct ss_cmdline *c = r->c;
 	struct ss_row row = { .sock = s };
+	struct sock_rec named;
 
 	if (!row_selected(c, s))
-		return 0;
+		return SOCK_CB_OK;
+	/* ss names a netlink socket's owner from this host's /proc: live rows only. */
+	if (s->table == TBL_NETLINK && !c->replay_path) {
+		named = *s;
+		nlcomm_fill(&named, "/proc");
+		row.sock = &named;
+	}
 	if (c->view.show_proc && s->inode && !r->pm_failed) {
 		/* Built on the first row that needs it, never for a listing
 		 * whose rows have no owner to show. */
 		if (!r->pm && procmap_build(&r->pm, "/proc", c->view.show_threads, r->err)) {
 			r->pm_failed = true;
-			return -1;
+			return SOCK_CB_ERROR;
 		}
 		row.n_owners = procmap_lookup(r->pm, s->inode, &row.owners);
 	}
 	if (c->view.extended && s->has_cgroup) {
 		if (!r->cg && cgroup_map_new(&r->cg, "/proc", r->err))
-			return -1;
+			return SOCK_CB_ERROR;
 		row.cgroup_path = cgroup_map_path(r->cg, s->cgroup_id);
 	}
 	r->rows++;
 	if (r->json)
-		return ss_json_row(r->json, &row, r->err);
-	return ss_text_row(r->text, &row, r->err);
+		return ss_json_row(r->json, &row, r->err) ? SOCK_CB_ERROR : SOCK_CB_OK;
+	return ss_text_row(r->text, &row, r->err) ? SOCK_CB_ERROR : SOCK_CB_OK;
 }
 
 static unsigned collector_tables(const struct ss_cmdline *c)
@@ -725,7 +734,9 @@ int cmd_ss(int argc, char **argv)
 	set_ephemeral_range(&c.view);
 	if (c.replay_path) {
 		/* A recording holds TCP sockets only, whatever the flags say. */
-		rc = sockdiag_replay(c.replay_path, &q, on_sock, &run, &err);
+		struct dumpfile_filter df = { q.states, q.families };
+
+		rc = dumpfile_replay(c.replay_path, &df, on_sock, &run, &err);
 		if (rc) {
 			ret = cmd_fail(run.pm_failed ? SV_EXIT_FAILED : SV_EXIT_DATA, "%s", err.buf);
 			goto out;

@@ -17,7 +17,7 @@
 static int count_sock(const struct sock_rec *s, void *ctx)
 {
 	tally_add(ctx, s);
-	return 0;
+	return SOCK_CB_OK;
 }
 
 /* -h only, and not listed: the help is the two lines. */

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "../collect/sample_collect.h"
+#include "../collect/sockdiag.h"
 #include "../diagnose/rules.h"
 #include "../diagnose/verdict.h"
 
@@ -22,12 +23,19 @@ static void sleep_s(double s)
 
 int triage_run(struct triage_run *t, struct strbuf *err)
 {
+	/* One sock_diag socket for every sample of the run, opened in the
+	 * namespace being triaged and closed before the caller leaves it. */
+	struct diag_session *ds = NULL;
+	int ret = -1;
+
 	if (!t->fs)
 		t->fs = calloc(1, sizeof(*t->fs));
 	if (!t->fs)
 		return error_set(err, "out of memory");
+	if (sockdiag_session_open(&ds, err))
+		return -1;
 	for (unsigned i = 0; i < t->samples; i++) {
-		struct sample_opts so = { .want_port = t->o.port };
+		struct sample_opts so = { .want_port = t->o.port, .session = ds };
 		bool lastone = i + 1 == t->samples;
 
 		/* Owners and the kernel log once, in the last sample: enough
@@ -37,14 +45,21 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 		so.peer = t->o.peer;
 		if (!t->buf[i])
 			t->buf[i] = malloc(sizeof(*t->buf[i]));
-		if (!t->buf[i])
-			return error_set(err, "out of memory");
+		if (!t->buf[i]) {
+			error_set(err, "out of memory");
+			goto out;
+		}
 		if (i)
 			sleep_s(t->interval);
 		if (sample_collect(t->buf[i], &so, err))
-			return -1;
+			goto out;
 		t->cs[i] = t->buf[i];
 	}
+	ret = 0;
+out:
+	sockdiag_session_close(ds);
+	if (ret)
+		return ret;
 	t->ser.s = t->cs;
 	t->ser.n = t->samples;
 	t->ser.interval_s = t->interval;

@@ -229,6 +229,8 @@ int procnet_raw_read(const char *proc_root, unsigned families, uint32_t states,
 					r.protocol = (uint8_t)r.sport;
 					r.from_proc = true;
 					rc = cb(&r, ctx);
+					/* SOCK_CB_*: ERROR fails, STOP ends the read (1). */
+					rc = rc < SOCK_CB_STOP ? -1 : rc == SOCK_CB_STOP;
 				}
 			}
 			pos = nl ? nl + 1 : end;

@@ -30,16 +30,20 @@
 
 struct collect_ctx {
 	struct sample_builder *b;
+	struct diag_session *ds;
 	bool torn;
-	bool peer_pass;          /* the kernel-filtered --peer pass is running */
+	uint32_t n_stuck;
+	struct diag_sock_id stuck[SAMPLE_CONNS_MAX];   /* looked up one by one */
 };
 
 static int on_sock(const struct sock_rec *r, void *vctx)
 {
 	struct collect_ctx *c = vctx;
 
-	sample_build_sock(c->b, r);
-	return 0;
+	/* The builder says which sockets to fetch whole; the id is ours to keep. */
+	if (sample_build_sock(c->b, r) && c->n_stuck < SAMPLE_CONNS_MAX)
+		sockdiag_id_of(r, &c->stuck[c->n_stuck++]);
+	return SOCK_CB_OK;
 }
 
 /* A torn dump: the whole sample's socket pass is done again (below). */
@@ -54,14 +58,46 @@ static int on_restart(enum sock_table t, void *vctx)
 
 #define SAMPLE_DUMP_ATTEMPTS 3
 
+/* The states a kept connection may be in: data still flows, or should. */
+#define CONN_STATES (1u << SS_ESTABLISHED | 1u << SS_CLOSE_WAIT | 1u << SS_FIN_WAIT1 | \
+		     1u << SS_LAST_ACK | 1u << SS_CLOSING)
+
 static int on_conn(const struct sock_rec *r, void *vctx)
 {
 	struct collect_ctx *c = vctx;
 
-	/* The stuck pass skips --peer connections: the peer pass kept them. */
-	if (c->peer_pass || !peer_match(&c->b->o.peer, r->family, r->daddr, r->dport))
+	/* A lookup answers whatever state the socket is in by now. */
+	if (r->state < 32 && (CONN_STATES & (1u << r->state)))
 		sample_build_conn(c->b, r);
-	return 0;
+	return SOCK_CB_OK;
+}
+
+/* The --peer pass: one dump the kernel filters on the remote address. */
+static int dump_peer_conns(struct collect_ctx *c, struct strbuf *err)
+{
+	const struct peer *pe = &c->b->o.peer;
+	uint8_t bc[SOCKDIAG_BYTECODE_MAX];
+	struct diag_query q = {
+		.session = c->ds,
+		.tables = TBL_BIT(TBL_TCP),
+		.states = CONN_STATES,
+		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
+		.on_restart = on_restart,
+		.bytecode = bc,
+	};
+
+	q.bytecode_len = sockdiag_bc_remote(bc, pe->family, pe->addr, pe->port);
+	/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
+	q.families = pe->family == AF_INET6 ? DIAG_FAM_INET6 : DIAG_FAM_INET | DIAG_FAM_INET6;
+	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
+		sample_build_conns_begin(c->b);
+		c->torn = false;
+		if (sockdiag_collect(&q, on_conn, c, err))
+			return -1;
+		if (!c->torn)
+			return 0;
+	}
+	return error_set(err, "the connection dump was interrupted %d times in a row", SAMPLE_DUMP_ATTEMPTS);
 }
 
 /*
@@ -69,52 +105,26 @@ static int on_conn(const struct sock_rec *r, void *vctx)
  * stuck connections, so a healthy host pays nothing for them: tcp_info
  * and socket memory for the states data still flows in. The --peer pass
  * hands the kernel a filter on the remote address, so sockets to other
- * peers cost neither tcp_info nor bytes.
+ * peers cost neither tcp_info nor bytes; a stuck connection is asked for
+ * by its id (4-tuple, device, cookie), so the cost is per stuck socket,
+ * not per socket on the host. One that closed in between is skipped.
  */
 static int dump_conns(struct collect_ctx *c, struct strbuf *err)
 {
-	const struct peer *pe = &c->b->o.peer;
-	uint8_t bc[SOCKDIAG_BYTECODE_MAX];
-	struct diag_query q = {
-		.tables = TBL_BIT(TBL_TCP),
-		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
-		.states = 1u << SS_ESTABLISHED | 1u << SS_CLOSE_WAIT | 1u << SS_FIN_WAIT1 |
-			  1u << SS_LAST_ACK | 1u << SS_CLOSING,
-		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
-		.on_restart = on_restart,
-	};
-	uint32_t n_stuck;
-
 	if (!sample_build_wants_conns(c->b))
 		return 0;
-	sample_build_stuck(c->b, &n_stuck);
-	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
+	if (c->b->o.peer.set) {
+		if (dump_peer_conns(c, err))
+			return -1;
+	} else {
 		sample_build_conns_begin(c->b);
-		c->torn = false;
-		if (pe->set) {
-			c->peer_pass = true;
-			q.bytecode = bc;
-			q.bytecode_len = sockdiag_bc_remote(bc, pe->family, pe->addr, pe->port);
-			/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
-			q.families = pe->family == AF_INET6 ? DIAG_FAM_INET6
-							    : DIAG_FAM_INET | DIAG_FAM_INET6;
-			if (sockdiag_collect(&q, on_conn, c, err))
-				return -1;
-		}
-		if (n_stuck && !c->torn) {
-			c->peer_pass = false;
-			q.bytecode = NULL;
-			q.bytecode_len = 0;
-			q.families = DIAG_FAM_INET | DIAG_FAM_INET6;
-			if (sockdiag_collect(&q, on_conn, c, err))
-				return -1;
-		}
-		if (!c->torn) {
-			sample_build_conns_end(c->b);
-			return 0;
-		}
 	}
-	return error_set(err, "the connection dump was interrupted %d times in a row", SAMPLE_DUMP_ATTEMPTS);
+	for (uint32_t i = 0; i < c->n_stuck; i++)
+		if (sockdiag_lookup(c->ds, &c->stuck[i], DIAG_NEED_INFO | DIAG_NEED_MEM,
+				    on_conn, c, err) < 0)
+			return -1;
+	sample_build_conns_end(c->b);
+	return 0;
 }
 
 /*
@@ -128,6 +138,7 @@ static int dump_conns(struct collect_ctx *c, struct strbuf *err)
 static int dump_sockets(struct collect_ctx *c, struct diag_stats *stats, struct strbuf *err)
 {
 	struct diag_query q = {
+		.session = c->ds,
 		.tables = TBL_BIT(TBL_TCP),
 		.families = DIAG_FAM_INET | DIAG_FAM_INET6,
 		.stats = stats,
@@ -136,6 +147,7 @@ static int dump_sockets(struct collect_ctx *c, struct diag_stats *stats, struct 
 
 	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
 		sample_build_socks_begin(c->b, HAVE_SOCKETS | HAVE_LISTEN_DROPS);
+		c->n_stuck = 0;
 		c->torn = false;
 		q.states = 1u << SS_LISTEN;
 		q.needs = DIAG_NEED_MEM;
@@ -294,17 +306,27 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 		.want_port = o->want_port,
 		.owners = o->owners != SAMPLE_OWNERS_NONE,
 	};
-	struct sample_builder b;
-	struct collect_ctx c = { .b = &b };
+	struct sample_builder b = { 0 };
+	struct diag_session *own = NULL;
 	struct diag_stats stats = { 0 };
+	struct collect_ctx *c;
+	int ret = -1;
 
+	/* The stuck ids are ~4 KiB: off the stack. */
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return error_set(err, "out of memory");
+	c->b = &b;
+	c->ds = o->session;
 	if (sample_build_begin(&b, s, &bo, err))
-		return -1;
-	if (meta_collect(&s->meta, root, err) || dump_sockets(&c, &stats, err) ||
-	    dump_conns(&c, err)) {
-		sample_build_abort(&b);
-		return -1;
-	}
+		goto out;
+	if (!c->ds && sockdiag_session_open(&own, err))
+		goto out;
+	if (own)
+		c->ds = own;
+	if (meta_collect(&s->meta, root, err) || dump_sockets(c, &stats, err) ||
+	    dump_conns(c, err))
+		goto out;
 	collect_counters(&b, root);
 	if (o->kmsg)
 		collect_kmsg(&b, o->kmsg_path ? o->kmsg_path : "/dev/kmsg");
@@ -312,5 +334,11 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 		collect_owners(&b, root, o->owners == SAMPLE_OWNERS_ALWAYS ||
 			       sample_build_owners_wanted(&b));
 	sample_build_finish(&b);
-	return 0;
+	ret = 0;
+out:
+	if (ret)
+		sample_build_abort(&b);
+	sockdiag_session_close(own);
+	free(c);
+	return ret;
 }

@@ -9,8 +9,12 @@
 #include "../model/sample.h"
 #include "../util/strbuf.h"
 
+struct diag_session;
+
 struct sample_opts {
 	const char *proc_root;   /* NULL: /proc */
+	/* The sock_diag session of the run (sockdiag.h); NULL: one for this call. */
+	struct diag_session *session;
 	/*
 	 * The /proc/PID/fd walk: SAMPLE_OWNERS_AUTO attributes sockets to
 	 * processes only when the sample has something to attribute (a

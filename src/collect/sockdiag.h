@@ -3,14 +3,14 @@
 #define SOCKVET_COLLECT_SOCKDIAG_H
 
 /*
- * The sock_diag collector: asks the kernel for sockets over
- * NETLINK_SOCK_DIAG and hands each one, decoded into a struct sock_rec,
- * to a callback. Nothing is kept: listing 200k sockets costs one
- * receive buffer.
+ * The live sock_diag collector: asks the kernel for sockets over
+ * NETLINK_SOCK_DIAG and hands each one, decoded into a struct sock_rec
+ * (sockdiag_decode.h), to a callback. Nothing is kept: listing 200k
+ * sockets costs one receive buffer.
  *
- * Receiving and decoding are separate (libmnl's mnl_cb_run idea):
- * sockdiag_decode() takes a buffer of netlink messages, so a recorded
- * dump replays through exactly the code a live dump runs through.
+ * A session (one netlink socket, one receive buffer) serves any number
+ * of dumps and exact lookups: triage opens one per run. A query without
+ * a session opens one for the call.
  */
 
 #include <stdbool.h>
@@ -18,8 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../model/sock.h"
-#include "../util/strbuf.h"
+#include "sockdiag_decode.h"
 
 /* What the caller will look at; only these extensions are requested. */
 enum diag_need {
@@ -29,11 +28,6 @@ enum diag_need {
 	DIAG_NEED_UNIX_RQ = 1 << 3,  /* UNIX_DIAG_RQLEN (always wanted for queues) */
 	DIAG_NEED_UNIX_VFS = 1 << 4, /* UNIX_DIAG_VFS (-e) */
 	DIAG_NEED_UNIX_MEM = 1 << 5, /* UNIX_DIAG_MEMINFO (-m) */
-};
-
-enum diag_family {
-	DIAG_FAM_INET = 1 << 0,
-	DIAG_FAM_INET6 = 1 << 1,
 };
 
 #define SOCKDIAG_BYTECODE_MAX 128
@@ -58,7 +52,19 @@ struct diag_stats {
 	uint64_t records;        /* callbacks made */
 };
 
+struct diag_session;
+
+/*
+ * Open a NETLINK_SOCK_DIAG socket in the current network namespace, with
+ * its receive buffer. It stays in that namespace whatever the process
+ * enters later. 0, or negative with a message in err.
+ */
+int sockdiag_session_open(struct diag_session **out, struct strbuf *err);
+void sockdiag_session_close(struct diag_session *s);
+
 struct diag_query {
+	/* Optional: the session to use; NULL opens one for this call. */
+	struct diag_session *session;
 	unsigned tables;     /* TBL_BIT(enum sock_table) mask */
 	unsigned families;   /* enum diag_family mask, for inet tables */
 	uint32_t states;     /* 1u << SS_* mask, sent as idiag_states */
@@ -70,7 +76,7 @@ struct diag_query {
 	 */
 	FILE *record;
 	const char *record_name;  /* for error messages */
-	/* Where netlink owners' comm is read (PROC_ROOT); NULL = "/proc". */
+	/* Where /proc/net/raw is read when raw_diag is absent; NULL = "/proc". */
 	const char *proc_root;
 	/*
 	 * Optional: an inet_diag filter program (INET_DIAG_REQ_BYTECODE) the
@@ -89,9 +95,6 @@ struct diag_query {
 	int (*on_restart)(enum sock_table table, void *ctx);
 };
 
-/* Return 0 to go on, negative to stop the dump with that value. */
-typedef int (*sock_cb)(const struct sock_rec *s, void *ctx);
-
 /*
  * Dump every table in q->tables, in ss's order (netlink, packet, unix,
  * raw, udp, tcp, mptcp; v4 before v6 within a table), calling cb for
@@ -103,34 +106,33 @@ typedef int (*sock_cb)(const struct sock_rec *s, void *ctx);
  * say it may repeat rows. A table still torn after the last retry fails.
  * As in ss 6.1, netlink and packet sockets (always UNCONN) are dumped only
  * when q->states has SS_CLOSE; q->families 0 means both. With q->record
- * only the tcp table is dumped, and cb is never called.
+ * only the tcp table is dumped, and cb is never called. A SOCK_CB_STOP
+ * from cb ends the whole collect with success. Netlink records carry no
+ * process name: a live listing adds it with nlcomm_fill().
  * Returns 0, or negative with a message in err.
  */
 int sockdiag_collect(const struct diag_query *q, sock_cb cb, void *ctx,
 		     struct strbuf *err);
 
-/*
- * Decode one buffer of netlink messages from a dump of `table`. buf must
- * be 4-byte aligned, as any netlink receive buffer is: records point into
- * it (tcp_info bytes, the UNIX path, the uint32_t ICONS array).
- * Every message in buf is decoded, also those after an NLMSG_DONE.
- * Returns 1 when NLMSG_DONE was seen, 0 when more messages are expected,
- * negative on a malformed message, a kernel error or a callback abort
- * (err names the message offset). *intr is set when a message carried
- * NLM_F_DUMP_INTR.
- */
-int sockdiag_decode(const void *buf, size_t len, enum sock_table table,
-		    sock_cb cb, void *ctx, bool *intr, struct strbuf *err);
+/* The full id of one inet socket, as a dump reported it. */
+struct diag_sock_id {
+	uint8_t family;          /* AF_INET, AF_INET6 */
+	uint16_t sport, dport;   /* host order */
+	uint8_t saddr[16], daddr[16];
+	uint32_t ifindex;
+	uint64_t cookie;
+};
+
+void sockdiag_id_of(const struct sock_rec *r, struct diag_sock_id *id);
 
 /*
- * Replay a recorded stream of netlink messages (ss -D / TCPDIAG_FILE
- * format: nlmsghdr + payload, back to back) as TCP sockets. Unlike ss 6.1,
- * which stops at the first NLMSG_DONE, every message in the file is read,
- * so a v4+v6 recording replays whole. The state mask and family mask in q
- * are applied in user space (a zero mask filters nothing). Truncated or
- * malformed input fails with a message naming the file and byte offset.
+ * Ask the kernel for one TCP socket by its id (a request, not a dump:
+ * the cost does not grow with the table), with the extensions in needs
+ * (enum diag_need). cb (required) gets the fresh record once. Returns 0 when found,
+ * 1 when the socket is gone (closed or reused since the id was taken:
+ * the cookie no longer matches), negative with a message in err.
  */
-int sockdiag_replay(const char *path, const struct diag_query *q,
-		    sock_cb cb, void *ctx, struct strbuf *err);
+int sockdiag_lookup(struct diag_session *s, const struct diag_sock_id *id,
+		    unsigned needs, sock_cb cb, void *ctx, struct strbuf *err);
 
 #endif

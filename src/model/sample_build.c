@@ -49,22 +49,28 @@ static bool conn_stuck(const struct sock_rec *r)
 	       (r->timer == IDIAG_TIMER_RETRANS && r->retrans >= CONN_STUCK_RETRANS);
 }
 
-void sample_build_sock(struct sample_builder *b, const struct sock_rec *r)
+bool sample_build_sock(struct sample_builder *b, const struct sock_rec *r)
 {
+	bool fetch = false;
+
 	sample_add_sock(b->s, r);
 	if (r->table != TBL_TCP)
-		return;
-	if (b->n_stuck < SAMPLE_CONNS_MAX && conn_stuck(r))
+		return false;
+	if (b->n_stuck < SAMPLE_CONNS_MAX && conn_stuck(r) &&
+	    !peer_match(&b->o.peer, r->family, r->daddr, r->dport)) {
 		b->stuck[b->n_stuck++] = r->cookie;
+		fetch = true;
+	}
 	if (r->state == SS_CLOSE_WAIT && r->inode && b->cw) {
 		if (b->n_cw == SAMPLE_BUILD_CW_MAX) {
 			b->cw_dropped++;
-			return;
+		} else {
+			b->cw[b->n_cw].inode = r->inode;
+			b->cw[b->n_cw].unread = r->rqueue >= 1;
+			b->n_cw++;
 		}
-		b->cw[b->n_cw].inode = r->inode;
-		b->cw[b->n_cw].unread = r->rqueue >= 1;
-		b->n_cw++;
 	}
+	return fetch;
 }
 
 bool sample_build_wants_conns(const struct sample_builder *b)

@@ -66,7 +66,10 @@ int sample_build_begin(struct sample_builder *b, struct sample *s,
  * forgotten. have: HAVE_SOCKETS, plus HAVE_LISTEN_DROPS when the source
  * carries listeners' skmem. */
 void sample_build_socks_begin(struct sample_builder *b, uint32_t have);
-void sample_build_sock(struct sample_builder *b, const struct sock_rec *r);
+/* True when r is a clearly stuck connection (not the peer's: the peer
+ * pass keeps those) that a source able to should fetch whole, with
+ * tcp_info, and give to sample_build_conn. */
+bool sample_build_sock(struct sample_builder *b, const struct sock_rec *r);
 
 /*
  * Connections kept whole: wanted with a peer, or when the socket list

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tap_check.h"
 #include "../../src/collect/sample_collect.h"
+#include "../../src/collect/sockdiag.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -135,6 +137,62 @@ START_TEST(live__peer_filter_matches_remote_end_and_v4_mapped)
 }
 END_TEST
 
+/*
+ * A receiver that never reads: the sender's window closes and its persist
+ * timer runs, which the bare dump shows (stuck). The sample keeps that
+ * connection whole, tcp_info included, fetched by an exact lookup; two
+ * samples share one session, as a triage run's do.
+ */
+START_TEST(live__stuck_connection_is_kept_with_tcp_info)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	struct sample *s = malloc(sizeof(*s));
+	struct sample_opts o = { .owners = SAMPLE_OWNERS_NONE, .want_port = -1 };
+	struct strbuf err = STRBUF_INIT;
+	int l = socket(AF_INET, SOCK_STREAM, 0), c, srv, small = 4096;
+	static char junk[65536];
+	const struct s_conn *kept = NULL;
+	uint16_t cport;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+	ck_assert_int_eq(listen(l, 1), 0);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0 || errno == EINPROGRESS, 1);
+	srv = accept(l, NULL, NULL);
+	ck_assert_int_ge(srv, 0);
+	alen = sizeof(a);
+	ck_assert_int_eq(getsockname(c, (struct sockaddr *)&a, &alen), 0);
+	cport = ntohs(a.sin_port);
+	for (int i = 0; i < 1000 && send(c, junk, sizeof(junk), 0) > 0; i++)
+		;
+	usleep(300 * 1000);
+	ck_assert_int_eq(sockdiag_session_open(&o.session, &err), 0);
+	for (int round = 0; round < 2; round++) {
+		kept = NULL;
+		ck_assert_msg(sample_collect(s, &o, &err) == 0, "%s", err.buf);
+		ck_assert(s->have & HAVE_CONNS);
+		for (uint32_t i = 0; i < s->n_conns; i++)
+			if (s->conns[i].sport == cport)
+				kept = &s->conns[i];
+		ck_assert_msg(kept != NULL, "stuck sender :%u not among %u kept", cport, s->n_conns);
+		ck_assert(!kept->peer);
+		ck_assert(kept->has_info);
+		ck_assert(kept->has_skmem);
+		ck_assert_uint_gt(kept->wq, 0);
+	}
+	sockdiag_session_close(o.session);
+	close(c);
+	close(srv);
+	close(l);
+	free(s);
+	strbuf_release(&err);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sample_collect");
@@ -143,6 +201,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, live__full_listener_is_seen_with_its_owner);
 	tcase_add_test(tc, live__peer_filter_matches_remote_end_and_v4_mapped);
+	tcase_add_test(tc, live__stuck_connection_is_kept_with_tcp_info);
 	suite_add_tcase(s, tc);
 	return s;
 }

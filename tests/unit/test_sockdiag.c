@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The sock_diag decoder, replay and live collector.
+ * The sock_diag decoder, the dump-file importer, the live collector
+ * (dumps, sessions, exact lookups) and the netlink owner enrichment.
  *
  * Fixtures in tests/data (recorded in throwaway network namespaces on a
  * 6.18 kernel):
@@ -19,9 +20,12 @@
 #include "tap_check.h"
 #include "../../src/collect/sockdiag.h"
 #include "../../src/collect/netns.h"
+#include "../../src/collect/nlcomm.h"
+#include "../../src/import/dumpfile.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +45,9 @@ struct got {
 	uint32_t icon0[MAXREC];
 	uint64_t ti_state[MAXREC];  /* tcpi_state */
 	bool has_ti[MAXREC];
-	int stop_after;          /* 0: never stop */
+	int stop_after;          /* 0: never stop; else SOCK_CB_STOP after n */
+	int fail_after;          /* 0: never fail; else SOCK_CB_ERROR after n */
+	struct strbuf *fail_err; /* where the failure's message goes, if set */
 };
 
 /* Records die with the callback: copy what the tests look at. */
@@ -50,9 +56,14 @@ static int keep(const struct sock_rec *s, void *arg)
 	struct got *g = arg;
 
 	if (g->stop_after && (int)g->n >= g->stop_after)
-		return -1;
+		return SOCK_CB_STOP;
+	if (g->fail_after && (int)g->n >= g->fail_after) {
+		if (g->fail_err)
+			error_set(g->fail_err, "test callback gave up");
+		return SOCK_CB_ERROR;
+	}
 	if (g->n >= MAXREC)
-		return 0;
+		return SOCK_CB_OK;
 	g->r[g->n] = *s;
 	g->r[g->n].tcpi = NULL;
 	g->r[g->n].mptcpi = NULL;
@@ -66,7 +77,7 @@ static int keep(const struct sock_rec *s, void *arg)
 	g->has_ti[g->n] = tcpinfo_get(s->tcpi, s->tcpi_len, TCPINFO_STATE,
 				      &g->ti_state[g->n]);
 	g->n++;
-	return 0;
+	return SOCK_CB_OK;
 }
 
 static const struct sock_rec *find_port(const struct got *g, int family,
@@ -96,6 +107,11 @@ static const struct diag_query all_tcp = {
 	.tables = TBL_BIT(TBL_TCP),
 	.families = DIAG_FAM_INET | DIAG_FAM_INET6,
 	.states = SS_ALL_STATES,
+};
+
+static const struct dumpfile_filter all_file = {
+	.states = SS_ALL_STATES,
+	.families = DIAG_FAM_INET | DIAG_FAM_INET6,
 };
 
 /* ---- synthetic messages ---- */
@@ -163,6 +179,17 @@ static void put_done(struct msgbuf *m)
 	msg_end(m);
 }
 
+/* Two ESTAB sockets, ports 22 and 23, no DONE: a callback sees one or both. */
+static void put_two_sockets(struct msgbuf *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (uint16_t port = 22; port <= 23; port++) {
+		msg_begin(m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
+		put_inet(m, port, SS_ESTABLISHED);
+		msg_end(m);
+	}
+}
+
 /* ---- fixtures ---- */
 
 START_TEST(replay__plain_tcp_fixture_gives_v4_and_v6_sockets)
@@ -172,7 +199,7 @@ START_TEST(replay__plain_tcp_fixture_gives_v4_and_v6_sockets)
 	const struct sock_rec *s;
 
 	memset(&g, 0, sizeof(g));
-	ck_assert_int_eq(sockdiag_replay(DATA "tcp_v4v6_plain.dump", &all_tcp,
+	ck_assert_int_eq(dumpfile_replay(DATA "tcp_v4v6_plain.dump", &all_file,
 					 keep, &g, &err), 0);
 	ck_assert_str_eq(err.buf, "");
 	ck_assert_uint_eq(g.n, 6);   /* ss 6.1 would stop at 3: the first DONE */
@@ -214,7 +241,7 @@ START_TEST(replay__ss_recorded_info_mem_fixture_keeps_extensions)
 	size_t i;
 
 	memset(&g, 0, sizeof(g));
-	ck_assert_int_eq(sockdiag_replay(DATA "tcp_v4v6_im_ss.dump", &all_tcp,
+	ck_assert_int_eq(dumpfile_replay(DATA "tcp_v4v6_im_ss.dump", &all_file,
 					 keep, &g, &err), 0);
 	ck_assert_uint_eq(g.n, 6);
 	for (i = 0; i < g.n; i++) {
@@ -244,16 +271,16 @@ START_TEST(replay__applies_state_and_family_masks)
 {
 	struct strbuf err = STRBUF_INIT;
 	static struct got g;
-	struct diag_query q = all_tcp;
+	struct dumpfile_filter q = all_file;
 
 	memset(&g, 0, sizeof(g));
 	q.states = 1u << SS_LISTEN;
-	ck_assert_int_eq(sockdiag_replay(DATA "tcp_v4v6_plain.dump", &q, keep, &g, &err), 0);
+	ck_assert_int_eq(dumpfile_replay(DATA "tcp_v4v6_plain.dump", &q, keep, &g, &err), 0);
 	ck_assert_uint_eq(g.n, 2);
 	memset(&g, 0, sizeof(g));
 	q.states = SS_ALL_STATES;
 	q.families = DIAG_FAM_INET6;
-	ck_assert_int_eq(sockdiag_replay(DATA "tcp_v4v6_plain.dump", &q, keep, &g, &err), 0);
+	ck_assert_int_eq(dumpfile_replay(DATA "tcp_v4v6_plain.dump", &q, keep, &g, &err), 0);
 	ck_assert_uint_eq(g.n, 3);
 	ck_assert_uint_eq(g.r[0].family, AF_INET6);
 	strbuf_release(&err);
@@ -279,7 +306,7 @@ START_TEST(replay__truncated_file_names_the_byte_offset)
 	close(fd);
 	snprintf(want, sizeof(want), "truncated netlink message at byte %u", first);
 	memset(&g, 0, sizeof(g));
-	ck_assert_int_lt(sockdiag_replay(path, &all_tcp, keep, &g, &err), 0);
+	ck_assert_int_lt(dumpfile_replay(path, &all_file, keep, &g, &err), 0);
 	ck_assert_msg(strstr(err.buf, want), "%s", err.buf);
 	ck_assert_msg(strstr(err.buf, path), "%s", err.buf);
 	ck_assert_uint_eq(g.n, 1);
@@ -292,7 +319,7 @@ START_TEST(replay__missing_file_is_an_error)
 {
 	struct strbuf err = STRBUF_INIT;
 
-	ck_assert_int_lt(sockdiag_replay("/nonexistent/x.dump", &all_tcp, keep, NULL, &err), 0);
+	ck_assert_int_lt(dumpfile_replay("/nonexistent/x.dump", &all_file, keep, NULL, &err), 0);
 	ck_assert_msg(strstr(err.buf, "cannot open '/nonexistent/x.dump'"), "%s", err.buf);
 	strbuf_release(&err);
 }
@@ -574,18 +601,120 @@ START_TEST(decode__callback_can_stop_the_dump)
 	static struct msgbuf m;
 	static struct got g;
 
-	memset(&m, 0, sizeof(m));
+	put_two_sockets(&m);
 	memset(&g, 0, sizeof(g));
 	g.stop_after = 1;
-	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
-	put_inet(&m, 22, SS_ESTABLISHED);
-	msg_end(&m);
-	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
-	put_inet(&m, 23, SS_ESTABLISHED);
-	msg_end(&m);
+	/* STOP is a clean end: no error, no message, nothing decoded after it. */
+	ck_assert_int_eq(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err),
+			 DIAG_DECODE_STOP);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(err.buf, "");
+	strbuf_release(&err);
+}
+END_TEST
+
+START_TEST(decode__callback_error_fails_with_its_own_message)
+{
+	struct strbuf err = STRBUF_INIT;
+	static struct msgbuf m;
+	static struct got g;
+
+	put_two_sockets(&m);
+	memset(&g, 0, sizeof(g));
+	g.fail_after = 1;
+	g.fail_err = &err;
 	ck_assert_int_lt(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err), 0);
 	ck_assert_uint_eq(g.n, 1);
-	ck_assert_msg(strstr(err.buf, "stopped by the caller"), "%s", err.buf);
+	ck_assert_str_eq(err.buf, "test callback gave up");
+	/* A callback that says nothing still leaves a message. */
+	strbuf_reset(&err);
+	memset(&g, 0, sizeof(g));
+	g.fail_after = 1;
+	ck_assert_int_lt(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err), 0);
+	ck_assert_msg(strstr(err.buf, "callback failed"), "%s", err.buf);
+	strbuf_release(&err);
+}
+END_TEST
+
+START_TEST(replay__callback_stop_ends_the_file_cleanly)
+{
+	struct strbuf err = STRBUF_INIT;
+	static struct got g;
+
+	memset(&g, 0, sizeof(g));
+	g.stop_after = 2;
+	ck_assert_int_eq(dumpfile_replay(DATA "tcp_v4v6_plain.dump", NULL, keep, &g, &err), 0);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_str_eq(err.buf, "");
+	strbuf_release(&err);
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs(text, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+/*
+ * The decoder must not look this host's processes up: a dump from another
+ * host would get our names. One record's portid is made our own pid, so
+ * a decoder that read /proc would find a name; only nlcomm_fill() may.
+ */
+START_TEST(decode__netlink_comm_only_from_enrichment)
+{
+	struct strbuf err = STRBUF_INIT;
+	static uint8_t buf[4096];
+	static struct got g;
+	size_t n = read_file(DATA "netlink_all.dump", buf, sizeof(buf));
+	char root[] = "/tmp/sockvet-proc-XXXXXX", dir[64], file[96], comm[64] = "";
+	char stat_line[256];
+	uint32_t pid = (uint32_t)getpid();
+	struct sock_rec r;
+	FILE *fp;
+
+	/* portid is at byte 4 of struct netlink_diag_msg, after the nlmsghdr. */
+	memcpy(buf + 16 + 4, &pid, 4);
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(sockdiag_decode(buf, n, TBL_NETLINK, keep, &g, NULL, &err), 1);
+	ck_assert_uint_eq(g.r[0].u.nl.portid, pid);
+	for (size_t i = 0; i < g.n; i++)
+		ck_assert(!g.r[i].u.nl.has_comm);
+
+	/* Enrichment reads PROC_ROOT/PORTID/stat: a fake root names it. */
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/%u", root, pid);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	snprintf(file, sizeof(file), "%s/stat", dir);
+	write_file(file, "4242 (fake comm) S 1 2 3\n");
+	r = g.r[0];
+	nlcomm_fill(&r, root);
+	ck_assert(r.u.nl.has_comm);
+	ck_assert_str_eq(r.u.nl.comm, "fake comm");
+	/* A bogus root names nothing, and clears a stale name. */
+	nlcomm_fill(&r, "/nonexistent-proc");
+	ck_assert(!r.u.nl.has_comm);
+	ck_assert_str_eq(r.u.nl.comm, "");
+	/* The real /proc gives our own name, as ss prints it. */
+	fp = fopen("/proc/self/stat", "r");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_ptr_nonnull(fgets(stat_line, sizeof(stat_line), fp));
+	fclose(fp);
+	ck_assert_int_eq(sscanf(stat_line, "%*d (%15[^)])", comm), 1);
+	nlcomm_fill(&r, NULL);
+	ck_assert(r.u.nl.has_comm);
+	ck_assert_str_eq(r.u.nl.comm, comm);
+	/* Not a netlink record: left alone. */
+	r = g.r[0];
+	r.table = TBL_TCP;
+	nlcomm_fill(&r, root);
+	ck_assert(!r.u.nl.has_comm);
+	unlink(file);
+	rmdir(dir);
+	rmdir(root);
 	strbuf_release(&err);
 }
 END_TEST
@@ -659,6 +788,9 @@ START_TEST(collect__names_the_owner_of_our_netlink_socket)
 		if (g.r[i].u.nl.protocol == NETLINK_SOCK_DIAG &&
 		    g.r[i].u.nl.portid == (uint32_t)getpid()) {
 			found = true;
+			/* The collector names nobody; the live listing enriches. */
+			ck_assert(!g.r[i].u.nl.has_comm);
+			nlcomm_fill(&g.r[i], NULL);
 			ck_assert(g.r[i].u.nl.has_comm);
 			ck_assert_str_eq(g.r[i].u.nl.comm, comm);
 		}
@@ -668,12 +800,134 @@ START_TEST(collect__names_the_owner_of_our_netlink_socket)
 }
 END_TEST
 
+/* A loopback connection; SO_LINGER {1,0} so a close destroys it at once. */
+static void tcp_pair(int *lfd, int *cfd, int *afd, uint16_t *lport, uint16_t *cport)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct linger lg = { 1, 0 };
+	socklen_t sl = sizeof(sa);
+	uint32_t ino;
+
+	*lfd = listen_loopback(lport, &ino);
+	*cfd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(*cfd, 0);
+	ck_assert_int_eq(setsockopt(*cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(*lport);
+	ck_assert_int_eq(connect(*cfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(*cfd, (struct sockaddr *)&sa, &sl), 0);
+	*cport = ntohs(sa.sin_port);
+	*afd = accept(*lfd, NULL, NULL);
+	ck_assert_int_ge(*afd, 0);
+}
+
+START_TEST(lookup__finds_a_connection_by_id_with_tcp_info)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct diag_session *ds = NULL;
+	struct diag_query q = all_tcp;
+	struct diag_sock_id id, bogus;
+	static struct got g;
+	const struct sock_rec *s;
+	uint16_t lport, cport;
+	int lfd, cfd, afd;
+
+	tcp_pair(&lfd, &cfd, &afd, &lport, &cport);
+	ck_assert_int_eq(sockdiag_session_open(&ds, &err), 0);
+	q.session = ds;
+	q.states = 1u << SS_ESTABLISHED;
+	q.families = DIAG_FAM_INET;
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(sockdiag_collect(&q, keep, &g, &err), 0);
+	s = find_port(&g, AF_INET, cport, SS_ESTABLISHED);
+	ck_assert_msg(s != NULL, "client end :%u not in %zu records", cport, g.n);
+	ck_assert(!g.has_ti[s - g.r]);        /* the bare dump has no tcp_info */
+	sockdiag_id_of(s, &id);
+
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(sockdiag_lookup(ds, &id, DIAG_NEED_INFO | DIAG_NEED_MEM, keep, &g, &err), 0);
+	ck_assert_str_eq(err.buf, "");
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.r[0].cookie, id.cookie);
+	ck_assert_uint_eq(g.r[0].sport, cport);
+	ck_assert_uint_eq(g.r[0].dport, lport);
+	ck_assert(g.has_ti[0]);
+	ck_assert_uint_eq(g.ti[0].tcpi_state, SS_ESTABLISHED);
+	ck_assert(g.r[0].has_skmem);
+
+	/* Same tuple, another cookie: "not found", not an error. */
+	bogus = id;
+	bogus.cookie ^= 0x5a5a5a5a5a5aULL;
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(sockdiag_lookup(ds, &bogus, DIAG_NEED_INFO, keep, &g, &err), 1);
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_str_eq(err.buf, "");
+
+	/* Gone since the dump (a RST close destroys it): skipped the same way. */
+	close(cfd);
+	ck_assert_int_eq(sockdiag_lookup(ds, &id, DIAG_NEED_INFO, keep, &g, &err), 1);
+	ck_assert_uint_eq(g.n, 0);
+
+	/* The session still dumps after lookups. */
+	q.states = 1u << SS_LISTEN;
+	ck_assert_int_eq(sockdiag_collect(&q, keep, &g, &err), 0);
+	ck_assert_ptr_nonnull(find_port(&g, AF_INET, lport, SS_LISTEN));
+	sockdiag_session_close(ds);
+	close(afd);
+	close(lfd);
+	strbuf_release(&err);
+}
+END_TEST
+
+#define MANY_LISTENERS 600
+
+/*
+ * A callback's STOP leaves the kernel mid-dump (600 listeners take
+ * several chunks); the session must still serve the next request
+ * instead of failing with EBUSY or reading the old dump's tail.
+ */
+START_TEST(session__serves_the_next_dump_after_a_stop)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct diag_session *ds = NULL;
+	struct diag_stats st = { 0 };
+	struct diag_query q = all_tcp;
+	static int fds[MANY_LISTENERS];
+	static struct got g;
+	uint16_t port;
+	uint32_t ino;
+
+	for (int i = 0; i < MANY_LISTENERS; i++)
+		fds[i] = listen_loopback(&port, &ino);
+	ck_assert_int_eq(sockdiag_session_open(&ds, &err), 0);
+	q.session = ds;
+	q.states = 1u << SS_LISTEN;
+	q.needs = DIAG_NEED_INFO | DIAG_NEED_MEM;
+	memset(&g, 0, sizeof(g));
+	g.stop_after = 3;
+	ck_assert_int_eq(sockdiag_collect(&q, keep, &g, &err), 0);
+	ck_assert_str_eq(err.buf, "");
+	ck_assert_uint_eq(g.n, 3);
+	memset(&g, 0, sizeof(g));
+	q.stats = &st;
+	ck_assert_int_eq(sockdiag_collect(&q, keep, &g, &err), 0);
+	ck_assert_str_eq(err.buf, "");
+	/* Whole, not the stopped dump's tail: every listener came. */
+	ck_assert_uint_ge(st.records, MANY_LISTENERS);
+	ck_assert_uint_eq(st.intr_retries, 0);
+	sockdiag_session_close(ds);
+	for (int i = 0; i < MANY_LISTENERS; i++)
+		close(fds[i]);
+	strbuf_release(&err);
+}
+END_TEST
+
 static int never(const struct sock_rec *s, void *ctx)
 {
 	(void)s;
 	(void)ctx;
 	ck_abort_msg("recording must not decode");
-	return -1;
+	return SOCK_CB_ERROR;
 }
 
 START_TEST(collect__record_writes_a_dump_that_replays)
@@ -695,7 +949,7 @@ START_TEST(collect__record_writes_a_dump_that_replays)
 	fclose(q.record);
 	memset(&g, 0, sizeof(g));
 	q.record = NULL;
-	ck_assert_int_eq(sockdiag_replay(path, &q, keep, &g, &err), 0);
+	ck_assert_int_eq(dumpfile_replay(path, NULL, keep, &g, &err), 0);
 	ck_assert_ptr_nonnull(find_port(&g, AF_INET, port, SS_LISTEN));
 	unlink(path);
 	close(lfd);
@@ -768,10 +1022,15 @@ static Suite *suite(void)
 	tcase_add_test(sy, decode__dump_intr_flag_is_reported);
 	tcase_add_test(sy, decode__reads_past_done_and_keeps_long_tcp_info);
 	tcase_add_test(sy, decode__callback_can_stop_the_dump);
+	tcase_add_test(sy, decode__callback_error_fails_with_its_own_message);
+	tcase_add_test(fx, replay__callback_stop_ends_the_file_cleanly);
+	tcase_add_test(fx, decode__netlink_comm_only_from_enrichment);
 	tcase_add_test(lv, collect__finds_a_listener_we_created);
 	tcase_add_test(lv, collect__names_the_owner_of_our_netlink_socket);
 	tcase_add_test(lv, collect__record_writes_a_dump_that_replays);
 	tcase_add_test(lv, collect__every_table_dumps_or_is_reported_absent);
+	tcase_add_test(lv, lookup__finds_a_connection_by_id_with_tcp_info);
+	tcase_add_test(lv, session__serves_the_next_dump_after_a_stop);
 	tcase_add_test(lv, netns__unknown_name_fails_with_the_path);
 	suite_add_tcase(s, fx);
 	suite_add_tcase(s, sy);
