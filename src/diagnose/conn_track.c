@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../model/addr.h"
+#include "diag_util.h"
 
 bool conn_track_same(const struct s_conn *a, const struct s_conn *b)
 {

@@ -5,18 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 
-struct finding *findings_add(struct findings *fs, const char *id,
+#include "rules.h"
+
+struct finding *rule_finding(struct findings *out, const struct rule *self, unsigned k,
 			     enum severity sev, enum side side)
 {
 	struct finding *f;
 
-	if (fs->n == FINDINGS_MAX) {
-		fs->dropped++;
+	if (k >= RULE_IDS_MAX || !self->ids[k])
+		return NULL;
+	if (out->n == FINDINGS_MAX) {
+		out->dropped++;
 		return NULL;
 	}
-	f = &fs->f[fs->n++];
+	f = &out->f[out->n++];
 	memset(f, 0, sizeof(*f));
-	f->id = id;
+	f->id = self->ids[k];
+	f->rule = self;
 	f->severity = sev;
 	f->side = side;
 	return f;
@@ -33,19 +38,13 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-void diag_appendf(char *buf, size_t size, const char *fmt, ...)
+struct change *finding_change(struct finding *f)
 {
-	size_t len = strnlen(buf, size);
-	va_list ap;
+	struct change *c;
 
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
-uint64_t diag_roundup(uint64_t v, uint64_t unit)
-{
-	return (v + unit - 1) / unit * unit;
+	if (f->n_changes == FINDING_CHANGES_MAX)
+		return NULL;
+	c = &f->changes[f->n_changes++];
+	memset(c, 0, sizeof(*c));
+	return c;
 }

@@ -251,7 +251,7 @@ struct aq_host {
 	double span;
 };
 
-static void emit(const struct series *ser, const struct aq_view *v, const struct aq_host *h,
+static void emit(const struct rule *self, const struct series *ser, const struct aq_view *v, const struct aq_host *h,
 		 struct findings *out)
 {
 	const struct s_listener *l = v->l;
@@ -290,7 +290,7 @@ static void emit(const struct series *ser, const struct aq_view *v, const struct
 		sev = SEV_WARNING;
 	else
 		sev = rising || v->full_last ? SEV_CRITICAL : SEV_WARNING;
-	f = findings_add(out, "accept-queue-overflow", sev,
+	f = rule_finding(out, self, 0, sev,
 			 cause == AQ_SOMAXCONN ? SIDE_KERNEL : SIDE_APP);
 	if (!f)
 		return;
@@ -430,9 +430,9 @@ static void emit(const struct series *ser, const struct aq_view *v, const struct
 }
 
 /* Drops counted before sampling, none now: worth knowing, nothing to do. */
-static void emit_past(const struct aq_view *v, struct findings *out)
+static void emit_past(const struct rule *self, const struct aq_view *v, struct findings *out)
 {
-	struct finding *f = findings_add(out, "accept-queue-overflow", SEV_INFO, SIDE_NONE);
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 
 	if (!f)
 		return;
@@ -445,8 +445,8 @@ static void emit_past(const struct aq_view *v, struct findings *out)
 	verify_of(f, v->l, NULL);
 }
 
-void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
-				struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	struct aq_host h;
@@ -471,7 +471,7 @@ void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
 		d_moved = trend && v.drops_known && v.d_last > v.d_first &&
 			  (!h.lo_known || h.lo > 0);
 		if (v.full || d_moved) {
-			emit(ser, &v, &h, out);
+			emit(self, ser, &v, &h, out);
 			n_found++;
 			continue;
 		}
@@ -491,12 +491,12 @@ void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
 		}
 	}
 	for (unsigned k = 0; k < n_past; k++)
-		emit_past(&past[k], out);
+		emit_past(self, &past[k], out);
 
 	/* The host counter says a queue overflowed, but no listener shows it
 	 * (a burst between samples on a kernel without skmem d). */
 	if (!n_found && h.lo_known && h.lo > 0) {
-		struct finding *f = findings_add(out, "accept-queue-overflow", SEV_WARNING, SIDE_APP);
+		struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_APP);
 
 		if (!f)
 			return;
@@ -513,3 +513,11 @@ void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
 			 "TcpExtListenOverflows stops growing");
 	}
 }
+
+const struct rule rule_accept_queue_overflow = {
+	.ids = { "accept-queue-overflow" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_REFUSED) | SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_RESET) | SYMPTOM_BIT(SYMPTOM_SLOW),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "a listener's accept queue is full or dropping (Recv-Q > Send-Q, skmem d)",
+};

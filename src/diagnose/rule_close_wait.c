@@ -263,7 +263,7 @@ static void finish(struct finding *f, const char *verify)
 		 "the count drops to near 0 and stays there");
 }
 
-static bool report_group(const struct series *ser, const struct sample *last,
+static bool report_group(const struct rule *self, const struct series *ser, const struct sample *last,
 			 const struct cw_group *g, struct findings *out)
 {
 	const struct s_proc *p = g->one;
@@ -280,7 +280,7 @@ static bool report_group(const struct series *ser, const struct sample *last,
 	trend_of(ser, &k, &t);
 	if (!judge(ser, &t, &sev))
 		return false;
-	f = findings_add(out, "close-wait-leak", sev, SIDE_APP);
+	f = rule_finding(out, self, 0, sev, SIDE_APP);
 	if (!f)
 		return false;
 	if (g->pids == 1 || !p->comm[0]) {
@@ -329,7 +329,7 @@ static bool report_group(const struct series *ser, const struct sample *last,
 }
 
 /* Programs ranked by the CLOSE-WAIT they hold in the last sample. */
-static bool by_program(const struct series *ser, struct findings *out)
+static bool by_program(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	struct cw_group top[CW_PROC_FINDINGS_MAX];
@@ -361,7 +361,7 @@ static bool by_program(const struct series *ser, struct findings *out)
 		top[at] = g;
 	}
 	for (unsigned i = 0; i < n; i++)
-		any |= report_group(ser, last, &top[i], out);
+		any |= report_group(self, ser, last, &top[i], out);
 	return any;
 }
 
@@ -381,11 +381,11 @@ static const char *owner_gap(const struct sample *s, char *buf, size_t size)
 	return "no process in the process map held them";
 }
 
-static void port_finding(const struct series *ser, const struct cw_key *k,
+static void port_finding(const struct rule *self, const struct series *ser, const struct cw_key *k,
 			 const struct cw_trend *t, enum severity sev, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
-	struct finding *f = findings_add(out, "close-wait-leak", sev, SIDE_APP);
+	struct finding *f = rule_finding(out, self, 0, sev, SIDE_APP);
 	char tr[FINDING_TEXT], filt[32] = "", a[32], gap[64];
 
 	if (!f)
@@ -423,7 +423,7 @@ static void port_finding(const struct series *ser, const struct cw_key *k,
 }
 
 /* Without owners: the busiest ports, then the rest of the host. */
-static void by_port(const struct series *ser, struct findings *out)
+static void by_port(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	uint16_t ports[CW_PORT_FINDINGS_MAX];
@@ -438,20 +438,28 @@ static void by_port(const struct series *ser, struct findings *out)
 		trend_of(ser, &k, &t);
 		if (!judge(ser, &t, &sev))
 			continue;
-		port_finding(ser, &k, &t, sev, out);
+		port_finding(self, ser, &k, &t, sev, out);
 		rest.excl[rest.n_excl++] = ports[i];
 	}
 	trend_of(ser, &rest, &t);
 	if (judge(ser, &t, &sev))
-		port_finding(ser, &rest, &t, sev, out);
+		port_finding(self, ser, &rest, &t, sev, out);
 }
 
-void rule_close_wait_leak(const struct series *ser, const struct focus *o,
-			  struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	(void)o;
 	if (!ser->n)
 		return;
-	if (!by_program(ser, out))
-		by_port(ser, out);
+	if (!by_program(self, ser, out))
+		by_port(self, ser, out);
 }
+
+const struct rule rule_close_wait_leak = {
+	.ids = { "close-wait-leak" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "CLOSE-WAIT persisting or growing, per process",
+};

@@ -39,8 +39,8 @@ static uint64_t delta(uint64_t a, uint64_t b)
 	return b > a ? b - a : 0;
 }
 
-void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
-			       struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *first = series_first(ser), *last = series_last(ser);
 	struct kev_scan k = series_kevents(ser, KEV_CONNTRACK_FULL);
@@ -69,7 +69,7 @@ void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
 	else
 		return;
 
-	f = findings_add(out, "conntrack-table-full", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (nf_conntrack_max)");
@@ -144,3 +144,14 @@ void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
 		 "the count stays below %.0f%% of the max and the drop counters of conntrack -S stop rising",
 		 CT_WARN_FRAC * 100);
 }
+
+const struct rule rule_conntrack_table_full = {
+	.ids = { "conntrack-table-full" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	/* Without the count, a kernel-log line alone would read as "not
+	 * near the max here": the count is the gauge everything is read
+	 * against. */
+	.needs = HAVE_CONNTRACK,
+	.check = check,
+	.summary = "conntrack count near max, drops",
+};

@@ -112,7 +112,7 @@ static const struct s_listener *full_listener_of(const struct sample *s, const s
 	return NULL;
 }
 
-static void report_proc(const struct series *ser, const struct s_proc *p,
+static void report_proc(const struct rule *self, const struct series *ser, const struct s_proc *p,
 			struct findings *out)
 {
 	const struct sample *last = series_last(ser);
@@ -127,7 +127,7 @@ static void report_proc(const struct series *ser, const struct s_proc *p,
 	int64_t nr_open = 0;
 	bool has_nr_open = sample_sysctl(last, SYSCTL_NR_OPEN, &nr_open) && nr_open > 0;
 
-	f = findings_add(out, "fd-exhaustion", sev, SIDE_APP);
+	f = rule_finding(out, self, 0, sev, SIDE_APP);
 	if (!f)
 		return;
 	if (has_nr_open)
@@ -218,12 +218,14 @@ static void report_proc(const struct series *ser, const struct s_proc *p,
 		 FD_WARN_FRAC * 100);
 }
 
-static void check_procs(const struct series *ser, struct findings *out)
+static void check_procs(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_proc *worst[FD_REPORT_MAX];
 	unsigned n = 0;
 
+	if (!(last->have & HAVE_FDS))
+		return;
 	/* Keep the FD_REPORT_MAX fullest, fullest first (insertion sort). */
 	for (uint32_t i = 0; i < last->n_procs; i++) {
 		const struct s_proc *p = &last->procs[i];
@@ -241,10 +243,10 @@ static void check_procs(const struct series *ser, struct findings *out)
 		worst[j] = p;
 	}
 	for (unsigned i = 0; i < n; i++)
-		report_proc(ser, worst[i], out);
+		report_proc(self, ser, worst[i], out);
 }
 
-static void check_host(const struct series *ser, struct findings *out)
+static void check_host(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *first = series_first(ser), *last = series_last(ser);
 	int64_t win_start_us = first->meta.mono_ns / 1000, now_us = last->meta.mono_ns / 1000;
@@ -275,7 +277,7 @@ static void check_host(const struct series *ser, struct findings *out)
 	else
 		return;
 
-	f = findings_add(out, "fd-exhaustion", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (fs.file-max)");
@@ -334,10 +336,21 @@ static void check_host(const struct series *ser, struct findings *out)
 		 FILE_MAX_WARN_FRAC * 100);
 }
 
-void rule_fd_exhaustion(const struct series *ser, const struct focus *o,
-			struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	(void)o;
-	check_procs(ser, out);
-	check_host(ser, out);
+	check_procs(self, ser, out);
+	check_host(self, ser, out);
 }
+
+const struct rule rule_fd_exhaustion = {
+	.ids = { "fd-exhaustion" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	/* Either input is enough: the processes (HAVE_FDS, read in the
+	 * last sample only) or the host's file-nr / kernel log; each part
+	 * checks its own. */
+	.needs = 0,
+	.check = check,
+	.summary = "a process near RLIMIT_NOFILE, or file-nr near file-max",
+};

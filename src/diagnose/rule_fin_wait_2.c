@@ -66,8 +66,8 @@ static unsigned top_ports(const struct sample *s, uint64_t total, uint16_t *out,
 	return n;
 }
 
-void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
-			  struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last;
 	uint64_t now, min = UINT64_MAX;
@@ -90,7 +90,7 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
 			min = fin_wait2(ser->s[i]);
 	big = now >= FW2_WARNING;
 	warn = ser->n >= 2 && min >= FW2_WARNING;
-	f = findings_add(out, "fin-wait-2-pile", warn ? SEV_WARNING : SEV_INFO,
+	f = rule_finding(out, self, 0, warn ? SEV_WARNING : SEV_INFO,
 			 big ? SIDE_NETWORK : SIDE_NONE);
 	if (!f)
 		return;
@@ -159,3 +159,11 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
 		snprintf(f->fixed_when, sizeof(f->fixed_when),
 			 "nothing to fix: the count stays below %u", FW2_WARNING);
 }
+
+const struct rule rule_fin_wait_2_pile = {
+	.ids = { "fin-wait-2-pile" },
+	.symptoms = 0,
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "peers not closing their side",
+};

@@ -35,8 +35,8 @@
 /* ip-sysctl.rst: each orphan can eat up to ~64 KB of unswappable memory. */
 #define ORPHAN_KB 64
 
-void rule_orphan_sockets(const struct series *ser, const struct focus *o,
-			 struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const uint64_t *st = last->tally.by_state[TBL_TCP];
@@ -59,7 +59,7 @@ void rule_orphan_sockets(const struct series *ser, const struct focus *o,
 	else
 		return;
 
-	f = findings_add(out, "orphan-sockets", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (net.ipv4.tcp_max_orphans)");
@@ -70,10 +70,11 @@ void rule_orphan_sockets(const struct series *ser, const struct focus *o,
 	else if (orphans >= 0)
 		finding_evidence(f, "cat /proc/net/sockstat: TCP orphan %lld; net.ipv4.tcp_max_orphans not "
 				 "readable here (host-wide, hidden in a child netns)", (long long)orphans);
-	finding_evidence(f, "ss -tan: FIN-WAIT-1 %llu, FIN-WAIT-2 %llu, CLOSING %llu, LAST-ACK %llu "
-			 "(this netns; orphans are among them)",
-			 (unsigned long long)st[SS_FIN_WAIT1], (unsigned long long)st[SS_FIN_WAIT2],
-			 (unsigned long long)st[SS_CLOSING], (unsigned long long)st[SS_LAST_ACK]);
+	if (last->have & HAVE_SOCKETS)
+		finding_evidence(f, "ss -tan: FIN-WAIT-1 %llu, FIN-WAIT-2 %llu, CLOSING %llu, LAST-ACK %llu "
+				 "(this netns; orphans are among them)",
+				 (unsigned long long)st[SS_FIN_WAIT1], (unsigned long long)st[SS_FIN_WAIT2],
+				 (unsigned long long)st[SS_CLOSING], (unsigned long long)st[SS_LAST_ACK]);
 	if (d_abort)
 		finding_evidence(f, "nstat -az TcpExtTCPAbortOnMemory: +%llu in %.1f s",
 				 (unsigned long long)d_abort, span);
@@ -118,3 +119,13 @@ void rule_orphan_sockets(const struct series *ser, const struct focus *o,
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "orphan stays below 25%% of tcp_max_orphans and TcpExtTCPAbortOnMemory stops rising");
 }
+
+const struct rule rule_orphan_sockets = {
+	.ids = { "orphan-sockets" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_RESET) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	/* The orphan count; the socket list is only its evidence (checked
+	 * there). */
+	.needs = HAVE_SOCKSTAT,
+	.check = check,
+	.summary = "orphans vs tcp_max_orphans (x2/x4 penalty)",
+};

@@ -110,6 +110,7 @@ static bool reuse_applies(const struct s_dest *d, bool has_reuse, int64_t reuse)
 }
 
 struct eph_ctx {
+	const struct rule *self;
 	const struct series *ser;
 	const struct sample *last;
 	uint32_t usable;
@@ -180,7 +181,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 	char a[32], b[32], e[32], g[32], h[32], u[32];
 	unsigned nl;
 
-	f = findings_add(out, "ephemeral-port-exhaustion",
+	f = rule_finding(out, c->self, 0,
 			 harmless ? SEV_INFO : crit ? SEV_CRITICAL : SEV_WARNING,
 			 harmless ? SIDE_NONE : SIDE_APP);
 	if (!f)
@@ -277,12 +278,12 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 		 fmt_thousands(a, (uint64_t)c->usable * EPH_WARN_PCT / 100), EPH_WARN_PCT, fmt_thousands(b, c->usable));
 }
 
-void rule_ephemeral_port_exhaustion(const struct series *ser, const struct focus *o,
-				    struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sysctl_val *range;
 	const struct s_dest *top[EPH_FINDINGS_MAX];
-	struct eph_ctx c = { .ser = ser };
+	struct eph_ctx c = { .self = self, .ser = ser };
 	unsigned n = 0;
 
 	(void)o;
@@ -316,3 +317,11 @@ void rule_ephemeral_port_exhaustion(const struct series *ser, const struct focus
 	for (unsigned i = 0; i < n; i++)
 		report(&c, top[i], out);
 }
+
+const struct rule rule_ephemeral_port_exhaustion = {
+	.ids = { "ephemeral-port-exhaustion" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "client tuples per destination vs the usable port range",
+};

@@ -86,8 +86,8 @@ static const char *const counters[] = {
 	"TcpExtTCPAbortOnData", "TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnLinger",
 };
 
-void rule_connection_resets(const struct series *ser, const struct focus *o,
-			    struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	uint64_t est, rsts, fails, ab_close, ab_data, ab_timeout, ab_linger, opens, c[C_MAX];
 	uint64_t d_active = 0, d_passive = 0;
@@ -100,7 +100,7 @@ void rule_connection_resets(const struct series *ser, const struct focus *o,
 	if (ser->n < 2) {
 		if (o->symptom != SYMPTOM_RESET)
 			return;
-		f = findings_add(out, "connection-resets", SEV_INFO, SIDE_NONE);
+		f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 		if (!f)
 			return;
 		snprintf(f->subject, sizeof(f->subject), "host (TCP reset counters)");
@@ -143,7 +143,7 @@ void rule_connection_resets(const struct series *ser, const struct focus *o,
 		return;
 	sev = rate >= RESET_RATE_CRIT ? SEV_CRITICAL : SEV_WARNING;
 
-	f = findings_add(out, "connection-resets", sev, causes[top].side);
+	f = rule_finding(out, self, 0, sev, causes[top].side);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: %s", causes[top].what);
@@ -168,3 +168,11 @@ void rule_connection_resets(const struct series *ser, const struct focus *o,
 		 "each counter rises by less than %.0f in the 10 s (%.0f/s)",
 		 RESET_RATE_WARN * 10, RESET_RATE_WARN);
 }
+
+const struct rule rule_connection_resets = {
+	.ids = { "connection-resets" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_RESET),
+	.needs = HAVE_MIB,
+	.check = check,
+	.summary = "resets and failed attempts rising",
+};

@@ -54,7 +54,7 @@ static void verify(struct finding *f)
 		 "ss -ti retrans: totals stop growing", RETRANS_WARN_RATIO * 100);
 }
 
-static void check_local_failures(const struct series *ser, uint64_t fail, uint64_t re,
+static void check_local_failures(const struct rule *self, const struct series *ser, uint64_t fail, uint64_t re,
 				 struct findings *out)
 {
 	double span = series_span_s(ser);
@@ -62,7 +62,7 @@ static void check_local_failures(const struct series *ser, uint64_t fail, uint64
 
 	if (fail < RETRANS_FAIL_MIN)
 		return;
-	f = findings_add(out, "retransmits", SEV_WARNING, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, SEV_WARNING, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: retransmits failing locally");
@@ -78,8 +78,8 @@ static void check_local_failures(const struct series *ser, uint64_t fail, uint64
 	snprintf(f->fixed_when, sizeof(f->fixed_when), "TcpExtTCPRetransFail no longer rises");
 }
 
-void rule_retransmits(const struct series *ser, const struct focus *o,
-		      struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	uint64_t seg, re, syn, tlp, fail, lo, lossy;
 	double span = series_span_s(ser), ratio, loss_ratio;
@@ -91,7 +91,7 @@ void rule_retransmits(const struct series *ser, const struct focus *o,
 	if (ser->n < 2) {
 		if (o->symptom != SYMPTOM_SLOW && o->symptom != SYMPTOM_TIMEOUT)
 			return;
-		f = findings_add(out, "retransmits", SEV_INFO, SIDE_NONE);
+		f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 		if (!f)
 			return;
 		snprintf(f->subject, sizeof(f->subject), "host (TCP retransmits)");
@@ -109,7 +109,7 @@ void rule_retransmits(const struct series *ser, const struct focus *o,
 	fail = get(ser, "TcpExtTCPRetransFail");
 	lo = get(ser, "TcpExtListenOverflows");
 
-	check_local_failures(ser, fail, re, out);
+	check_local_failures(self, ser, fail, re, out);
 	if (seg < RETRANS_MIN_OUTSEGS)
 		return;
 	ratio = (double)re / (double)seg;
@@ -127,7 +127,7 @@ void rule_retransmits(const struct series *ser, const struct focus *o,
 		sev = loss_ratio > RETRANS_CRIT_RATIO ? SEV_CRITICAL : SEV_WARNING;
 		side = accept_full ? SIDE_APP : SIDE_NETWORK;
 	}
-	f = findings_add(out, "retransmits", sev, side);
+	f = rule_finding(out, self, 0, sev, side);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: %.1f%% of segments retransmitted", ratio * 100);
@@ -169,3 +169,11 @@ void rule_retransmits(const struct series *ser, const struct focus *o,
 				     "SYN/accept queue)." : "");
 	verify(f);
 }
+
+const struct rule rule_retransmits = {
+	.ids = { "retransmits" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_SLOW),
+	.needs = HAVE_MIB,
+	.check = check,
+	.summary = "retransmitted share of segments; local failures",
+};

@@ -161,7 +161,7 @@ static void conn_evidence(struct finding *f, const struct conn_track *t, const v
 				 c->backoff, c->notsent_bytes, c->wq, who);
 }
 
-static void emit(const struct series *ser, struct conn_track *cand, unsigned n_cand,
+static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand, unsigned n_cand,
 		 unsigned lead, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
@@ -183,7 +183,7 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 		sev = SEV_INFO;
 		side = SIDE_NONE;
 	}
-	f = findings_add(out, "receiver-window-limited", sev, side);
+	f = rule_finding(out, self, 0, sev, side);
 	if (!f)
 		return;
 	addr_endpoint(r, c->family, c->daddr, c->dport);
@@ -244,8 +244,8 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 	}
 }
 
-void rule_receiver_window_limited(const struct series *ser, const struct focus *o,
-				  struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];
 	unsigned n_cand = conn_track_collect(ser, cand, CANDIDATES_MAX, classify, ser);
@@ -253,5 +253,18 @@ void rule_receiver_window_limited(const struct series *ser, const struct focus *
 	(void)o;
 	for (unsigned k = 0, groups = 0; groups < GROUPS_MAX &&
 	     (k = conn_track_next_lead(cand, n_cand, k)) < n_cand; groups++)
-		emit(ser, cand, n_cand, k, out);
+		emit(self, ser, cand, n_cand, k, out);
 }
+
+const struct rule rule_receiver_window_limited = {
+	.ids = { "receiver-window-limited" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_SLOW),
+	/* Not HAVE_CONNS: live triage runs the tcp_info pass only in the
+	 * samples that had a --peer or stuck connection to keep, so a sample
+	 * without the bit holds no candidate rather than an unknown; a
+	 * sample without a connection counts as not seeing it, never as
+	 * zero. */
+	.needs = 0,
+	.check = check,
+	.summary = "a connection held back by the peer's receive window (closed: the reader; small: its buffer)",
+};

@@ -167,7 +167,7 @@ static void add_changes(struct finding *f, const struct conn_track *v, const str
 		 "for sockets the application creates after the change: restart it (or reconnect)");
 }
 
-static void emit(const struct series *ser, struct conn_track *cand, unsigned n_cand,
+static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand, unsigned n_cand,
 		 unsigned lead, const struct sb_host *h, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
@@ -193,7 +193,7 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 		sev = SEV_INFO;
 		break;
 	}
-	f = findings_add(out, "sender-buffer-limited", sev, side);
+	f = rule_finding(out, self, 0, sev, side);
 	if (!f)
 		return;
 	addr_endpoint(r, c->family, c->daddr, c->dport);
@@ -262,8 +262,8 @@ static void host_build(const struct series *ser, struct sb_host *h)
 	}
 }
 
-void rule_sender_buffer_limited(const struct series *ser, const struct focus *o,
-				struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];
 	unsigned n_cand;
@@ -274,5 +274,18 @@ void rule_sender_buffer_limited(const struct series *ser, const struct focus *o,
 	n_cand = conn_track_collect(ser, cand, CANDIDATES_MAX, classify, &h);
 	for (unsigned k = 0, groups = 0; groups < GROUPS_MAX &&
 	     (k = conn_track_next_lead(cand, n_cand, k)) < n_cand; groups++)
-		emit(ser, cand, n_cand, k, &h, out);
+		emit(self, ser, cand, n_cand, k, &h, out);
 }
+
+const struct rule rule_sender_buffer_limited = {
+	.ids = { "sender-buffer-limited" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_SLOW),
+	/* Not HAVE_CONNS: live triage runs the tcp_info pass only in the
+	 * samples that had a --peer or stuck connection to keep, so a sample
+	 * without the bit holds no candidate rather than an unknown; a
+	 * sample without a connection counts as not seeing it, never as
+	 * zero. */
+	.needs = 0,
+	.check = check,
+	.summary = "a connection held back by its own send buffer (tcp_wmem max, or SO_SNDBUF)",
+};

@@ -405,7 +405,7 @@ static enum side side_of(enum sq_cause c)
 	       c == SQ_SMALL ? SIDE_APP : SIDE_NETWORK;
 }
 
-static void emit_port(const struct series *ser, const struct sq_host *h,
+static void emit_port(const struct rule *self, const struct series *ser, const struct sq_host *h,
 		      const struct sq_port *p, struct findings *out)
 {
 	bool ld_rising = h->ld_known && h->ld > 0;
@@ -417,7 +417,7 @@ static void emit_port(const struct series *ser, const struct sq_host *h,
 		sev = SEV_CRITICAL;
 	else
 		sev = SEV_WARNING;
-	f = findings_add(out, "syn-queue-overflow", sev, side_of(cause));
+	f = rule_finding(out, self, 0, sev, side_of(cause));
 	if (!f)
 		return;
 	subject_of(f, p);
@@ -448,14 +448,14 @@ static void emit_port(const struct series *ser, const struct sq_host *h,
 }
 
 /* Counters rise but no port showed a full SYN queue in a sample. */
-static void emit_host(const struct series *ser, const struct sq_host *h, struct findings *out)
+static void emit_host(const struct rule *self, const struct series *ser, const struct sq_host *h, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	enum sq_cause cause = classify(h, NULL, false);
 	struct finding *f;
 	unsigned named = 0;
 
-	f = findings_add(out, "syn-queue-overflow", h->drops_rising ? SEV_CRITICAL : SEV_WARNING,
+	f = rule_finding(out, self, 0, h->drops_rising ? SEV_CRITICAL : SEV_WARNING,
 			 side_of(cause));
 	if (!f)
 		return;
@@ -489,10 +489,10 @@ static void emit_host(const struct series *ser, const struct sq_host *h, struct 
 }
 
 /* A SYN flood line from earlier, nothing happening now. */
-static void emit_old(const struct sq_host *h, const struct sq_port *p, const struct kevent *e,
+static void emit_old(const struct rule *self, const struct sq_host *h, const struct sq_port *p, const struct kevent *e,
 		     struct findings *out)
 {
-	struct finding *f = findings_add(out, "syn-queue-overflow", SEV_INFO, SIDE_NONE);
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 
 	if (!f)
 		return;
@@ -561,8 +561,8 @@ static bool port_seen(const struct sample *s, uint32_t idx)
 	return false;
 }
 
-void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
-			     struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	struct sq_host h;
@@ -614,10 +614,10 @@ void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
 			current = p.kev_new && moving;
 		}
 		if (current) {
-			emit_port(ser, &h, &p, out);
+			emit_port(self, ser, &h, &p, out);
 			n_found++;
 		} else if (p.kev && !moving && n_old < OLD_LOG_REPORT_MAX) {
-			emit_old(&h, &p, p.kev, out);
+			emit_old(self, &h, &p, p.kev, out);
 			reported[n_old++] = p.port;
 		}
 	}
@@ -634,7 +634,7 @@ void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
 			dup = dup || reported[k] == e->port;
 		if (dup)
 			continue;
-		emit_old(&h, NULL, e, out);
+		emit_old(self, &h, NULL, e, out);
 		reported[n_old++] = e->port;
 	}
 	/* The counters say a SYN queue overflowed, but no sample caught it.
@@ -643,5 +643,13 @@ void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
 	 * the accept queue's doing (see above): the accept rule has it. */
 	if (!n_found && h.trend && (h.drops_rising || (h.cookies_rising && h.sc_known)) &&
 	    !(h.answered && !h.drops_rising && h.lo_known && h.lo > 0))
-		emit_host(ser, &h, out);
+		emit_host(self, ser, &h, out);
 }
+
+const struct rule rule_syn_queue_overflow = {
+	.ids = { "syn-queue-overflow" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_REFUSED) | SYMPTOM_BIT(SYMPTOM_TIMEOUT),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "SYN queue at Send-Q+1: flood, small backlog, or syncookies off",
+};

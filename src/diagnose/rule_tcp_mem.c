@@ -52,8 +52,8 @@ static double mib_page(int64_t pages)
 	return (double)pages * PAGE_KIB / 1024.0;
 }
 
-void rule_tcp_memory_pressure(const struct series *ser, const struct focus *o,
-			      struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct sockstat_counts *ss = &last->sockstat;
@@ -83,7 +83,7 @@ void rule_tcp_memory_pressure(const struct series *ser, const struct focus *o,
 	else
 		return;
 
-	f = findings_add(out, "tcp-memory-pressure", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (net.ipv4.tcp_mem)");
@@ -165,3 +165,11 @@ void rule_tcp_memory_pressure(const struct series *ser, const struct focus *o,
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "TCP mem stays below tcp_mem[1] and neither counter rises between two runs");
 }
+
+const struct rule rule_tcp_memory_pressure = {
+	.ids = { "tcp-memory-pressure" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_RESET) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKSTAT,
+	.check = check,
+	.summary = "TCP memory vs tcp_mem",
+};

@@ -109,7 +109,7 @@ static bool dest_evidence(struct finding *f, const struct sample *s, const struc
 	return true;
 }
 
-static void overflow_finding(const struct series *ser, uint64_t delta, struct findings *out)
+static void overflow_finding(const struct rule *self, const struct series *ser, uint64_t delta, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_dest *d = busiest(last);
@@ -118,7 +118,7 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 	uint32_t usable;
 	int64_t max_tw;
 	bool has_max = sample_sysctl(last, SYSCTL_TCP_MAX_TW_BUCKETS, &max_tw) && max_tw > 0;
-	struct finding *f = findings_add(out, "time-wait-pile", SEV_WARNING, SIDE_KERNEL);
+	struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_KERNEL);
 	char tr[FINDING_TEXT], a[32], b[32], c[32], e[32];
 
 	if (!f)
@@ -178,7 +178,7 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 		 "the value stops rising: the same in two runs a minute apart");
 }
 
-static void pile_finding(const struct series *ser, struct findings *out)
+static void pile_finding(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_dest *d = busiest(last);
@@ -186,7 +186,7 @@ static void pile_finding(const struct series *ser, struct findings *out)
 	uint32_t usable = 0;
 	int64_t reuse;
 	bool known, handoff, has_reuse, reusable = false;
-	struct finding *f = findings_add(out, "time-wait-pile", SEV_INFO, SIDE_NONE);
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 	char tr[FINDING_TEXT], to[2 * ADDR_STR_MAX + 16], filt[2 * ADDR_STR_MAX + 24];
 	char a[32], b[32];
 
@@ -254,8 +254,8 @@ static void pile_finding(const struct series *ser, struct findings *out)
 	}
 }
 
-void rule_time_wait_pile(const struct series *ser, const struct focus *o,
-			 struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	uint64_t delta;
 
@@ -263,9 +263,17 @@ void rule_time_wait_pile(const struct series *ser, const struct focus *o,
 	if (!ser->n)
 		return;
 	if (series_mib_delta(ser, "TcpExtTCPTimeWaitOverflow", &delta) && delta) {
-		overflow_finding(ser, delta, out);
+		overflow_finding(self, ser, delta, out);
 		return;
 	}
 	if (time_wait(series_last(ser)) >= TW_REPORT_MIN)
-		pile_finding(ser, out);
+		pile_finding(self, ser, out);
 }
+
+const struct rule rule_time_wait_pile = {
+	.ids = { "time-wait-pile" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "TIME-WAIT: normal unless a destination nears the port range",
+};

@@ -17,7 +17,7 @@ static struct s_proc *proc(struct fx *f, unsigned i, uint32_t pid, uint32_t fds,
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_fd_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_fd_exhaustion, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)

@@ -12,7 +12,7 @@ static void orphans(struct fx *f, unsigned i, int64_t n, int64_t max)
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_orphan_sockets(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_orphan_sockets, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)

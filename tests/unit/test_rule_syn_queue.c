@@ -61,7 +61,7 @@ static struct kevent *flood_line(struct fx *f, unsigned i, uint16_t port, enum k
 
 static void run(struct fx *f)
 {
-	rule_syn_queue_overflow(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_syn_queue_overflow, &f->ser, &f->opts, &f->out);
 }
 
 static bool any_change_named(const struct fx *f, const char *name)
