@@ -186,24 +186,20 @@ static bool judge(const struct series *ser, const struct cw_trend *t, enum sever
 	return persisting || (growing && t->last >= CW_PERSIST_MIN);
 }
 
+static uint64_t key_value(const struct series *ser, unsigned i, const void *k)
+{
+	return key_count_at(ser, i, k);
+}
+
 /* "12 -> 30 -> 55 in 3 samples over 2.0 s", "55 (one sample)". */
 static void trend_text(char *buf, size_t size, const struct series *ser, const struct cw_key *k)
 {
-	char a[32];
-
 	buf[0] = '\0';
-	if (ser->n < 2) {
-		diag_appendf(buf, size, "%s (one sample)", fmt_thousands(a, key_count(ser->s[0], k)));
-		return;
-	}
-	for (unsigned i = 0; i < ser->n; i++) {
-		if (i == CW_SERIES_SHOWN - 1 && ser->n > CW_SERIES_SHOWN) {
-			diag_appendf(buf, size, " -> ... -> %s", fmt_thousands(a, key_count(ser->s[ser->n - 1], k)));
-			break;
-		}
-		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, key_count_at(ser, i, k)));
-	}
-	diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
+	diag_series_values(buf, size, ser, CW_SERIES_SHOWN, key_value, k);
+	if (ser->n < 2)
+		diag_appendf(buf, size, " (one sample)");
+	else
+		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 }
 
 static void explain_trend(char *buf, size_t size, const struct series *ser,
@@ -236,24 +232,7 @@ static const char NO_SYSCTL[] =
 /* The N ports with the most CLOSE-WAIT in s, at least CW_PERSIST_MIN each. */
 static unsigned top_ports(const struct sample *s, uint16_t *out, unsigned max)
 {
-	unsigned n = 0;
-
-	for (uint32_t p = 0; p < SAMPLE_PORTS; p++) {
-		uint32_t c = s->close_wait_by_port[p];
-		unsigned at;
-
-		if (c < CW_PERSIST_MIN)
-			continue;
-		for (at = n; at > 0 && s->close_wait_by_port[out[at - 1]] < c; at--)
-			;
-		if (at >= max)
-			continue;
-		if (n < max)
-			n++;
-		memmove(&out[at + 1], &out[at], (n - 1 - at) * sizeof(out[0]));
-		out[at] = (uint16_t)p;
-	}
-	return n;
+	return diag_top_ports(s->close_wait_by_port, CW_PERSIST_MIN, out, max);
 }
 
 static void finish(struct finding *f, const char *verify)

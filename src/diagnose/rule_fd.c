@@ -105,8 +105,7 @@ static const struct s_listener *full_listener_of(const struct sample *s, const s
 	for (uint32_t i = 0; i < s->n_listeners; i++) {
 		const struct s_listener *l = &s->listeners[i];
 
-		if (l->owner >= 0 && (uint32_t)l->owner < s->n_procs &&
-		    &s->procs[l->owner] == p && l->rq > l->wq)
+		if (diag_owner(s, l->owner) == p && l->rq > l->wq)
 			return l;
 	}
 	return NULL;

@@ -81,15 +81,17 @@ static void loopback_only(const struct rule *self, const struct series *ser, con
 	unsigned shown = 0;
 	size_t len = 0;
 	struct finding *f;
+	struct change *c;
 
 	for (uint32_t i = 0; i < last->n_listeners; i++) {
 		const struct s_listener *l = &last->listeners[i];
+		const struct s_proc *p = diag_owner(last, l->owner);
 		char ep[ADDR_STR_MAX];
 
 		if (l->port != port)
 			continue;
-		if (l->owner >= 0 && (uint32_t)l->owner < last->n_procs)
-			owner = &last->procs[l->owner];
+		if (p)
+			owner = p;
 		if (shown++ >= LOOPBACK_SHOWN)
 			continue;
 		addr_endpoint(ep, l->family, l->addr, l->port);
@@ -117,9 +119,7 @@ static void loopback_only(const struct rule *self, const struct series *ser, con
 		 "keep it behind a firewall; if it is meant to be local-only (a database, an admin "
 		 "port), this is correct and the clients must run here.",
 		 port, refused ? "That matches the refusals reported. " : "");
-	if (refused) {
-		struct change *c = &f->changes[f->n_changes++];
-
+	if (refused && (c = finding_change(f))) {
 		snprintf(c->setting, sizeof(c->setting), "bind address of the service on port %u", port);
 		snprintf(c->current, sizeof(c->current), "%s", cur);
 		snprintf(c->proposed, sizeof(c->proposed), "the service IP (or 0.0.0.0 / ::)");
