@@ -122,7 +122,6 @@ static void explain(struct finding *f, const struct series *ser, uint64_t now, b
 		"One still owned by a process (shutdown() without close()) ignores it and lasts "
 		"until the peer closes or the process calls close(). Lowering it only shortens "
 		"the orphans and fixes no peer, so no change is proposed.");
-
 }
 
 static void check(const struct rule *self, const struct series *ser,
