@@ -66,18 +66,16 @@ static void dest_names(const struct s_dest *d, char *to, size_t to_size,
 	snprintf(filter, filter_size, "'src %s and dst %s'", src, dst);
 }
 
+static uint64_t tw_value(const struct series *ser, unsigned i, const void *ctx)
+{
+	(void)ctx;
+	return time_wait(ser->s[i]);
+}
+
 static void series_text(char *buf, size_t size, const struct series *ser)
 {
-	char a[32];
-
 	buf[0] = '\0';
-	for (unsigned i = 0; i < ser->n; i++) {
-		if (i == TW_SERIES_SHOWN - 1 && ser->n > TW_SERIES_SHOWN) {
-			diag_appendf(buf, size, " -> ... -> %s", fmt_thousands(a, time_wait(series_last(ser))));
-			break;
-		}
-		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, time_wait(ser->s[i])));
-	}
+	diag_series_values(buf, size, ser, TW_SERIES_SHOWN, tw_value, NULL);
 	if (ser->n >= 2)
 		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 	else
@@ -119,6 +117,7 @@ static void overflow_finding(const struct rule *self, const struct series *ser, 
 	int64_t max_tw;
 	bool has_max = sample_sysctl(last, SYSCTL_TCP_MAX_TW_BUCKETS, &max_tw) && max_tw > 0;
 	struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_KERNEL);
+	struct change *ch;
 	char tr[FINDING_TEXT], a[32], b[32], c[32], e[32];
 
 	if (!f)
@@ -158,8 +157,7 @@ static void overflow_finding(const struct rule *self, const struct series *ser, 
 	diag_appendf(f->explanation, sizeof(f->explanation),
 		"Raise the limit (each entry costs a few hundred bytes of kernel memory); fewer "
 		"short connections (keep-alive, pooling) shrink the need itself.");
-	if (has_max) {
-		struct change *ch = &f->changes[f->n_changes++];
+	if (has_max && (ch = finding_change(f))) {
 		uint64_t want = pow2_at_least(demand * TW_BUCKETS_MARGIN_PCT / 100);
 
 		if (want < (uint64_t)max_tw * 2)
