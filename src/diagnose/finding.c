@@ -27,6 +27,20 @@ struct finding *rule_finding(struct findings *out, const struct rule *self, unsi
 	return f;
 }
 
+struct finding *rule_one_sample_note(struct findings *out, const struct rule *self,
+				     const char *subject, const char *evidence,
+				     const char *explanation)
+{
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
+
+	if (!f)
+		return NULL;
+	snprintf(f->subject, sizeof(f->subject), "%s", subject);
+	finding_evidence(f, "%s", evidence);
+	snprintf(f->explanation, sizeof(f->explanation), "%s", explanation);
+	return f;
+}
+
 void finding_evidence(struct finding *f, const char *fmt, ...)
 {
 	va_list ap;

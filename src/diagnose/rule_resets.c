@@ -69,13 +69,6 @@ static const struct {
 			   "connections. Capture one: tcpdump -ni any 'tcp[tcpflags] & tcp-rst != 0'." },
 };
 
-static uint64_t get(const struct series *ser, const char *name)
-{
-	uint64_t d = 0;
-
-	return series_mib_delta(ser, name, &d) ? d : 0;
-}
-
 static uint64_t minus(uint64_t a, uint64_t b)
 {
 	return a > b ? a - b : 0;
@@ -85,6 +78,21 @@ static const char *const counters[] = {
 	"TcpEstabResets", "TcpOutRsts", "TcpAttemptFails", "TcpExtTCPAbortOnClose",
 	"TcpExtTCPAbortOnData", "TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnLinger",
 };
+
+static void one_sample(const struct rule *self, struct findings *out)
+{
+	struct finding *f = rule_one_sample_note(out, self, "host (TCP reset counters)",
+		"one sample: nstat counters are totals since boot",
+		"Reset and abort counters only mean something as a rate; with one sample "
+		"the trend could not be confirmed. Run triage with at least two samples "
+		"while the resets happen.");
+
+	if (!f)
+		return;
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "nstat -n; sleep 10; nstat -z TcpEstabResets TcpOutRsts TcpAttemptFails");
+	snprintf(f->fixed_when, sizeof(f->fixed_when), "a run with two or more samples");
+}
 
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
@@ -98,31 +106,19 @@ static void check(const struct rule *self, const struct series *ser,
 	struct finding *f;
 
 	if (ser->n < 2) {
-		if (o->symptom != SYMPTOM_RESET)
-			return;
-		f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
-		if (!f)
-			return;
-		snprintf(f->subject, sizeof(f->subject), "host (TCP reset counters)");
-		finding_evidence(f, "one sample: nstat counters are totals since boot");
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "Reset and abort counters only mean something as a rate; with one sample "
-			 "the trend could not be confirmed. Run triage with at least two samples "
-			 "while the resets happen.");
-		snprintf(f->verify_command, sizeof(f->verify_command),
-			 "nstat -n; sleep 10; nstat -z TcpEstabResets TcpOutRsts TcpAttemptFails");
-		snprintf(f->fixed_when, sizeof(f->fixed_when), "a run with two or more samples");
+		if (o->symptom == SYMPTOM_RESET)
+			one_sample(self, out);
 		return;
 	}
 	if (span <= 0)
 		return;
-	est = get(ser, "TcpEstabResets");
-	rsts = get(ser, "TcpOutRsts");
-	fails = get(ser, "TcpAttemptFails");
-	ab_close = get(ser, "TcpExtTCPAbortOnClose");
-	ab_data = get(ser, "TcpExtTCPAbortOnData");
-	ab_timeout = get(ser, "TcpExtTCPAbortOnTimeout");
-	ab_linger = get(ser, "TcpExtTCPAbortOnLinger");
+	est = diag_mib_delta(ser, "TcpEstabResets");
+	rsts = diag_mib_delta(ser, "TcpOutRsts");
+	fails = diag_mib_delta(ser, "TcpAttemptFails");
+	ab_close = diag_mib_delta(ser, "TcpExtTCPAbortOnClose");
+	ab_data = diag_mib_delta(ser, "TcpExtTCPAbortOnData");
+	ab_timeout = diag_mib_delta(ser, "TcpExtTCPAbortOnTimeout");
+	ab_linger = diag_mib_delta(ser, "TcpExtTCPAbortOnLinger");
 	has_opens = series_mib_delta(ser, "TcpActiveOpens", &d_active) &&
 		    series_mib_delta(ser, "TcpPassiveOpens", &d_passive);
 	opens = d_active + d_passive;
@@ -148,7 +144,7 @@ static void check(const struct rule *self, const struct series *ser,
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: %s", causes[top].what);
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		uint64_t d = get(ser, counters[i]);
+		uint64_t d = diag_mib_delta(ser, counters[i]);
 
 		if (d)
 			finding_evidence(f, "nstat -az %s: +%llu in %.1f s (%.1f/s)", counters[i],

@@ -37,13 +37,6 @@
  * points at the local stack. */
 #define RETRANS_FAIL_MIN 1
 
-static uint64_t get(const struct series *ser, const char *name)
-{
-	uint64_t d = 0;
-
-	return series_mib_delta(ser, name, &d) ? d : 0;
-}
-
 static void verify(struct finding *f)
 {
 	snprintf(f->verify_command, sizeof(f->verify_command),
@@ -78,6 +71,17 @@ static void check_local_failures(const struct rule *self, const struct series *s
 	snprintf(f->fixed_when, sizeof(f->fixed_when), "TcpExtTCPRetransFail no longer rises");
 }
 
+static void one_sample(const struct rule *self, struct findings *out)
+{
+	struct finding *f = rule_one_sample_note(out, self, "host (TCP retransmits)",
+		"one sample: nstat TcpRetransSegs and TcpOutSegs are totals since boot",
+		"The retransmit ratio needs two samples (a rate, not a total since boot); with "
+		"one sample the trend could not be confirmed.");
+
+	if (f)
+		verify(f);
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
@@ -89,25 +93,16 @@ static void check(const struct rule *self, const struct series *ser,
 	struct finding *f;
 
 	if (ser->n < 2) {
-		if (o->symptom != SYMPTOM_SLOW && o->symptom != SYMPTOM_TIMEOUT)
-			return;
-		f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
-		if (!f)
-			return;
-		snprintf(f->subject, sizeof(f->subject), "host (TCP retransmits)");
-		finding_evidence(f, "one sample: nstat TcpRetransSegs and TcpOutSegs are totals since boot");
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "The retransmit ratio needs two samples (a rate, not a total since boot); with "
-			 "one sample the trend could not be confirmed.");
-		verify(f);
+		if (o->symptom == SYMPTOM_SLOW || o->symptom == SYMPTOM_TIMEOUT)
+			one_sample(self, out);
 		return;
 	}
-	seg = get(ser, "TcpOutSegs");
-	re = get(ser, "TcpRetransSegs");
-	syn = get(ser, "TcpExtTCPSynRetrans");
-	tlp = get(ser, "TcpExtTCPLossProbes");
-	fail = get(ser, "TcpExtTCPRetransFail");
-	lo = get(ser, "TcpExtListenOverflows");
+	seg = diag_mib_delta(ser, "TcpOutSegs");
+	re = diag_mib_delta(ser, "TcpRetransSegs");
+	syn = diag_mib_delta(ser, "TcpExtTCPSynRetrans");
+	tlp = diag_mib_delta(ser, "TcpExtTCPLossProbes");
+	fail = diag_mib_delta(ser, "TcpExtTCPRetransFail");
+	lo = diag_mib_delta(ser, "TcpExtListenOverflows");
 
 	check_local_failures(self, ser, fail, re, out);
 	if (seg < RETRANS_MIN_OUTSEGS)

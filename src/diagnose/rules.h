@@ -77,6 +77,13 @@ uint32_t rule_missing(const struct rule *r, const struct series *ser);
 struct finding *rule_finding(struct findings *out, const struct rule *self, unsigned k,
 			     enum severity sev, enum side side);
 
+/* The note a counter-rate rule leaves with one sample when the user's
+ * symptom is its business: info, no side, subject, one evidence line,
+ * explanation; the caller adds verify and fixed. NULL when full. */
+struct finding *rule_one_sample_note(struct findings *out, const struct rule *self,
+				     const char *subject, const char *evidence,
+				     const char *explanation);
+
 /* The rules (one per file). */
 extern const struct rule rule_accept_queue_overflow;
 extern const struct rule rule_syn_queue_overflow;
