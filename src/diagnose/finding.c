@@ -52,6 +52,19 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us,
+		     const char *line)
+{
+	if (!k->events)
+		return;
+	if (k->newest_us >= 0 && now_us >= k->newest_us)
+		finding_evidence(f, "dmesg: \"%s\" %u time%s, the last %.0f s ago", line,
+				 k->events, k->events == 1 ? "" : "s", (now_us - k->newest_us) / 1e6);
+	else
+		finding_evidence(f, "dmesg: \"%s\" %u time%s", line,
+				 k->events, k->events == 1 ? "" : "s");
+}
+
 struct change *finding_change(struct finding *f)
 {
 	struct change *c;

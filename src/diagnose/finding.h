@@ -75,6 +75,10 @@ struct findings {
 /* Findings are made through their rule: rule_finding() in rules.h. */
 void finding_evidence(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* "dmesg: \"LINE\" N times, the last S s ago" for k->events lines read
+ * in the last sample (at now_us, µs since boot); nothing when none. */
+void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us,
+		     const char *line);
 /* A new change slot, zeroed, or NULL when the finding has
  * FINDING_CHANGES_MAX already (a rule proposes at most that many). */
 struct change *finding_change(struct finding *f);

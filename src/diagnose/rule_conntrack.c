@@ -91,16 +91,7 @@ static void check(const struct rule *self, const struct series *ser,
 			finding_evidence(f, "conntrack -S insert_failed: +%llu in %.1f s",
 					 (unsigned long long)d_insf, span);
 	}
-	if (k.events) {
-		int64_t now_us = last->meta.mono_ns / 1000;
-
-		if (k.newest_us >= 0 && now_us >= k.newest_us)
-			finding_evidence(f, "dmesg: \"nf_conntrack: table full, dropping packet\" %u time%s, the last %.0f s ago",
-					 k.events, k.events == 1 ? "" : "s", (now_us - k.newest_us) / 1e6);
-		else
-			finding_evidence(f, "dmesg: \"nf_conntrack: table full, dropping packet\" %u time%s",
-					 k.events, k.events == 1 ? "" : "s");
-	}
+	finding_kevents(f, &k, last->meta.mono_ns / 1000, "nf_conntrack: table full, dropping packet");
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "The connection-tracking table %s. When it is full the kernel first evicts "
