@@ -39,6 +39,26 @@ static uint64_t delta(uint64_t a, uint64_t b)
 	return b > a ? b - a : 0;
 }
 
+static void change_max(struct finding *f, const struct sample *last, uint64_t max)
+{
+	struct change *c = finding_change(f);
+	uint64_t want = max * 2;
+
+	if (!c)
+		return;
+	if (last->conntrack_count * CT_HEADROOM > want)
+		want = last->conntrack_count * CT_HEADROOM;
+	snprintf(c->setting, sizeof(c->setting), "net.netfilter.nf_conntrack_max");
+	snprintf(c->current, sizeof(c->current), "%llu", (unsigned long long)max);
+	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
+	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.netfilter.nf_conntrack_max=%llu",
+		 (unsigned long long)max);
+	snprintf(c->effective, sizeof(c->effective),
+		 "immediately, on the host (read-only in a container); persist it in "
+		 "/etc/sysctl.d/. Past nf_conntrack_buckets, hash chains grow: raise "
+		 "/sys/module/nf_conntrack/parameters/hashsize too");
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
@@ -112,22 +132,8 @@ static void check(const struct rule *self, const struct series *ser,
 		 ser->n < 2 ? " With one sample the drop counters' trend could not be confirmed; "
 			      "no change is proposed until a second sample shows it." : "");
 
-	if (ser->n >= 2 && max) {
-		struct change *c = &f->changes[f->n_changes++];
-		uint64_t want = max * 2;
-
-		if (last->conntrack_count * CT_HEADROOM > want)
-			want = last->conntrack_count * CT_HEADROOM;
-		snprintf(c->setting, sizeof(c->setting), "net.netfilter.nf_conntrack_max");
-		snprintf(c->current, sizeof(c->current), "%llu", (unsigned long long)max);
-		snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.netfilter.nf_conntrack_max=%llu",
-			 (unsigned long long)max);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately, on the host (read-only in a container); persist it in "
-			 "/etc/sysctl.d/. Past nf_conntrack_buckets, hash chains grow: raise "
-			 "/sys/module/nf_conntrack/parameters/hashsize too");
-	}
+	if (ser->n >= 2 && max)
+		change_max(f, last, max);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max; "
 		 "conntrack -S");

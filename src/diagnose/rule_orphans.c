@@ -35,6 +35,26 @@
 /* ip-sysctl.rst: each orphan can eat up to ~64 KB of unswappable memory. */
 #define ORPHAN_KB 64
 
+static void change_max_orphans(struct finding *f, int64_t max, int64_t orphans)
+{
+	struct change *c = finding_change(f);
+	int64_t want = max * 2;
+
+	if (!c)
+		return;
+	if (orphans >= 0 && (orphans << ORPHAN_SHIFT_MAX) > want)
+		want = orphans << ORPHAN_SHIFT_MAX;
+	snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_max_orphans");
+	snprintf(c->current, sizeof(c->current), "%lld", (long long)max);
+	snprintf(c->proposed, sizeof(c->proposed), "%lld", (long long)want);
+	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_max_orphans=%lld",
+		 (long long)max);
+	snprintf(c->effective, sizeof(c->effective),
+		 "immediately, host-wide (on the host, not in a container); persist it in "
+		 "/etc/sysctl.d/. Worst case %lld MiB pinned: check tcp_mem and RAM",
+		 (long long)(want * ORPHAN_KB / 1024));
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
@@ -97,22 +117,8 @@ static void check(const struct rule *self, const struct series *ser,
 		 ser->n < 2 ? " With one sample the trend could not be confirmed; no change is "
 			      "proposed until a second sample shows it." : "");
 
-	if (ser->n >= 2 && has_max) {
-		struct change *c = &f->changes[f->n_changes++];
-		int64_t want = max * 2;
-
-		if (orphans >= 0 && (orphans << ORPHAN_SHIFT_MAX) > want)
-			want = orphans << ORPHAN_SHIFT_MAX;
-		snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_max_orphans");
-		snprintf(c->current, sizeof(c->current), "%lld", (long long)max);
-		snprintf(c->proposed, sizeof(c->proposed), "%lld", (long long)want);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_max_orphans=%lld",
-			 (long long)max);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately, host-wide (on the host, not in a container); persist it in "
-			 "/etc/sysctl.d/. Worst case %lld MiB pinned: check tcp_mem and RAM",
-			 (long long)(want * ORPHAN_KB / 1024));
-	}
+	if (ser->n >= 2 && has_max)
+		change_max_orphans(f, max, orphans);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "grep TCP: /proc/net/sockstat; cat /proc/sys/net/ipv4/tcp_max_orphans; "
 		 "nstat -az TcpExtTCPAbortOnMemory");

@@ -134,7 +134,9 @@ static void add_changes(struct finding *f, const struct conn_track *v, const str
 	if (v->kind == SB_CEILING) {
 		uint64_t want = diag_roundup((uint64_t)h->wmem[2] * WMEM_GROWTH, MIB);
 
-		ch = &f->changes[f->n_changes++];
+		ch = finding_change(f);
+		if (!ch)
+			return;
 		snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_wmem");
 		snprintf(ch->current, sizeof(ch->current), "%lld %lld %lld",
 			 (long long)h->wmem[0], (long long)h->wmem[1], (long long)h->wmem[2]);
@@ -148,7 +150,9 @@ static void add_changes(struct finding *f, const struct conn_track *v, const str
 	}
 	if (v->kind != SB_APP_SMALL && v->kind != SB_APP_ABOVE)
 		return;
-	ch = &f->changes[f->n_changes++];
+	ch = finding_change(f);
+	if (!ch)
+		return;
 	if (p)
 		diag_appendf(ch->setting, sizeof(ch->setting), "SO_SNDBUF of %s[%u]", p->comm, p->pid);
 	else

@@ -52,6 +52,26 @@ static double mib_page(int64_t pages)
 	return (double)pages * PAGE_KIB / 1024.0;
 }
 
+static void change_tcp_mem(struct finding *f, const int64_t lim[3])
+{
+	struct change *c = finding_change(f);
+
+	if (!c)
+		return;
+	snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_mem");
+	snprintf(c->current, sizeof(c->current), "%lld %lld %lld",
+		 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
+	snprintf(c->proposed, sizeof(c->proposed), "%lld %lld %lld",
+		 (long long)lim[0] * TCPMEM_SCALE, (long long)lim[1] * TCPMEM_SCALE,
+		 (long long)lim[2] * TCPMEM_SCALE);
+	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_mem=\"%lld %lld %lld\"",
+		 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
+	snprintf(c->effective, sizeof(c->effective),
+		 "immediately, host-wide (on the host, not in a container); persist it in "
+		 "/etc/sysctl.d/. Max %.0f MiB at 4 KiB pages: check the RAM can spare it",
+		 mib_page(lim[2] * TCPMEM_SCALE));
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
@@ -143,22 +163,8 @@ static void check(const struct rule *self, const struct series *ser,
 		 ser->n < 2 ? " With one sample the trend could not be confirmed; no change is "
 			      "proposed until a second sample shows it." : "");
 
-	if (ser->n >= 2 && has_lim) {
-		struct change *c = &f->changes[f->n_changes++];
-
-		snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_mem");
-		snprintf(c->current, sizeof(c->current), "%lld %lld %lld",
-			 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
-		snprintf(c->proposed, sizeof(c->proposed), "%lld %lld %lld",
-			 (long long)lim[0] * TCPMEM_SCALE, (long long)lim[1] * TCPMEM_SCALE,
-			 (long long)lim[2] * TCPMEM_SCALE);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_mem=\"%lld %lld %lld\"",
-			 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately, host-wide (on the host, not in a container); persist it in "
-			 "/etc/sysctl.d/. Max %.0f MiB at 4 KiB pages: check the RAM can spare it",
-			 mib_page(lim[2] * TCPMEM_SCALE));
-	}
+	if (ser->n >= 2 && has_lim)
+		change_tcp_mem(f, lim);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "grep TCP: /proc/net/sockstat; cat /proc/sys/net/ipv4/tcp_mem; "
 		 "nstat -az TcpExtTCPMemoryPressures TcpExtTCPAbortOnMemory");
