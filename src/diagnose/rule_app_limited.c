@@ -110,8 +110,8 @@ static void conn_evidence(struct finding *f, const struct conn_track *t, const v
 				 (unsigned long long)c->delivery_rate * 8, c->notsent_bytes, c->wq, who);
 }
 
-static void emit(const struct rule *self, const struct series *ser, const struct focus *o, struct conn_track *cand,
-		 unsigned n_cand, unsigned lead, struct findings *out)
+static void emit(const struct rule *self, const struct series *ser, const struct focus *o,
+		 struct conn_track *cand, unsigned n_cand, unsigned lead, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
 	const struct s_conn *c = v->c;

@@ -242,8 +242,8 @@ static void finish(struct finding *f, const char *verify)
 		 "the count drops to near 0 and stays there");
 }
 
-static bool report_group(const struct rule *self, const struct series *ser, const struct sample *last,
-			 const struct cw_group *g, struct findings *out)
+static bool report_group(const struct rule *self, const struct series *ser,
+			 const struct sample *last, const struct cw_group *g, struct findings *out)
 {
 	const struct s_proc *p = g->one;
 	struct cw_key k = { .kind = CW_GROUP, .pid = p->pid };

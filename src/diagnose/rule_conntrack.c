@@ -59,6 +59,20 @@ static void change_max(struct finding *f, const struct sample *last, uint64_t ma
 		 "/sys/module/nf_conntrack/parameters/hashsize too");
 }
 
+/* The conntrack -S drop counters' rise (drop always, the others when they moved). */
+static void stats_evidence(struct finding *f, double span, uint64_t d_drop, uint64_t d_early,
+			   uint64_t d_insf)
+{
+	finding_evidence(f, "conntrack -S (/proc/net/stat/nf_conntrack) drop: +%llu in %.1f s",
+			 (unsigned long long)d_drop, span);
+	if (d_early)
+		finding_evidence(f, "conntrack -S early_drop: +%llu in %.1f s",
+				 (unsigned long long)d_early, span);
+	if (d_insf)
+		finding_evidence(f, "conntrack -S insert_failed: +%llu in %.1f s",
+				 (unsigned long long)d_insf, span);
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
@@ -101,16 +115,8 @@ static void check(const struct rule *self, const struct series *ser,
 		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu -> %llu in %.1f s",
 				 (unsigned long long)first->conntrack_count,
 				 (unsigned long long)last->conntrack_count, span);
-	if (stats) {
-		finding_evidence(f, "conntrack -S (/proc/net/stat/nf_conntrack) drop: +%llu in %.1f s",
-				 (unsigned long long)d_drop, span);
-		if (d_early)
-			finding_evidence(f, "conntrack -S early_drop: +%llu in %.1f s",
-					 (unsigned long long)d_early, span);
-		if (d_insf)
-			finding_evidence(f, "conntrack -S insert_failed: +%llu in %.1f s",
-					 (unsigned long long)d_insf, span);
-	}
+	if (stats)
+		stats_evidence(f, span, d_drop, d_early, d_insf);
 	finding_kevents(f, &k, last->meta.mono_ns / 1000, "nf_conntrack: table full, dropping packet");
 
 	snprintf(f->explanation, sizeof(f->explanation),

@@ -30,8 +30,8 @@ static const char *netns_of(const struct sample *s)
 	return s->meta.netns[0] ? s->meta.netns : "this host's current one";
 }
 
-static void no_listener(const struct rule *self, const struct series *ser, const struct focus *o, uint16_t port,
-			struct findings *out)
+static void no_listener(const struct rule *self, const struct series *ser, const struct focus *o,
+			uint16_t port, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	unsigned seen = 0;
@@ -71,8 +71,8 @@ static void no_listener(const struct rule *self, const struct series *ser, const
 		 "a LISTEN line for :%u on 0.0.0.0, [::] or the address clients use", port);
 }
 
-static void loopback_only(const struct rule *self, const struct series *ser, const struct focus *o, uint16_t port,
-			  struct findings *out)
+static void loopback_only(const struct rule *self, const struct series *ser, const struct focus *o,
+			  uint16_t port, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	bool refused = o->symptom == SYMPTOM_REFUSED;

@@ -47,8 +47,8 @@ static void verify(struct finding *f)
 		 "ss -ti retrans: totals stop growing", RETRANS_WARN_RATIO * 100);
 }
 
-static void check_local_failures(const struct rule *self, const struct series *ser, uint64_t fail, uint64_t re,
-				 struct findings *out)
+static void check_local_failures(const struct rule *self, const struct series *ser, uint64_t fail,
+				 uint64_t re, struct findings *out)
 {
 	double span = series_span_s(ser);
 	struct finding *f;
@@ -80,6 +80,36 @@ static void one_sample(const struct rule *self, struct findings *out)
 
 	if (f)
 		verify(f);
+}
+
+/* Tail loss probes only (probes), SYN-ACKs of a full accept queue
+ * (accept_full), or loss on the path. */
+static void explain(struct finding *f, bool probes, bool accept_full, bool syn_setup,
+		    double loss_ratio)
+{
+	if (probes)
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Most of the retransmits are tail loss probes: TCP resends the last segment "
+			 "after about two round trips without an ACK, and many probes turn out "
+			 "unnecessary. Without them the ratio is %.2f%%, under the %.0f%% that points at "
+			 "real loss. Normal; leave it.", loss_ratio * 100, RETRANS_WARN_RATIO * 100);
+	else if (accept_full)
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "Most retransmits are SYN/SYN-ACKs while a listener's accept queue overflows: "
+			 "with tcp_abort_on_overflow=0 the kernel ignores the client's final ACK and "
+			 "resends the SYN-ACK, so these are not network loss. The app is not calling "
+			 "accept() fast enough: see accept-queue-overflow.");
+	else
+		snprintf(f->explanation, sizeof(f->explanation),
+			 "%.2f%% of the segments sent (tail loss probes excluded) had to be sent again: "
+			 "packets are lost on the path or at the peer. %s Find the affected peers with "
+			 "ss -ti (retrans:current/total per connection) or tcpretrans, then check the "
+			 "interfaces on the path (ip -s link, switch counters, MTU). Tuning TCP here "
+			 "hides loss, it does not remove it.",
+			 loss_ratio * 100,
+			 syn_setup ? "Most are SYN or SYN-ACK retransmits: handshakes are lost (a "
+				     "firewall dropping SYNs, an unreachable peer, or a peer's full "
+				     "SYN/accept queue)." : "");
 }
 
 static void check(const struct rule *self, const struct series *ser,
@@ -139,29 +169,7 @@ static void check(const struct rule *self, const struct series *ser,
 		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s",
 				 (unsigned long long)lo, span);
 
-	if (sev == SEV_INFO)
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "Most of the retransmits are tail loss probes: TCP resends the last segment "
-			 "after about two round trips without an ACK, and many probes turn out "
-			 "unnecessary. Without them the ratio is %.2f%%, under the %.0f%% that points at "
-			 "real loss. Normal; leave it.", loss_ratio * 100, RETRANS_WARN_RATIO * 100);
-	else if (accept_full)
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "Most retransmits are SYN/SYN-ACKs while a listener's accept queue overflows: "
-			 "with tcp_abort_on_overflow=0 the kernel ignores the client's final ACK and "
-			 "resends the SYN-ACK, so these are not network loss. The app is not calling "
-			 "accept() fast enough: see accept-queue-overflow.");
-	else
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "%.2f%% of the segments sent (tail loss probes excluded) had to be sent again: "
-			 "packets are lost on the path or at the peer. %s Find the affected peers with "
-			 "ss -ti (retrans:current/total per connection) or tcpretrans, then check the "
-			 "interfaces on the path (ip -s link, switch counters, MTU). Tuning TCP here "
-			 "hides loss, it does not remove it.",
-			 loss_ratio * 100,
-			 syn_setup ? "Most are SYN or SYN-ACK retransmits: handshakes are lost (a "
-				     "firewall dropping SYNs, an unreachable peer, or a peer's full "
-				     "SYN/accept queue)." : "");
+	explain(f, sev == SEV_INFO, accept_full, syn_setup, loss_ratio);
 	verify(f);
 }
 

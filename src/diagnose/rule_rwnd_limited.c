@@ -180,8 +180,8 @@ static void change_rmem(struct finding *f, const struct wnd_view *w, const char 
 		 "at once for autotuned sockets on the receiver, up to the window scale agreed at their handshake; new connections get all of it; sockets with SO_RCVBUF set are not affected");
 }
 
-static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand, unsigned n_cand,
-		 unsigned lead, struct findings *out)
+static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand,
+		 unsigned n_cand, unsigned lead, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
 	const struct s_conn *c = v->c;

@@ -171,8 +171,8 @@ static void add_changes(struct finding *f, const struct conn_track *v, const str
 		 "for sockets the application creates after the change: restart it (or reconnect)");
 }
 
-static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand, unsigned n_cand,
-		 unsigned lead, const struct sb_host *h, struct findings *out)
+static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand,
+		 unsigned n_cand, unsigned lead, const struct sb_host *h, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
 	const struct s_conn *c = v->c;

@@ -420,7 +420,8 @@ static void emit_port(const struct rule *self, const struct series *ser, const s
 }
 
 /* Counters rise but no port showed a full SYN queue in a sample. */
-static void emit_host(const struct rule *self, const struct series *ser, const struct sq_host *h, struct findings *out)
+static void emit_host(const struct rule *self, const struct series *ser, const struct sq_host *h,
+		      struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	enum sq_cause cause = classify(h, NULL, false);
@@ -461,8 +462,8 @@ static void emit_host(const struct rule *self, const struct series *ser, const s
 }
 
 /* A SYN flood line from earlier, nothing happening now. */
-static void emit_old(const struct rule *self, const struct sq_host *h, const struct sq_port *p, const struct kevent *e,
-		     struct findings *out)
+static void emit_old(const struct rule *self, const struct sq_host *h, const struct sq_port *p,
+		     const struct kevent *e, struct findings *out)
 {
 	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 

@@ -107,7 +107,8 @@ static bool dest_evidence(struct finding *f, const struct sample *s, const struc
 	return true;
 }
 
-static void overflow_finding(const struct rule *self, const struct series *ser, uint64_t delta, struct findings *out)
+static void overflow_finding(const struct rule *self, const struct series *ser, uint64_t delta,
+			     struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_dest *d = busiest(last);
