@@ -52,6 +52,45 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+struct change *finding_change_sysctl(struct finding *f, const char *name, int64_t cur,
+				     int64_t want)
+{
+	struct change *c = finding_change(f);
+
+	if (!c)
+		return NULL;
+	snprintf(c->setting, sizeof(c->setting), "%s", name);
+	snprintf(c->current, sizeof(c->current), "%lld", (long long)cur);
+	snprintf(c->proposed, sizeof(c->proposed), "%lld", (long long)want);
+	snprintf(c->backout, sizeof(c->backout), "sysctl -w %s=%lld", name, (long long)cur);
+	return c;
+}
+
+void finding_change_backlog(struct finding *f, const struct s_proc *owner, uint32_t cur,
+			    uint64_t want, int64_t somaxconn)
+{
+	struct change *c = finding_change(f);
+
+	if (!c)
+		return;
+	if (owner)
+		snprintf(c->setting, sizeof(c->setting), "listen() backlog of %s[%u]",
+			 owner->comm, owner->pid);
+	else
+		snprintf(c->setting, sizeof(c->setting), "listen() backlog (app config)");
+	snprintf(c->current, sizeof(c->current), "%u", cur);
+	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
+	snprintf(c->backout, sizeof(c->backout),
+		 "set the backlog back to %u in the app's config and restart it", cur);
+	if (somaxconn >= 0)
+		snprintf(c->effective, sizeof(c->effective),
+			 "at the next listen(): restart the service; net.core.somaxconn (%lld) caps it",
+			 (long long)somaxconn);
+	else
+		snprintf(c->effective, sizeof(c->effective),
+			 "at the next listen(): restart the service; net.core.somaxconn caps it");
+}
+
 void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us,
 		     const char *line)
 {

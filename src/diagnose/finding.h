@@ -82,5 +82,14 @@ void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us
 /* A new change slot, zeroed, or NULL when the finding has
  * FINDING_CHANGES_MAX already (a rule proposes at most that many). */
 struct change *finding_change(struct finding *f);
+/* A change of one scalar sysctl from cur to want: setting, current,
+ * proposed and the sysctl -w back-out filled in; the caller says when it
+ * takes effect. NULL when the finding has no room. */
+struct change *finding_change_sysctl(struct finding *f, const char *name, int64_t cur,
+				     int64_t want);
+/* The app's listen() backlog from cur to want (owner NULL: unknown);
+ * somaxconn < 0 when it could not be read. */
+void finding_change_backlog(struct finding *f, const struct s_proc *owner, uint32_t cur,
+			    uint64_t want, int64_t somaxconn);
 
 #endif

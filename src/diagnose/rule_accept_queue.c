@@ -386,38 +386,12 @@ static void change_somaxconn(struct finding *f, const struct s_listener *l, cons
 			     (long long)h->somaxconn);
 		return;
 	}
-	c = finding_change(f);
+	c = finding_change_sysctl(f, "net.core.somaxconn", h->somaxconn, (int64_t)prop);
 	if (!c)
 		return;
-	snprintf(c->setting, sizeof(c->setting), "net.core.somaxconn");
-	snprintf(c->current, sizeof(c->current), "%lld", (long long)h->somaxconn);
-	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)prop);
-	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.core.somaxconn=%lld",
-		 (long long)h->somaxconn);
 	snprintf(c->effective, sizeof(c->effective),
 		 "only at the next listen(): restart the service (or have it call listen() again); existing listeners keep Send-Q %u",
 		 l->wq);
-}
-
-static void change_backlog(struct finding *f, const struct s_listener *l, const struct s_proc *p,
-			   const struct aq_host *h)
-{
-	struct change *c = finding_change(f);
-	uint64_t prop = grow(l->wq, BACKLOG_FACTOR, BACKLOG_FLOOR, (uint64_t)h->somaxconn);
-
-	if (!c)
-		return;
-	if (p)
-		snprintf(c->setting, sizeof(c->setting), "listen() backlog of %s[%u]", p->comm, p->pid);
-	else
-		snprintf(c->setting, sizeof(c->setting), "listen() backlog (app config)");
-	snprintf(c->current, sizeof(c->current), "%u", l->wq);
-	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)prop);
-	snprintf(c->backout, sizeof(c->backout),
-		 "set the backlog back to %u in the app's config and restart it", l->wq);
-	snprintf(c->effective, sizeof(c->effective),
-		 "at the next listen(): restart the service; net.core.somaxconn (%lld) caps it",
-		 (long long)h->somaxconn);
 }
 
 static void emit(const struct rule *self, const struct series *ser, const struct aq_view *v,
@@ -441,7 +415,9 @@ static void emit(const struct rule *self, const struct series *ser, const struct
 	else if (j.trend && j.cause == AQ_SOMAXCONN)
 		change_somaxconn(f, v->l, h);
 	else if (j.trend && j.cause == AQ_APP_BACKLOG && j.rising && !j.full_all)
-		change_backlog(f, v->l, p, h);
+		finding_change_backlog(f, p, v->l->wq,
+				       grow(v->l->wq, BACKLOG_FACTOR, BACKLOG_FLOOR, (uint64_t)h->somaxconn),
+				       h->somaxconn);
 	diag_trim(f->explanation);
 }
 

@@ -41,18 +41,14 @@ static uint64_t delta(uint64_t a, uint64_t b)
 
 static void change_max(struct finding *f, const struct sample *last, uint64_t max)
 {
-	struct change *c = finding_change(f);
 	uint64_t want = max * 2;
+	struct change *c;
 
-	if (!c)
-		return;
 	if (last->conntrack_count * CT_HEADROOM > want)
 		want = last->conntrack_count * CT_HEADROOM;
-	snprintf(c->setting, sizeof(c->setting), "net.netfilter.nf_conntrack_max");
-	snprintf(c->current, sizeof(c->current), "%llu", (unsigned long long)max);
-	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
-	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.netfilter.nf_conntrack_max=%llu",
-		 (unsigned long long)max);
+	c = finding_change_sysctl(f, "net.netfilter.nf_conntrack_max", (int64_t)max, (int64_t)want);
+	if (!c)
+		return;
 	snprintf(c->effective, sizeof(c->effective),
 		 "immediately, on the host (read-only in a container); persist it in "
 		 "/etc/sysctl.d/. Past nf_conntrack_buckets, hash chains grow: raise "

@@ -305,19 +305,16 @@ static void check_host(const struct rule *self, const struct series *ser, struct
 		 ser->n < 2 ? " With one sample the trend could not be confirmed; no change is "
 			      "proposed until a second sample shows it." : "");
 
-	if (ser->n >= 2 && last->file_nr_max && (c = finding_change(f))) {
+	if (ser->n >= 2 && last->file_nr_max) {
 		uint64_t cur = last->file_nr_max;
 		uint64_t want = cur * 2 > last->file_nr_alloc * FD_HEADROOM ? cur * 2
 									 : last->file_nr_alloc * FD_HEADROOM;
 
-		snprintf(c->setting, sizeof(c->setting), "fs.file-max");
-		snprintf(c->current, sizeof(c->current), "%llu", (unsigned long long)cur);
-		snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w fs.file-max=%llu",
-			 (unsigned long long)cur);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately (sysctl -w fs.file-max=%llu), host-wide; persist it in "
-			 "/etc/sysctl.d/ or it is lost at reboot", (unsigned long long)want);
+		c = finding_change_sysctl(f, "fs.file-max", (int64_t)cur, (int64_t)want);
+		if (c)
+			snprintf(c->effective, sizeof(c->effective),
+				 "immediately (sysctl -w fs.file-max=%llu), host-wide; persist it in "
+				 "/etc/sysctl.d/ or it is lost at reboot", (unsigned long long)want);
 	}
 	snprintf(f->verify_command, sizeof(f->verify_command), "cat /proc/sys/fs/file-nr; dmesg | grep -i 'file-max limit'");
 	snprintf(f->fixed_when, sizeof(f->fixed_when),

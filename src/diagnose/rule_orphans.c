@@ -37,18 +37,14 @@
 
 static void change_max_orphans(struct finding *f, int64_t max, int64_t orphans)
 {
-	struct change *c = finding_change(f);
 	int64_t want = max * 2;
+	struct change *c;
 
-	if (!c)
-		return;
 	if (orphans >= 0 && (orphans << ORPHAN_SHIFT_MAX) > want)
 		want = orphans << ORPHAN_SHIFT_MAX;
-	snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_max_orphans");
-	snprintf(c->current, sizeof(c->current), "%lld", (long long)max);
-	snprintf(c->proposed, sizeof(c->proposed), "%lld", (long long)want);
-	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_max_orphans=%lld",
-		 (long long)max);
+	c = finding_change_sysctl(f, "net.ipv4.tcp_max_orphans", max, want);
+	if (!c)
+		return;
 	snprintf(c->effective, sizeof(c->effective),
 		 "immediately, host-wide (on the host, not in a container); persist it in "
 		 "/etc/sysctl.d/. Worst case %lld MiB pinned: check tcp_mem and RAM",

@@ -153,15 +153,10 @@ static void add_range_change(struct finding *f, const struct eph_ctx *c, char *c
 
 static void add_reuse_change(struct finding *f, const struct eph_ctx *c)
 {
-	struct change *ch = finding_change(f);
+	struct change *ch = finding_change_sysctl(f, "net.ipv4.tcp_tw_reuse", c->reuse, 1);
 
 	if (!ch)
 		return;
-	snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_tw_reuse");
-	snprintf(ch->current, sizeof(ch->current), "%lld", (long long)c->reuse);
-	snprintf(ch->proposed, sizeof(ch->proposed), "1");
-	snprintf(ch->backout, sizeof(ch->backout), "sysctl -w net.ipv4.tcp_tw_reuse=%lld",
-		 (long long)c->reuse);
 	snprintf(ch->effective, sizeof(ch->effective),
 		 "immediately, for new outgoing connect() calls only (accepted connections are "
 		 "unaffected); needs TCP timestamps, on by default, at both ends");

@@ -252,21 +252,16 @@ static void verify_of(struct finding *f, int port)
 
 static void change_syncookies(struct finding *f)
 {
-	struct change *c = finding_change(f);
+	struct change *c = finding_change_sysctl(f, "net.ipv4.tcp_syncookies", 0, 1);
 
 	if (!c)
 		return;
-	snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_syncookies");
-	snprintf(c->current, sizeof(c->current), "0");
-	snprintf(c->proposed, sizeof(c->proposed), "1");
-	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_syncookies=0");
 	snprintf(c->effective, sizeof(c->effective),
 		 "immediately, for new SYNs (this network namespace only)");
 }
 
 static void change_backlog(struct finding *f, const struct sq_host *h, const struct sq_port *p)
 {
-	struct change *c;
 	uint64_t prop = (uint64_t)p->wq_min * BACKLOG_FACTOR;
 
 	if (prop < BACKLOG_FLOOR)
@@ -280,25 +275,7 @@ static void change_backlog(struct finding *f, const struct sq_host *h, const str
 		    p->wq_min);
 		return;
 	}
-	c = finding_change(f);
-	if (!c)
-		return;
-	if (p->owner)
-		diag_appendf(c->setting, sizeof(c->setting), "listen() backlog of %s[%u]",
-		    p->owner->comm, p->owner->pid);
-	else
-		diag_appendf(c->setting, sizeof(c->setting), "listen() backlog (app config)");
-	snprintf(c->current, sizeof(c->current), "%u", p->wq_min);
-	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)prop);
-	snprintf(c->backout, sizeof(c->backout),
-		 "set the backlog back to %u in the app's config and restart it", p->wq_min);
-	if (h->somax_known)
-		snprintf(c->effective, sizeof(c->effective),
-			 "at the next listen(): restart the service; net.core.somaxconn (%lld) caps it",
-			 (long long)h->somaxconn);
-	else
-		snprintf(c->effective, sizeof(c->effective),
-			 "at the next listen(): restart the service; net.core.somaxconn caps it");
+	finding_change_backlog(f, p->owner, p->wq_min, prop, h->somax_known ? h->somaxconn : -1);
 }
 
 enum sq_cause {

@@ -158,19 +158,16 @@ static void overflow_finding(const struct rule *self, const struct series *ser, 
 	diag_appendf(f->explanation, sizeof(f->explanation),
 		"Raise the limit (each entry costs a few hundred bytes of kernel memory); fewer "
 		"short connections (keep-alive, pooling) shrink the need itself.");
-	if (has_max && (ch = finding_change(f))) {
+	if (has_max) {
 		uint64_t want = pow2_at_least(demand * TW_BUCKETS_MARGIN_PCT / 100);
 
 		if (want < (uint64_t)max_tw * 2)
 			want = (uint64_t)max_tw * 2;
-		snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_max_tw_buckets");
-		snprintf(ch->current, sizeof(ch->current), "%lld", (long long)max_tw);
-		snprintf(ch->proposed, sizeof(ch->proposed), "%llu", (unsigned long long)want);
-		snprintf(ch->backout, sizeof(ch->backout),
-			 "sysctl -w net.ipv4.tcp_max_tw_buckets=%lld", (long long)max_tw);
-		snprintf(ch->effective, sizeof(ch->effective),
-			 "immediately, for connections that close from now on; add it to "
-			 "/etc/sysctl.d/ to survive a reboot");
+		ch = finding_change_sysctl(f, "net.ipv4.tcp_max_tw_buckets", max_tw, (int64_t)want);
+		if (ch)
+			snprintf(ch->effective, sizeof(ch->effective),
+				 "immediately, for connections that close from now on; add it to "
+				 "/etc/sysctl.d/ to survive a reboot");
 	}
 	snprintf(f->verify_command, sizeof(f->verify_command), "nstat -az TcpExtTCPTimeWaitOverflow");
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
