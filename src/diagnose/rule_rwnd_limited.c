@@ -265,12 +265,7 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_receiver_window_limited = {
 	.ids = { "receiver-window-limited" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_SLOW),
-	/* Not HAVE_CONNS: live triage runs the tcp_info pass only in the
-	 * samples that had a --peer or stuck connection to keep, so a sample
-	 * without the bit holds no candidate rather than an unknown; a
-	 * sample without a connection counts as not seeing it, never as
-	 * zero. */
-	.needs = 0,
+	.needs = 0,              /* not HAVE_CONNS: see conn_track.h */
 	.check = check,
 	.summary = "a connection held back by the peer's receive window (closed: the reader; small: its buffer)",
 };
