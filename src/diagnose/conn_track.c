@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../model/addr.h"
+#include "diag_util.h"
 
 bool conn_track_same(const struct s_conn *a, const struct s_conn *b)
 {
@@ -46,16 +47,6 @@ static bool seen_before(const struct series *ser, unsigned i, const struct s_con
 	return false;
 }
 
-/* Sample clocks first; the nominal interval when they are missing. */
-static double span_between(const struct series *ser, unsigned a, unsigned b)
-{
-	const struct sample *x = ser->s[a], *y = ser->s[b];
-
-	if (y->meta.mono_ns > x->meta.mono_ns)
-		return (double)(y->meta.mono_ns - x->meta.mono_ns) / 1e9;
-	return ser->interval_s * (b - a);
-}
-
 /* A counter that went down (a reused cookie, a reset) grew by nothing. */
 static uint64_t grew(uint64_t a, uint64_t b)
 {
@@ -93,7 +84,7 @@ static void track(const struct series *ser, unsigned i, const struct s_conn *ref
 		t->bytes_received = b->bytes_received;
 		return;
 	}
-	t->span = span_between(ser, i, t->last);
+	t->span = series_between_s(ser, i, t->last);
 	t->busy_us = grew(a->busy_us, b->busy_us);
 	t->rwnd_limited_us = grew(a->rwnd_limited_us, b->rwnd_limited_us);
 	t->sndbuf_limited_us = grew(a->sndbuf_limited_us, b->sndbuf_limited_us);
@@ -153,9 +144,7 @@ unsigned conn_track_pct(uint64_t part, uint64_t whole)
 
 const struct s_proc *conn_track_owner(const struct conn_track *t)
 {
-	if (t->c->owner < 0 || (uint32_t)t->c->owner >= t->s->n_procs)
-		return NULL;
-	return &t->s->procs[t->c->owner];
+	return diag_owner(t->s, t->c->owner);
 }
 
 void conn_track_ss(char *buf, size_t size, const struct s_conn *c)

@@ -17,6 +17,13 @@
  * A rule collects the connections it cares about (conn_track_collect
  * with its own test), worst first, then writes one finding per group of
  * the same kind and service, listing its worst few (conn_track_list).
+ *
+ * Those rules do not declare HAVE_CONNS as a need (struct rule.needs):
+ * live triage runs the tcp_info pass only in the samples that had a
+ * --peer or stuck connection to keep, so a sample without the bit holds
+ * no candidate rather than an unknown; a connection missing from a
+ * sample counts as not seen there, never as zero. Once the collector
+ * sets the bit whenever it could have run the pass, they can need it.
  */
 
 #include <stdbool.h>

@@ -5,20 +5,39 @@
 #include <stdio.h>
 #include <string.h>
 
-struct finding *findings_add(struct findings *fs, const char *id,
+#include "rules.h"
+
+struct finding *rule_finding(struct findings *out, const struct rule *self, unsigned k,
 			     enum severity sev, enum side side)
 {
 	struct finding *f;
 
-	if (fs->n == FINDINGS_MAX) {
-		fs->dropped++;
+	if (k >= RULE_IDS_MAX || !self->ids[k])
+		return NULL;
+	if (out->n == FINDINGS_MAX) {
+		out->dropped++;
 		return NULL;
 	}
-	f = &fs->f[fs->n++];
+	f = &out->f[out->n++];
 	memset(f, 0, sizeof(*f));
-	f->id = id;
+	f->id = self->ids[k];
+	f->rule = self;
 	f->severity = sev;
 	f->side = side;
+	return f;
+}
+
+struct finding *rule_one_sample_note(struct findings *out, const struct rule *self,
+				     const char *subject, const char *evidence,
+				     const char *explanation)
+{
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
+
+	if (!f)
+		return NULL;
+	snprintf(f->subject, sizeof(f->subject), "%s", subject);
+	finding_evidence(f, "%s", evidence);
+	snprintf(f->explanation, sizeof(f->explanation), "%s", explanation);
 	return f;
 }
 
@@ -33,19 +52,65 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-void diag_appendf(char *buf, size_t size, const char *fmt, ...)
+struct change *finding_change_sysctl(struct finding *f, const char *name, int64_t cur,
+				     int64_t want)
 {
-	size_t len = strnlen(buf, size);
-	va_list ap;
+	struct change *c = finding_change(f);
 
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
+	if (!c)
+		return NULL;
+	snprintf(c->setting, sizeof(c->setting), "%s", name);
+	snprintf(c->current, sizeof(c->current), "%lld", (long long)cur);
+	snprintf(c->proposed, sizeof(c->proposed), "%lld", (long long)want);
+	snprintf(c->backout, sizeof(c->backout), "sysctl -w %s=%lld", name, (long long)cur);
+	return c;
 }
 
-uint64_t diag_roundup(uint64_t v, uint64_t unit)
+void finding_change_backlog(struct finding *f, const struct s_proc *owner, uint32_t cur,
+			    uint64_t want, int64_t somaxconn)
 {
-	return (v + unit - 1) / unit * unit;
+	struct change *c = finding_change(f);
+
+	if (!c)
+		return;
+	if (owner)
+		snprintf(c->setting, sizeof(c->setting), "listen() backlog of %s[%u]",
+			 owner->comm, owner->pid);
+	else
+		snprintf(c->setting, sizeof(c->setting), "listen() backlog (app config)");
+	snprintf(c->current, sizeof(c->current), "%u", cur);
+	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
+	snprintf(c->backout, sizeof(c->backout),
+		 "set the backlog back to %u in the app's config and restart it", cur);
+	if (somaxconn >= 0)
+		snprintf(c->effective, sizeof(c->effective),
+			 "at the next listen(): restart the service; net.core.somaxconn (%lld) caps it",
+			 (long long)somaxconn);
+	else
+		snprintf(c->effective, sizeof(c->effective),
+			 "at the next listen(): restart the service; net.core.somaxconn caps it");
+}
+
+void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us,
+		     const char *line)
+{
+	if (!k->events)
+		return;
+	if (k->newest_us >= 0 && now_us >= k->newest_us)
+		finding_evidence(f, "dmesg: \"%s\" %u time%s, the last %.0f s ago", line,
+				 k->events, k->events == 1 ? "" : "s", (now_us - k->newest_us) / 1e6);
+	else
+		finding_evidence(f, "dmesg: \"%s\" %u time%s", line,
+				 k->events, k->events == 1 ? "" : "s");
+}
+
+struct change *finding_change(struct finding *f)
+{
+	struct change *c;
+
+	if (f->n_changes == FINDING_CHANGES_MAX)
+		return NULL;
+	c = &f->changes[f->n_changes++];
+	memset(c, 0, sizeof(*c));
+	return c;
 }

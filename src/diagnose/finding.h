@@ -29,6 +29,10 @@ enum side { SIDE_NONE, SIDE_APP, SIDE_KERNEL, SIDE_NETWORK };
 #define FINDING_CHANGES_MAX 4
 #define FINDINGS_MAX 64
 #define FINDING_TEXT 256
+/* At least the number of rules: every rule can be skipped at once. */
+#define FINDINGS_NOT_RUN_MAX 32
+
+struct rule;
 
 struct change {
 	char setting[64];        /* "net.core.somaxconn", "LimitNOFILE=" */
@@ -39,7 +43,8 @@ struct change {
 };
 
 struct finding {
-	const char *id;          /* stable: "accept-queue-overflow" */
+	const char *id;          /* stable: "accept-queue-overflow", one of rule->ids */
+	const struct rule *rule; /* the rule that made it (its symptoms order the list) */
 	enum severity severity;
 	enum side side;
 	char subject[96];        /* "listener 0.0.0.0:8080", "process nginx[812]", "host" */
@@ -52,23 +57,39 @@ struct finding {
 	char fixed_when[FINDING_TEXT];
 };
 
+/* A rule that did not run: what it lacked, so the report can name the
+ * capture that would let it run (sample_have_source()). */
+struct rule_not_run {
+	const struct rule *rule;
+	uint32_t missing;        /* enum sample_have bits */
+};
+
 struct findings {
 	unsigned n;
 	unsigned dropped;
 	struct finding f[FINDINGS_MAX];
+	unsigned n_not_run;
+	struct rule_not_run not_run[FINDINGS_NOT_RUN_MAX];
 };
 
-/* A new finding slot, zeroed, or NULL when the list is full (counted). */
-struct finding *findings_add(struct findings *fs, const char *id,
-			     enum severity sev, enum side side);
+/* Findings are made through their rule: rule_finding() in rules.h. */
 void finding_evidence(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* v rounded up to a multiple of unit (a proposed buffer size in whole MiB). */
-uint64_t diag_roundup(uint64_t v, uint64_t unit);
-
-/* Append to a NUL-terminated fixed buffer; cuts rather than overflows. */
-void diag_appendf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* "dmesg: \"LINE\" N times, the last S s ago" for k->events lines read
+ * in the last sample (at now_us, µs since boot); nothing when none. */
+void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us,
+		     const char *line);
+/* A new change slot, zeroed, or NULL when the finding has
+ * FINDING_CHANGES_MAX already (a rule proposes at most that many). */
+struct change *finding_change(struct finding *f);
+/* A change of one scalar sysctl from cur to want: setting, current,
+ * proposed and the sysctl -w back-out filled in; the caller says when it
+ * takes effect. NULL when the finding has no room. */
+struct change *finding_change_sysctl(struct finding *f, const char *name, int64_t cur,
+				     int64_t want);
+/* The app's listen() backlog from cur to want (owner NULL: unknown);
+ * somaxconn < 0 when it could not be read. */
+void finding_change_backlog(struct finding *f, const struct s_proc *owner, uint32_t cur,
+			    uint64_t want, int64_t somaxconn);
 
 #endif

@@ -16,7 +16,6 @@
  */
 #include "rules.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,30 +73,6 @@ struct aq_view {
 	bool emfile;
 };
 
-static void cat(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void cat(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
-/* Sentences are appended with a trailing blank; drop the last one. */
-static void trim(char *buf)
-{
-	size_t len = strlen(buf);
-
-	while (len && buf[len - 1] == ' ')
-		buf[--len] = '\0';
-}
-
 static bool same_listener(const struct s_listener *a, const struct s_listener *b)
 {
 	return a->family == b->family && a->port == b->port && a->inode == b->inode &&
@@ -115,13 +90,6 @@ static const struct s_listener *find_listener(const struct sample *s,
 		if (same_listener(&s->listeners[i], ref))
 			return &s->listeners[i];
 	return NULL;
-}
-
-static const struct s_proc *owner_of(const struct sample *s, const struct s_listener *l)
-{
-	if (l->owner < 0 || (uint32_t)l->owner >= s->n_procs)
-		return NULL;
-	return &s->procs[l->owner];
 }
 
 static bool near_nofile(const struct s_proc *p)
@@ -142,15 +110,6 @@ static uint64_t fd_use(const struct s_proc *p)
 	if (!p->has_limit || !p->nofile_soft)
 		return 0;
 	return (uint64_t)p->fds * 1000 / p->nofile_soft;
-}
-
-static double span_between(const struct series *ser, unsigned from)
-{
-	const struct sample *a = ser->s[from], *b = series_last(ser);
-
-	if (b->meta.mono_ns > a->meta.mono_ns)
-		return (double)(b->meta.mono_ns - a->meta.mono_ns) / 1e9;
-	return ser->interval_s * (ser->n - 1 - from);
 }
 
 static void view_build(const struct series *ser, uint32_t idx, struct aq_view *v)
@@ -182,7 +141,7 @@ static void view_build(const struct series *ser, uint32_t idx, struct aq_view *v
 			v->rq_max = x->rq;
 		v->drops_known = v->drops_known && x->has_drops;
 		v->d_last = x->drops;
-		p = owner_of(ser->s[i], x);
+		p = diag_owner(ser->s[i], x->owner);
 		if (p && !v->owner)
 			v->owner_fds_first = p->fds;
 		if (p && (!v->owner || fd_use(p) > fd_use(v->owner)))
@@ -213,7 +172,7 @@ static void subject_of(struct finding *f, const struct s_listener *l, const stru
 
 	addr_endpoint(ep, l->family, l->addr, l->port);
 	if (p)
-		cat(f->subject, sizeof(f->subject), "listener %s (process %s[%u])",
+		diag_appendf(f->subject, sizeof(f->subject), "listener %s (process %s[%u])",
 		    ep, p->comm, p->pid);
 	else
 		snprintf(f->subject, sizeof(f->subject), "listener %s", ep);
@@ -251,52 +210,60 @@ struct aq_host {
 	double span;
 };
 
-static void emit(const struct series *ser, const struct aq_view *v, const struct aq_host *h,
-		 struct findings *out)
+/* What the series says about one listener, decided once for the
+ * finding's severity, evidence, explanation and changes. */
+struct aq_verdict {
+	bool trend;                     /* seen in two samples or more */
+	bool rising;                    /* drops rose while sampling */
+	bool full_all;                  /* full in every sample */
+	uint32_t dd;                    /* skmem d rise */
+	double dspan;                   /* over this many seconds */
+	enum aq_cause cause;
+	enum severity sev;
+};
+
+static void judge(const struct series *ser, const struct aq_view *v, const struct aq_host *h,
+		  struct aq_verdict *j)
 {
 	const struct s_listener *l = v->l;
-	const struct s_proc *p = v->owner;
-	bool trend = v->seen >= 2;
-	double dspan = span_between(ser, v->first);
-	uint32_t dd = v->d_last >= v->d_first ? v->d_last - v->d_first : 0;
+	bool d_rising, host_rising;
+
+	j->trend = v->seen >= 2;
+	j->dspan = series_between_s(ser, v->first, ser->n - 1);
+	j->dd = v->d_last >= v->d_first ? v->d_last - v->d_first : 0;
 	/* skmem d also counts SYNs dropped for other reasons (a retransmitted
 	 * SYN of a pending request, say); only with ListenOverflows moving
 	 * too is a rising d an accept-queue overflow. */
-	bool d_rising = trend && v->drops_known && dd > 0 && (!h->lo_known || h->lo > 0);
-	bool host_rising = trend && !v->drops_known && v->full && h->lo_known && h->lo > 0;
-	bool rising = d_rising || host_rising;
-	bool full_all = trend && v->full == v->seen;
-	enum aq_cause cause;
-	enum severity sev;
-	struct finding *f;
-	char *x;
-	size_t xs;
+	d_rising = j->trend && v->drops_known && j->dd > 0 && (!h->lo_known || h->lo > 0);
+	host_rising = j->trend && !v->drops_known && v->full && h->lo_known && h->lo > 0;
+	j->rising = d_rising || host_rising;
+	j->full_all = j->trend && v->full == v->seen;
 
-	if (v->emfile && (v->full || rising))
-		cause = AQ_EMFILE;
-	else if (full_all)
-		cause = AQ_STALLED;
+	if (v->emfile && (v->full || j->rising))
+		j->cause = AQ_EMFILE;
+	else if (j->full_all)
+		j->cause = AQ_STALLED;
 	else if (h->somax_known && l->wq < h->somaxconn)
-		cause = AQ_APP_BACKLOG;
-	else if (h->somax_known && l->wq == h->somaxconn && rising)
-		cause = AQ_SOMAXCONN;
+		j->cause = AQ_APP_BACKLOG;
+	else if (h->somax_known && l->wq == h->somaxconn && j->rising)
+		j->cause = AQ_SOMAXCONN;
 	else
-		cause = AQ_BURST;
+		j->cause = AQ_BURST;
 	/* With one sample there is no "every sample" to speak of. */
-	if (!trend && cause == AQ_STALLED)
-		cause = AQ_BURST;
+	if (!j->trend && j->cause == AQ_STALLED)
+		j->cause = AQ_BURST;
 
-	if (!trend)
-		sev = SEV_WARNING;
+	if (!j->trend)
+		j->sev = SEV_WARNING;
 	else
-		sev = rising || v->full_last ? SEV_CRITICAL : SEV_WARNING;
-	f = findings_add(out, "accept-queue-overflow", sev,
-			 cause == AQ_SOMAXCONN ? SIDE_KERNEL : SIDE_APP);
-	if (!f)
-		return;
-	subject_of(f, l, p);
-	x = f->explanation;
-	xs = sizeof(f->explanation);
+		j->sev = j->rising || v->full_last ? SEV_CRITICAL : SEV_WARNING;
+}
+
+static void evidence(struct finding *f, const struct aq_view *v, const struct aq_host *h,
+		     const struct aq_verdict *j)
+{
+	const struct s_listener *l = v->l;
+	const struct s_proc *p = v->owner;
 
 	if (v->full)
 		finding_evidence(f, "ss -ltn 'sport = :%u': Recv-Q %u > Send-Q %u in %u of %u samples",
@@ -304,9 +271,9 @@ static void emit(const struct series *ser, const struct aq_view *v, const struct
 	else
 		finding_evidence(f, "ss -ltn 'sport = :%u': Recv-Q at most %u, Send-Q %u: not full in any of %u samples",
 				 l->port, v->rq_max, l->wq, v->seen);
-	if (trend && v->drops_known)
+	if (j->trend && v->drops_known)
 		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u -> d%u (+%u in %.1f s)",
-				 l->port, v->d_first, v->d_last, dd, dspan);
+				 l->port, v->d_first, v->d_last, j->dd, j->dspan);
 	else if (v->drops_known)
 		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u (drops since the listener was created)",
 				 l->port, v->d_last);
@@ -321,118 +288,143 @@ static void emit(const struct series *ser, const struct aq_view *v, const struct
 				 (long long)h->somaxconn, l->wq,
 				 (int64_t)l->wq == h->somaxconn ? "equals" :
 				 (int64_t)l->wq < h->somaxconn ? "is below" : "is above");
-	if (cause == AQ_EMFILE && p)
+	if (j->cause == AQ_EMFILE && p)
 		finding_evidence(f, "%s[%u]: %u open fds, RLIMIT_NOFILE %llu soft / %llu hard (ls /proc/%u/fd | wc -l)",
 				 p->comm, p->pid, p->fds, (unsigned long long)p->nofile_soft,
 				 (unsigned long long)p->nofile_hard, p->pid);
+}
 
-	cat(x, xs, "The accept queue holds connections that finished the handshake until the app calls accept(); it holds Send-Q+1 = %u. When full, the kernel drops new SYNs and ignores completing ACKs, so clients retry and see slow or timed-out connects. ",
-	    l->wq + 1);
-	switch (cause) {
+/* The cause, in the explanation (after the sentence on what the queue is). */
+static void explain_cause(char *x, size_t xs, const struct aq_view *v, const struct aq_host *h,
+			  const struct aq_verdict *j)
+{
+	const struct s_listener *l = v->l;
+	const struct s_proc *p = v->owner;
+
+	switch (j->cause) {
 	case AQ_EMFILE:
-		cat(x, xs, "%s[%u] is at its open-file limit (%u fds of %llu): accept() fails with EMFILE, so connections pile up in the queue and the rest are dropped; the kernel logs nothing for this. The fix is the fd limit or an fd leak, not the queue. ",
+		diag_appendf(x, xs, "%s[%u] is at its open-file limit (%u fds of %llu): accept() fails with EMFILE, so connections pile up in the queue and the rest are dropped; the kernel logs nothing for this. The fix is the fd limit or an fd leak, not the queue. ",
 		    p->comm, p->pid, p->fds, (unsigned long long)p->nofile_soft);
-		if (trend && p->fds > v->owner_fds_first)
-			cat(x, xs, "Its fd count grew from %u during sampling: look for a leak before raising the limit. ",
+		if (j->trend && p->fds > v->owner_fds_first)
+			diag_appendf(x, xs, "Its fd count grew from %u during sampling: look for a leak before raising the limit. ",
 			    v->owner_fds_first);
 		break;
 	case AQ_STALLED:
-		cat(x, xs, "It was full in every sample: the app is not draining it (accept loop stalled or blocked, or too few workers). Find what the accepting threads wait on. A bigger backlog or somaxconn would only delay the drops. ");
+		diag_appendf(x, xs, "It was full in every sample: the app is not draining it (accept loop stalled or blocked, or too few workers). Find what the accepting threads wait on. A bigger backlog or somaxconn would only delay the drops. ");
 		break;
 	case AQ_APP_BACKLOG:
-		cat(x, xs, "Send-Q %u is below net.core.somaxconn %lld, so the cap is the backlog the app passed to listen() (e.g. nginx `listen ... backlog=`), or somaxconn was %u when it started. Raise the app's backlog; somaxconn caps whatever it asks for. A bigger queue only delays drops if the app cannot drain it. ",
+		diag_appendf(x, xs, "Send-Q %u is below net.core.somaxconn %lld, so the cap is the backlog the app passed to listen() (e.g. nginx `listen ... backlog=`), or somaxconn was %u when it started. Raise the app's backlog; somaxconn caps whatever it asks for. A bigger queue only delays drops if the app cannot drain it. ",
 		    l->wq, (long long)h->somaxconn, l->wq);
 		break;
 	case AQ_SOMAXCONN:
-		cat(x, xs, "Send-Q %u equals net.core.somaxconn and the queue drains between bursts while drops rise: bursts outgrow the kernel's cap. A new somaxconn applies only at the next listen(), and the app's own backlog must be at least as large. A bigger queue only delays drops if the app cannot drain it. ",
+		diag_appendf(x, xs, "Send-Q %u equals net.core.somaxconn and the queue drains between bursts while drops rise: bursts outgrow the kernel's cap. A new somaxconn applies only at the next listen(), and the app's own backlog must be at least as large. A bigger queue only delays drops if the app cannot drain it. ",
 		    l->wq);
 		break;
 	case AQ_BURST:
-		if (!trend)
-			cat(x, xs, "The app may be stalled or the limit too small for a burst; one look cannot tell which. ");
-		else if (!rising)
-			cat(x, xs, "It reached its limit in %u of %u samples with no drop counted: accept() falls behind during bursts. ",
+		if (!j->trend)
+			diag_appendf(x, xs, "The app may be stalled or the limit too small for a burst; one look cannot tell which. ");
+		else if (!j->rising)
+			diag_appendf(x, xs, "It reached its limit in %u of %u samples with no drop counted: accept() falls behind during bursts. ",
 			    v->full, v->seen);
 		else
-			cat(x, xs, "Drops rise while the queue drains between samples: accept() falls behind during bursts. ");
+			diag_appendf(x, xs, "Drops rise while the queue drains between samples: accept() falls behind during bursts. ");
 		if (!h->somax_known)
-			cat(x, xs, "net.core.somaxconn could not be read, so whose cap Send-Q is stays open. ");
+			diag_appendf(x, xs, "net.core.somaxconn could not be read, so whose cap Send-Q is stays open. ");
 		else if ((int64_t)l->wq > h->somaxconn)
-			cat(x, xs, "Send-Q %u is above somaxconn %lld: the listener predates a lower somaxconn, and a restart would shrink it. ",
+			diag_appendf(x, xs, "Send-Q %u is above somaxconn %lld: the listener predates a lower somaxconn, and a restart would shrink it. ",
 			    l->wq, (long long)h->somaxconn);
-		cat(x, xs, "A bigger queue only delays drops if the app cannot drain it. ");
+		diag_appendf(x, xs, "A bigger queue only delays drops if the app cannot drain it. ");
 		break;
 	}
-	if (h->abort_known && h->abort_on_overflow)
-		cat(x, xs, "tcp_abort_on_overflow is 1, so clients get a RST instead of retrying; that changes the symptom, not the cause. ");
-	else if (h->abort_known)
-		cat(x, xs, "(tcp_abort_on_overflow=1 would only make clients get a RST instead of retrying: it changes the symptom, not the cause.) ");
-	if (!trend)
-		cat(x, xs, "Only one sample: the trend (rising drops, whether the queue drains) could not be confirmed; rerun with more samples before changing anything.");
+}
 
-	verify_of(f, l, cause == AQ_EMFILE ? p : NULL);
-	if (!trend) {
-		trim(x);
+static void explain(struct finding *f, const struct aq_view *v, const struct aq_host *h,
+		    const struct aq_verdict *j)
+{
+	char *x = f->explanation;
+	size_t xs = sizeof(f->explanation);
+
+	diag_appendf(x, xs, "The accept queue holds connections that finished the handshake until the app calls accept(); it holds Send-Q+1 = %u. When full, the kernel drops new SYNs and ignores completing ACKs, so clients retry and see slow or timed-out connects. ",
+	    v->l->wq + 1);
+	explain_cause(x, xs, v, h, j);
+	if (h->abort_known && h->abort_on_overflow)
+		diag_appendf(x, xs, "tcp_abort_on_overflow is 1, so clients get a RST instead of retrying; that changes the symptom, not the cause. ");
+	else if (h->abort_known)
+		diag_appendf(x, xs, "(tcp_abort_on_overflow=1 would only make clients get a RST instead of retrying: it changes the symptom, not the cause.) ");
+	if (!j->trend)
+		diag_appendf(x, xs, "Only one sample: the trend (rising drops, whether the queue drains) could not be confirmed; rerun with more samples before changing anything.");
+}
+
+static void change_nofile(struct finding *f, const struct s_proc *p, const struct aq_host *h)
+{
+	struct change *c = finding_change(f);
+	uint64_t ceil = h->nr_open_known && h->nr_open > 0 ? (uint64_t)h->nr_open : 0;
+	uint64_t prop = grow(p->nofile_soft, NOFILE_FACTOR, NOFILE_FLOOR, ceil);
+	unsigned long long hard = prop > p->nofile_hard ? prop : p->nofile_hard;
+
+	if (!c)
+		return;
+	snprintf(c->setting, sizeof(c->setting), "RLIMIT_NOFILE of %s[%u]", p->comm, p->pid);
+	snprintf(c->current, sizeof(c->current), "%llu:%llu", (unsigned long long)p->nofile_soft,
+		 (unsigned long long)p->nofile_hard);
+	snprintf(c->proposed, sizeof(c->proposed), "%llu:%llu", (unsigned long long)prop, hard);
+	snprintf(c->backout, sizeof(c->backout), "prlimit --pid %u --nofile=%llu:%llu",
+		 p->pid, (unsigned long long)p->nofile_soft, (unsigned long long)p->nofile_hard);
+	snprintf(c->effective, sizeof(c->effective),
+		 "at once with prlimit --pid %u --nofile=%llu:%llu; set LimitNOFILE= (or ulimit -n) too, or a restart loses it",
+		 p->pid, (unsigned long long)prop, hard);
+}
+
+static void change_somaxconn(struct finding *f, const struct s_listener *l, const struct aq_host *h)
+{
+	uint64_t prop = grow((uint64_t)h->somaxconn, SOMAXCONN_FACTOR, SOMAXCONN_FLOOR, SOMAXCONN_CEIL);
+	struct change *c;
+
+	if (prop <= (uint64_t)h->somaxconn) {
+		diag_appendf(f->explanation, sizeof(f->explanation),
+			     "somaxconn is already %lld: the queue size is not the fix, the app's accept rate is.",
+			     (long long)h->somaxconn);
 		return;
 	}
+	c = finding_change_sysctl(f, "net.core.somaxconn", h->somaxconn, (int64_t)prop);
+	if (!c)
+		return;
+	snprintf(c->effective, sizeof(c->effective),
+		 "only at the next listen(): restart the service (or have it call listen() again); existing listeners keep Send-Q %u",
+		 l->wq);
+}
 
-	if (cause == AQ_EMFILE && p && p->has_limit) {
-		struct change *c = &f->changes[f->n_changes++];
-		uint64_t ceil = h->nr_open_known && h->nr_open > 0 ? (uint64_t)h->nr_open : 0;
-		uint64_t prop = grow(p->nofile_soft, NOFILE_FACTOR, NOFILE_FLOOR, ceil);
+static void emit(const struct rule *self, const struct series *ser, const struct aq_view *v,
+		 const struct aq_host *h, struct findings *out)
+{
+	const struct s_proc *p = v->owner;
+	struct aq_verdict j;
+	struct finding *f;
 
-		snprintf(c->setting, sizeof(c->setting), "RLIMIT_NOFILE of %s[%u]", p->comm, p->pid);
-		snprintf(c->current, sizeof(c->current), "%llu:%llu", (unsigned long long)p->nofile_soft,
-			 (unsigned long long)p->nofile_hard);
-		snprintf(c->proposed, sizeof(c->proposed), "%llu:%llu", (unsigned long long)prop,
-			 (unsigned long long)(prop > p->nofile_hard ? prop : p->nofile_hard));
-		snprintf(c->backout, sizeof(c->backout), "prlimit --pid %u --nofile=%llu:%llu",
-			 p->pid, (unsigned long long)p->nofile_soft, (unsigned long long)p->nofile_hard);
-		snprintf(c->effective, sizeof(c->effective),
-			 "at once with prlimit --pid %u --nofile=%llu:%llu; set LimitNOFILE= (or ulimit -n) too, or a restart loses it",
-			 p->pid, (unsigned long long)prop,
-			 (unsigned long long)(prop > p->nofile_hard ? prop : p->nofile_hard));
-	} else if (cause == AQ_SOMAXCONN) {
-		uint64_t prop = grow((uint64_t)h->somaxconn, SOMAXCONN_FACTOR, SOMAXCONN_FLOOR, SOMAXCONN_CEIL);
-		struct change *c;
-
-		if (prop <= (uint64_t)h->somaxconn) {
-			cat(x, xs, "somaxconn is already %lld: the queue size is not the fix, the app's accept rate is.",
-			    (long long)h->somaxconn);
-			return;
-		}
-		c = &f->changes[f->n_changes++];
-		snprintf(c->setting, sizeof(c->setting), "net.core.somaxconn");
-		snprintf(c->current, sizeof(c->current), "%lld", (long long)h->somaxconn);
-		snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)prop);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.core.somaxconn=%lld",
-			 (long long)h->somaxconn);
-		snprintf(c->effective, sizeof(c->effective),
-			 "only at the next listen(): restart the service (or have it call listen() again); existing listeners keep Send-Q %u",
-			 l->wq);
-	} else if (cause == AQ_APP_BACKLOG && rising && !full_all) {
-		struct change *c = &f->changes[f->n_changes++];
-		uint64_t prop = grow(l->wq, BACKLOG_FACTOR, BACKLOG_FLOOR, (uint64_t)h->somaxconn);
-
-		if (p)
-			snprintf(c->setting, sizeof(c->setting), "listen() backlog of %s[%u]", p->comm, p->pid);
-		else
-			snprintf(c->setting, sizeof(c->setting), "listen() backlog (app config)");
-		snprintf(c->current, sizeof(c->current), "%u", l->wq);
-		snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)prop);
-		snprintf(c->backout, sizeof(c->backout),
-			 "set the backlog back to %u in the app's config and restart it", l->wq);
-		snprintf(c->effective, sizeof(c->effective),
-			 "at the next listen(): restart the service; net.core.somaxconn (%lld) caps it",
-			 (long long)h->somaxconn);
-	}
-	trim(x);
+	judge(ser, v, h, &j);
+	f = rule_finding(out, self, 0, j.sev, j.cause == AQ_SOMAXCONN ? SIDE_KERNEL : SIDE_APP);
+	if (!f)
+		return;
+	subject_of(f, v->l, p);
+	evidence(f, v, h, &j);
+	explain(f, v, h, &j);
+	verify_of(f, v->l, j.cause == AQ_EMFILE ? p : NULL);
+	/* One sample proposes no change (rules.h). */
+	if (j.trend && j.cause == AQ_EMFILE && p && p->has_limit)
+		change_nofile(f, p, h);
+	else if (j.trend && j.cause == AQ_SOMAXCONN)
+		change_somaxconn(f, v->l, h);
+	else if (j.trend && j.cause == AQ_APP_BACKLOG && j.rising && !j.full_all)
+		finding_change_backlog(f, p, v->l->wq,
+				       grow(v->l->wq, BACKLOG_FACTOR, BACKLOG_FLOOR, (uint64_t)h->somaxconn),
+				       h->somaxconn);
+	diag_trim(f->explanation);
 }
 
 /* Drops counted before sampling, none now: worth knowing, nothing to do. */
-static void emit_past(const struct aq_view *v, struct findings *out)
+static void emit_past(const struct rule *self, const struct aq_view *v, struct findings *out)
 {
-	struct finding *f = findings_add(out, "accept-queue-overflow", SEV_INFO, SIDE_NONE);
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 
 	if (!f)
 		return;
@@ -445,8 +437,8 @@ static void emit_past(const struct aq_view *v, struct findings *out)
 	verify_of(f, v->l, NULL);
 }
 
-void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
-				struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	struct aq_host h;
@@ -471,7 +463,7 @@ void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
 		d_moved = trend && v.drops_known && v.d_last > v.d_first &&
 			  (!h.lo_known || h.lo > 0);
 		if (v.full || d_moved) {
-			emit(ser, &v, &h, out);
+			emit(self, ser, &v, &h, out);
 			n_found++;
 			continue;
 		}
@@ -491,12 +483,12 @@ void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
 		}
 	}
 	for (unsigned k = 0; k < n_past; k++)
-		emit_past(&past[k], out);
+		emit_past(self, &past[k], out);
 
 	/* The host counter says a queue overflowed, but no listener shows it
 	 * (a burst between samples on a kernel without skmem d). */
 	if (!n_found && h.lo_known && h.lo > 0) {
-		struct finding *f = findings_add(out, "accept-queue-overflow", SEV_WARNING, SIDE_APP);
+		struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_APP);
 
 		if (!f)
 			return;
@@ -513,3 +505,11 @@ void rule_accept_queue_overflow(const struct series *ser, const struct focus *o,
 			 "TcpExtListenOverflows stops growing");
 	}
 }
+
+const struct rule rule_accept_queue_overflow = {
+	.ids = { "accept-queue-overflow" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_REFUSED) | SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_RESET) | SYMPTOM_BIT(SYMPTOM_SLOW),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "a listener's accept queue is full or dropping (Recv-Q > Send-Q, skmem d)",
+};

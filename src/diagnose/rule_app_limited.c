@@ -110,8 +110,8 @@ static void conn_evidence(struct finding *f, const struct conn_track *t, const v
 				 (unsigned long long)c->delivery_rate * 8, c->notsent_bytes, c->wq, who);
 }
 
-static void emit(const struct series *ser, const struct focus *o, struct conn_track *cand,
-		 unsigned n_cand, unsigned lead, struct findings *out)
+static void emit(const struct rule *self, const struct series *ser, const struct focus *o,
+		 struct conn_track *cand, unsigned n_cand, unsigned lead, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
 	const struct s_conn *c = v->c;
@@ -122,7 +122,7 @@ static void emit(const struct series *ser, const struct focus *o, struct conn_tr
 	char *x;
 	size_t xs;
 
-	f = findings_add(out, "app-limited", slow && v->trend ? SEV_WARNING : SEV_INFO, SIDE_APP);
+	f = rule_finding(out, self, 0, slow && v->trend ? SEV_WARNING : SEV_INFO, SIDE_APP);
 	if (!f)
 		return;
 	addr_endpoint(r, c->family, c->daddr, c->dport);
@@ -147,13 +147,21 @@ static void emit(const struct series *ser, const struct focus *o, struct conn_tr
 		 "busy time grows about as fast as the wall clock between runs (the sender always has data queued) and app_limited is gone");
 }
 
-void rule_app_limited(const struct series *ser, const struct focus *o,
-		      struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];
 	unsigned n_cand = conn_track_collect(ser, cand, CANDIDATES_MAX, qualifies, NULL);
 
 	for (unsigned k = 0, groups = 0; groups < GROUPS_MAX &&
 	     (k = conn_track_next_lead(cand, n_cand, k)) < n_cand; groups++)
-		emit(ser, o, cand, n_cand, k, out);
+		emit(self, ser, o, cand, n_cand, k, out);
 }
+
+const struct rule rule_app_limited = {
+	.ids = { "app-limited" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_SLOW),
+	.needs = 0,              /* not HAVE_CONNS: see conn_track.h */
+	.check = check,
+	.summary = "--peer: the sending application leaves the connection idle",
+};

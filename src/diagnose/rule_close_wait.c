@@ -186,24 +186,20 @@ static bool judge(const struct series *ser, const struct cw_trend *t, enum sever
 	return persisting || (growing && t->last >= CW_PERSIST_MIN);
 }
 
+static uint64_t key_value(const struct series *ser, unsigned i, const void *k)
+{
+	return key_count_at(ser, i, k);
+}
+
 /* "12 -> 30 -> 55 in 3 samples over 2.0 s", "55 (one sample)". */
 static void trend_text(char *buf, size_t size, const struct series *ser, const struct cw_key *k)
 {
-	char a[32];
-
 	buf[0] = '\0';
-	if (ser->n < 2) {
-		diag_appendf(buf, size, "%s (one sample)", fmt_thousands(a, key_count(ser->s[0], k)));
-		return;
-	}
-	for (unsigned i = 0; i < ser->n; i++) {
-		if (i == CW_SERIES_SHOWN - 1 && ser->n > CW_SERIES_SHOWN) {
-			diag_appendf(buf, size, " -> ... -> %s", fmt_thousands(a, key_count(ser->s[ser->n - 1], k)));
-			break;
-		}
-		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, key_count_at(ser, i, k)));
-	}
-	diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
+	diag_series_values(buf, size, ser, CW_SERIES_SHOWN, key_value, k);
+	if (ser->n < 2)
+		diag_appendf(buf, size, " (one sample)");
+	else
+		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 }
 
 static void explain_trend(char *buf, size_t size, const struct series *ser,
@@ -236,24 +232,7 @@ static const char NO_SYSCTL[] =
 /* The N ports with the most CLOSE-WAIT in s, at least CW_PERSIST_MIN each. */
 static unsigned top_ports(const struct sample *s, uint16_t *out, unsigned max)
 {
-	unsigned n = 0;
-
-	for (uint32_t p = 0; p < SAMPLE_PORTS; p++) {
-		uint32_t c = s->close_wait_by_port[p];
-		unsigned at;
-
-		if (c < CW_PERSIST_MIN)
-			continue;
-		for (at = n; at > 0 && s->close_wait_by_port[out[at - 1]] < c; at--)
-			;
-		if (at >= max)
-			continue;
-		if (n < max)
-			n++;
-		memmove(&out[at + 1], &out[at], (n - 1 - at) * sizeof(out[0]));
-		out[at] = (uint16_t)p;
-	}
-	return n;
+	return diag_top_ports(s->close_wait_by_port, CW_PERSIST_MIN, out, max);
 }
 
 static void finish(struct finding *f, const char *verify)
@@ -263,8 +242,8 @@ static void finish(struct finding *f, const char *verify)
 		 "the count drops to near 0 and stays there");
 }
 
-static bool report_group(const struct series *ser, const struct sample *last,
-			 const struct cw_group *g, struct findings *out)
+static bool report_group(const struct rule *self, const struct series *ser,
+			 const struct sample *last, const struct cw_group *g, struct findings *out)
 {
 	const struct s_proc *p = g->one;
 	struct cw_key k = { .kind = CW_GROUP, .pid = p->pid };
@@ -280,7 +259,7 @@ static bool report_group(const struct series *ser, const struct sample *last,
 	trend_of(ser, &k, &t);
 	if (!judge(ser, &t, &sev))
 		return false;
-	f = findings_add(out, "close-wait-leak", sev, SIDE_APP);
+	f = rule_finding(out, self, 0, sev, SIDE_APP);
 	if (!f)
 		return false;
 	if (g->pids == 1 || !p->comm[0]) {
@@ -329,7 +308,7 @@ static bool report_group(const struct series *ser, const struct sample *last,
 }
 
 /* Programs ranked by the CLOSE-WAIT they hold in the last sample. */
-static bool by_program(const struct series *ser, struct findings *out)
+static bool by_program(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	struct cw_group top[CW_PROC_FINDINGS_MAX];
@@ -361,7 +340,7 @@ static bool by_program(const struct series *ser, struct findings *out)
 		top[at] = g;
 	}
 	for (unsigned i = 0; i < n; i++)
-		any |= report_group(ser, last, &top[i], out);
+		any |= report_group(self, ser, last, &top[i], out);
 	return any;
 }
 
@@ -381,11 +360,11 @@ static const char *owner_gap(const struct sample *s, char *buf, size_t size)
 	return "no process in the process map held them";
 }
 
-static void port_finding(const struct series *ser, const struct cw_key *k,
+static void port_finding(const struct rule *self, const struct series *ser, const struct cw_key *k,
 			 const struct cw_trend *t, enum severity sev, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
-	struct finding *f = findings_add(out, "close-wait-leak", sev, SIDE_APP);
+	struct finding *f = rule_finding(out, self, 0, sev, SIDE_APP);
 	char tr[FINDING_TEXT], filt[32] = "", a[32], gap[64];
 
 	if (!f)
@@ -423,7 +402,7 @@ static void port_finding(const struct series *ser, const struct cw_key *k,
 }
 
 /* Without owners: the busiest ports, then the rest of the host. */
-static void by_port(const struct series *ser, struct findings *out)
+static void by_port(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	uint16_t ports[CW_PORT_FINDINGS_MAX];
@@ -438,20 +417,28 @@ static void by_port(const struct series *ser, struct findings *out)
 		trend_of(ser, &k, &t);
 		if (!judge(ser, &t, &sev))
 			continue;
-		port_finding(ser, &k, &t, sev, out);
+		port_finding(self, ser, &k, &t, sev, out);
 		rest.excl[rest.n_excl++] = ports[i];
 	}
 	trend_of(ser, &rest, &t);
 	if (judge(ser, &t, &sev))
-		port_finding(ser, &rest, &t, sev, out);
+		port_finding(self, ser, &rest, &t, sev, out);
 }
 
-void rule_close_wait_leak(const struct series *ser, const struct focus *o,
-			  struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	(void)o;
 	if (!ser->n)
 		return;
-	if (!by_program(ser, out))
-		by_port(ser, out);
+	if (!by_program(self, ser, out))
+		by_port(self, ser, out);
 }
+
+const struct rule rule_close_wait_leak = {
+	.ids = { "close-wait-leak" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "CLOSE-WAIT persisting or growing, per process",
+};

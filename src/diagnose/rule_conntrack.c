@@ -39,8 +39,38 @@ static uint64_t delta(uint64_t a, uint64_t b)
 	return b > a ? b - a : 0;
 }
 
-void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
-			       struct findings *out)
+static void change_max(struct finding *f, const struct sample *last, uint64_t max)
+{
+	uint64_t want = max * 2;
+	struct change *c;
+
+	if (last->conntrack_count * CT_HEADROOM > want)
+		want = last->conntrack_count * CT_HEADROOM;
+	c = finding_change_sysctl(f, "net.netfilter.nf_conntrack_max", (int64_t)max, (int64_t)want);
+	if (!c)
+		return;
+	snprintf(c->effective, sizeof(c->effective),
+		 "immediately, on the host (read-only in a container); persist it in "
+		 "/etc/sysctl.d/. Past nf_conntrack_buckets, hash chains grow: raise "
+		 "/sys/module/nf_conntrack/parameters/hashsize too");
+}
+
+/* The conntrack -S drop counters' rise (drop always, the others when they moved). */
+static void stats_evidence(struct finding *f, double span, uint64_t d_drop, uint64_t d_early,
+			   uint64_t d_insf)
+{
+	finding_evidence(f, "conntrack -S (/proc/net/stat/nf_conntrack) drop: +%llu in %.1f s",
+			 (unsigned long long)d_drop, span);
+	if (d_early)
+		finding_evidence(f, "conntrack -S early_drop: +%llu in %.1f s",
+				 (unsigned long long)d_early, span);
+	if (d_insf)
+		finding_evidence(f, "conntrack -S insert_failed: +%llu in %.1f s",
+				 (unsigned long long)d_insf, span);
+}
+
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *first = series_first(ser), *last = series_last(ser);
 	struct kev_scan k = series_kevents(ser, KEV_CONNTRACK_FULL);
@@ -69,7 +99,7 @@ void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
 	else
 		return;
 
-	f = findings_add(out, "conntrack-table-full", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (nf_conntrack_max)");
@@ -81,26 +111,9 @@ void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
 		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu -> %llu in %.1f s",
 				 (unsigned long long)first->conntrack_count,
 				 (unsigned long long)last->conntrack_count, span);
-	if (stats) {
-		finding_evidence(f, "conntrack -S (/proc/net/stat/nf_conntrack) drop: +%llu in %.1f s",
-				 (unsigned long long)d_drop, span);
-		if (d_early)
-			finding_evidence(f, "conntrack -S early_drop: +%llu in %.1f s",
-					 (unsigned long long)d_early, span);
-		if (d_insf)
-			finding_evidence(f, "conntrack -S insert_failed: +%llu in %.1f s",
-					 (unsigned long long)d_insf, span);
-	}
-	if (k.events) {
-		int64_t now_us = last->meta.mono_ns / 1000;
-
-		if (k.newest_us >= 0 && now_us >= k.newest_us)
-			finding_evidence(f, "dmesg: \"nf_conntrack: table full, dropping packet\" %u time%s, the last %.0f s ago",
-					 k.events, k.events == 1 ? "" : "s", (now_us - k.newest_us) / 1e6);
-		else
-			finding_evidence(f, "dmesg: \"nf_conntrack: table full, dropping packet\" %u time%s",
-					 k.events, k.events == 1 ? "" : "s");
-	}
+	if (stats)
+		stats_evidence(f, span, d_drop, d_early, d_insf);
+	finding_kevents(f, &k, last->meta.mono_ns / 1000, "nf_conntrack: table full, dropping packet");
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "The connection-tracking table %s. When it is full the kernel first evicts "
@@ -121,22 +134,8 @@ void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
 		 ser->n < 2 ? " With one sample the drop counters' trend could not be confirmed; "
 			      "no change is proposed until a second sample shows it." : "");
 
-	if (ser->n >= 2 && max) {
-		struct change *c = &f->changes[f->n_changes++];
-		uint64_t want = max * 2;
-
-		if (last->conntrack_count * CT_HEADROOM > want)
-			want = last->conntrack_count * CT_HEADROOM;
-		snprintf(c->setting, sizeof(c->setting), "net.netfilter.nf_conntrack_max");
-		snprintf(c->current, sizeof(c->current), "%llu", (unsigned long long)max);
-		snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.netfilter.nf_conntrack_max=%llu",
-			 (unsigned long long)max);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately, on the host (read-only in a container); persist it in "
-			 "/etc/sysctl.d/. Past nf_conntrack_buckets, hash chains grow: raise "
-			 "/sys/module/nf_conntrack/parameters/hashsize too");
-	}
+	if (ser->n >= 2 && max)
+		change_max(f, last, max);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max; "
 		 "conntrack -S");
@@ -144,3 +143,14 @@ void rule_conntrack_table_full(const struct series *ser, const struct focus *o,
 		 "the count stays below %.0f%% of the max and the drop counters of conntrack -S stop rising",
 		 CT_WARN_FRAC * 100);
 }
+
+const struct rule rule_conntrack_table_full = {
+	.ids = { "conntrack-table-full" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	/* Without the count, a kernel-log line alone would read as "not
+	 * near the max here": the count is the gauge everything is read
+	 * against. */
+	.needs = HAVE_CONNTRACK,
+	.check = check,
+	.summary = "conntrack count near max, drops",
+};

@@ -105,14 +105,58 @@ static const struct s_listener *full_listener_of(const struct sample *s, const s
 	for (uint32_t i = 0; i < s->n_listeners; i++) {
 		const struct s_listener *l = &s->listeners[i];
 
-		if (l->owner >= 0 && (uint32_t)l->owner < s->n_procs &&
-		    &s->procs[l->owner] == p && l->rq > l->wq)
+		if (diag_owner(s, l->owner) == p && l->rq > l->wq)
 			return l;
 	}
 	return NULL;
 }
 
-static void report_proc(const struct series *ser, const struct s_proc *p,
+/* The same raised limit twice: for good in the unit, now with prlimit.
+ * nr_open: fs.nr_open, 0 when unknown (the hard limit cannot pass it). */
+static void change_nofile(struct finding *f, const struct s_proc *p, int64_t nr_open)
+{
+	uint64_t want = pow2_at_least((uint64_t)p->fds * FD_HEADROOM);
+	char soft[24], hard[24], nh[24];
+	struct change *c;
+
+	if (want <= p->nofile_soft)
+		want = pow2_at_least(p->nofile_soft + 1);
+	if (nr_open > 0 && want > (uint64_t)nr_open)
+		want = (uint64_t)nr_open;
+	if (want <= p->nofile_soft)
+		return;
+	fmt_limit(soft, sizeof(soft), p->nofile_soft);
+	fmt_limit(hard, sizeof(hard), p->nofile_hard);
+	fmt_limit(nh, sizeof(nh), p->nofile_hard > want ? p->nofile_hard : want);
+	c = finding_change(f);
+	if (!c)
+		return;
+	snprintf(c->setting, sizeof(c->setting), "LimitNOFILE= in the unit of PID %u", p->pid);
+	snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
+	snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
+	snprintf(c->backout, sizeof(c->backout),
+		 "rm /etc/systemd/system/UNIT.d/override.conf; systemctl daemon-reload; "
+		 "systemctl restart UNIT (UNIT: systemctl status %u)", p->pid);
+	snprintf(c->effective, sizeof(c->effective),
+		 "at the service restart: systemctl edit UNIT, add [Service] "
+		 "LimitNOFILE=%llu:%s, then systemctl restart UNIT",
+		 (unsigned long long)want, nh);
+
+	c = finding_change(f);
+	if (!c)
+		return;
+	snprintf(c->setting, sizeof(c->setting), "RLIMIT_NOFILE of PID %u (prlimit)", p->pid);
+	snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
+	snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
+	snprintf(c->backout, sizeof(c->backout), "prlimit --pid %u --nofile=%s:%s",
+		 p->pid, soft, hard);
+	snprintf(c->effective, sizeof(c->effective),
+		 "immediately (prlimit --pid %u --nofile=%llu:%s), this process only; "
+		 "lost at its next restart",
+		 p->pid, (unsigned long long)want, nh);
+}
+
+static void report_proc(const struct rule *self, const struct series *ser, const struct s_proc *p,
 			struct findings *out)
 {
 	const struct sample *last = series_last(ser);
@@ -127,7 +171,7 @@ static void report_proc(const struct series *ser, const struct s_proc *p,
 	int64_t nr_open = 0;
 	bool has_nr_open = sample_sysctl(last, SYSCTL_NR_OPEN, &nr_open) && nr_open > 0;
 
-	f = findings_add(out, "fd-exhaustion", sev, SIDE_APP);
+	f = rule_finding(out, self, 0, sev, SIDE_APP);
 	if (!f)
 		return;
 	if (has_nr_open)
@@ -174,43 +218,8 @@ static void report_proc(const struct series *ser, const struct s_proc *p,
 			   "for the load rather than a leak. ",
 		 nr_open_s);
 
-	if (ser->n >= 2) {
-		uint64_t want = pow2_at_least((uint64_t)p->fds * FD_HEADROOM);
-		uint64_t new_hard;
-
-		if (want <= p->nofile_soft)
-			want = pow2_at_least(p->nofile_soft + 1);
-		if (has_nr_open && want > (uint64_t)nr_open)
-			want = (uint64_t)nr_open;
-		new_hard = p->nofile_hard > want ? p->nofile_hard : want;
-		if (want > p->nofile_soft) {
-			char nh[24];
-			struct change *c = &f->changes[f->n_changes++];
-
-			fmt_limit(nh, sizeof(nh), new_hard);
-			snprintf(c->setting, sizeof(c->setting), "LimitNOFILE= in the unit of PID %u", p->pid);
-			snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
-			snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
-			snprintf(c->backout, sizeof(c->backout),
-				 "rm /etc/systemd/system/UNIT.d/override.conf; systemctl daemon-reload; "
-				 "systemctl restart UNIT (UNIT: systemctl status %u)", p->pid);
-			snprintf(c->effective, sizeof(c->effective),
-				 "at the service restart: systemctl edit UNIT, add [Service] "
-				 "LimitNOFILE=%llu:%s, then systemctl restart UNIT",
-				 (unsigned long long)want, nh);
-
-			c = &f->changes[f->n_changes++];
-			snprintf(c->setting, sizeof(c->setting), "RLIMIT_NOFILE of PID %u (prlimit)", p->pid);
-			snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
-			snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
-			snprintf(c->backout, sizeof(c->backout), "prlimit --pid %u --nofile=%s:%s",
-				 p->pid, soft, hard);
-			snprintf(c->effective, sizeof(c->effective),
-				 "immediately (prlimit --pid %u --nofile=%llu:%s), this process only; "
-				 "lost at its next restart",
-				 p->pid, (unsigned long long)want, nh);
-		}
-	}
+	if (ser->n >= 2)
+		change_nofile(f, p, has_nr_open ? nr_open : 0);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "ls /proc/%u/fd | wc -l; grep 'Max open files' /proc/%u/limits", p->pid, p->pid);
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
@@ -218,12 +227,14 @@ static void report_proc(const struct series *ser, const struct s_proc *p,
 		 FD_WARN_FRAC * 100);
 }
 
-static void check_procs(const struct series *ser, struct findings *out)
+static void check_procs(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_proc *worst[FD_REPORT_MAX];
 	unsigned n = 0;
 
+	if (!(last->have & HAVE_FDS))
+		return;
 	/* Keep the FD_REPORT_MAX fullest, fullest first (insertion sort). */
 	for (uint32_t i = 0; i < last->n_procs; i++) {
 		const struct s_proc *p = &last->procs[i];
@@ -241,41 +252,29 @@ static void check_procs(const struct series *ser, struct findings *out)
 		worst[j] = p;
 	}
 	for (unsigned i = 0; i < n; i++)
-		report_proc(ser, worst[i], out);
+		report_proc(self, ser, worst[i], out);
 }
 
-static void check_host(const struct series *ser, struct findings *out)
+static void check_host(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *first = series_first(ser), *last = series_last(ser);
-	int64_t win_start_us = first->meta.mono_ns / 1000, now_us = last->meta.mono_ns / 1000;
-	int64_t newest = -1;
-	unsigned events = 0, recent = 0;
+	struct kev_scan k = series_kevents(ser, KEV_FILE_MAX);
 	const struct s_proc *top = NULL;
 	double frac = 0, span = series_span_s(ser);
 	enum severity sev;
 	struct finding *f;
+	struct change *c;
 
-	for (uint32_t i = 0; i < last->n_kevents; i++) {
-		const struct kevent *e = &last->kevents[i];
-
-		if (e->kind != KEV_FILE_MAX)
-			continue;
-		events++;
-		if (e->ts_us >= 0 && e->ts_us >= win_start_us)
-			recent++;
-		if (e->ts_us > newest)
-			newest = e->ts_us;
-	}
 	if ((last->have & HAVE_FILE_NR) && last->file_nr_max)
 		frac = (double)last->file_nr_alloc / (double)last->file_nr_max;
-	if (frac >= FILE_MAX_CRIT_FRAC || recent)
+	if (frac >= FILE_MAX_CRIT_FRAC || k.recent)
 		sev = SEV_CRITICAL;
-	else if (frac >= FILE_MAX_WARN_FRAC || events)
+	else if (frac >= FILE_MAX_WARN_FRAC || k.events)
 		sev = SEV_WARNING;
 	else
 		return;
 
-	f = findings_add(out, "fd-exhaustion", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (fs.file-max)");
@@ -287,14 +286,7 @@ static void check_host(const struct series *ser, struct findings *out)
 		finding_evidence(f, "cat /proc/sys/fs/file-nr: allocated %llu -> %llu in %.1f s",
 				 (unsigned long long)first->file_nr_alloc,
 				 (unsigned long long)last->file_nr_alloc, span);
-	if (events) {
-		if (newest >= 0 && now_us >= newest)
-			finding_evidence(f, "dmesg: \"VFS: file-max limit ... reached\" %u time%s, the last %.0f s ago",
-					 events, events == 1 ? "" : "s", (now_us - newest) / 1e6);
-		else
-			finding_evidence(f, "dmesg: \"VFS: file-max limit ... reached\" %u time%s",
-					 events, events == 1 ? "" : "s");
-	}
+	finding_kevents(f, &k, last->meta.mono_ns / 1000, "VFS: file-max limit ... reached");
 	for (uint32_t i = 0; i < last->n_procs; i++)
 		if (!top || last->procs[i].fds > top->fds)
 			top = &last->procs[i];
@@ -314,19 +306,15 @@ static void check_host(const struct series *ser, struct findings *out)
 			      "proposed until a second sample shows it." : "");
 
 	if (ser->n >= 2 && last->file_nr_max) {
-		struct change *c = &f->changes[f->n_changes++];
 		uint64_t cur = last->file_nr_max;
 		uint64_t want = cur * 2 > last->file_nr_alloc * FD_HEADROOM ? cur * 2
 									 : last->file_nr_alloc * FD_HEADROOM;
 
-		snprintf(c->setting, sizeof(c->setting), "fs.file-max");
-		snprintf(c->current, sizeof(c->current), "%llu", (unsigned long long)cur);
-		snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)want);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w fs.file-max=%llu",
-			 (unsigned long long)cur);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately (sysctl -w fs.file-max=%llu), host-wide; persist it in "
-			 "/etc/sysctl.d/ or it is lost at reboot", (unsigned long long)want);
+		c = finding_change_sysctl(f, "fs.file-max", (int64_t)cur, (int64_t)want);
+		if (c)
+			snprintf(c->effective, sizeof(c->effective),
+				 "immediately (sysctl -w fs.file-max=%llu), host-wide; persist it in "
+				 "/etc/sysctl.d/ or it is lost at reboot", (unsigned long long)want);
 	}
 	snprintf(f->verify_command, sizeof(f->verify_command), "cat /proc/sys/fs/file-nr; dmesg | grep -i 'file-max limit'");
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
@@ -334,10 +322,21 @@ static void check_host(const struct series *ser, struct findings *out)
 		 FILE_MAX_WARN_FRAC * 100);
 }
 
-void rule_fd_exhaustion(const struct series *ser, const struct focus *o,
-			struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	(void)o;
-	check_procs(ser, out);
-	check_host(ser, out);
+	check_procs(self, ser, out);
+	check_host(self, ser, out);
 }
+
+const struct rule rule_fd_exhaustion = {
+	.ids = { "fd-exhaustion" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	/* Either input is enough: the processes (HAVE_FDS, read in the
+	 * last sample only) or the host's file-nr / kernel log; each part
+	 * checks its own. */
+	.needs = 0,
+	.check = check,
+	.summary = "a process near RLIMIT_NOFILE, or file-nr near file-max",
+};

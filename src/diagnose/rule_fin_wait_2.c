@@ -43,66 +43,32 @@ static uint64_t fin_wait2(const struct sample *s)
 	return s->tally.by_state[TBL_TCP][SS_FIN_WAIT2];
 }
 
-/* Ports holding at least FW2_PORT_SHOWN_PCT of the pile, busiest first. */
+/* Ports holding at least FW2_PORT_SHOWN_PCT of the pile, busiest first
+ * (c * 100 >= total * pct, so at least the rounded-up share). */
 static unsigned top_ports(const struct sample *s, uint64_t total, uint16_t *out, unsigned max)
 {
-	unsigned n = 0;
-
-	for (uint32_t p = 0; p < SAMPLE_PORTS; p++) {
-		uint32_t c = s->fin_wait2_by_port[p];
-		unsigned at;
-
-		if (!c || (uint64_t)c * 100 < total * FW2_PORT_SHOWN_PCT)
-			continue;
-		for (at = n; at > 0 && s->fin_wait2_by_port[out[at - 1]] < c; at--)
-			;
-		if (at >= max)
-			continue;
-		if (n < max)
-			n++;
-		memmove(&out[at + 1], &out[at], (n - 1 - at) * sizeof(out[0]));
-		out[at] = (uint16_t)p;
-	}
-	return n;
+	return diag_top_ports(s->fin_wait2_by_port, (total * FW2_PORT_SHOWN_PCT + 99) / 100,
+			      out, max);
 }
 
-void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
-			  struct findings *out)
+static uint64_t fw2_value(const struct series *ser, unsigned i, const void *ctx)
 {
-	const struct sample *last;
-	uint64_t now, min = UINT64_MAX;
+	(void)ctx;
+	return fin_wait2(ser->s[i]);
+}
+
+/* The series and the busiest ports; filt gets the verify command's
+ * filter when one port holds most of the pile. */
+static void evidence(struct finding *f, const struct series *ser, uint64_t now,
+		     char *filt, size_t filt_size)
+{
+	const struct sample *last = series_last(ser);
 	uint16_t ports[FW2_PORTS_SHOWN];
-	unsigned np;
-	bool big, warn;
+	char tr[FINDING_TEXT] = "", a[32];
 	int64_t fin_timeout;
-	struct finding *f;
-	char tr[FINDING_TEXT] = "", filt[32] = "", a[32];
+	unsigned np;
 
-	(void)o;
-	if (!ser->n)
-		return;
-	last = series_last(ser);
-	now = fin_wait2(last);
-	if (now < FW2_REPORT_MIN)
-		return;
-	for (unsigned i = 0; i < ser->n; i++)
-		if (fin_wait2(ser->s[i]) < min)
-			min = fin_wait2(ser->s[i]);
-	big = now >= FW2_WARNING;
-	warn = ser->n >= 2 && min >= FW2_WARNING;
-	f = findings_add(out, "fin-wait-2-pile", warn ? SEV_WARNING : SEV_INFO,
-			 big ? SIDE_NETWORK : SIDE_NONE);
-	if (!f)
-		return;
-	snprintf(f->subject, sizeof(f->subject), "host");
-
-	for (unsigned i = 0; i < ser->n; i++) {
-		if (i == FW2_SERIES_SHOWN - 1 && ser->n > FW2_SERIES_SHOWN) {
-			diag_appendf(tr, sizeof(tr), " -> ... -> %s", fmt_thousands(a, now));
-			break;
-		}
-		diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", fmt_thousands(a, fin_wait2(ser->s[i])));
-	}
+	diag_series_values(tr, sizeof(tr), ser, FW2_SERIES_SHOWN, fw2_value, NULL);
 	if (ser->n >= 2)
 		finding_evidence(f, "ss -tan state fin-wait-2: %s in %u samples over %.1f s",
 				 tr, ser->n, series_span_s(ser));
@@ -115,10 +81,17 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
 				 sample_port_listening(last, ports[i]) ? "a listening port: this host closed first as the server"
 							   : "no listener: client connections");
 	if (np && (uint64_t)last->fin_wait2_by_port[ports[0]] * 100 >= now * FW2_PORT_FILTER_PCT)
-		snprintf(filt, sizeof(filt), " 'sport = :%u'", ports[0]);
+		snprintf(filt, filt_size, " 'sport = :%u'", ports[0]);
 	if (sample_sysctl(last, SYSCTL_TCP_FIN_TIMEOUT, &fin_timeout))
 		finding_evidence(f, "sysctl net.ipv4.tcp_fin_timeout: %lld",
 				 (long long)fin_timeout);
+}
+
+static void explain(struct finding *f, const struct series *ser, uint64_t now, bool big)
+{
+	const struct sample *last = series_last(ser);
+	int64_t fin_timeout;
+	char a[32];
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "%s TCP connections are in FIN-WAIT-2: this host closed them and the peer "
@@ -149,7 +122,36 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
 		"One still owned by a process (shutdown() without close()) ignores it and lasts "
 		"until the peer closes or the process calls close(). Lowering it only shortens "
 		"the orphans and fixes no peer, so no change is proposed.");
+}
 
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
+{
+	const struct sample *last;
+	uint64_t now, min = UINT64_MAX;
+	bool big, warn;
+	struct finding *f;
+	char filt[32] = "";
+
+	(void)o;
+	if (!ser->n)
+		return;
+	last = series_last(ser);
+	now = fin_wait2(last);
+	if (now < FW2_REPORT_MIN)
+		return;
+	for (unsigned i = 0; i < ser->n; i++)
+		if (fin_wait2(ser->s[i]) < min)
+			min = fin_wait2(ser->s[i]);
+	big = now >= FW2_WARNING;
+	warn = ser->n >= 2 && min >= FW2_WARNING;
+	f = rule_finding(out, self, 0, warn ? SEV_WARNING : SEV_INFO,
+			 big ? SIDE_NETWORK : SIDE_NONE);
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host");
+	evidence(f, ser, now, filt, sizeof(filt));
+	explain(f, ser, now, big);
 	snprintf(f->verify_command, sizeof(f->verify_command), "ss -tano state fin-wait-2%s", filt);
 	if (big)
 		snprintf(f->fixed_when, sizeof(f->fixed_when),
@@ -159,3 +161,11 @@ void rule_fin_wait_2_pile(const struct series *ser, const struct focus *o,
 		snprintf(f->fixed_when, sizeof(f->fixed_when),
 			 "nothing to fix: the count stays below %u", FW2_WARNING);
 }
+
+const struct rule rule_fin_wait_2_pile = {
+	.ids = { "fin-wait-2-pile" },
+	.symptoms = 0,
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "peers not closing their side",
+};

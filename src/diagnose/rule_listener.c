@@ -30,8 +30,8 @@ static const char *netns_of(const struct sample *s)
 	return s->meta.netns[0] ? s->meta.netns : "this host's current one";
 }
 
-static void no_listener(const struct series *ser, const struct focus *o, uint16_t port,
-			struct findings *out)
+static void no_listener(const struct rule *self, const struct series *ser, const struct focus *o,
+			uint16_t port, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	unsigned seen = 0;
@@ -41,7 +41,7 @@ static void no_listener(const struct series *ser, const struct focus *o, uint16_
 
 	for (unsigned i = 0; i < ser->n; i++)
 		seen += sample_port_listening(ser->s[i], port);
-	f = findings_add(out, "no-listener", refused ? SEV_CRITICAL : SEV_WARNING, SIDE_APP);
+	f = rule_finding(out, self, 0, refused ? SEV_CRITICAL : SEV_WARNING, SIDE_APP);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "port %u", port);
@@ -71,8 +71,8 @@ static void no_listener(const struct series *ser, const struct focus *o, uint16_
 		 "a LISTEN line for :%u on 0.0.0.0, [::] or the address clients use", port);
 }
 
-static void loopback_only(const struct series *ser, const struct focus *o, uint16_t port,
-			  struct findings *out)
+static void loopback_only(const struct rule *self, const struct series *ser, const struct focus *o,
+			  uint16_t port, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	bool refused = o->symptom == SYMPTOM_REFUSED;
@@ -81,15 +81,17 @@ static void loopback_only(const struct series *ser, const struct focus *o, uint1
 	unsigned shown = 0;
 	size_t len = 0;
 	struct finding *f;
+	struct change *c;
 
 	for (uint32_t i = 0; i < last->n_listeners; i++) {
 		const struct s_listener *l = &last->listeners[i];
+		const struct s_proc *p = diag_owner(last, l->owner);
 		char ep[ADDR_STR_MAX];
 
 		if (l->port != port)
 			continue;
-		if (l->owner >= 0 && (uint32_t)l->owner < last->n_procs)
-			owner = &last->procs[l->owner];
+		if (p)
+			owner = p;
 		if (shown++ >= LOOPBACK_SHOWN)
 			continue;
 		addr_endpoint(ep, l->family, l->addr, l->port);
@@ -100,7 +102,7 @@ static void loopback_only(const struct series *ser, const struct focus *o, uint1
 			addr_endpoint(cur, l->family, l->addr, -1);
 	}
 
-	f = findings_add(out, "listener-loopback-only", refused ? SEV_CRITICAL : SEV_INFO, SIDE_APP);
+	f = rule_finding(out, self, 1, refused ? SEV_CRITICAL : SEV_INFO, SIDE_APP);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "port %u", port);
@@ -117,9 +119,7 @@ static void loopback_only(const struct series *ser, const struct focus *o, uint1
 		 "keep it behind a firewall; if it is meant to be local-only (a database, an admin "
 		 "port), this is correct and the clients must run here.",
 		 port, refused ? "That matches the refusals reported. " : "");
-	if (refused) {
-		struct change *c = &f->changes[f->n_changes++];
-
+	if (refused && (c = finding_change(f))) {
 		snprintf(c->setting, sizeof(c->setting), "bind address of the service on port %u", port);
 		snprintf(c->current, sizeof(c->current), "%s", cur);
 		snprintf(c->proposed, sizeof(c->proposed), "the service IP (or 0.0.0.0 / ::)");
@@ -133,8 +133,8 @@ static void loopback_only(const struct series *ser, const struct focus *o, uint1
 		 "the Local Address of the LISTEN line is 0.0.0.0, [::] or the service IP, not 127.0.0.1 or [::1]");
 }
 
-void rule_no_listener(const struct series *ser, const struct focus *o,
-		      struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	unsigned found = 0, loopback = 0;
@@ -144,7 +144,7 @@ void rule_no_listener(const struct series *ser, const struct focus *o,
 		return;
 	port = (uint16_t)o->port;
 	if (!sample_port_listening(last, port)) {
-		no_listener(ser, o, port, out);
+		no_listener(self, ser, o, port, out);
 		return;
 	}
 	for (uint32_t i = 0; i < last->n_listeners; i++) {
@@ -158,5 +158,13 @@ void rule_no_listener(const struct series *ser, const struct focus *o,
 	/* Listeners past the sample's bound may include a public one. */
 	if (!found || last->listeners_dropped || loopback < found)
 		return;
-	loopback_only(ser, o, port, out);
+	loopback_only(self, ser, o, port, out);
 }
+
+const struct rule rule_no_listener = {
+	.ids = { "no-listener", "listener-loopback-only" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_REFUSED),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "--port: nothing listens, or only on loopback",
+};

@@ -35,8 +35,24 @@
 /* ip-sysctl.rst: each orphan can eat up to ~64 KB of unswappable memory. */
 #define ORPHAN_KB 64
 
-void rule_orphan_sockets(const struct series *ser, const struct focus *o,
-			 struct findings *out)
+static void change_max_orphans(struct finding *f, int64_t max, int64_t orphans)
+{
+	int64_t want = max * 2;
+	struct change *c;
+
+	if (orphans >= 0 && (orphans << ORPHAN_SHIFT_MAX) > want)
+		want = orphans << ORPHAN_SHIFT_MAX;
+	c = finding_change_sysctl(f, "net.ipv4.tcp_max_orphans", max, want);
+	if (!c)
+		return;
+	snprintf(c->effective, sizeof(c->effective),
+		 "immediately, host-wide (on the host, not in a container); persist it in "
+		 "/etc/sysctl.d/. Worst case %lld MiB pinned: check tcp_mem and RAM",
+		 (long long)(want * ORPHAN_KB / 1024));
+}
+
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const uint64_t *st = last->tally.by_state[TBL_TCP];
@@ -59,7 +75,7 @@ void rule_orphan_sockets(const struct series *ser, const struct focus *o,
 	else
 		return;
 
-	f = findings_add(out, "orphan-sockets", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (net.ipv4.tcp_max_orphans)");
@@ -70,10 +86,11 @@ void rule_orphan_sockets(const struct series *ser, const struct focus *o,
 	else if (orphans >= 0)
 		finding_evidence(f, "cat /proc/net/sockstat: TCP orphan %lld; net.ipv4.tcp_max_orphans not "
 				 "readable here (host-wide, hidden in a child netns)", (long long)orphans);
-	finding_evidence(f, "ss -tan: FIN-WAIT-1 %llu, FIN-WAIT-2 %llu, CLOSING %llu, LAST-ACK %llu "
-			 "(this netns; orphans are among them)",
-			 (unsigned long long)st[SS_FIN_WAIT1], (unsigned long long)st[SS_FIN_WAIT2],
-			 (unsigned long long)st[SS_CLOSING], (unsigned long long)st[SS_LAST_ACK]);
+	if (last->have & HAVE_SOCKETS)
+		finding_evidence(f, "ss -tan: FIN-WAIT-1 %llu, FIN-WAIT-2 %llu, CLOSING %llu, LAST-ACK %llu "
+				 "(this netns; orphans are among them)",
+				 (unsigned long long)st[SS_FIN_WAIT1], (unsigned long long)st[SS_FIN_WAIT2],
+				 (unsigned long long)st[SS_CLOSING], (unsigned long long)st[SS_LAST_ACK]);
 	if (d_abort)
 		finding_evidence(f, "nstat -az TcpExtTCPAbortOnMemory: +%llu in %.1f s",
 				 (unsigned long long)d_abort, span);
@@ -96,25 +113,21 @@ void rule_orphan_sockets(const struct series *ser, const struct focus *o,
 		 ser->n < 2 ? " With one sample the trend could not be confirmed; no change is "
 			      "proposed until a second sample shows it." : "");
 
-	if (ser->n >= 2 && has_max) {
-		struct change *c = &f->changes[f->n_changes++];
-		int64_t want = max * 2;
-
-		if (orphans >= 0 && (orphans << ORPHAN_SHIFT_MAX) > want)
-			want = orphans << ORPHAN_SHIFT_MAX;
-		snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_max_orphans");
-		snprintf(c->current, sizeof(c->current), "%lld", (long long)max);
-		snprintf(c->proposed, sizeof(c->proposed), "%lld", (long long)want);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_max_orphans=%lld",
-			 (long long)max);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately, host-wide (on the host, not in a container); persist it in "
-			 "/etc/sysctl.d/. Worst case %lld MiB pinned: check tcp_mem and RAM",
-			 (long long)(want * ORPHAN_KB / 1024));
-	}
+	if (ser->n >= 2 && has_max)
+		change_max_orphans(f, max, orphans);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "grep TCP: /proc/net/sockstat; cat /proc/sys/net/ipv4/tcp_max_orphans; "
 		 "nstat -az TcpExtTCPAbortOnMemory");
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "orphan stays below 25%% of tcp_max_orphans and TcpExtTCPAbortOnMemory stops rising");
 }
+
+const struct rule rule_orphan_sockets = {
+	.ids = { "orphan-sockets" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_RESET) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	/* The orphan count; the socket list is only its evidence (checked
+	 * there). */
+	.needs = HAVE_SOCKSTAT,
+	.check = check,
+	.summary = "orphans vs tcp_max_orphans (x2/x4 penalty)",
+};

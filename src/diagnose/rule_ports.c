@@ -110,6 +110,7 @@ static bool reuse_applies(const struct s_dest *d, bool has_reuse, int64_t reuse)
 }
 
 struct eph_ctx {
+	const struct rule *self;
 	const struct series *ser;
 	const struct sample *last;
 	uint32_t usable;
@@ -129,7 +130,9 @@ static void add_range_change(struct finding *f, const struct eph_ctx *c, char *c
 
 	if (lo == c->lo && hi == c->hi)
 		return;
-	ch = &f->changes[f->n_changes++];
+	ch = finding_change(f);
+	if (!ch)
+		return;
 	snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.ip_local_port_range");
 	snprintf(ch->current, sizeof(ch->current), "%lld %lld", (long long)c->lo, (long long)c->hi);
 	snprintf(ch->proposed, sizeof(ch->proposed), "%lld %lld", (long long)lo, (long long)hi);
@@ -150,46 +153,29 @@ static void add_range_change(struct finding *f, const struct eph_ctx *c, char *c
 
 static void add_reuse_change(struct finding *f, const struct eph_ctx *c)
 {
-	struct change *ch = &f->changes[f->n_changes++];
+	struct change *ch = finding_change_sysctl(f, "net.ipv4.tcp_tw_reuse", c->reuse, 1);
 
-	snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_tw_reuse");
-	snprintf(ch->current, sizeof(ch->current), "%lld", (long long)c->reuse);
-	snprintf(ch->proposed, sizeof(ch->proposed), "1");
-	snprintf(ch->backout, sizeof(ch->backout), "sysctl -w net.ipv4.tcp_tw_reuse=%lld",
-		 (long long)c->reuse);
+	if (!ch)
+		return;
 	snprintf(ch->effective, sizeof(ch->effective),
 		 "immediately, for new outgoing connect() calls only (accepted connections are "
 		 "unaffected); needs TCP timestamps, on by default, at both ends");
 }
 
-static void report(const struct eph_ctx *c, const struct s_dest *d, struct findings *out)
+static uint64_t total_value(const struct series *ser, unsigned i, const void *d)
+{
+	return total_in(ser->s[i], d);
+}
+
+static void evidence(struct finding *f, const struct eph_ctx *c, const struct s_dest *d,
+		     bool reusable, const char *filt)
 {
 	const struct series *ser = c->ser;
-	bool reusable = reuse_applies(d, c->has_reuse, c->reuse);
 	uint32_t named = d->time_wait + d->established + d->syn_sent;
 	uint32_t other = d->total > named ? d->total - named : 0;
-	uint32_t holding = reusable && d->total > d->time_wait ? d->total - d->time_wait
-							       : reusable ? 0 : d->total;
-	bool harmless = reusable && !at_least_pct(holding, c->usable, EPH_WARN_PCT);
-	bool crit = at_least_pct(holding, c->usable, EPH_CRIT_PCT) ||
-		    at_least_pct(d->syn_sent, c->usable, EPH_SYN_SENT_PCT);
-	bool tw_dominant = at_least_pct(d->time_wait, d->total, EPH_TW_DOMINANT_PCT);
-	struct finding *f;
-	char src[ADDR_STR_MAX], dst[ADDR_STR_MAX], filt[2 * ADDR_STR_MAX + 24];
-	char tr[FINDING_TEXT] = "", caveat[512] = "", names[64];
+	char tr[FINDING_TEXT] = "", names[64];
 	char a[32], b[32], e[32], g[32], h[32], u[32];
 	unsigned nl;
-
-	f = findings_add(out, "ephemeral-port-exhaustion",
-			 harmless ? SEV_INFO : crit ? SEV_CRITICAL : SEV_WARNING,
-			 harmless ? SIDE_NONE : SIDE_APP);
-	if (!f)
-		return;
-	addr_endpoint(src, d->family, d->saddr, -1);
-	addr_endpoint(dst, d->family, d->daddr, d->dport);
-	snprintf(filt, sizeof(filt), "'src %s and dst %s'", src, dst);
-	/* Two long IPv6 addresses can overflow the subject; the evidence has them whole. */
-	diag_appendf(f->subject, sizeof(f->subject), "destination %s from %s", dst, src);
 
 	finding_evidence(f, "ss -tan %s: %s sockets (TIME-WAIT %s, ESTAB %s, SYN-SENT %s, "
 			 "other %s), %llu%% of %s usable local ports", filt, fmt_thousands(a, d->total),
@@ -197,13 +183,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 			 fmt_thousands(h, other), (unsigned long long)d->total * 100 / c->usable,
 			 fmt_thousands(u, c->usable));
 	if (ser->n >= 2) {
-		for (unsigned i = 0; i < ser->n; i++) {
-			if (i == EPH_SERIES_SHOWN - 1 && ser->n > EPH_SERIES_SHOWN) {
-				diag_appendf(tr, sizeof(tr), " -> ... -> %s", fmt_thousands(a, d->total));
-				break;
-			}
-			diag_appendf(tr, sizeof(tr), "%s%s", i ? " -> " : "", fmt_thousands(a, total_in(ser->s[i], d)));
-		}
+		diag_series_values(tr, sizeof(tr), ser, EPH_SERIES_SHOWN, total_value, d);
 		finding_evidence(f, "sockets to that destination: %s in %u samples over %.1f s",
 				 tr, ser->n, series_span_s(ser));
 	}
@@ -222,22 +202,34 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 	if (c->last->dests_dropped)
 		finding_evidence(f, "the sample kept %u destinations; %u more were not counted",
 				 c->last->n_dests, c->last->dests_dropped);
+}
 
-	snprintf(f->verify_command, sizeof(f->verify_command), "ss -tan %s | tail -n +2 | wc -l", filt);
-	if (harmless) {
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "From %s to %s there are %s sockets, %llu%% of the %s usable local ports, "
-			 "but %s are TIME-WAIT and net.ipv4.tcp_tw_reuse=%lld lets outgoing connect() "
-			 "reuse those older than 1 s (with TCP timestamps, on by default). Only %s "
-			 "(%llu%%) really hold a port, so connect() has room. Nothing to do now.",
-			 src, dst, fmt_thousands(a, d->total), (unsigned long long)d->total * 100 / c->usable,
-			 fmt_thousands(b, c->usable), fmt_thousands(e, d->time_wait), (long long)c->reuse,
-			 fmt_thousands(g, holding), (unsigned long long)holding * 100 / c->usable);
-		snprintf(f->fixed_when, sizeof(f->fixed_when),
-			 "nothing to fix while fewer than %s of them are not TIME-WAIT",
-			 fmt_thousands(a, (uint64_t)c->usable * EPH_WARN_PCT / 100));
-		return;
-	}
+/* Mostly reusable TIME-WAIT: connect() has room. */
+static void explain_harmless(struct finding *f, const struct eph_ctx *c, const struct s_dest *d,
+			     uint32_t holding, const char *src, const char *dst)
+{
+	char a[32], b[32], e[32], g[32];
+
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "From %s to %s there are %s sockets, %llu%% of the %s usable local ports, "
+		 "but %s are TIME-WAIT and net.ipv4.tcp_tw_reuse=%lld lets outgoing connect() "
+		 "reuse those older than 1 s (with TCP timestamps, on by default). Only %s "
+		 "(%llu%%) really hold a port, so connect() has room. Nothing to do now.",
+		 src, dst, fmt_thousands(a, d->total), (unsigned long long)d->total * 100 / c->usable,
+		 fmt_thousands(b, c->usable), fmt_thousands(e, d->time_wait), (long long)c->reuse,
+		 fmt_thousands(g, holding), (unsigned long long)holding * 100 / c->usable);
+	snprintf(f->fixed_when, sizeof(f->fixed_when),
+		 "nothing to fix while fewer than %s of them are not TIME-WAIT",
+		 fmt_thousands(a, (uint64_t)c->usable * EPH_WARN_PCT / 100));
+}
+
+/* The ports are running out: the app first, then the range and reuse
+ * (with a trend only). */
+static void explain_exhausting(struct finding *f, const struct eph_ctx *c, const struct s_dest *d,
+			       uint32_t holding, bool reusable, const char *src, const char *dst)
+{
+	bool tw_dominant = at_least_pct(d->time_wait, d->total, EPH_TW_DOMINANT_PCT);
+	char caveat[512] = "", a[32], b[32];
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "From %s to %s there are %s sockets, %llu%% of the %s local ports connect() can "
@@ -255,7 +247,7 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 			"port for up to ~2 min. ", fmt_thousands(a, d->syn_sent));
 	diag_appendf(f->explanation, sizeof(f->explanation),
 		"Fix the app first: reuse connections (a pool, keep-alive). ");
-	if (ser->n < 2) {
+	if (c->ser->n < 2) {
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"One sample: the level stands (it is a gauge) but whether it still rises was "
 			"not confirmed, so no kernel change is proposed.");
@@ -277,12 +269,41 @@ static void report(const struct eph_ctx *c, const struct s_dest *d, struct findi
 		 fmt_thousands(a, (uint64_t)c->usable * EPH_WARN_PCT / 100), EPH_WARN_PCT, fmt_thousands(b, c->usable));
 }
 
-void rule_ephemeral_port_exhaustion(const struct series *ser, const struct focus *o,
-				    struct findings *out)
+static void report(const struct eph_ctx *c, const struct s_dest *d, struct findings *out)
+{
+	bool reusable = reuse_applies(d, c->has_reuse, c->reuse);
+	uint32_t holding = reusable && d->total > d->time_wait ? d->total - d->time_wait
+							       : reusable ? 0 : d->total;
+	bool harmless = reusable && !at_least_pct(holding, c->usable, EPH_WARN_PCT);
+	bool crit = at_least_pct(holding, c->usable, EPH_CRIT_PCT) ||
+		    at_least_pct(d->syn_sent, c->usable, EPH_SYN_SENT_PCT);
+	struct finding *f;
+	char src[ADDR_STR_MAX], dst[ADDR_STR_MAX], filt[2 * ADDR_STR_MAX + 24];
+
+	f = rule_finding(out, c->self, 0,
+			 harmless ? SEV_INFO : crit ? SEV_CRITICAL : SEV_WARNING,
+			 harmless ? SIDE_NONE : SIDE_APP);
+	if (!f)
+		return;
+	addr_endpoint(src, d->family, d->saddr, -1);
+	addr_endpoint(dst, d->family, d->daddr, d->dport);
+	snprintf(filt, sizeof(filt), "'src %s and dst %s'", src, dst);
+	/* Two long IPv6 addresses can overflow the subject; the evidence has them whole. */
+	diag_appendf(f->subject, sizeof(f->subject), "destination %s from %s", dst, src);
+	evidence(f, c, d, reusable, filt);
+	snprintf(f->verify_command, sizeof(f->verify_command), "ss -tan %s | tail -n +2 | wc -l", filt);
+	if (harmless)
+		explain_harmless(f, c, d, holding, src, dst);
+	else
+		explain_exhausting(f, c, d, holding, reusable, src, dst);
+}
+
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sysctl_val *range;
 	const struct s_dest *top[EPH_FINDINGS_MAX];
-	struct eph_ctx c = { .ser = ser };
+	struct eph_ctx c = { .self = self, .ser = ser };
 	unsigned n = 0;
 
 	(void)o;
@@ -316,3 +337,11 @@ void rule_ephemeral_port_exhaustion(const struct series *ser, const struct focus
 	for (unsigned i = 0; i < n; i++)
 		report(&c, top[i], out);
 }
+
+const struct rule rule_ephemeral_port_exhaustion = {
+	.ids = { "ephemeral-port-exhaustion" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "client tuples per destination vs the usable port range",
+};

@@ -69,13 +69,6 @@ static const struct {
 			   "connections. Capture one: tcpdump -ni any 'tcp[tcpflags] & tcp-rst != 0'." },
 };
 
-static uint64_t get(const struct series *ser, const char *name)
-{
-	uint64_t d = 0;
-
-	return series_mib_delta(ser, name, &d) ? d : 0;
-}
-
 static uint64_t minus(uint64_t a, uint64_t b)
 {
 	return a > b ? a - b : 0;
@@ -86,8 +79,23 @@ static const char *const counters[] = {
 	"TcpExtTCPAbortOnData", "TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnLinger",
 };
 
-void rule_connection_resets(const struct series *ser, const struct focus *o,
-			    struct findings *out)
+static void one_sample(const struct rule *self, struct findings *out)
+{
+	struct finding *f = rule_one_sample_note(out, self, "host (TCP reset counters)",
+		"one sample: nstat counters are totals since boot",
+		"Reset and abort counters only mean something as a rate; with one sample "
+		"the trend could not be confirmed. Run triage with at least two samples "
+		"while the resets happen.");
+
+	if (!f)
+		return;
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "nstat -n; sleep 10; nstat -z TcpEstabResets TcpOutRsts TcpAttemptFails");
+	snprintf(f->fixed_when, sizeof(f->fixed_when), "a run with two or more samples");
+}
+
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	uint64_t est, rsts, fails, ab_close, ab_data, ab_timeout, ab_linger, opens, c[C_MAX];
 	uint64_t d_active = 0, d_passive = 0;
@@ -98,31 +106,19 @@ void rule_connection_resets(const struct series *ser, const struct focus *o,
 	struct finding *f;
 
 	if (ser->n < 2) {
-		if (o->symptom != SYMPTOM_RESET)
-			return;
-		f = findings_add(out, "connection-resets", SEV_INFO, SIDE_NONE);
-		if (!f)
-			return;
-		snprintf(f->subject, sizeof(f->subject), "host (TCP reset counters)");
-		finding_evidence(f, "one sample: nstat counters are totals since boot");
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "Reset and abort counters only mean something as a rate; with one sample "
-			 "the trend could not be confirmed. Run triage with at least two samples "
-			 "while the resets happen.");
-		snprintf(f->verify_command, sizeof(f->verify_command),
-			 "nstat -n; sleep 10; nstat -z TcpEstabResets TcpOutRsts TcpAttemptFails");
-		snprintf(f->fixed_when, sizeof(f->fixed_when), "a run with two or more samples");
+		if (o->symptom == SYMPTOM_RESET)
+			one_sample(self, out);
 		return;
 	}
 	if (span <= 0)
 		return;
-	est = get(ser, "TcpEstabResets");
-	rsts = get(ser, "TcpOutRsts");
-	fails = get(ser, "TcpAttemptFails");
-	ab_close = get(ser, "TcpExtTCPAbortOnClose");
-	ab_data = get(ser, "TcpExtTCPAbortOnData");
-	ab_timeout = get(ser, "TcpExtTCPAbortOnTimeout");
-	ab_linger = get(ser, "TcpExtTCPAbortOnLinger");
+	est = diag_mib_delta(ser, "TcpEstabResets");
+	rsts = diag_mib_delta(ser, "TcpOutRsts");
+	fails = diag_mib_delta(ser, "TcpAttemptFails");
+	ab_close = diag_mib_delta(ser, "TcpExtTCPAbortOnClose");
+	ab_data = diag_mib_delta(ser, "TcpExtTCPAbortOnData");
+	ab_timeout = diag_mib_delta(ser, "TcpExtTCPAbortOnTimeout");
+	ab_linger = diag_mib_delta(ser, "TcpExtTCPAbortOnLinger");
 	has_opens = series_mib_delta(ser, "TcpActiveOpens", &d_active) &&
 		    series_mib_delta(ser, "TcpPassiveOpens", &d_passive);
 	opens = d_active + d_passive;
@@ -143,12 +139,12 @@ void rule_connection_resets(const struct series *ser, const struct focus *o,
 		return;
 	sev = rate >= RESET_RATE_CRIT ? SEV_CRITICAL : SEV_WARNING;
 
-	f = findings_add(out, "connection-resets", sev, causes[top].side);
+	f = rule_finding(out, self, 0, sev, causes[top].side);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: %s", causes[top].what);
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		uint64_t d = get(ser, counters[i]);
+		uint64_t d = diag_mib_delta(ser, counters[i]);
 
 		if (d)
 			finding_evidence(f, "nstat -az %s: +%llu in %.1f s (%.1f/s)", counters[i],
@@ -168,3 +164,11 @@ void rule_connection_resets(const struct series *ser, const struct focus *o,
 		 "each counter rises by less than %.0f in the 10 s (%.0f/s)",
 		 RESET_RATE_WARN * 10, RESET_RATE_WARN);
 }
+
+const struct rule rule_connection_resets = {
+	.ids = { "connection-resets" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_RESET),
+	.needs = HAVE_MIB,
+	.check = check,
+	.summary = "resets and failed attempts rising",
+};

@@ -37,13 +37,6 @@
  * points at the local stack. */
 #define RETRANS_FAIL_MIN 1
 
-static uint64_t get(const struct series *ser, const char *name)
-{
-	uint64_t d = 0;
-
-	return series_mib_delta(ser, name, &d) ? d : 0;
-}
-
 static void verify(struct finding *f)
 {
 	snprintf(f->verify_command, sizeof(f->verify_command),
@@ -54,15 +47,15 @@ static void verify(struct finding *f)
 		 "ss -ti retrans: totals stop growing", RETRANS_WARN_RATIO * 100);
 }
 
-static void check_local_failures(const struct series *ser, uint64_t fail, uint64_t re,
-				 struct findings *out)
+static void check_local_failures(const struct rule *self, const struct series *ser, uint64_t fail,
+				 uint64_t re, struct findings *out)
 {
 	double span = series_span_s(ser);
 	struct finding *f;
 
 	if (fail < RETRANS_FAIL_MIN)
 		return;
-	f = findings_add(out, "retransmits", SEV_WARNING, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, SEV_WARNING, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: retransmits failing locally");
@@ -78,73 +71,23 @@ static void check_local_failures(const struct series *ser, uint64_t fail, uint64
 	snprintf(f->fixed_when, sizeof(f->fixed_when), "TcpExtTCPRetransFail no longer rises");
 }
 
-void rule_retransmits(const struct series *ser, const struct focus *o,
-		      struct findings *out)
+static void one_sample(const struct rule *self, struct findings *out)
 {
-	uint64_t seg, re, syn, tlp, fail, lo, lossy;
-	double span = series_span_s(ser), ratio, loss_ratio;
-	bool syn_setup, accept_full;
-	enum severity sev;
-	enum side side;
-	struct finding *f;
+	struct finding *f = rule_one_sample_note(out, self, "host (TCP retransmits)",
+		"one sample: nstat TcpRetransSegs and TcpOutSegs are totals since boot",
+		"The retransmit ratio needs two samples (a rate, not a total since boot); with "
+		"one sample the trend could not be confirmed.");
 
-	if (ser->n < 2) {
-		if (o->symptom != SYMPTOM_SLOW && o->symptom != SYMPTOM_TIMEOUT)
-			return;
-		f = findings_add(out, "retransmits", SEV_INFO, SIDE_NONE);
-		if (!f)
-			return;
-		snprintf(f->subject, sizeof(f->subject), "host (TCP retransmits)");
-		finding_evidence(f, "one sample: nstat TcpRetransSegs and TcpOutSegs are totals since boot");
-		snprintf(f->explanation, sizeof(f->explanation),
-			 "The retransmit ratio needs two samples (a rate, not a total since boot); with "
-			 "one sample the trend could not be confirmed.");
+	if (f)
 		verify(f);
-		return;
-	}
-	seg = get(ser, "TcpOutSegs");
-	re = get(ser, "TcpRetransSegs");
-	syn = get(ser, "TcpExtTCPSynRetrans");
-	tlp = get(ser, "TcpExtTCPLossProbes");
-	fail = get(ser, "TcpExtTCPRetransFail");
-	lo = get(ser, "TcpExtListenOverflows");
+}
 
-	check_local_failures(ser, fail, re, out);
-	if (seg < RETRANS_MIN_OUTSEGS)
-		return;
-	ratio = (double)re / (double)seg;
-	if (ratio <= RETRANS_WARN_RATIO)
-		return;
-	lossy = re > tlp ? re - tlp : 0;
-	loss_ratio = (double)lossy / (double)seg;
-	syn_setup = syn >= RETRANS_SYN_SHARE * (double)re;
-	accept_full = syn_setup && lo > 0;
-
-	if (loss_ratio <= RETRANS_WARN_RATIO) {
-		sev = SEV_INFO;
-		side = SIDE_NONE;
-	} else {
-		sev = loss_ratio > RETRANS_CRIT_RATIO ? SEV_CRITICAL : SEV_WARNING;
-		side = accept_full ? SIDE_APP : SIDE_NETWORK;
-	}
-	f = findings_add(out, "retransmits", sev, side);
-	if (!f)
-		return;
-	snprintf(f->subject, sizeof(f->subject), "host: %.1f%% of segments retransmitted", ratio * 100);
-	finding_evidence(f, "nstat -az TcpRetransSegs: +%llu in %.1f s; TcpOutSegs: +%llu (%.2f%%)",
-			 (unsigned long long)re, span, (unsigned long long)seg, ratio * 100);
-	if (tlp)
-		finding_evidence(f, "nstat -az TcpExtTCPLossProbes: +%llu (tail loss probes, at most that many "
-				 "of the retransmits; %.2f%% without them)",
-				 (unsigned long long)tlp, loss_ratio * 100);
-	if (syn)
-		finding_evidence(f, "nstat -az TcpExtTCPSynRetrans: +%llu (SYN and SYN-ACK retransmits)",
-				 (unsigned long long)syn);
-	if (accept_full)
-		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s",
-				 (unsigned long long)lo, span);
-
-	if (sev == SEV_INFO)
+/* Tail loss probes only (probes), SYN-ACKs of a full accept queue
+ * (accept_full), or loss on the path. */
+static void explain(struct finding *f, bool probes, bool accept_full, bool syn_setup,
+		    double loss_ratio)
+{
+	if (probes)
 		snprintf(f->explanation, sizeof(f->explanation),
 			 "Most of the retransmits are tail loss probes: TCP resends the last segment "
 			 "after about two round trips without an ACK, and many probes turn out "
@@ -167,5 +110,73 @@ void rule_retransmits(const struct series *ser, const struct focus *o,
 			 syn_setup ? "Most are SYN or SYN-ACK retransmits: handshakes are lost (a "
 				     "firewall dropping SYNs, an unreachable peer, or a peer's full "
 				     "SYN/accept queue)." : "");
+}
+
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
+{
+	uint64_t seg, re, syn, tlp, fail, lo, lossy;
+	double span = series_span_s(ser), ratio, loss_ratio;
+	bool syn_setup, accept_full;
+	enum severity sev;
+	enum side side;
+	struct finding *f;
+
+	if (ser->n < 2) {
+		if (o->symptom == SYMPTOM_SLOW || o->symptom == SYMPTOM_TIMEOUT)
+			one_sample(self, out);
+		return;
+	}
+	seg = diag_mib_delta(ser, "TcpOutSegs");
+	re = diag_mib_delta(ser, "TcpRetransSegs");
+	syn = diag_mib_delta(ser, "TcpExtTCPSynRetrans");
+	tlp = diag_mib_delta(ser, "TcpExtTCPLossProbes");
+	fail = diag_mib_delta(ser, "TcpExtTCPRetransFail");
+	lo = diag_mib_delta(ser, "TcpExtListenOverflows");
+
+	check_local_failures(self, ser, fail, re, out);
+	if (seg < RETRANS_MIN_OUTSEGS)
+		return;
+	ratio = (double)re / (double)seg;
+	if (ratio <= RETRANS_WARN_RATIO)
+		return;
+	lossy = re > tlp ? re - tlp : 0;
+	loss_ratio = (double)lossy / (double)seg;
+	syn_setup = syn >= RETRANS_SYN_SHARE * (double)re;
+	accept_full = syn_setup && lo > 0;
+
+	if (loss_ratio <= RETRANS_WARN_RATIO) {
+		sev = SEV_INFO;
+		side = SIDE_NONE;
+	} else {
+		sev = loss_ratio > RETRANS_CRIT_RATIO ? SEV_CRITICAL : SEV_WARNING;
+		side = accept_full ? SIDE_APP : SIDE_NETWORK;
+	}
+	f = rule_finding(out, self, 0, sev, side);
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host: %.1f%% of segments retransmitted", ratio * 100);
+	finding_evidence(f, "nstat -az TcpRetransSegs: +%llu in %.1f s; TcpOutSegs: +%llu (%.2f%%)",
+			 (unsigned long long)re, span, (unsigned long long)seg, ratio * 100);
+	if (tlp)
+		finding_evidence(f, "nstat -az TcpExtTCPLossProbes: +%llu (tail loss probes, at most that many "
+				 "of the retransmits; %.2f%% without them)",
+				 (unsigned long long)tlp, loss_ratio * 100);
+	if (syn)
+		finding_evidence(f, "nstat -az TcpExtTCPSynRetrans: +%llu (SYN and SYN-ACK retransmits)",
+				 (unsigned long long)syn);
+	if (accept_full)
+		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s",
+				 (unsigned long long)lo, span);
+
+	explain(f, sev == SEV_INFO, accept_full, syn_setup, loss_ratio);
 	verify(f);
 }
+
+const struct rule rule_retransmits = {
+	.ids = { "retransmits" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_SLOW),
+	.needs = HAVE_MIB,
+	.check = check,
+	.summary = "retransmitted share of segments; local failures",
+};

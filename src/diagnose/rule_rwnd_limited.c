@@ -161,8 +161,27 @@ static void conn_evidence(struct finding *f, const struct conn_track *t, const v
 				 c->backoff, c->notsent_bytes, c->wq, who);
 }
 
-static void emit(const struct series *ser, struct conn_track *cand, unsigned n_cand,
-		 unsigned lead, struct findings *out)
+static void change_rmem(struct finding *f, const struct wnd_view *w, const char *ra)
+{
+	struct change *ch = finding_change(f);
+	uint64_t want = diag_roundup((uint64_t)w->max * WND_GROWTH * RCVBUF_PER_WND, MIB);
+
+	if (!ch)
+		return;
+	diag_appendf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_rmem on %s", ra);
+	snprintf(ch->current, sizeof(ch->current),
+		 "unknown (read it on the receiver: sysctl net.ipv4.tcp_rmem)");
+	snprintf(ch->proposed, sizeof(ch->proposed), "max >= %llu (keep min and default)",
+		 (unsigned long long)want);
+	snprintf(ch->backout, sizeof(ch->backout),
+		 "on %s: sysctl -w net.ipv4.tcp_rmem='MIN DEFAULT MAX' with the three values read before the change",
+		 ra);
+	snprintf(ch->effective, sizeof(ch->effective),
+		 "at once for autotuned sockets on the receiver, up to the window scale agreed at their handshake; new connections get all of it; sockets with SO_RCVBUF set are not affected");
+}
+
+static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand,
+		 unsigned n_cand, unsigned lead, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
 	const struct s_conn *c = v->c;
@@ -183,7 +202,7 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 		sev = SEV_INFO;
 		side = SIDE_NONE;
 	}
-	f = findings_add(out, "receiver-window-limited", sev, side);
+	f = rule_finding(out, self, 0, sev, side);
 	if (!f)
 		return;
 	addr_endpoint(r, c->family, c->daddr, c->dport);
@@ -227,25 +246,12 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "rwnd_limited stops growing between runs (its share of busy falls) and snd_wnd stays above 0");
 
-	if (v->kind == RW_BUFFER && v->trend && ser->n >= 2 && w.max > UNSCALED_WND_MAX) {
-		struct change *ch = &f->changes[f->n_changes++];
-		uint64_t want = diag_roundup((uint64_t)w.max * WND_GROWTH * RCVBUF_PER_WND, MIB);
-
-		diag_appendf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_rmem on %s", ra);
-		snprintf(ch->current, sizeof(ch->current),
-			 "unknown (read it on the receiver: sysctl net.ipv4.tcp_rmem)");
-		snprintf(ch->proposed, sizeof(ch->proposed), "max >= %llu (keep min and default)",
-			 (unsigned long long)want);
-		snprintf(ch->backout, sizeof(ch->backout),
-			 "on %s: sysctl -w net.ipv4.tcp_rmem='MIN DEFAULT MAX' with the three values read before the change",
-			 ra);
-		snprintf(ch->effective, sizeof(ch->effective),
-			 "at once for autotuned sockets on the receiver, up to the window scale agreed at their handshake; new connections get all of it; sockets with SO_RCVBUF set are not affected");
-	}
+	if (v->kind == RW_BUFFER && v->trend && ser->n >= 2 && w.max > UNSCALED_WND_MAX)
+		change_rmem(f, &w, ra);
 }
 
-void rule_receiver_window_limited(const struct series *ser, const struct focus *o,
-				  struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];
 	unsigned n_cand = conn_track_collect(ser, cand, CANDIDATES_MAX, classify, ser);
@@ -253,5 +259,13 @@ void rule_receiver_window_limited(const struct series *ser, const struct focus *
 	(void)o;
 	for (unsigned k = 0, groups = 0; groups < GROUPS_MAX &&
 	     (k = conn_track_next_lead(cand, n_cand, k)) < n_cand; groups++)
-		emit(ser, cand, n_cand, k, out);
+		emit(self, ser, cand, n_cand, k, out);
 }
+
+const struct rule rule_receiver_window_limited = {
+	.ids = { "receiver-window-limited" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_SLOW),
+	.needs = 0,              /* not HAVE_CONNS: see conn_track.h */
+	.check = check,
+	.summary = "a connection held back by the peer's receive window (closed: the reader; small: its buffer)",
+};

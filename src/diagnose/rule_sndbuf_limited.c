@@ -134,7 +134,9 @@ static void add_changes(struct finding *f, const struct conn_track *v, const str
 	if (v->kind == SB_CEILING) {
 		uint64_t want = diag_roundup((uint64_t)h->wmem[2] * WMEM_GROWTH, MIB);
 
-		ch = &f->changes[f->n_changes++];
+		ch = finding_change(f);
+		if (!ch)
+			return;
 		snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_wmem");
 		snprintf(ch->current, sizeof(ch->current), "%lld %lld %lld",
 			 (long long)h->wmem[0], (long long)h->wmem[1], (long long)h->wmem[2]);
@@ -148,7 +150,9 @@ static void add_changes(struct finding *f, const struct conn_track *v, const str
 	}
 	if (v->kind != SB_APP_SMALL && v->kind != SB_APP_ABOVE)
 		return;
-	ch = &f->changes[f->n_changes++];
+	ch = finding_change(f);
+	if (!ch)
+		return;
 	if (p)
 		diag_appendf(ch->setting, sizeof(ch->setting), "SO_SNDBUF of %s[%u]", p->comm, p->pid);
 	else
@@ -167,8 +171,8 @@ static void add_changes(struct finding *f, const struct conn_track *v, const str
 		 "for sockets the application creates after the change: restart it (or reconnect)");
 }
 
-static void emit(const struct series *ser, struct conn_track *cand, unsigned n_cand,
-		 unsigned lead, const struct sb_host *h, struct findings *out)
+static void emit(const struct rule *self, const struct series *ser, struct conn_track *cand,
+		 unsigned n_cand, unsigned lead, const struct sb_host *h, struct findings *out)
 {
 	struct conn_track *v = &cand[lead];
 	const struct s_conn *c = v->c;
@@ -193,7 +197,7 @@ static void emit(const struct series *ser, struct conn_track *cand, unsigned n_c
 		sev = SEV_INFO;
 		break;
 	}
-	f = findings_add(out, "sender-buffer-limited", sev, side);
+	f = rule_finding(out, self, 0, sev, side);
 	if (!f)
 		return;
 	addr_endpoint(r, c->family, c->daddr, c->dport);
@@ -262,8 +266,8 @@ static void host_build(const struct series *ser, struct sb_host *h)
 	}
 }
 
-void rule_sender_buffer_limited(const struct series *ser, const struct focus *o,
-				struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	struct conn_track cand[CANDIDATES_MAX];
 	unsigned n_cand;
@@ -274,5 +278,13 @@ void rule_sender_buffer_limited(const struct series *ser, const struct focus *o,
 	n_cand = conn_track_collect(ser, cand, CANDIDATES_MAX, classify, &h);
 	for (unsigned k = 0, groups = 0; groups < GROUPS_MAX &&
 	     (k = conn_track_next_lead(cand, n_cand, k)) < n_cand; groups++)
-		emit(ser, cand, n_cand, k, &h, out);
+		emit(self, ser, cand, n_cand, k, &h, out);
 }
+
+const struct rule rule_sender_buffer_limited = {
+	.ids = { "sender-buffer-limited" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_SLOW),
+	.needs = 0,              /* not HAVE_CONNS: see conn_track.h */
+	.check = check,
+	.summary = "a connection held back by its own send buffer (tcp_wmem max, or SO_SNDBUF)",
+};

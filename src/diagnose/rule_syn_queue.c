@@ -22,7 +22,6 @@
  */
 #include "rules.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,30 +56,6 @@
 /* The host-level suspects (small backlogs) named when counters rise but
  * no port shows a full SYN queue in a sample. */
 #define SUSPECTS_MAX 3
-
-static void cat(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void cat(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
-/* Sentences are appended with a trailing blank; drop the last one. */
-static void trim(char *buf)
-{
-	size_t len = strlen(buf);
-
-	while (len && buf[len - 1] == ' ')
-		buf[--len] = '\0';
-}
 
 /* Netns-wide facts shared by every finding of this rule. */
 struct sq_host {
@@ -156,13 +131,6 @@ static bool near_limit(uint32_t syn, uint32_t limit)
 	return (uint64_t)syn * 100 >= (uint64_t)limit * SYNQ_NEAR_PCT && syn > 0;
 }
 
-static const struct s_proc *owner_of(const struct sample *s, const struct s_listener *l)
-{
-	if (l->owner < 0 || (uint32_t)l->owner >= s->n_procs)
-		return NULL;
-	return &s->procs[l->owner];
-}
-
 static const struct kevent *newest_flood(const struct series *ser, uint16_t port)
 {
 	const struct kevent *best = NULL;
@@ -186,7 +154,7 @@ static void port_build(const struct series *ser, const struct sq_host *h,
 	memset(p, 0, sizeof(*p));
 	p->rep = &last->listeners[idx];
 	p->port = p->rep->port;
-	p->owner = owner_of(last, p->rep);
+	p->owner = diag_owner(last, p->rep->owner);
 	p->wq_min = p->rep->wq;
 	for (uint32_t i = 0; i < last->n_listeners; i++)
 		if (last->listeners[i].port == p->port) {
@@ -222,15 +190,15 @@ static void subject_of(struct finding *f, const struct sq_port *p)
 	char ep[ADDR_STR_MAX];
 
 	if (p->k > 1) {
-		cat(f->subject, sizeof(f->subject), "listeners on port %u (%u sockets)", p->port, p->k);
+		diag_appendf(f->subject, sizeof(f->subject), "listeners on port %u (%u sockets)", p->port, p->k);
 		return;
 	}
 	addr_endpoint(ep, p->rep->family, p->rep->addr, p->port);
 	if (p->owner)
-		cat(f->subject, sizeof(f->subject), "listener %s (process %s[%u])",
+		diag_appendf(f->subject, sizeof(f->subject), "listener %s (process %s[%u])",
 		    ep, p->owner->comm, p->owner->pid);
 	else
-		cat(f->subject, sizeof(f->subject), "listener %s", ep);
+		diag_appendf(f->subject, sizeof(f->subject), "listener %s", ep);
 }
 
 static const char *action_text(enum kevent_action a)
@@ -284,19 +252,16 @@ static void verify_of(struct finding *f, int port)
 
 static void change_syncookies(struct finding *f)
 {
-	struct change *c = &f->changes[f->n_changes++];
+	struct change *c = finding_change_sysctl(f, "net.ipv4.tcp_syncookies", 0, 1);
 
-	snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_syncookies");
-	snprintf(c->current, sizeof(c->current), "0");
-	snprintf(c->proposed, sizeof(c->proposed), "1");
-	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_syncookies=0");
+	if (!c)
+		return;
 	snprintf(c->effective, sizeof(c->effective),
 		 "immediately, for new SYNs (this network namespace only)");
 }
 
 static void change_backlog(struct finding *f, const struct sq_host *h, const struct sq_port *p)
 {
-	struct change *c;
 	uint64_t prop = (uint64_t)p->wq_min * BACKLOG_FACTOR;
 
 	if (prop < BACKLOG_FLOOR)
@@ -305,28 +270,12 @@ static void change_backlog(struct finding *f, const struct sq_host *h, const str
 		prop = (uint64_t)h->somaxconn;
 	if (prop <= p->wq_min) {
 		/* Send-Q is already somaxconn: a bigger backlog needs both. */
-		cat(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 		    " Send-Q %u is already net.core.somaxconn: a bigger backlog needs somaxconn raised too.",
 		    p->wq_min);
 		return;
 	}
-	c = &f->changes[f->n_changes++];
-	if (p->owner)
-		cat(c->setting, sizeof(c->setting), "listen() backlog of %s[%u]",
-		    p->owner->comm, p->owner->pid);
-	else
-		cat(c->setting, sizeof(c->setting), "listen() backlog (app config)");
-	snprintf(c->current, sizeof(c->current), "%u", p->wq_min);
-	snprintf(c->proposed, sizeof(c->proposed), "%llu", (unsigned long long)prop);
-	snprintf(c->backout, sizeof(c->backout),
-		 "set the backlog back to %u in the app's config and restart it", p->wq_min);
-	if (h->somax_known)
-		snprintf(c->effective, sizeof(c->effective),
-			 "at the next listen(): restart the service; net.core.somaxconn (%lld) caps it",
-			 (long long)h->somaxconn);
-	else
-		snprintf(c->effective, sizeof(c->effective),
-			 "at the next listen(): restart the service; net.core.somaxconn caps it");
+	finding_change_backlog(f, p->owner, p->wq_min, prop, h->somax_known ? h->somaxconn : -1);
 }
 
 enum sq_cause {
@@ -344,46 +293,46 @@ static void explain(struct finding *f, enum sq_cause cause, const struct sq_host
 	unsigned wq = p ? p->wq_min : 0;
 
 	if (p)
-		cat(x, xs, "Half-open connections (SYN-RECV) wait in the listener's SYN queue until the client's ACK; it holds Send-Q+1 (%u here), since 4.4 bounded by the listen backlog, not tcp_max_syn_backlog. ",
+		diag_appendf(x, xs, "Half-open connections (SYN-RECV) wait in the listener's SYN queue until the client's ACK; it holds Send-Q+1 (%u here), since 4.4 bounded by the listen backlog, not tcp_max_syn_backlog. ",
 		    p->limit);
 	switch (cause) {
 	case SQ_COOKIES_OFF:
-		cat(x, xs, "tcp_syncookies is 0, so when the SYN queue is full the kernel drops new SYNs: clients retransmit and connects stall or time out. With tcp_syncookies=1 it answers overflow SYNs with a cookie instead, and real clients still get in. ");
+		diag_appendf(x, xs, "tcp_syncookies is 0, so when the SYN queue is full the kernel drops new SYNs: clients retransmit and connects stall or time out. With tcp_syncookies=1 it answers overflow SYNs with a cookie instead, and real clients still get in. ");
 		if (h->msb_known)
-			cat(x, xs, "tcp_max_syn_backlog (%lld) only matters with cookies off; cookies are the fix. ",
+			diag_appendf(x, xs, "tcp_max_syn_backlog (%lld) only matters with cookies off; cookies are the fix. ",
 			    (long long)h->msb);
 		if (p && wq < SMALL_BACKLOG)
-			cat(x, xs, "Send-Q %u is also a small backlog; the app should raise it. ", wq);
+			diag_appendf(x, xs, "Send-Q %u is also a small backlog; the app should raise it. ", wq);
 		break;
 	case SQ_QUARTER:
-		cat(x, xs, "tcp_syncookies is 0 and SYN-RECV reached tcp_max_syn_backlog (%lld) minus a quarter: with cookies off the kernel then drops SYNs from unproven peers, counted only in TcpExtListenDrops, with no log line. Turning cookies on removes this rule; raising tcp_max_syn_backlog would only move the threshold, cookies are the fix. ",
+		diag_appendf(x, xs, "tcp_syncookies is 0 and SYN-RECV reached tcp_max_syn_backlog (%lld) minus a quarter: with cookies off the kernel then drops SYNs from unproven peers, counted only in TcpExtListenDrops, with no log line. Turning cookies on removes this rule; raising tcp_max_syn_backlog would only move the threshold, cookies are the fix. ",
 		    (long long)h->msb);
 		break;
 	case SQ_SMALL:
 		if (!p || wq < SMALL_BACKLOG)
-			cat(x, xs, "Send-Q %u is a small listen() backlog, so ordinary bursts of handshakes fill the SYN queue and the kernel falls back to SYN cookies",
+			diag_appendf(x, xs, "Send-Q %u is a small listen() backlog, so ordinary bursts of handshakes fill the SYN queue and the kernel falls back to SYN cookies",
 			    wq);
 		else
-			cat(x, xs, "Send-Q %u is not enough for this rate of handshakes, so the SYN queue fills and the kernel falls back to SYN cookies",
+			diag_appendf(x, xs, "Send-Q %u is not enough for this rate of handshakes, so the SYN queue fills and the kernel falls back to SYN cookies",
 			    wq);
 		if (h->answered)
-			cat(x, xs, "; the cookies come back, so this is real traffic, not a flood");
-		cat(x, xs, ". Clients still connect through cookies, but the backlog is too small for the load: raise the app's listen() backlog (net.core.somaxconn caps it). ");
+			diag_appendf(x, xs, "; the cookies come back, so this is real traffic, not a flood");
+		diag_appendf(x, xs, ". Clients still connect through cookies, but the backlog is too small for the load: raise the app's listen() backlog (net.core.somaxconn caps it). ");
 		break;
 	case SQ_FLOOD:
-		cat(x, xs, "Many half-open connections whose SYN-ACKs go unanswered: a SYN flood or clients that cannot reply (spoofed sources, a firewall or broken route eating the replies). ");
+		diag_appendf(x, xs, "Many half-open connections whose SYN-ACKs go unanswered: a SYN flood or clients that cannot reply (spoofed sources, a firewall or broken route eating the replies). ");
 		if (h->unanswered)
-			cat(x, xs, "Cookies sent far outnumber cookies returned. ");
+			diag_appendf(x, xs, "Cookies sent far outnumber cookies returned. ");
 		if (h->sc_known && h->sc == 1)
-			cat(x, xs, "The kernel is coping: tcp_syncookies=1 answers with cookies, so real clients still connect. ");
-		cat(x, xs, "Find the source (ss -tn state syn-recv lists the peers) and filter it at the firewall or upstream; bigger queues do not stop a flood. ");
+			diag_appendf(x, xs, "The kernel is coping: tcp_syncookies=1 answers with cookies, so real clients still connect. ");
+		diag_appendf(x, xs, "Find the source (ss -tn state syn-recv lists the peers) and filter it at the firewall or upstream; bigger queues do not stop a flood. ");
 		if (p && wq < SMALL_BACKLOG)
-			cat(x, xs, "Send-Q %u is small too, which makes the queue fill sooner. ", wq);
+			diag_appendf(x, xs, "Send-Q %u is small too, which makes the queue fill sooner. ", wq);
 		break;
 	}
 	if (!h->trend)
-		cat(x, xs, "Only one sample: whether the counters are rising could not be confirmed; rerun with more samples before changing anything.");
-	trim(x);
+		diag_appendf(x, xs, "Only one sample: whether the counters are rising could not be confirmed; rerun with more samples before changing anything.");
+	diag_trim(x);
 }
 
 static enum sq_cause classify(const struct sq_host *h, const struct sq_port *p, bool ld_rising)
@@ -405,7 +354,7 @@ static enum side side_of(enum sq_cause c)
 	       c == SQ_SMALL ? SIDE_APP : SIDE_NETWORK;
 }
 
-static void emit_port(const struct series *ser, const struct sq_host *h,
+static void emit_port(const struct rule *self, const struct series *ser, const struct sq_host *h,
 		      const struct sq_port *p, struct findings *out)
 {
 	bool ld_rising = h->ld_known && h->ld > 0;
@@ -417,7 +366,7 @@ static void emit_port(const struct series *ser, const struct sq_host *h,
 		sev = SEV_CRITICAL;
 	else
 		sev = SEV_WARNING;
-	f = findings_add(out, "syn-queue-overflow", sev, side_of(cause));
+	f = rule_finding(out, self, 0, sev, side_of(cause));
 	if (!f)
 		return;
 	subject_of(f, p);
@@ -448,14 +397,15 @@ static void emit_port(const struct series *ser, const struct sq_host *h,
 }
 
 /* Counters rise but no port showed a full SYN queue in a sample. */
-static void emit_host(const struct series *ser, const struct sq_host *h, struct findings *out)
+static void emit_host(const struct rule *self, const struct series *ser, const struct sq_host *h,
+		      struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	enum sq_cause cause = classify(h, NULL, false);
 	struct finding *f;
 	unsigned named = 0;
 
-	f = findings_add(out, "syn-queue-overflow", h->drops_rising ? SEV_CRITICAL : SEV_WARNING,
+	f = rule_finding(out, self, 0, h->drops_rising ? SEV_CRITICAL : SEV_WARNING,
 			 side_of(cause));
 	if (!f)
 		return;
@@ -471,10 +421,10 @@ static void emit_host(const struct series *ser, const struct sq_host *h, struct 
 		finding_evidence(f, "ss -ltn 'sport = :%u': %s has a small backlog, Send-Q %u", l->port, ep, l->wq);
 		named++;
 	}
-	cat(f->explanation, sizeof(f->explanation),
+	diag_appendf(f->explanation, sizeof(f->explanation),
 	    "Some listener's SYN queue overflowed between samples (the counters are per network namespace, and no sample caught SYN-RECV at a listener's limit). ");
 	if (cause == SQ_SMALL) {
-		cat(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 		    "The cookies come back, so this is real traffic outgrowing a small backlog%s; raise that app's listen() backlog.",
 		    named ? " (candidates listed)" : "");
 	} else {
@@ -489,38 +439,62 @@ static void emit_host(const struct series *ser, const struct sq_host *h, struct 
 }
 
 /* A SYN flood line from earlier, nothing happening now. */
-static void emit_old(const struct sq_host *h, const struct sq_port *p, const struct kevent *e,
-		     struct findings *out)
+static void emit_old(const struct rule *self, const struct sq_host *h, const struct sq_port *p,
+		     const struct kevent *e, struct findings *out)
 {
-	struct finding *f = findings_add(out, "syn-queue-overflow", SEV_INFO, SIDE_NONE);
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 
 	if (!f)
 		return;
 	if (p)
 		subject_of(f, p);
 	else
-		cat(f->subject, sizeof(f->subject), "port %u", e->port);
+		diag_appendf(f->subject, sizeof(f->subject), "port %u", e->port);
 	evidence_kev(f, e, false);
 	if (p && p->looked)
 		finding_evidence(f, "ss -Htn state syn-recv 'sport = :%u' | wc -l: at most %u, limit %u",
 				 p->port, p->syn_max, p->limit);
 	evidence_counters(f, h);
-	cat(f->explanation, sizeof(f->explanation),
+	diag_appendf(f->explanation, sizeof(f->explanation),
 	    "The kernel logged a SYN flood warning for this port earlier (the log is shared by every network namespace, so it may also come from a container's listener on the same port). It prints that line only once per listener lifetime, so it says nothing about now: ");
 	if (h->trend)
-		cat(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 		    "no SYN-queue counter moved while sockvet watched and SYN-RECV stayed below the limit. It happened earlier; nothing to do unless it recurs.");
 	else
-		cat(f->explanation, sizeof(f->explanation),
+		diag_appendf(f->explanation, sizeof(f->explanation),
 		    "only one sample was taken and SYN-RECV is below the limit, so whether it is still happening could not be confirmed.");
 	verify_of(f, e->port ? e->port : -1);
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "the SYN-queue counters do not grow (already the case)");
 }
 
-static void host_build(const struct series *ser, struct sq_host *h)
+/*
+ * Kernel-log lines stamped after this (µs since boot) were logged while
+ * sockvet sampled; -1 when that cannot be told. With the log in the
+ * first sample: anything newer than its newest flood line. Live triage
+ * reads the log in the last sample only (the read is costly), so then:
+ * anything stamped after the first sample was taken (the log's
+ * timestamps and the sample clock both count from boot).
+ */
+static int64_t kmsg_new_after(const struct series *ser)
 {
 	const struct sample *first = series_first(ser), *last = series_last(ser);
+	int64_t after = 0;
+
+	if (ser->n < 2)
+		return -1;
+	if (!(first->have & HAVE_KLOG))
+		return (last->have & HAVE_KLOG) && first->meta.mono_ns > 0 ?
+		       first->meta.mono_ns / 1000 : -1;
+	for (uint32_t j = 0; j < first->n_kevents; j++)
+		if (first->kevents[j].kind == KEV_SYN_FLOOD && first->kevents[j].ts_us > after)
+			after = first->kevents[j].ts_us;
+	return after;
+}
+
+static void host_build(const struct series *ser, struct sq_host *h)
+{
+	const struct sample *last = series_last(ser);
 
 	memset(h, 0, sizeof(*h));
 	h->trend = ser->n >= 2;
@@ -543,14 +517,7 @@ static void host_build(const struct series *ser, struct sq_host *h)
 		h->answered = h->recv * 100 >= h->sent * ANSWERED_PCT;
 		h->unanswered = !h->answered;
 	}
-	h->kmsg_new_after = -1;
-	if (h->trend && (first->have & HAVE_KLOG)) {
-		h->kmsg_new_after = 0;
-		for (uint32_t j = 0; j < first->n_kevents; j++)
-			if (first->kevents[j].kind == KEV_SYN_FLOOD &&
-			    first->kevents[j].ts_us > h->kmsg_new_after)
-				h->kmsg_new_after = first->kevents[j].ts_us;
-	}
+	h->kmsg_new_after = kmsg_new_after(ser);
 }
 
 static bool port_seen(const struct sample *s, uint32_t idx)
@@ -561,8 +528,54 @@ static bool port_seen(const struct sample *s, uint32_t idx)
 	return false;
 }
 
-void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
-			     struct findings *out)
+/*
+ * Whether a port's SYN queue is overflowing now (else, at most, an old
+ * log line is worth a note).
+ */
+static bool port_current(const struct sq_host *h, const struct sq_port *p, bool moving)
+{
+	bool counters = h->drop_known || h->dock_known || h->sent_known;
+
+	if (!p->at)
+		return p->kev_new && moving;
+	/*
+	 * At the limit in a sample. With counters to read, something must
+	 * have overflowed in the window (else it was a momentary full
+	 * queue); without them, two samples at the limit are needed; one
+	 * sample is reported as seen.
+	 */
+	if (!h->trend)
+		return true;
+	if (counters)
+		return moving || p->kev_new || (p->quarter && h->ld_known && h->ld > 0);
+	return p->at >= 2 || p->kev_new;
+}
+
+/* Old flood lines for ports nobody listens on any more (the listeners'
+ * own were reported per port); reported[] holds *n_old ports already. */
+static void old_lines_elsewhere(const struct rule *self, const struct sample *last,
+				const struct sq_host *h, uint16_t *reported, unsigned *n_old,
+				struct findings *out)
+{
+	for (uint32_t j = 0; j < last->n_kevents && *n_old < OLD_LOG_REPORT_MAX; j++) {
+		const struct kevent *e = &last->kevents[j];
+		bool dup = false;
+
+		if (e->kind != KEV_SYN_FLOOD)
+			continue;
+		if (e->port && sample_port_listening(last, e->port))
+			continue;
+		for (unsigned k = 0; k < *n_old; k++)
+			dup = dup || reported[k] == e->port;
+		if (dup)
+			continue;
+		emit_old(self, h, NULL, e, out);
+		reported[(*n_old)++] = e->port;
+	}
+}
+
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	struct sq_host h;
@@ -578,7 +591,6 @@ void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
 
 	for (uint32_t i = 0; i < last->n_listeners; i++) {
 		struct sq_port p;
-		bool current;
 
 		if (port_seen(last, i))
 			continue;
@@ -594,54 +606,29 @@ void rule_syn_queue_overflow(const struct series *ser, const struct focus *o,
 		 */
 		if (p.accept_full)
 			continue;
-		if (p.at) {
-			/*
-			 * At the limit in a sample. With counters to read,
-			 * something must have overflowed in the window (else it
-			 * was a momentary full queue); without them, two samples
-			 * at the limit are needed; one sample is reported as seen.
-			 */
-			bool counters = h.drop_known || h.dock_known || h.sent_known;
-
-			if (!h.trend)
-				current = true;
-			else if (counters)
-				current = moving || p.kev_new ||
-					  (p.quarter && h.ld_known && h.ld > 0);
-			else
-				current = p.at >= 2 || p.kev_new;
-		} else {
-			current = p.kev_new && moving;
-		}
-		if (current) {
-			emit_port(ser, &h, &p, out);
+		if (port_current(&h, &p, moving)) {
+			emit_port(self, ser, &h, &p, out);
 			n_found++;
 		} else if (p.kev && !moving && n_old < OLD_LOG_REPORT_MAX) {
-			emit_old(&h, &p, p.kev, out);
+			emit_old(self, &h, &p, p.kev, out);
 			reported[n_old++] = p.port;
 		}
 	}
-	/* Flood lines for ports nobody listens on any more. */
-	for (uint32_t j = 0; j < last->n_kevents && n_old < OLD_LOG_REPORT_MAX && !moving; j++) {
-		const struct kevent *e = &last->kevents[j];
-		bool dup = false;
-
-		if (e->kind != KEV_SYN_FLOOD)
-			continue;
-		if (e->port && sample_port_listening(last, e->port))
-			continue;
-		for (unsigned k = 0; k < n_old; k++)
-			dup = dup || reported[k] == e->port;
-		if (dup)
-			continue;
-		emit_old(&h, NULL, e, out);
-		reported[n_old++] = e->port;
-	}
+	if (!moving)
+		old_lines_elsewhere(self, last, &h, reported, &n_old, out);
 	/* The counters say a SYN queue overflowed, but no sample caught it.
 	 * With tcp_syncookies unknown, cookies alone may be mode 2: stay quiet.
 	 * Cookies that real clients answer while accept queues overflow are
 	 * the accept queue's doing (see above): the accept rule has it. */
 	if (!n_found && h.trend && (h.drops_rising || (h.cookies_rising && h.sc_known)) &&
 	    !(h.answered && !h.drops_rising && h.lo_known && h.lo > 0))
-		emit_host(ser, &h, out);
+		emit_host(self, ser, &h, out);
 }
+
+const struct rule rule_syn_queue_overflow = {
+	.ids = { "syn-queue-overflow" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_REFUSED) | SYMPTOM_BIT(SYMPTOM_TIMEOUT),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "SYN queue at Send-Q+1: flood, small backlog, or syncookies off",
+};

@@ -52,8 +52,75 @@ static double mib_page(int64_t pages)
 	return (double)pages * PAGE_KIB / 1024.0;
 }
 
-void rule_tcp_memory_pressure(const struct series *ser, const struct focus *o,
-			      struct findings *out)
+static void change_tcp_mem(struct finding *f, const int64_t lim[3])
+{
+	struct change *c = finding_change(f);
+
+	if (!c)
+		return;
+	snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_mem");
+	snprintf(c->current, sizeof(c->current), "%lld %lld %lld",
+		 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
+	snprintf(c->proposed, sizeof(c->proposed), "%lld %lld %lld",
+		 (long long)lim[0] * TCPMEM_SCALE, (long long)lim[1] * TCPMEM_SCALE,
+		 (long long)lim[2] * TCPMEM_SCALE);
+	snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_mem=\"%lld %lld %lld\"",
+		 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
+	snprintf(c->effective, sizeof(c->effective),
+		 "immediately, host-wide (on the host, not in a container); persist it in "
+		 "/etc/sysctl.d/. Max %.0f MiB at 4 KiB pages: check the RAM can spare it",
+		 mib_page(lim[2] * TCPMEM_SCALE));
+}
+
+/* TCP memory against tcp_mem (lim NULL when unreadable) and the socket counts. */
+static void sockstat_evidence(struct finding *f, const struct sockstat_counts *ss, int64_t mem,
+			      const int64_t *lim, bool over_max, bool in_pressure)
+{
+	if (mem >= 0 && lim)
+		finding_evidence(f, "cat /proc/net/sockstat: TCP mem %lld pages (%.0f MiB at 4 KiB), "
+				 "tcp_mem %lld %lld %lld: %s",
+				 (long long)mem, mib_page(mem), (long long)lim[0], (long long)lim[1],
+				 (long long)lim[2],
+				 over_max ? "above the hard limit [2]"
+				 : in_pressure ? "above the pressure threshold [1]"
+				 : "below the pressure threshold [1] now");
+	else if (mem >= 0)
+		finding_evidence(f, "cat /proc/net/sockstat: TCP mem %lld pages; net.ipv4.tcp_mem not readable "
+				 "here (host-wide, hidden in a child netns)", (long long)mem);
+	if (ss->tcp_alloc.present)
+		finding_evidence(f, "cat /proc/net/sockstat: TCP inuse %lld orphan %lld tw %lld alloc %lld",
+				 (long long)(ss->tcp_inuse.present ? ss->tcp_inuse.v : 0),
+				 (long long)(ss->tcp_orphan.present ? ss->tcp_orphan.v : 0),
+				 (long long)(ss->tcp_tw.present ? ss->tcp_tw.v : 0),
+				 (long long)ss->tcp_alloc.v);
+}
+
+/* ran_out: the kernel logged running out, or aborted for memory. */
+static void explain(struct finding *f, unsigned n_samples, bool over_max, bool in_pressure,
+		    bool ran_out)
+{
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "All TCP sockets of the host share one memory budget, net.ipv4.tcp_mem (pages: "
+		 "min, pressure, max). %s First find what holds the memory: ss -tnH | sort -k2,2nr "
+		 "| head lists the biggest Recv-Q (an app not reading: fix the app), sort -k3,3nr the "
+		 "biggest Send-Q (slow or stalled peers), and orphans (closed sockets still sending) "
+		 "count too. Raise tcp_mem only when the memory is real traffic. tcp_mem is host-wide: "
+		 "it cannot be set inside a container's netns.%s",
+		 over_max ? "Usage is above max: sockets that need memory fail, orphans are killed "
+			    "(TcpExtTCPAbortOnMemory) and the kernel logs \"out of memory -- consider "
+			    "tuning tcp_mem\"; peers see resets."
+		 : in_pressure ? "Usage is above the pressure threshold: the kernel shrinks socket "
+				 "buffers, so every connection gets slower."
+		 : ran_out ? "The kernel ran out of TCP memory (log line / aborts): "
+					    "orphans were killed and peers saw resets."
+		 : "The host entered memory pressure during the samples: socket buffers were "
+		   "shrunk and connections slowed.",
+		 n_samples < 2 ? " With one sample the trend could not be confirmed; no change is "
+			      "proposed until a second sample shows it." : "");
+}
+
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct sockstat_counts *ss = &last->sockstat;
@@ -83,27 +150,11 @@ void rule_tcp_memory_pressure(const struct series *ser, const struct focus *o,
 	else
 		return;
 
-	f = findings_add(out, "tcp-memory-pressure", sev, SIDE_KERNEL);
+	f = rule_finding(out, self, 0, sev, SIDE_KERNEL);
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (net.ipv4.tcp_mem)");
-	if (mem >= 0 && has_lim)
-		finding_evidence(f, "cat /proc/net/sockstat: TCP mem %lld pages (%.0f MiB at 4 KiB), "
-				 "tcp_mem %lld %lld %lld: %s",
-				 (long long)mem, mib_page(mem), (long long)lim[0], (long long)lim[1],
-				 (long long)lim[2],
-				 over_max ? "above the hard limit [2]"
-				 : in_pressure ? "above the pressure threshold [1]"
-				 : "below the pressure threshold [1] now");
-	else if (mem >= 0)
-		finding_evidence(f, "cat /proc/net/sockstat: TCP mem %lld pages; net.ipv4.tcp_mem not readable "
-				 "here (host-wide, hidden in a child netns)", (long long)mem);
-	if (ss->tcp_alloc.present)
-		finding_evidence(f, "cat /proc/net/sockstat: TCP inuse %lld orphan %lld tw %lld alloc %lld",
-				 (long long)(ss->tcp_inuse.present ? ss->tcp_inuse.v : 0),
-				 (long long)(ss->tcp_orphan.present ? ss->tcp_orphan.v : 0),
-				 (long long)(ss->tcp_tw.present ? ss->tcp_tw.v : 0),
-				 (long long)ss->tcp_alloc.v);
+	sockstat_evidence(f, ss, mem, has_lim ? lim : NULL, over_max, in_pressure);
 	if (d_press)
 		finding_evidence(f, "nstat -az TcpExtTCPMemoryPressures: +%llu in %.1f s",
 				 (unsigned long long)d_press, span);
@@ -124,44 +175,21 @@ void rule_tcp_memory_pressure(const struct series *ser, const struct focus *o,
 		finding_evidence(f, "ss -tn state close-wait: %llu sockets whose app never read the peer's "
 				 "data or EOF (Recv-Q >= 1)", (unsigned long long)unread);
 
-	snprintf(f->explanation, sizeof(f->explanation),
-		 "All TCP sockets of the host share one memory budget, net.ipv4.tcp_mem (pages: "
-		 "min, pressure, max). %s First find what holds the memory: ss -tnH | sort -k2,2nr "
-		 "| head lists the biggest Recv-Q (an app not reading: fix the app), sort -k3,3nr the "
-		 "biggest Send-Q (slow or stalled peers), and orphans (closed sockets still sending) "
-		 "count too. Raise tcp_mem only when the memory is real traffic. tcp_mem is host-wide: "
-		 "it cannot be set inside a container's netns.%s",
-		 over_max ? "Usage is above max: sockets that need memory fail, orphans are killed "
-			    "(TcpExtTCPAbortOnMemory) and the kernel logs \"out of memory -- consider "
-			    "tuning tcp_mem\"; peers see resets."
-		 : in_pressure ? "Usage is above the pressure threshold: the kernel shrinks socket "
-				 "buffers, so every connection gets slower."
-		 : abort_ours || k.events ? "The kernel ran out of TCP memory (log line / aborts): "
-					    "orphans were killed and peers saw resets."
-		 : "The host entered memory pressure during the samples: socket buffers were "
-		   "shrunk and connections slowed.",
-		 ser->n < 2 ? " With one sample the trend could not be confirmed; no change is "
-			      "proposed until a second sample shows it." : "");
+	explain(f, ser->n, over_max, in_pressure, abort_ours || k.events);
 
-	if (ser->n >= 2 && has_lim) {
-		struct change *c = &f->changes[f->n_changes++];
-
-		snprintf(c->setting, sizeof(c->setting), "net.ipv4.tcp_mem");
-		snprintf(c->current, sizeof(c->current), "%lld %lld %lld",
-			 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
-		snprintf(c->proposed, sizeof(c->proposed), "%lld %lld %lld",
-			 (long long)lim[0] * TCPMEM_SCALE, (long long)lim[1] * TCPMEM_SCALE,
-			 (long long)lim[2] * TCPMEM_SCALE);
-		snprintf(c->backout, sizeof(c->backout), "sysctl -w net.ipv4.tcp_mem=\"%lld %lld %lld\"",
-			 (long long)lim[0], (long long)lim[1], (long long)lim[2]);
-		snprintf(c->effective, sizeof(c->effective),
-			 "immediately, host-wide (on the host, not in a container); persist it in "
-			 "/etc/sysctl.d/. Max %.0f MiB at 4 KiB pages: check the RAM can spare it",
-			 mib_page(lim[2] * TCPMEM_SCALE));
-	}
+	if (ser->n >= 2 && has_lim)
+		change_tcp_mem(f, lim);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "grep TCP: /proc/net/sockstat; cat /proc/sys/net/ipv4/tcp_mem; "
 		 "nstat -az TcpExtTCPMemoryPressures TcpExtTCPAbortOnMemory");
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "TCP mem stays below tcp_mem[1] and neither counter rises between two runs");
 }
+
+const struct rule rule_tcp_memory_pressure = {
+	.ids = { "tcp-memory-pressure" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_RESET) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKSTAT,
+	.check = check,
+	.summary = "TCP memory vs tcp_mem",
+};

@@ -66,18 +66,16 @@ static void dest_names(const struct s_dest *d, char *to, size_t to_size,
 	snprintf(filter, filter_size, "'src %s and dst %s'", src, dst);
 }
 
+static uint64_t tw_value(const struct series *ser, unsigned i, const void *ctx)
+{
+	(void)ctx;
+	return time_wait(ser->s[i]);
+}
+
 static void series_text(char *buf, size_t size, const struct series *ser)
 {
-	char a[32];
-
 	buf[0] = '\0';
-	for (unsigned i = 0; i < ser->n; i++) {
-		if (i == TW_SERIES_SHOWN - 1 && ser->n > TW_SERIES_SHOWN) {
-			diag_appendf(buf, size, " -> ... -> %s", fmt_thousands(a, time_wait(series_last(ser))));
-			break;
-		}
-		diag_appendf(buf, size, "%s%s", i ? " -> " : "", fmt_thousands(a, time_wait(ser->s[i])));
-	}
+	diag_series_values(buf, size, ser, TW_SERIES_SHOWN, tw_value, NULL);
 	if (ser->n >= 2)
 		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
 	else
@@ -109,7 +107,8 @@ static bool dest_evidence(struct finding *f, const struct sample *s, const struc
 	return true;
 }
 
-static void overflow_finding(const struct series *ser, uint64_t delta, struct findings *out)
+static void overflow_finding(const struct rule *self, const struct series *ser, uint64_t delta,
+			     struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_dest *d = busiest(last);
@@ -118,7 +117,8 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 	uint32_t usable;
 	int64_t max_tw;
 	bool has_max = sample_sysctl(last, SYSCTL_TCP_MAX_TW_BUCKETS, &max_tw) && max_tw > 0;
-	struct finding *f = findings_add(out, "time-wait-pile", SEV_WARNING, SIDE_KERNEL);
+	struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_KERNEL);
+	struct change *ch;
 	char tr[FINDING_TEXT], a[32], b[32], c[32], e[32];
 
 	if (!f)
@@ -159,26 +159,22 @@ static void overflow_finding(const struct series *ser, uint64_t delta, struct fi
 		"Raise the limit (each entry costs a few hundred bytes of kernel memory); fewer "
 		"short connections (keep-alive, pooling) shrink the need itself.");
 	if (has_max) {
-		struct change *ch = &f->changes[f->n_changes++];
 		uint64_t want = pow2_at_least(demand * TW_BUCKETS_MARGIN_PCT / 100);
 
 		if (want < (uint64_t)max_tw * 2)
 			want = (uint64_t)max_tw * 2;
-		snprintf(ch->setting, sizeof(ch->setting), "net.ipv4.tcp_max_tw_buckets");
-		snprintf(ch->current, sizeof(ch->current), "%lld", (long long)max_tw);
-		snprintf(ch->proposed, sizeof(ch->proposed), "%llu", (unsigned long long)want);
-		snprintf(ch->backout, sizeof(ch->backout),
-			 "sysctl -w net.ipv4.tcp_max_tw_buckets=%lld", (long long)max_tw);
-		snprintf(ch->effective, sizeof(ch->effective),
-			 "immediately, for connections that close from now on; add it to "
-			 "/etc/sysctl.d/ to survive a reboot");
+		ch = finding_change_sysctl(f, "net.ipv4.tcp_max_tw_buckets", max_tw, (int64_t)want);
+		if (ch)
+			snprintf(ch->effective, sizeof(ch->effective),
+				 "immediately, for connections that close from now on; add it to "
+				 "/etc/sysctl.d/ to survive a reboot");
 	}
 	snprintf(f->verify_command, sizeof(f->verify_command), "nstat -az TcpExtTCPTimeWaitOverflow");
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "the value stops rising: the same in two runs a minute apart");
 }
 
-static void pile_finding(const struct series *ser, struct findings *out)
+static void pile_finding(const struct rule *self, const struct series *ser, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_dest *d = busiest(last);
@@ -186,7 +182,7 @@ static void pile_finding(const struct series *ser, struct findings *out)
 	uint32_t usable = 0;
 	int64_t reuse;
 	bool known, handoff, has_reuse, reusable = false;
-	struct finding *f = findings_add(out, "time-wait-pile", SEV_INFO, SIDE_NONE);
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
 	char tr[FINDING_TEXT], to[2 * ADDR_STR_MAX + 16], filt[2 * ADDR_STR_MAX + 24];
 	char a[32], b[32];
 
@@ -254,8 +250,8 @@ static void pile_finding(const struct series *ser, struct findings *out)
 	}
 }
 
-void rule_time_wait_pile(const struct series *ser, const struct focus *o,
-			 struct findings *out)
+static void check(const struct rule *self, const struct series *ser,
+		  const struct focus *o, struct findings *out)
 {
 	uint64_t delta;
 
@@ -263,9 +259,17 @@ void rule_time_wait_pile(const struct series *ser, const struct focus *o,
 	if (!ser->n)
 		return;
 	if (series_mib_delta(ser, "TcpExtTCPTimeWaitOverflow", &delta) && delta) {
-		overflow_finding(ser, delta, out);
+		overflow_finding(self, ser, delta, out);
 		return;
 	}
 	if (time_wait(series_last(ser)) >= TW_REPORT_MIN)
-		pile_finding(ser, out);
+		pile_finding(self, ser, out);
 }
+
+const struct rule rule_time_wait_pile = {
+	.ids = { "time-wait-pile" },
+	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
+	.needs = HAVE_SOCKETS,
+	.check = check,
+	.summary = "TIME-WAIT: normal unless a destination nears the port range",
+};

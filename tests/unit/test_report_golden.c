@@ -587,7 +587,7 @@ START_TEST(report_golden__critical_worst_first)
 
 	/* The real rule alone says critical; diagnose_run puts it first. */
 	memset(&alone, 0, sizeof(alone));
-	rule_accept_queue_overflow(&f->ser, &f->opts, &alone);
+	rule_run(&rule_accept_queue_overflow, &f->ser, &f->opts, &alone);
 	ck_assert_uint_eq(alone.n, 1);
 	ck_assert_int_eq(alone.f[0].severity, SEV_CRITICAL);
 	ck_assert_uint_ge(f->out.n, 2);
@@ -637,7 +637,7 @@ START_TEST(report_golden__once_cannot_confirm_trend)
 	};
 
 	f->out.n = 0;
-	rule_accept_queue_overflow(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_accept_queue_overflow, &f->ser, &f->opts, &f->out);
 	ck_assert_ptr_nonnull(aq = fx_find(f, "accept-queue-overflow"));
 	ck_assert_int_eq(aq->severity, SEV_WARNING);
 	ck_assert_uint_eq(aq->n_changes, 0);

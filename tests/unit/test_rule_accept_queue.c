@@ -50,7 +50,7 @@ static void owner(struct fx *f, uint32_t fds, uint64_t soft)
 
 static void run(struct fx *f)
 {
-	rule_accept_queue_overflow(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_accept_queue_overflow, &f->ser, &f->opts, &f->out);
 }
 
 static bool has_text(const struct finding *x, const char *needle)

@@ -31,7 +31,7 @@ static void conn3(struct fx *f, uint64_t busy_step, bool peer)
 
 static void run(struct fx *f)
 {
-	rule_app_limited(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_app_limited, &f->ser, &f->opts, &f->out);
 }
 
 /* The idle --peer connection (conn3 at busy_step per second), for the
@@ -51,7 +51,7 @@ static struct s_conn *last_conn(struct fx *f)
 
 static bool fires(struct fx *f)
 {
-	return fx_fires(f, rule_app_limited, ID);
+	return fx_fires(f, &rule_app_limited, ID);
 }
 
 START_TEST(al__idle_peer_connection_is_info_app)

@@ -30,7 +30,7 @@ static struct fx *series3(uint32_t a, uint32_t b, uint32_t c, uint32_t unread)
 
 	for (unsigned i = 0; i < 3; i++)
 		cw(f, i, 812, "nginx", v[i], v[i] < unread ? v[i] : unread, 8080);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	return f;
 }
 
@@ -146,7 +146,7 @@ START_TEST(cw__fd_limit_evidence)
 		p->has_limit = true;
 		p->nofile_soft = 1024;
 	}
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_str_eq(f->out.f[0].evidence[2],
 			 "ls /proc/77/fd | wc -l: 1,010; /proc/77/limits Max open files (soft): 1,024");
 	fx_free(f);
@@ -158,7 +158,7 @@ START_TEST(cw__one_sample_describes_only)
 	struct fx *f = fx_new(1, 1.0);
 
 	cw(f, 0, 812, "nginx", 500, 0, 8080);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 1);
 	ck_assert_int_eq(f->out.f[0].severity, SEV_INFO);
 	ck_assert_int_eq(f->out.f[0].side, SIDE_APP);
@@ -170,13 +170,13 @@ START_TEST(cw__one_sample_describes_only)
 	/* Too many for any transient, but still unconfirmed: not critical. */
 	f = fx_new(1, 1.0);
 	cw(f, 0, 812, "nginx", 1000, 0, 8080);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_int_eq(f->out.f[0].severity, SEV_WARNING);
 	fx_free(f);
 
 	f = fx_new(1, 1.0);
 	cw(f, 0, 812, "nginx", 9, 0, 8080);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 0);
 	fx_free(f);
 }
@@ -192,7 +192,7 @@ START_TEST(cw__prefork_pool_is_one_program)
 		for (uint32_t w = 0; w < 12; w++)
 			cw(f, i, 1000 + i * 100 + w, "php-fpm", 5, 5, 9000);
 	cw(f, 2, 1, "systemd", 3, 0, 22);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 1);
 	ck_assert_str_eq(f->out.f[0].subject, "processes php-fpm (12 pids)");
 	ck_assert_str_eq(f->out.f[0].verify_command,
@@ -215,7 +215,7 @@ START_TEST(cw__unknown_owner_falls_back_to_ports)
 				   "not root: only your own processes' sockets can be attributed");
 	}
 	fx_listener(f, 2, "0.0.0.0", 8080, 0, 4096);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 2);
 	ck_assert_str_eq(f->out.f[0].subject, "local port 8080");
 	ck_assert_int_eq(f->out.f[0].side, SIDE_APP);
@@ -237,7 +237,7 @@ START_TEST(cw__unknown_owner_falls_back_to_ports)
 		for (uint16_t p = 0; p < 9; p++)
 			cw_anon(f, i, (uint16_t)(45000 + p), 1);
 	}
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 1);
 	ck_assert_str_eq(f->out.f[0].evidence[1],
 			 "owning process not attributed: the process map was not built");
@@ -253,7 +253,7 @@ START_TEST(cw__owner_known_wins_over_ports)
 		cw(f, i, 812, "nginx", 40, 0, 8080);
 		cw(f, i, 900, "worker", 30, 30, 8081);
 	}
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	/* One finding per program, worst first, and no per-port duplicates. */
 	ck_assert_uint_eq(f->out.n, 2);
 	ck_assert_str_eq(f->out.f[0].subject, "process nginx[812]");
@@ -268,7 +268,7 @@ START_TEST(cw__long_text_not_truncated)
 
 	for (unsigned i = 0; i < 8; i++)
 		cw(f, i, 4294967, "abcdefghijklmno", 1000000 + i * 100000, 500000, 8080);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_lt(strlen(f->out.f[0].explanation), sizeof(f->out.f[0].explanation) - 1);
 	ck_assert_ptr_nonnull(strstr(f->out.f[0].evidence[0], " -> ... -> 1,700,000 in 8 samples"));
 	fx_free(f);
@@ -286,7 +286,7 @@ START_TEST(cw__owners_in_last_sample_only)
 	cw_anon(f, 0, 8083, 64);
 	cw_anon(f, 1, 8083, 64);
 	cw(f, 2, 812, "lab-server", 64, 64, 8083);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	x = fx_find(f, "close-wait-leak");
 	ck_assert_ptr_nonnull(x);
 	ck_assert_str_eq(x->subject, "process lab-server[812]");
@@ -298,7 +298,7 @@ START_TEST(cw__owners_in_last_sample_only)
 	/* A pile that was not there before is not called persisting. */
 	f = fx_new(3, 1.0);
 	cw(f, 2, 812, "lab-server", 64, 64, 8083);
-	rule_close_wait_leak(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
 	ck_assert_ptr_null(fx_find(f, "close-wait-leak"));
 	fx_free(f);
 }

@@ -18,7 +18,7 @@ static void ct(struct fx *f, unsigned i, uint64_t count, uint64_t max, uint64_t 
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_conntrack_table_full(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_conntrack_table_full, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)
@@ -33,8 +33,11 @@ START_TEST(ct__below_warn_silent_and_no_conntrack_silent)
 {
 	struct fx *f = fx_new(2, 1.0);
 
+	/* No conntrack count: the rule does not run, and says what it lacked. */
 	run(f);
 	ck_assert_uint_eq(f->out.n, 0);
+	ck_assert_uint_eq(f->out.n_not_run, 1);
+	ck_assert_uint_eq(f->out.not_run[0].missing, HAVE_CONNTRACK);
 	ct(f, 0, 7000, 10000, 5, 0);
 	ct(f, 1, 7999, 10000, 5, 0);
 	run(f);

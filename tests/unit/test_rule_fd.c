@@ -17,7 +17,7 @@ static struct s_proc *proc(struct fx *f, unsigned i, uint32_t pid, uint32_t fds,
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_fd_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_fd_exhaustion, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)
@@ -314,6 +314,26 @@ START_TEST(fd__full_listener_leaves_critical_to_accept_queue)
 }
 END_TEST
 
+/* Process fds not read (an import without /proc): no process finding,
+ * even for entries whose fd count would read as a full table. */
+START_TEST(fd__no_fd_counts_no_process_finding)
+{
+	struct fx *f = fx_new(2, 1.0);
+
+	proc(f, 0, 812, 1024, 1024, 4096);
+	proc(f, 1, 812, 1024, 1024, 4096);
+	for (unsigned i = 0; i < 2; i++)
+		f->s[i]->have &= ~(uint32_t)HAVE_FDS;
+	run(f);
+	ck_assert_ptr_null(fx_find(f, "fd-exhaustion"));
+	ck_assert_uint_eq(f->out.n_not_run, 0);
+	f->s[1]->have |= HAVE_FDS;
+	run(f);
+	ck_assert_ptr_nonnull(fx_find(f, "fd-exhaustion"));
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_fd");
@@ -331,6 +351,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fd__host_kernel_line_recent_vs_old);
 	tcase_add_test(tc, fd__host_one_sample_no_change);
 	tcase_add_test(tc, fd__full_listener_leaves_critical_to_accept_queue);
+	tcase_add_test(tc, fd__no_fd_counts_no_process_finding);
 	suite_add_tcase(s, tc);
 	return s;
 }

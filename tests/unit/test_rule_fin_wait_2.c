@@ -14,7 +14,7 @@ static struct fx *run(unsigned n, const uint32_t *v)
 
 	for (unsigned i = 0; i < n; i++)
 		fw2(f, i, 443, v[i]);
-	rule_fin_wait_2_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_fin_wait_2_pile, &f->ser, &f->opts, &f->out);
 	return f;
 }
 
@@ -93,7 +93,7 @@ START_TEST(fw2__ports_named_exactly)
 			fw2(f, i, (uint16_t)(50000 + p), 1);
 	}
 	fx_listener(f, 1, "0.0.0.0", 443, 0, 4096);
-	rule_fin_wait_2_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_fin_wait_2_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_str_eq(f->out.f[0].evidence[0],
 			 "ss -tan state fin-wait-2: 1,650 -> 1,650 in 2 samples over 1.0 s");
 	ck_assert_str_eq(f->out.f[0].evidence[1],
@@ -109,7 +109,7 @@ START_TEST(fw2__ports_named_exactly)
 	for (unsigned i = 0; i < 2; i++)
 		for (uint16_t p = 0; p < 1200; p++)
 			fw2(f, i, (uint16_t)(40000 + p), 1);
-	rule_fin_wait_2_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_fin_wait_2_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_str_eq(f->out.f[0].verify_command, "ss -tano state fin-wait-2");
 	fx_free(f);
 }

@@ -5,7 +5,7 @@
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_no_listener(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_no_listener, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)

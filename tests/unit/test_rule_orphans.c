@@ -12,7 +12,7 @@ static void orphans(struct fx *f, unsigned i, int64_t n, int64_t max)
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_orphan_sockets(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_orphan_sockets, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)
@@ -142,6 +142,33 @@ START_TEST(orphans__one_sample_no_change)
 }
 END_TEST
 
+/* The socket list missing: the orphan count still judges, and the
+ * closing-state line (which would read all zeros) is left out. */
+START_TEST(orphans__no_socket_list_no_state_line)
+{
+	struct fx *f = fx_new(2, 1.0);
+	const struct finding *x;
+
+	orphans(f, 1, 600, 1000);
+	run(f);
+	x = fx_find(f, "orphan-sockets");
+	ck_assert(fx_has_text(x, "ss -tan: FIN-WAIT-1"));
+	for (unsigned i = 0; i < 2; i++)
+		f->s[i]->have &= ~(uint32_t)HAVE_SOCKETS;
+	run(f);
+	x = fx_find(f, "orphan-sockets");
+	ck_assert_ptr_nonnull(x);
+	ck_assert(!fx_has_text(x, "ss -tan: FIN-WAIT-1"));
+	/* Without the orphan count it does not run at all. */
+	for (unsigned i = 0; i < 2; i++)
+		f->s[i]->have &= ~(uint32_t)HAVE_SOCKSTAT;
+	run(f);
+	ck_assert_uint_eq(f->out.n, 0);
+	ck_assert_uint_eq(f->out.not_run[0].missing, HAVE_SOCKSTAT);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_orphans");
@@ -152,6 +179,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, orphans__exact_evidence_and_change);
 	tcase_add_test(tc, orphans__kernel_line_and_hidden_limit);
 	tcase_add_test(tc, orphans__one_sample_no_change);
+	tcase_add_test(tc, orphans__no_socket_list_no_state_line);
 	suite_add_tcase(s, tc);
 	return s;
 }

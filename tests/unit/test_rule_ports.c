@@ -27,7 +27,7 @@ static struct fx *run(unsigned n, uint32_t tw, uint32_t est, uint32_t syn)
 
 	for (unsigned i = 0; i < n; i++)
 		dest(f->s[i], "10.0.0.1", "10.0.0.2", 5432, tw, est, syn);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	return f;
 }
 
@@ -142,7 +142,7 @@ START_TEST(eph__per_destination_not_host_wide)
 		dest(f->s[i], "10.0.0.1", "10.0.0.2", 5432, 14000, 0, 0);
 		dest(f->s[i], "10.0.0.1", "10.0.0.3", 5432, 14000, 0, 0);
 	}
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 0);
 	fx_free(f);
 }
@@ -156,7 +156,7 @@ START_TEST(eph__tw_reuse_makes_time_wait_harmless)
 	for (unsigned i = 0; i < 3; i++)
 		dest(f->s[i], "10.0.0.1", "10.0.0.2", 5432, 21000, 3000, 0);
 	set_all(f, SYSCTL_TCP_TW_REUSE, 1);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_int_eq(f->out.f[0].severity, SEV_INFO);
 	ck_assert_int_eq(f->out.f[0].side, SIDE_NONE);
 	ck_assert_uint_eq(f->out.f[0].n_changes, 0);
@@ -167,7 +167,7 @@ START_TEST(eph__tw_reuse_makes_time_wait_harmless)
 	f = fx_new(3, 1.0);
 	for (unsigned i = 0; i < 3; i++)
 		dest(f->s[i], "127.0.0.1", "127.0.0.1", 6379, 21000, 3000, 0);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_int_eq(f->out.f[0].side, SIDE_NONE);
 	fx_free(f);
 
@@ -176,7 +176,7 @@ START_TEST(eph__tw_reuse_makes_time_wait_harmless)
 	for (unsigned i = 0; i < 3; i++)
 		dest(f->s[i], "127.0.0.1", "127.0.0.1", 6379, 21000, 3000, 0);
 	set_all(f, SYSCTL_TCP_TW_REUSE, 0);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_int_eq(f->out.f[0].side, SIDE_APP);
 	ck_assert_str_eq(f->out.f[0].changes[1].backout, "sysctl -w net.ipv4.tcp_tw_reuse=0");
 	fx_free(f);
@@ -193,7 +193,7 @@ START_TEST(eph__reserved_ports_shrink_the_budget)
 			 SYSCTL_TEXT_MAX, "40000-44999");
 		dest(f->s[i], "10.0.0.1", "10.0.0.2", 80, 0, 16263, 0);
 	}
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 1);
 	ck_assert_str_eq(f->out.f[0].evidence[2], "sysctl net.ipv4.ip_local_port_range: 32768 "
 			 "60999 (28,232 ports), 5,000 of them in net.ipv4.ip_local_reserved_ports");
@@ -205,7 +205,7 @@ START_TEST(eph__reserved_ports_shrink_the_budget)
 			 SYSCTL_TEXT_MAX, "40000-44999");
 		dest(f->s[i], "10.0.0.1", "10.0.0.2", 80, 0, 16262, 0);
 	}
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 0);
 	fx_free(f);
 }
@@ -219,7 +219,7 @@ START_TEST(eph__wide_range_and_listener_caveats)
 		fx_sysctl(f->s[i], SYSCTL_IP_LOCAL_PORT_RANGE, 2, (int64_t)1024, (int64_t)65535);
 		dest(f->s[i], "10.0.0.1", "10.0.0.2", 80, 0, 60000, 0);
 	}
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	/* Already as wide as it goes: only the app can fix it. */
 	ck_assert_int_eq(f->out.f[0].severity, SEV_CRITICAL);
 	ck_assert_uint_eq(f->out.f[0].n_changes, 0);
@@ -232,7 +232,7 @@ START_TEST(eph__wide_range_and_listener_caveats)
 	fx_listener(f, 2, "0.0.0.0", 11211, 0, 4096);   /* below 32768: in the new range */
 	fx_listener(f, 2, "0.0.0.0", 40000, 0, 4096);   /* inside the current range */
 	fx_listener(f, 2, "0.0.0.0", 8080, 0, 4096);    /* outside both */
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_ptr_nonnull(strstr(f->out.f[0].explanation,
 				     "listeners now on 11211 fall inside the new range"));
 	ck_assert_str_eq(f->out.f[0].evidence[4], "ss -ltn: 1 listening ports inside the range "
@@ -251,7 +251,7 @@ START_TEST(eph__ipv6_worst_case_text_fits)
 		for (uint16_t p = 10240; p < 10250; p++)
 			fx_listener(f, i, "::", p, 0, 4096);
 	}
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_lt(strlen(f->out.f[0].explanation), sizeof(f->out.f[0].explanation) - 1);
 	ck_assert_ptr_nonnull(strstr(f->out.f[0].explanation, "(2 covers only loopback)."));
 	ck_assert_ptr_nonnull(strstr(f->out.f[0].verify_command,

@@ -12,7 +12,7 @@ static void rise(struct fx *f, const char *name, uint64_t d)
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_connection_resets(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_connection_resets, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)

@@ -11,7 +11,7 @@ static void rise(struct fx *f, const char *name, uint64_t d)
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_retransmits(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_retransmits, &f->ser, &f->opts, &f->out);
 }
 
 /* The finding with this side, or NULL. */

@@ -34,7 +34,7 @@ static void conn3(struct fx *f, uint64_t busy_step, uint64_t rwnd_step, const ui
 
 static void run(struct fx *f)
 {
-	rule_receiver_window_limited(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_receiver_window_limited, &f->ser, &f->opts, &f->out);
 }
 
 /* Whether conn3 with these steps gives a finding. */
@@ -43,7 +43,7 @@ static bool fires3(uint64_t busy_step, uint64_t rwnd_step, const uint32_t wnd[3]
 	struct fx *f = fx_new(3, 1.0);
 
 	conn3(f, busy_step, rwnd_step, wnd);
-	return fx_fires(f, rule_receiver_window_limited, ID);
+	return fx_fires(f, &rule_receiver_window_limited, ID);
 }
 
 static const uint32_t open_wnd[3] = { 1048576, 1048576, 1000000 };

@@ -40,7 +40,7 @@ static void conn3(struct fx *f, uint64_t busy_step, uint64_t sndbuf_step, uint32
 
 static void run(struct fx *f)
 {
-	rule_sender_buffer_limited(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_sender_buffer_limited, &f->ser, &f->opts, &f->out);
 }
 
 /* Whether conn3 at the tcp_wmem ceiling, with these steps, gives a finding. */
@@ -50,7 +50,7 @@ static bool fires3(uint64_t busy_step, uint64_t sndbuf_step)
 
 	wmem(f);
 	conn3(f, busy_step, sndbuf_step, WMEM_MAX);
-	return fx_fires(f, rule_sender_buffer_limited, ID);
+	return fx_fires(f, &rule_sender_buffer_limited, ID);
 }
 
 START_TEST(sb__share_threshold_both_sides)

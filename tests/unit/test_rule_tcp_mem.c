@@ -13,7 +13,7 @@ static void mem(struct fx *f, unsigned i, int64_t pages)
 static void run(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
-	rule_tcp_memory_pressure(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_tcp_memory_pressure, &f->ser, &f->opts, &f->out);
 }
 
 static void text_fits(const struct finding *x)

@@ -48,11 +48,11 @@ START_TEST(tw__report_minimum_both_sides)
 {
 	struct fx *f = host(3, 999, 900, 10);
 
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 0);
 	fx_free(f);
 	f = host(3, 1000, 900, 10);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 1);
 	ck_assert_int_eq(f->out.f[0].severity, SEV_INFO);
 	ck_assert_int_eq(f->out.f[0].side, SIDE_NONE);
@@ -65,7 +65,7 @@ START_TEST(tw__healthy_message_quantifies)
 	struct fx *f = host(3, 6890, 5900, 900);
 	const struct finding *x;
 
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	x = fx_find(f, "time-wait-pile");
 	ck_assert_ptr_nonnull(x);
 	ck_assert_int_eq(x->severity, SEV_INFO);
@@ -89,7 +89,7 @@ START_TEST(tw__healthy_message_quantifies)
 
 	/* Server only: no destination, no ephemeral ports involved. */
 	f = host(3, 5000, 0, 0);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_ptr_nonnull(strstr(f->out.f[0].explanation, "All of them are on this host's "
 				     "listening ports"));
 	fx_free(f);
@@ -103,8 +103,8 @@ START_TEST(tw__refers_to_port_rule_at_the_same_share)
 	struct fx *f = host(3, 20000, 19000, 763);
 	const struct finding *tw;
 
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	tw = fx_find(f, "time-wait-pile");
 	ck_assert_ptr_nonnull(fx_find(f, "ephemeral-port-exhaustion"));
 	ck_assert_int_eq(tw->severity, SEV_INFO);
@@ -117,8 +117,8 @@ START_TEST(tw__refers_to_port_rule_at_the_same_share)
 	fx_free(f);
 
 	f = host(3, 20000, 19000, 762);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_ptr_null(fx_find(f, "ephemeral-port-exhaustion"));
 	ck_assert_ptr_null(strstr(f->out.f[0].explanation, "ephemeral-port-exhaustion"));
 	ck_assert_ptr_nonnull(strstr(f->out.f[0].explanation, "Nothing to do."));
@@ -134,8 +134,8 @@ START_TEST(tw__reusable_share_is_not_called_a_problem)
 
 	for (unsigned i = 0; i < 3; i++)
 		fx_sysctl(f->s[i], SYSCTL_TCP_TW_REUSE, 1, (int64_t)1);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	tw = fx_find(f, "time-wait-pile");
 	eph = fx_find(f, "ephemeral-port-exhaustion");
 	ck_assert_int_eq(eph->side, SIDE_NONE);
@@ -148,8 +148,8 @@ START_TEST(tw__reusable_share_is_not_called_a_problem)
 	f = host(3, 25000, 2000, 21000);
 	for (unsigned i = 0; i < 3; i++)
 		fx_sysctl(f->s[i], SYSCTL_TCP_TW_REUSE, 1, (int64_t)1);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
-	rule_ephemeral_port_exhaustion(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
+	rule_run(&rule_ephemeral_port_exhaustion, &f->ser, &f->opts, &f->out);
 	ck_assert_int_eq(fx_find(f, "ephemeral-port-exhaustion")->side, SIDE_APP);
 	ck_assert_ptr_nonnull(strstr(fx_find(f, "time-wait-pile")->explanation,
 				     "that, not TIME-WAIT, is the problem"));
@@ -164,7 +164,7 @@ START_TEST(tw__overflow_rising_is_a_kernel_warning)
 
 	fx_mib(f, 0, "TcpExtTCPTimeWaitOverflow", 100);
 	fx_mib(f, 2, "TcpExtTCPTimeWaitOverflow", 115);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 1);
 	x = &f->out.f[0];
 	ck_assert_int_eq(x->severity, SEV_WARNING);
@@ -190,7 +190,7 @@ START_TEST(tw__overflow_rising_is_a_kernel_warning)
 		fx_sysctl(f->s[i], SYSCTL_TCP_MAX_TW_BUCKETS, 1, (int64_t)5000);
 	fx_mib(f, 0, "TcpExtTCPTimeWaitOverflow", 0);
 	fx_mib(f, 2, "TcpExtTCPTimeWaitOverflow", 20000);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_str_eq(f->out.f[0].changes[0].proposed, "1048576");
 	ck_assert_ptr_nonnull(strstr(f->out.f[0].explanation, "about 605,000 entries are needed"));
 	fx_free(f);
@@ -199,7 +199,7 @@ START_TEST(tw__overflow_rising_is_a_kernel_warning)
 	f = host(3, 6890, 5900, 900);
 	fx_mib(f, 0, "TcpExtTCPTimeWaitOverflow", 115);
 	fx_mib(f, 2, "TcpExtTCPTimeWaitOverflow", 115);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_int_eq(f->out.f[0].severity, SEV_INFO);
 	ck_assert_uint_eq(f->out.f[0].n_changes, 0);
 	fx_free(f);
@@ -212,7 +212,7 @@ START_TEST(tw__one_sample_no_trend_no_change)
 	const struct finding *x;
 
 	fx_mib(f, 0, "TcpExtTCPTimeWaitOverflow", 15);
-	rule_time_wait_pile(&f->ser, &f->opts, &f->out);
+	rule_run(&rule_time_wait_pile, &f->ser, &f->opts, &f->out);
 	ck_assert_uint_eq(f->out.n, 1);
 	x = &f->out.f[0];
 	ck_assert_int_eq(x->severity, SEV_INFO);
