@@ -852,7 +852,7 @@ START_TEST(lookup__finds_a_connection_by_id_with_tcp_info)
 	ck_assert_uint_eq(g.r[0].sport, cport);
 	ck_assert_uint_eq(g.r[0].dport, lport);
 	ck_assert(g.has_ti[0]);
-	ck_assert_uint_eq(g.ti[0].tcpi_state, SS_ESTABLISHED);
+	ck_assert_uint_eq(g.ti_state[0], SS_ESTABLISHED);
 	ck_assert(g.r[0].has_skmem);
 
 	/* Same tuple, another cookie: "not found", not an error. */
