@@ -2,15 +2,17 @@
 /*
  * accept-queue-overflow: a TCP listener whose accept queue is full, or
  * whose own drop counter (ss -ltnm skmem d) climbs while the host's
- * TcpExtListenOverflows climbs too (kernel-facts A1, A3).
+ * TcpExtListenOverflows climbs too
+ * (kernel-facts.md "ListenOverflows vs ListenDrops";
+ * kernel-facts.md "skmem d").
  *
- * The accept queue holds Send-Q + 1 connections (A3.2), so "full" is
+ * The accept queue holds Send-Q + 1 connections (kernel-facts.md "Accept queue"), so "full" is
  * Recv-Q > Send-Q, never Recv-Q == Send-Q. Send-Q is min(backlog,
- * somaxconn) fixed at listen() time (A3.1), which is what decides whose
+ * somaxconn) fixed at listen() time (same section), which is what decides whose
  * limit it is. The verdict is deliberately biased away from "raise
  * somaxconn": that is only right when the cap is somaxconn AND the app
  * drains the queue between bursts AND drops are rising. A queue that
- * stays full, an owner out of file descriptors (EMFILE, A3.8) or a small
+ * stays full, an owner out of file descriptors (EMFILE, kernel-facts.md "RLIMIT_NOFILE") or a small
  * app backlog all point at the application, where a bigger kernel queue
  * would only postpone the same drops.
  */

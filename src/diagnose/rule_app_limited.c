@@ -2,7 +2,7 @@
 /*
  * app-limited: a --peer connection that is slow because the sending
  * application gives it little to send. tcp_info's busy time only runs
- * while data is queued or in flight (kernel-facts A4: the sender writing
+ * while data is queued or in flight (kernel-facts.md "tcp_info fields": the sender writing
  * 1 KB every 50 ms showed app_limited and busy:12ms), so busy time far
  * below the wall clock, with the delivery-rate samples marked
  * app-limited, nothing unsent and no window or buffer limit, means the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * close-wait-leak: connections the peer has closed and the local
- * application has not (kernel-facts A3.9). The kernel cannot finish them
+ * application has not (kernel-facts.md "CLOSE-WAIT"). The kernel cannot finish them
  * on its own, so the fault is always the application's.
  *
  * Attribution, in order of usefulness:

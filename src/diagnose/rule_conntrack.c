@@ -6,12 +6,12 @@
  * When the table is full and no unassured entry can be evicted
  * (early_drop), the kernel drops the packet that would have created a new
  * entry, bumps the drop column of /proc/net/stat/nf_conntrack and logs
- * "nf_conntrack: table full, dropping packet" (kernel-facts A2). To the
+ * "nf_conntrack: table full, dropping packet" (kernel-facts.md "Kernel log strings"). To the
  * user that is a new connection timing out while old ones keep working.
  *
  * nf_conntrack_count is per network namespace, nf_conntrack_max is one
  * global value that each namespace's count is compared against, and it is
- * read-only inside a child netns (A5): the change is the host's. The log
+ * read-only inside a child netns (kernel-facts.md "conntrack"): the change is the host's. The log
  * line does not say which namespace (before a 2025 patch), so a line with
  * a low count here may come from another namespace.
  *

@@ -5,9 +5,9 @@
  *
  * Per process the limit is the soft RLIMIT_NOFILE; reaching it makes
  * open(), socket() and accept() fail with EMFILE, and the kernel logs
- * nothing (kernel-facts A2), so the fd count against the limit is the
+ * nothing (kernel-facts.md "RLIMIT_NOFILE"), so the fd count against the limit is the
  * only trace. A listener whose owner is at the limit stops accepting and
- * its accept queue fills (A3.8): the kernel shows the symptom, the fault
+ * its accept queue fills (same section): the kernel shows the symptom, the fault
  * is the app's (a leak, or a limit too low for the load).
  *
  * Host-wide, fs.file-max caps every open file: ENFILE, and "VFS:

@@ -5,7 +5,7 @@
  * never closes) or is gone (a NAT or firewall forgot the flow, the peer
  * rebooted), so the fault is on the peer or the path, not here.
  *
- * net.ipv4.tcp_fin_timeout is easy to misread (kernel-facts A5, checked
+ * net.ipv4.tcp_fin_timeout is easy to misread (kernel-facts.md "FIN-WAIT-2", checked
  * in a namespace): it bounds only ORPHANED FIN-WAIT-2, sockets the local
  * app already close()d, which ss shows with timer:(timewait,...). A
  * FIN-WAIT-2 still owned by a process (shutdown(SHUT_WR) without close())

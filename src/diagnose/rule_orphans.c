@@ -5,8 +5,8 @@
  * net.ipv4.tcp_max_orphans.
  *
  * Both the count (sockstat "orphan") and the limit are host-wide
- * (kernel-facts A5). The kernel's test is `orphans << shift >
- * tcp_max_orphans` (A2): shift is 0 at close(), but on a retransmit or
+ * (kernel-facts.md "orphans"). The kernel's test is `orphans << shift >
+ * tcp_max_orphans` (same section): shift is 0 at close(), but on a retransmit or
  * probe timeout an orphan that has been silent for long, or has no reset
  * due, counts double, and double again after an ICMP soft error. So
  * orphans start being killed at 25% of the limit, many at 50%, all at

@@ -3,7 +3,7 @@
  * ephemeral-port-exhaustion: connect() needs a local port that makes the
  * 4-tuple unique, so the budget is per (source IP, destination IP:port):
  * connections to different destinations reuse the same ports and never
- * compete (kernel-facts A5, E6; checked again in a namespace: with range
+ * compete (kernel-facts.md "TIME-WAIT and the ephemeral port range"; checked again in a namespace: with range
  * 40000-40009 each of two destinations got 9 connections, then
  * EADDRNOTAVAIL). Host-wide TIME-WAIT counts therefore prove nothing;
  * only s_dest, which counts every state of one tuple set, does.
@@ -15,7 +15,7 @@
  * time-wait-pile compare against the same number.
  *
  * No kernel counter records the failure: connect() returns EADDRNOTAVAIL
- * and nstat stays still (E6), so the usage level itself is the evidence.
+ * and nstat stays still (same section), so the usage level itself is the evidence.
  * It is a gauge, so one sample is enough to report it; tuning waits for
  * a series.
  */

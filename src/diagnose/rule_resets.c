@@ -7,7 +7,7 @@
  * with one sample this rule stays silent unless the user reported
  * resets, and then only says a trend is needed.
  *
- * The counters overlap (kernel-facts A1): TcpOutRsts counts the RSTs our
+ * The counters overlap (kernel-facts.md "Resets and aborts"): TcpOutRsts counts the RSTs our
  * own aborts send (AbortOnClose/Data/Linger) as well as stateless ones
  * for closed ports; TcpEstabResets counts every abnormal end of an
  * ESTABLISHED or CLOSE-WAIT connection, ours (aborts, timeouts) and the

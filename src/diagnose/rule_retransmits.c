@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * retransmits: the share of segments sent twice, delta TcpRetransSegs /
- * delta TcpOutSegs over the series (kernel-facts A1; the ratio hotsos and the
+ * delta TcpOutSegs over the series (kernel-facts.md "Retransmit counters"; the ratio hotsos and the
  * kube-prometheus dashboards use).
  *
  * Three things look like loss and are not, or not the network's:
@@ -13,7 +13,7 @@
  *    device drop, ENOBUFS, no route) - the fix is local, side KERNEL.
  *  - SYN-ACK retransmits (in TcpExtTCPSynRetrans) from our own full
  *    accept queue: with tcp_abort_on_overflow=0 the final ACK is ignored
- *    and the SYN-ACK resent (A3.6) - the app is not accepting.
+ *    and the SYN-ACK resent (kernel-facts.md "Full accept queue") - the app is not accepting.
  * What remains is loss on the path: side NETWORK.
  */
 #include "rules.h"

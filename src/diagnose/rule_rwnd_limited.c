@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * receiver-window-limited: the sending side of a connection waits for
- * the peer's receive window (kernel-facts A4). tcp_info's chronograph
+ * the peer's receive window (kernel-facts.md "tcp_info fields"). tcp_info's chronograph
  * splits the time the sender had data queued (busy, which already
  * includes both *_limited times) into plain busy, rwnd_limited and
  * sndbuf_limited; ss -ti prints them as "busy:Xms rwnd_limited:Yms(P%)".
@@ -10,7 +10,7 @@
  *
  * Who is at fault is decided by the window itself, seen from our end:
  *  - closed (snd_wnd 0) with data waiting or zero-window probes backing
- *    off: the receiving application does not read (A4: rwnd_limited 97 %,
+ *    off: the receiving application does not read (kernel-facts.md "tcp_info fields": rwnd_limited 97 %,
  *    backoff 4, big notsent when the receiver stopped reading). The app
  *    to fix runs on the peer.
  *  - open in every sample, steady, never probed: the receiver reads as
@@ -37,7 +37,7 @@
  * Share of busy time spent waiting for the peer's window. Half: from
  * here on the window, not the path or the congestion window, is what
  * paces the connection most of the time (the receiver-not-reading case
- * measured 97 %; a healthy bulk transfer shows none, A4).
+ * measured 97 %; a healthy bulk transfer shows none, same section).
  */
 #define RWND_SHARE_PCT 50
 

@@ -2,11 +2,11 @@
 /*
  * sender-buffer-limited: the application wants to write, the send buffer
  * is full of data still in flight, and the congestion window has room:
- * tcp_info's sndbuf_limited chronograph (kernel-facts A4). It only runs
+ * tcp_info's sndbuf_limited chronograph (kernel-facts.md "Send buffer autotuning"). It only runs
  * when the sender is not cwnd-limited, has no unsent data and the app
  * hit SOCK_NOSPACE, so a share of it means the buffer size itself, not
  * the path, caps the rate (a cwnd-limited sender with a small SO_SNDBUF
- * shows none, A4). Judged on the delta over the sampling window.
+ * shows none, same section). Judged on the delta over the sampling window.
  *
  * Whose buffer size it is follows from how the kernel grows it: autotuning
  * (tcp_sndbuf_expand) raises sk_sndbuf (ss skmem tb) towards about twice

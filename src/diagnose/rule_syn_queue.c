@@ -2,7 +2,8 @@
 /*
  * syn-queue-overflow: half-open connections (SYN-RECV) filling a
  * listener's request queue, and what the kernel does about it
- * (kernel-facts A1, A2, A3.4, A3.5).
+ * (kernel-facts.md "SYN queue and syncookies";
+ * kernel-facts.md "Kernel log strings").
  *
  * Since 4.4 the request queue is bounded by the listen backlog itself
  * (sk_max_ack_backlog, ss Send-Q), and on 6.18 it holds Send-Q + 1
@@ -102,7 +103,7 @@ static uint32_t quarter_cap(const struct sq_host *h)
 
 /* SYN-RECV limit of one port in one sample; false when its accept queue is
  * full (SYN-RECV is then the accept-queue rule's business: completing
- * handshakes wait on it, A3.6). */
+ * handshakes wait on it, kernel-facts.md "Full accept queue"). */
 static bool port_limit(const struct sample *s, const struct sq_host *h, uint16_t port,
 		       uint32_t *limit, bool *quarter)
 {
@@ -510,7 +511,7 @@ static void host_build(const struct series *ser, struct sq_host *h)
 	h->lo_known = series_mib_delta(ser, "TcpExtListenOverflows", &h->lo);
 	h->drops_rising = h->drop_known && h->drop > 0;
 	/* With tcp_syncookies=2 every SYN gets a cookie and counts, full queue
-	 * or not (A3.5); the counters then say nothing about overflow. */
+	 * or not (kernel-facts.md "SYN queue and syncookies"); the counters then say nothing about overflow. */
 	h->cookies_rising = (!h->sc_known || h->sc == 1) &&
 			    ((h->dock_known && h->dock > 0) || (h->sent_known && h->sent > 0));
 	if (h->sent_known && h->recv_known && h->sent > 0) {
@@ -599,7 +600,7 @@ static void check(const struct rule *self, const struct series *ser,
 			continue;
 		/*
 		 * A full accept queue makes the SYN queue fill behind it
-		 * (completing ACKs are ignored, the requests stay, A3.6) and
+		 * (completing ACKs are ignored, the requests stay, kernel-facts.md "Full accept queue") and
 		 * cookies get counted: observed as cookies sent and all
 		 * answered while the accept queue overflowed. The cause is
 		 * the accept queue; that rule reports it.

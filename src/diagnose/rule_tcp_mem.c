@@ -3,13 +3,13 @@
  * tcp-memory-pressure: the memory all TCP sockets of the host hold
  * (sockstat "TCP ... mem", in pages) against net.ipv4.tcp_mem.
  *
- * tcp_mem is min/pressure/max in pages and host-wide (kernel-facts A5;
+ * tcp_mem is min/pressure/max in pages and host-wide (kernel-facts.md "tcp_mem pressure";
  * not even visible in a child netns). Above [1] the kernel enters memory
  * pressure (TcpExtTCPMemoryPressures counts the entries) and shrinks
  * socket buffers: throughput drops everywhere. Above [2] a socket with
  * queued data that wants more memory makes tcp_check_oom() true: orphans
  * are killed (TcpExtTCPAbortOnMemory) and "TCP: out of memory --
- * consider tuning tcp_mem" is logged (A2). TcpExtTCPAbortOnMemory also
+ * consider tuning tcp_mem" is logged (kernel-facts.md "Kernel log strings"). TcpExtTCPAbortOnMemory also
  * counts kills for too many orphans, so it is only credited here when
  * the memory condition is plausible.
  *

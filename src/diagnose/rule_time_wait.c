@@ -12,7 +12,7 @@
  *    described and referred to, never reported twice;
  *  - the table limit net.ipv4.tcp_max_tw_buckets is hit:
  *    TcpExtTCPTimeWaitOverflow rises and connections close without a
- *    TIME-WAIT, silently on modern kernels (kernel-facts A1, E5).
+ *    TIME-WAIT, silently on modern kernels (kernel-facts.md "TIME-WAIT overflow").
  * The removed tcp_tw_recycle (gone since 4.12) is never mentioned as a
  * fix; tcp_tw_reuse helps only outgoing connect() (and with 2 only
  * loopback), so it is described, and proposed only by rule_ports.c.

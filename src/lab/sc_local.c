@@ -49,7 +49,7 @@ struct lo_role {
 };
 
 /* The listener as ss -ltnm shows it: TCP_INFO on a listener carries the
- * accept queue (tcpi_unacked) and its limit (tcpi_sacked), kernel-facts A3.3. */
+ * accept queue (tcpi_unacked) and its limit (tcpi_sacked), kernel-facts.md "Accept queue". */
 static void listener_peek(int fd, struct lo_shared *sh)
 {
 	struct tcp_info ti;
@@ -114,7 +114,7 @@ static int role_burst(void *arg)
 /*
  * A server out of file descriptors: its soft RLIMIT_NOFILE lowered to
  * count and filled, so every accept() fails with EMFILE and the queue
- * stays full (kernel-facts A3.8). It keeps trying, as real servers do.
+ * stays full (kernel-facts.md "RLIMIT_NOFILE"). It keeps trying, as real servers do.
  */
 static int role_emfile_server(void *arg)
 {
@@ -515,7 +515,7 @@ int sc_somaxconn_cap(struct lab *l, struct strbuf *err)
 {
 	struct lo_shared *sh = lab_shared(l, sizeof(*sh), err);
 	struct lo_role app = { 8082, 4096, 24, sh };
-	/* The sysctl goes in before listen(): somaxconn applies at listen() time (A3.1). */
+	/* The sysctl goes in before listen(): somaxconn applies at listen() time (kernel-facts.md "Accept queue"). */
 	const struct lab_stage_spec s = {
 		.sysctl_key = "net.core.somaxconn", .sysctl_value = "16",
 		.roles = { { 0, "lab-server", role_burst_drain, &app } },

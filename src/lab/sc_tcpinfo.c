@@ -4,7 +4,7 @@
  * tcp_info tells the sender. Triage is asked about the receiver with
  * --peer, so it keeps the sender's socket whole in every sample and
  * judges it on the deltas of busy / rwnd_limited / sndbuf_limited time
- * (kernel-facts A4's measured signatures: a receiver that stops reading
+ * (kernel-facts.md "tcp_info fields", the measured signatures: a receiver that stops reading
  * gives rwnd_limited ~100% with zero-window probes; a sender writing 1 KiB
  * every 50 ms gives app_limited with a tiny busy time).
  *
@@ -25,7 +25,7 @@
 #define RNR_PORT 8090
 #define APP_PORT 8091
 #define CHUNK 65536
-/* The app-limited sender: 1 KiB every 50 ms (kernel-facts A4, E9). */
+/* The app-limited sender: 1 KiB every 50 ms (kernel-facts.md "tcp_info fields"). */
 #define APP_CHUNK 1024
 #define APP_PAUSE_MS 50
 /* Enough small writes that the connection has delivery-rate samples. */

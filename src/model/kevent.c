@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The wordings, newest first (kernel-facts A2):
+ * The wordings, newest first (kernel-facts.md "Kernel log strings"):
  *
  *   TCP: request_sock_TCP: Possible SYN flooding on port 0.0.0.0:6000. Dropping request.
  *   TCP: request_sock_TCPv6: Possible SYN flooding on port [::]:6000. Sending cookies.

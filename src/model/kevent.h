@@ -4,7 +4,7 @@
 
 /*
  * Kernel log lines that matter for sockets, recognised in every wording
- * the kernel has used (kernel-facts A2), so a rule asks "was there a SYN
+ * the kernel has used (kernel-facts.md "Kernel log strings"), so a rule asks "was there a SYN
  * flood warning for port 6000" instead of grepping text. The classifier
  * is pure (a string in, an event out): the live /dev/kmsg reader and the
  * dmesg importer share it.

@@ -10,7 +10,7 @@
  * for one by name and learns whether it was there at all ("missing" is
  * not "zero": an old kernel lacks TCPReqQFullDrop).
  *
- * Counters are per network namespace (kernel-facts A1).
+ * Counters are per network namespace (kernel-facts.md "MIB counters").
  */
 
 #include <stdbool.h>

@@ -49,7 +49,7 @@ struct s_listener {
 };
 
 /* Client-side connections to one destination from one source address:
- * the unit of ephemeral-port exhaustion (kernel-facts A5). */
+ * the unit of ephemeral-port exhaustion (kernel-facts.md "TIME-WAIT and the ephemeral port range"). */
 struct s_dest {
 	uint8_t family;
 	uint8_t saddr[16];

@@ -8,7 +8,7 @@
  * missing with the reason, never as 0: "somaxconn is 0" and "somaxconn
  * could not be read" lead to different verdicts.
  *
- * scope says where a change takes effect (kernel-facts A5): a per-netns
+ * scope says where a change takes effect (kernel-facts.md "Which sysctls"): a per-netns
  * setting changed inside a container changes only that container; a
  * host-wide one (tcp_mem, tcp_max_orphans, file-max, nf_conntrack_max)
  * can only be changed on the host.

@@ -5,7 +5,7 @@
 /*
  * struct sock_tally: what a whole dump adds up to, without keeping the
  * sockets: counts per (table, state), and the listeners whose accept
- * queue is at its limit (Recv-Q > Send-Q, kernel-facts A3.2: the queue
+ * queue is at its limit (Recv-Q > Send-Q, kernel-facts.md "Accept queue": the queue
  * holds backlog+1). Triage will grow this; `sockvet` prints it today.
  */
 

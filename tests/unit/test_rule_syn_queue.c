@@ -257,7 +257,7 @@ START_TEST(sq__cookies_off_drops_is_kernel_critical)
 END_TEST
 
 /* Cookies off, backlog 100, tcp_max_syn_backlog 16: the queue stops at 13
- * and the drops show only in ListenDrops (kernel-facts E4). */
+ * and the drops show only in ListenDrops (kernel-facts.md "SYN queue and syncookies"). */
 START_TEST(sq__cookies_off_quarter_rule)
 {
 	struct fx *f = fx_new(3, 1.0);
@@ -366,7 +366,7 @@ START_TEST(sq__one_sample_reports_without_change)
 }
 END_TEST
 
-/* A full accept queue holds completing handshakes back (A3.6); their
+/* A full accept queue holds completing handshakes back (kernel-facts.md "Full accept queue"); their
  * SYN-RECV belongs to the accept-queue rule. */
 START_TEST(sq__accept_queue_full_is_not_syn_queue)
 {

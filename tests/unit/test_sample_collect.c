@@ -14,7 +14,7 @@
 
 /*
  * A listener with backlog 1 that never accepts, and 3 clients: the
- * accept queue holds backlog+1 = 2 (kernel-facts A3.2), the third
+ * accept queue holds backlog+1 = 2 (kernel-facts.md "Accept queue"), the third
  * client's SYN is dropped and counted on the listener (skmem d).
  */
 START_TEST(live__full_listener_is_seen_with_its_owner)
