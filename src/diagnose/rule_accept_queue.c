@@ -63,36 +63,15 @@
 
 struct aq_view {
 	const struct s_listener *l;     /* in the last sample */
-	unsigned seen, full;            /* samples holding it; of which full */
+	struct listener_drops dr;       /* samples holding it (first, seen), skmem d from -> to */
+	unsigned full;                  /* samples in which it was full */
 	bool full_last;
 	uint32_t rq_max;
-	unsigned first;                 /* index of the first sample holding it */
-	bool drops_known;
-	uint32_t d_first, d_last;
 	/* Owner at its worst (closest to RLIMIT_NOFILE). */
 	const struct s_proc *owner;
 	uint32_t owner_fds_first;
 	bool emfile;
 };
-
-static bool same_listener(const struct s_listener *a, const struct s_listener *b)
-{
-	return a->family == b->family && a->port == b->port && a->inode == b->inode &&
-	       !memcmp(a->addr, b->addr, sizeof(a->addr));
-}
-
-/* Dumps list listeners in the same order each time, so try the same index
- * first; the full scan only runs when listeners came or went. */
-static const struct s_listener *find_listener(const struct sample *s,
-					      const struct s_listener *ref, uint32_t hint)
-{
-	if (hint < s->n_listeners && same_listener(&s->listeners[hint], ref))
-		return &s->listeners[hint];
-	for (uint32_t i = 0; i < s->n_listeners; i++)
-		if (same_listener(&s->listeners[i], ref))
-			return &s->listeners[i];
-	return NULL;
-}
 
 static bool near_nofile(const struct s_proc *p)
 {
@@ -121,19 +100,14 @@ static void view_build(const struct series *ser, uint32_t idx, struct aq_view *v
 
 	memset(v, 0, sizeof(*v));
 	v->l = ref;
-	v->first = ser->n - 1;
+	/* The drop delta is the model's, so the report quotes the same one. */
+	series_listener_drops(ser, idx, &v->dr);
 	for (unsigned i = 0; i < ser->n; i++) {
-		const struct s_listener *x = find_listener(ser->s[i], ref, idx);
+		const struct s_listener *x = series_listener_in(ser, i, ref, idx);
 		const struct s_proc *p;
 
 		if (!x)
 			continue;
-		if (!v->seen) {
-			v->first = i;
-			v->drops_known = x->has_drops;
-			v->d_first = x->drops;
-		}
-		v->seen++;
 		if (x->rq > x->wq) {
 			v->full++;
 			if (i == ser->n - 1)
@@ -141,8 +115,6 @@ static void view_build(const struct series *ser, uint32_t idx, struct aq_view *v
 		}
 		if (x->rq > v->rq_max)
 			v->rq_max = x->rq;
-		v->drops_known = v->drops_known && x->has_drops;
-		v->d_last = x->drops;
 		p = diag_owner(ser->s[i], x->owner);
 		if (p && !v->owner)
 			v->owner_fds_first = p->fds;
@@ -230,16 +202,16 @@ static void judge(const struct series *ser, const struct aq_view *v, const struc
 	const struct s_listener *l = v->l;
 	bool d_rising, host_rising;
 
-	j->trend = v->seen >= 2;
-	j->dspan = series_between_s(ser, v->first, ser->n - 1);
-	j->dd = v->d_last >= v->d_first ? v->d_last - v->d_first : 0;
+	j->trend = v->dr.seen >= 2;
+	j->dspan = series_between_s(ser, v->dr.first, ser->n - 1);
+	j->dd = v->dr.to >= v->dr.from ? v->dr.to - v->dr.from : 0;
 	/* skmem d also counts SYNs dropped for other reasons (a retransmitted
 	 * SYN of a pending request, say); only with ListenOverflows moving
 	 * too is a rising d an accept-queue overflow. */
-	d_rising = j->trend && v->drops_known && j->dd > 0 && (!h->lo_known || h->lo > 0);
-	host_rising = j->trend && !v->drops_known && v->full && h->lo_known && h->lo > 0;
+	d_rising = j->trend && v->dr.known && j->dd > 0 && (!h->lo_known || h->lo > 0);
+	host_rising = j->trend && !v->dr.known && v->full && h->lo_known && h->lo > 0;
 	j->rising = d_rising || host_rising;
-	j->full_all = j->trend && v->full == v->seen;
+	j->full_all = j->trend && v->full == v->dr.seen;
 
 	if (v->emfile && (v->full || j->rising))
 		j->cause = AQ_EMFILE;
@@ -269,16 +241,16 @@ static void evidence(struct finding *f, const struct aq_view *v, const struct aq
 
 	if (v->full)
 		finding_evidence(f, "ss -ltn 'sport = :%u': Recv-Q %u > Send-Q %u in %u of %u samples",
-				 l->port, v->rq_max, l->wq, v->full, v->seen);
+				 l->port, v->rq_max, l->wq, v->full, v->dr.seen);
 	else
 		finding_evidence(f, "ss -ltn 'sport = :%u': Recv-Q at most %u, Send-Q %u: not full in any of %u samples",
-				 l->port, v->rq_max, l->wq, v->seen);
-	if (j->trend && v->drops_known)
+				 l->port, v->rq_max, l->wq, v->dr.seen);
+	if (j->trend && v->dr.known)
 		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u -> d%u (+%u in %.1f s)",
-				 l->port, v->d_first, v->d_last, j->dd, j->dspan);
-	else if (v->drops_known)
+				 l->port, v->dr.from, v->dr.to, j->dd, j->dspan);
+	else if (v->dr.known)
 		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u (drops since the listener was created)",
-				 l->port, v->d_last);
+				 l->port, v->dr.to);
 	if (h->lo_known)
 		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s (whole network namespace, every listener)",
 				 (unsigned long long)h->lo, h->span);
@@ -327,7 +299,7 @@ static void explain_cause(char *x, size_t xs, const struct aq_view *v, const str
 			diag_appendf(x, xs, "The app may be stalled or the limit too small for a burst; one look cannot tell which. ");
 		else if (!j->rising)
 			diag_appendf(x, xs, "It reached its limit in %u of %u samples with no drop counted: accept() falls behind during bursts. ",
-			    v->full, v->seen);
+			    v->full, v->dr.seen);
 		else
 			diag_appendf(x, xs, "Drops rise while the queue drains between samples: accept() falls behind during bursts. ");
 		if (!h->somax_known)
@@ -432,10 +404,10 @@ static void emit_past(const struct rule *self, const struct aq_view *v, struct f
 		return;
 	subject_of(f, v->l, v->owner);
 	finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u, unchanged over %u samples; Recv-Q at most %u, Send-Q %u",
-			 v->l->port, v->d_last, v->seen, v->rq_max, v->l->wq);
+			 v->l->port, v->dr.to, v->dr.seen, v->rq_max, v->l->wq);
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "This listener dropped %u connections at some point since it was created, but none while sockvet watched and its queue was never full. Nothing to do now; if clients report intermittent timeouts, rerun during a burst.%s",
-		 v->d_last, v->seen < 2 ? " Only one sample: whether drops are still happening could not be confirmed." : "");
+		 v->dr.to, v->dr.seen < 2 ? " Only one sample: whether drops are still happening could not be confirmed." : "");
 	verify_of(f, v->l, NULL);
 }
 
@@ -461,15 +433,15 @@ static void check(const struct rule *self, const struct series *ser,
 		bool trend, d_moved;
 
 		view_build(ser, i, &v);
-		trend = v.seen >= 2;
-		d_moved = trend && v.drops_known && v.d_last > v.d_first &&
+		trend = v.dr.seen >= 2;
+		d_moved = trend && v.dr.known && v.dr.to > v.dr.from &&
 			  (!h.lo_known || h.lo > 0);
 		if (v.full || d_moved) {
 			emit(self, ser, &v, &h, out);
 			n_found++;
 			continue;
 		}
-		if (!v.drops_known || !v.d_last || (trend && v.d_last != v.d_first))
+		if (!v.dr.known || !v.dr.to || (trend && v.dr.to != v.dr.from))
 			continue;
 		/* Keep the listeners with the most old drops. */
 		if (n_past < PAST_DROPS_REPORT_MAX) {
@@ -478,9 +450,9 @@ static void check(const struct rule *self, const struct series *ser,
 			unsigned min = 0;
 
 			for (unsigned k = 1; k < n_past; k++)
-				if (past[k].d_last < past[min].d_last)
+				if (past[k].dr.to < past[min].dr.to)
 					min = k;
-			if (v.d_last > past[min].d_last)
+			if (v.dr.to > past[min].dr.to)
 				past[min] = v;
 		}
 	}
