@@ -132,7 +132,7 @@ enum sample_have {
 	HAVE_OWNERS = 1u << 6,         /* sockets attributed to processes */
 	HAVE_FDS = 1u << 7,            /* per-process open fds and RLIMIT_NOFILE */
 	HAVE_FILE_NR = 1u << 8,        /* fs.file-nr */
-	HAVE_CONNTRACK = 1u << 9,      /* nf_conntrack_count (and _max) */
+	HAVE_CONNTRACK = 1u << 9,      /* nf_conntrack_count (and _max); max 0: no table */
 	HAVE_CONNTRACK_STAT = 1u << 10, /* conntrack drop counters */
 	HAVE_KLOG = 1u << 11,          /* the kernel log was read */
 	HAVE_BITS = 12

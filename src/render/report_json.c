@@ -13,6 +13,7 @@
  *               "counters":{"TcpExtListenOverflows":delta,...},
  *               "connections":[{"local","remote","state","peer","recv_q",
  *                 "send_q","tcp_info":{..},"pid","comm"}]},
+ *    "not_checked":[{"rule","needs":[{"what","capture"}]}],
  *    "unavailable":[{"what","why"}]}
  *
  * With no finding above info the verdict is {"side":"none","severity":"healthy"}.
@@ -130,6 +131,23 @@ int report_json_write(struct json_writer *w, const struct report_view *v)
 
 	write_summary(w, v);
 
+	json_kv_arr_begin(w, "not_checked");
+	for (unsigned i = 0; i < v->n_not_run; i++) {
+		const struct report_not_run *n = &v->not_run[i];
+
+		json_obj_begin(w);
+		json_kv_cstr(w, "rule", n->rule);
+		json_kv_arr_begin(w, "needs");
+		for (unsigned k = 0; k < n->n_needs; k++) {
+			json_obj_begin(w);
+			json_kv_cstr(w, "what", n->need_name[k]);
+			json_kv_cstr(w, "capture", n->need_source[k]);
+			json_obj_end(w);
+		}
+		json_arr_end(w);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
 	json_kv_arr_begin(w, "unavailable");
 	for (uint32_t i = 0; i < v->n_unavailable; i++) {
 		json_obj_begin(w);

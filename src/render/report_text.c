@@ -277,6 +277,16 @@ int report_text(FILE *fp, const struct report_view *v, bool color, struct strbuf
 	print_verdict(fp, v, color);
 	print_changes(fp, v);
 	print_verify(fp, v);
+	for (unsigned i = 0; i < v->n_not_run; i++) {
+		const struct report_not_run *n = &v->not_run[i];
+
+		if (!i)
+			fputs("\nNot checked (the input is missing; give it to check)\n", fp);
+		fprintf(fp, "  %s: needs", n->rule);
+		for (unsigned k = 0; k < n->n_needs; k++)
+			fprintf(fp, "%s %s (%s)", k ? "," : "", n->need_name[k], n->need_source[k]);
+		fputc('\n', fp);
+	}
 	for (uint32_t i = 0; i < v->n_unavailable; i++) {
 		if (!i)
 			fputs("\nCould not read (the verdict knows less)\n", fp);

@@ -6,6 +6,7 @@
  * and names.
  */
 #include "report_view.h"
+#include "../diagnose/rules.h"
 
 #include <string.h>
 
@@ -146,6 +147,23 @@ static void view_findings(struct report_view *v, const struct findings *fs)
 	}
 }
 
+static void view_not_run(struct report_view *v, const struct findings *fs)
+{
+	for (unsigned i = 0; i < fs->n_not_run && i < FINDINGS_NOT_RUN_MAX; i++) {
+		struct report_not_run *n = &v->not_run[v->n_not_run++];
+
+		n->rule = fs->not_run[i].rule->ids[0];
+		for (unsigned b = 0; b < HAVE_BITS; b++) {
+			enum sample_have bit = (enum sample_have)(1u << b);
+
+			if (!(fs->not_run[i].missing & bit) || n->n_needs == REPORT_NEEDS_MAX)
+				continue;
+			n->need_name[n->n_needs] = sample_have_name(bit);
+			n->need_source[n->n_needs++] = sample_have_source(bit);
+		}
+	}
+}
+
 int report_view_build(struct report_view *v, const struct series *ser,
 		      const struct findings *fs, const struct focus *focus,
 		      const char *focus_text, struct strbuf *err)
@@ -169,6 +187,7 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	view_conns(v, last, focus);
 	view_counters(v, ser);
 	view_findings(v, fs);
+	view_not_run(v, fs);
 	v->n_unavailable = last->n_unavailable < SAMPLE_UNAVAIL_MAX ? last->n_unavailable : SAMPLE_UNAVAIL_MAX;
 	v->unavailable = last->unavailable;
 	return 0;

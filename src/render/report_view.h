@@ -67,6 +67,16 @@ struct report_finding {
 	bool starts_notes;       /* the first info finding after real ones */
 };
 
+/* A rule that could not run, and what would let it: each missing input
+ * by name with the capture that provides it. */
+#define REPORT_NEEDS_MAX HAVE_BITS
+struct report_not_run {
+	const char *rule;        /* its id */
+	unsigned n_needs;
+	const char *need_name[REPORT_NEEDS_MAX];    /* "socket owners" */
+	const char *need_source[REPORT_NEEDS_MAX];  /* "ss -tlnp" */
+};
+
 struct report_view {
 	/* Where and when: the last sample's host, the first sample's time. */
 	const char *host, *kernel, *netns;
@@ -105,6 +115,10 @@ struct report_view {
 	unsigned findings_dropped;
 	unsigned n_changes;      /* over every finding */
 	struct report_finding findings[FINDINGS_MAX];
+
+	/* Rules whose inputs the samples lack: not run, never guessed. */
+	unsigned n_not_run;
+	struct report_not_run not_run[FINDINGS_NOT_RUN_MAX];
 
 	/* Sources that could not be read (the verdict knows less). */
 	uint32_t n_unavailable;

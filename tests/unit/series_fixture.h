@@ -19,7 +19,8 @@
 #include "../../src/diagnose/rules.h"
 
 /* The inputs a synthetic sample represents unless a test says otherwise. */
-#define FX_HAVE (HAVE_SOCKETS | HAVE_LISTEN_DROPS | HAVE_MIB | HAVE_SYSCTL | HAVE_SOCKSTAT | HAVE_FDS)
+#define FX_HAVE (HAVE_SOCKETS | HAVE_LISTEN_DROPS | HAVE_MIB | HAVE_SYSCTL | HAVE_SOCKSTAT | HAVE_FDS | \
+		 HAVE_CONNTRACK)
 
 struct fx {
 	struct sample *s[8];

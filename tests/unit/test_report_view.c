@@ -374,6 +374,47 @@ START_TEST(view__no_samples_is_an_error)
 }
 END_TEST
 
+/* A capture with sockets only: the counter rules do not run, and the
+ * report names the capture that would let them (never "0 retransmits"). */
+START_TEST(view__rules_without_input_are_named_with_their_capture)
+{
+	struct fx *f = fx_new(2, 1.0);
+	struct report_view *v;
+	struct strbuf err = STRBUF_INIT;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	bool found = false;
+
+	for (unsigned i = 0; i < 2; i++)
+		f->s[i]->have = HAVE_SOCKETS;
+	diagnose_run(&f->ser, &f->opts, &f->out);
+	v = view_of(f, NULL);
+	for (unsigned i = 0; i < v->n_not_run; i++)
+		if (!strcmp(v->not_run[i].rule, "retransmits")) {
+			found = true;
+			ck_assert_uint_eq(v->not_run[i].n_needs, 1);
+			ck_assert_str_eq(v->not_run[i].need_source[0], "nstat -az");
+		}
+	ck_assert(found);
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_text(fp, v, false, &err), 0);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "Not checked (the input is missing; give it to check)"));
+	ck_assert_ptr_nonnull(strstr(buf, "  retransmits: needs counters (nstat -az)"));
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_json(fp, v, false, &err), 0);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "{\"rule\":\"retransmits\",\"needs\":[{\"what\":\"counters\",\"capture\":\"nstat -az\"}]}"));
+	free(buf);
+	free(v);
+	strbuf_release(&err);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report_view");
@@ -388,6 +429,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, view__findings_verdict_and_notes);
 	tcase_add_test(tc, view__json_nests_in_a_writer);
 	tcase_add_test(tc, view__no_samples_is_an_error);
+	tcase_add_test(tc, view__rules_without_input_are_named_with_their_capture);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -34,6 +34,8 @@ START_TEST(ct__below_warn_silent_and_no_conntrack_silent)
 	struct fx *f = fx_new(2, 1.0);
 
 	/* No conntrack count: the rule does not run, and says what it lacked. */
+	f->s[0]->have &= ~HAVE_CONNTRACK;
+	f->s[1]->have &= ~HAVE_CONNTRACK;
 	run(f);
 	ck_assert_uint_eq(f->out.n, 0);
 	ck_assert_uint_eq(f->out.n_not_run, 1);
