@@ -297,6 +297,68 @@ static void print_keep(const struct lab *l, FILE *fp)
 	fprintf(fp, "lab:   remove: sockvet lab clean %s\n", l->sc->name);
 }
 
+/* Triage the staged scenario in its namespace, as the printed command would. */
+static int lab_triage(struct lab *l, struct triage_run *t, struct strbuf *err)
+{
+	const char *name = l->sc->name;
+
+	if (l->samples < 1 || l->samples > TRIAGE_SAMPLES_MAX)
+		l->samples = 3;
+	fprintf(stderr, "lab: triage in %s: sockvet -N %s%s%s", l->ns[l->triage_ns],
+		l->ns[l->triage_ns], l->focus[0] ? " " : "", l->focus);
+	if (l->samples != 3 || l->interval != 1.0)
+		fprintf(stderr, " --samples %u --interval %g", l->samples, l->interval);
+	fputc('\n', stderr);
+	t->o = l->topts;
+	t->samples = l->samples;
+	t->interval = l->interval;
+	if (lab_enter(l, l->triage_ns, err) || triage_run(t, err)) {
+		lab_leave(l, err);
+		fprintf(stderr, "lab: %s: cannot triage: %s\n", name, err->buf);
+		return -1;
+	}
+	if (lab_leave(l, err)) {
+		fprintf(stderr, "lab: %s: %s\n", name, err->buf);
+		return -1;
+	}
+	return 0;
+}
+
+/* The report and the check line (text), or the scenario's JSON object. */
+static int lab_report(struct lab *l, const struct triage_run *t, struct strbuf *json,
+		      const struct lab_result *res, const char *ex, const char *why,
+		      struct strbuf *err)
+{
+	const char *name = l->sc->name;
+	struct report_view *view = malloc(sizeof(*view));
+	int ret = -1;
+
+	if (!view || report_view_build(view, &t->ser, t->fs, &l->topts, l->focus, err)) {
+		fprintf(stderr, "lab: %s: cannot report: %s\n", name, err->len ? err->buf : "out of memory");
+		goto out;
+	}
+	if (json) {
+		if (json_scenario(json, l, view, res, NULL, err)) {
+			fprintf(stderr, "lab: %s: %s\n", name, err->buf);
+			goto out;
+		}
+	} else {
+		if (report_text(stdout, view, cmd_use_color(CMD_COLOR_AUTO), err)) {
+			fprintf(stderr, "lab: %s: %s\n", name, err->buf);
+			goto out;
+		}
+		if (res->outcome == LAB_PASS)
+			printf("lab: %s: sockvet said %s, as expected\n", name, ex);
+		else
+			printf("lab: %s: expected %s, got: %s\n", name, ex, why);
+		fflush(stdout);
+	}
+	ret = 0;
+out:
+	free(view);
+	return ret;
+}
+
 /*
  * Stage, triage, check and tear down one scenario. Text mode prints the
  * report and a check line; JSON mode appends the scenario's object to
@@ -307,7 +369,6 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 {
 	struct strbuf err = STRBUF_INIT, why = STRBUF_INIT;
 	struct triage_run t;
-	struct report_view *view = NULL;
 	struct lab l;
 	double t0 = now_s();
 	bool staged = false, triaged = false;
@@ -329,52 +390,16 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 		goto interrupted;
 	staged = true;
 	print_log(&l);
-	if (l.samples < 1 || l.samples > TRIAGE_SAMPLES_MAX)
-		l.samples = 3;
-	fprintf(stderr, "lab: triage in %s: sockvet -N %s%s%s", l.ns[l.triage_ns], l.ns[l.triage_ns],
-		l.focus[0] ? " " : "", l.focus);
-	if (l.samples != 3 || l.interval != 1.0)
-		fprintf(stderr, " --samples %u --interval %g", l.samples, l.interval);
-	fputc('\n', stderr);
-	t.o = l.topts;
-	t.samples = l.samples;
-	t.interval = l.interval;
-	if (lab_enter(&l, l.triage_ns, &err) || triage_run(&t, &err)) {
-		lab_leave(&l, &err);
-		fprintf(stderr, "lab: %s: cannot triage: %s\n", sc->name, err.buf);
+	if (lab_triage(&l, &t, &err))
 		goto failed;
-	}
-	if (lab_leave(&l, &err)) {
-		fprintf(stderr, "lab: %s: %s\n", sc->name, err.buf);
-		goto failed;
-	}
 	if (lab_stop)
 		goto interrupted;
 	triaged = true;
 	res->outcome = lab_verdict_ok(sc, t.fs, &why) ? LAB_PASS : LAB_FAIL;
 	snprintf(res->got, sizeof(res->got), "%s", why.buf);
 	res->seconds = now_s() - t0;
-	view = malloc(sizeof(*view));
-	if (!view || report_view_build(view, &t.ser, t.fs, &l.topts, l.focus, &err)) {
-		fprintf(stderr, "lab: %s: cannot report: %s\n", sc->name, err.len ? err.buf : "out of memory");
+	if (lab_report(&l, &t, json, res, ex, why.buf, &err))
 		goto failed;
-	}
-	if (json) {
-		if (json_scenario(json, &l, view, res, NULL, &err)) {
-			fprintf(stderr, "lab: %s: %s\n", sc->name, err.buf);
-			goto failed;
-		}
-	} else {
-		if (report_text(stdout, view, cmd_use_color(CMD_COLOR_AUTO), &err)) {
-			fprintf(stderr, "lab: %s: %s\n", sc->name, err.buf);
-			goto failed;
-		}
-		if (res->outcome == LAB_PASS)
-			printf("lab: %s: sockvet said %s, as expected\n", sc->name, ex);
-		else
-			printf("lab: %s: expected %s, got: %s\n", sc->name, ex, why.buf);
-		fflush(stdout);
-	}
 	if (c->keep)
 		print_keep(&l, json ? stderr : stdout);
 	goto out;
@@ -404,7 +429,6 @@ failed:
 		fflush(stdout);
 	}
 out:
-	free(view);
 	lab_teardown(&l);
 	if (!res->seconds)
 		res->seconds = now_s() - t0;

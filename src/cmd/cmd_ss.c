@@ -670,12 +670,55 @@ static void detect_terminal(struct ss_view *v)
 		v->screen_width = ws.ws_col;
 }
 
+/*
+ * The listing: the renderer, then the rows from the kernel or from a
+ * recording. 0, or -1 with the exit code in *ret (the message printed).
+ */
+static int list_sockets(struct ss_cmdline *c, struct ss_run *run, struct diag_stats *stats,
+			int *ret)
+{
+	struct strbuf *err = run->err;
+	struct diag_query q;
+	int rc;
+
+	c->view.show_netid = (c->dbs & (c->dbs - 1)) != 0;
+	c->view.show_state = (c->states & (c->states - 1)) != 0;
+	detect_terminal(&c->view);
+	if (c->json) {
+		c->view.tty = false;
+		c->view.json_pretty = c->json_pretty;
+		rc = ss_json_new(&run->json, &c->view, stdout, err);
+	} else {
+		rc = ss_text_new(&run->text, &c->view, stdout, err);
+	}
+	if (rc) {
+		*ret = cmd_fail(SV_EXIT_FAILED, "%s", err->buf);
+		return -1;
+	}
+	build_query(c, &q);
+	q.stats = stats;
+	c->view.tables = q.tables;
+	set_ephemeral_range(&c->view);
+	if (c->replay_path) {
+		/* A recording holds TCP sockets only, whatever the flags say. */
+		struct dumpfile_filter df = { q.states, q.families };
+
+		if (dumpfile_replay(c->replay_path, &df, on_sock, run, err)) {
+			*ret = cmd_fail(run->pm_failed ? SV_EXIT_FAILED : SV_EXIT_DATA, "%s", err->buf);
+			return -1;
+		}
+	} else if (sockdiag_collect(&q, on_sock, run, err)) {
+		*ret = cmd_fail(SV_EXIT_FAILED, "%s", err->buf);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_ss(int argc, char **argv)
 {
 	struct ss_cmdline c;
 	struct strbuf err = STRBUF_INIT;
 	struct ss_run run = { .c = &c, .err = &err };
-	struct diag_query q;
 	struct diag_stats stats = { 0 };
 	int rc, ret = SV_EXIT_FAILED;
 
@@ -713,39 +756,8 @@ int cmd_ss(int argc, char **argv)
 		goto out;
 	}
 
-	c.view.show_netid = (c.dbs & (c.dbs - 1)) != 0;
-	c.view.show_state = (c.states & (c.states - 1)) != 0;
-	detect_terminal(&c.view);
-	if (c.json) {
-		c.view.tty = false;
-		c.view.json_pretty = c.json_pretty;
-		rc = ss_json_new(&run.json, &c.view, stdout, &err);
-	} else {
-		rc = ss_text_new(&run.text, &c.view, stdout, &err);
-	}
-	if (rc) {
-		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
+	if (list_sockets(&c, &run, &stats, &ret))
 		goto out;
-	}
-
-	build_query(&c, &q);
-	q.stats = &stats;
-	c.view.tables = q.tables;
-	set_ephemeral_range(&c.view);
-	if (c.replay_path) {
-		/* A recording holds TCP sockets only, whatever the flags say. */
-		struct dumpfile_filter df = { q.states, q.families };
-
-		rc = dumpfile_replay(c.replay_path, &df, on_sock, &run, &err);
-		if (rc) {
-			ret = cmd_fail(run.pm_failed ? SV_EXIT_FAILED : SV_EXIT_DATA, "%s", err.buf);
-			goto out;
-		}
-	} else if (sockdiag_collect(&q, on_sock, &run, &err)) {
-		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
-		goto out;
-	}
-
 	rc = run.json ? ss_json_finish(run.json, &err) : ss_text_finish(run.text, &err);
 	if (rc || fflush(stdout) || ferror(stdout)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the listing");

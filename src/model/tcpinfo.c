@@ -152,17 +152,21 @@ bool tcpinfo_get(const void *ti, size_t len, enum tcpinfo_field f, uint64_t *v)
 	return true;
 }
 
+/*
+ * Once per row of ss -i: rows are in struct order, so the fields the
+ * reply holds are a prefix; fill it, then clear the rest, without a
+ * per-field call or a clear of what is about to be written.
+ */
 void tcpinfo_load(struct tcpinfo_vals *out, const void *ti, size_t len)
 {
-	memset(out, 0, sizeof(*out));
-	if (!ti)
-		return;
-	for (unsigned f = 0; f < TCPINFO_FIELD_MAX; f++) {
-		if (!tcpinfo_present(len, f))
-			break;  /* rows are in struct order: the rest are past len too */
-		out->v[f] = read_def(ti, &defs[f]);
-		out->present[f] = true;
-	}
+	unsigned n = 0;
+
+	if (ti)
+		for (; n < TCPINFO_FIELD_MAX && (size_t)defs[n].off + defs[n].size <= len; n++)
+			out->v[n] = read_def(ti, &defs[n]);
+	memset(out->present, 1, n);
+	memset(out->present + n, 0, TCPINFO_FIELD_MAX - n);
+	memset(out->v + n, 0, (TCPINFO_FIELD_MAX - n) * sizeof(out->v[0]));
 }
 
 bool tcpinfo_conn_fill(struct s_conn *c, const void *ti, size_t len)

@@ -327,7 +327,13 @@ static inline void spaces_small(char *dst, size_t n)
 		memset(dst, ' ', n);
 }
 
-/* ss's render(): lay the batch out, print it, free it. */
+/*
+ * ss's render(): lay the batch out, print it, free it. Longer than 80
+ * lines on purpose: it is the per-token loop of every listing, and the
+ * unchecked fast path and the checked slow path share the column state
+ * (c, started, eol, printed) that a split would pass through memory for
+ * every token; bench/RESULTS.md has what the fast path bought.
+ */
 static int render(struct ss_text *t)
 {
 	bool started = false, eol = false;
