@@ -220,6 +220,31 @@ static void crafted(struct tcp_info *ti)
 }
 
 /* Each kept member is at least as wide as the field it keeps. */
+/* The run-based loader agrees with the one-field accessor at every
+ * reply length, on bytes that differ everywhere (so a wrong offset or
+ * width shows). */
+START_TEST(load__agrees_with_get_at_every_length)
+{
+	uint8_t buf[sizeof(struct tcp_info) + 16];
+	struct tcpinfo_vals v;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 37 + 11);
+	for (size_t len = 0; len <= sizeof(buf); len++) {
+		tcpinfo_load(&v, buf, len);
+		for (unsigned f = 0; f < TCPINFO_FIELD_MAX; f++) {
+			uint64_t x;
+			bool has = tcpinfo_get(buf, len, f, &x);
+
+			ck_assert_msg(has == v.present[f] && x == v.v[f],
+				      "len %zu field %s: get %d/%llu load %d/%llu", len,
+				      tcpinfo_def(f)->name, has, (unsigned long long)x,
+				      v.present[f], (unsigned long long)v.v[f]);
+		}
+	}
+}
+END_TEST
+
 START_TEST(conn__members_wide_enough)
 {
 	unsigned kept = 0;
@@ -490,6 +515,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("tcpinfo");
 
 	tcase_add_test(tc, table__offsets_and_sizes_match_the_uapi_struct);
+	tcase_add_test(tc, load__agrees_with_get_at_every_length);
 	tcase_add_test(tc, table__rows_in_struct_order_with_unique_names);
 	tcase_add_test(tc, get__bitfields_as_the_struct_lays_them_out);
 	tcase_add_test(tc, get__crafted_unaligned_reply_and_presence_by_length);
