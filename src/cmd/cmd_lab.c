@@ -126,7 +126,9 @@ static void expect_text(char *buf, size_t size, const struct lab_scenario *sc)
 		snprintf(buf, size, "healthy");
 		return;
 	}
-	snprintf(buf, size, "%s (%s)", sc->expect_id, verdict_side_label(sc->expect_side));
+	snprintf(buf, size, "%s (%s%s%s)", sc->expect_id, verdict_side_label(sc->expect_side),
+		 sc->expect_sev ? ", " : "",
+		 sc->expect_sev ? verdict_severity_name((enum severity)(sc->expect_sev - 1)) : "");
 }
 
 static void json_expect(struct json_writer *w, const struct lab_scenario *sc)
@@ -138,6 +140,12 @@ static void json_expect(struct json_writer *w, const struct lab_scenario *sc)
 	else
 		json_null(w);
 	json_kv_cstr(w, "side", verdict_side_name(sc->expect_side));
+	json_key(w, "severity");
+	if (sc->expect_sev)
+		json_cstr(w, verdict_severity_name((enum severity)(sc->expect_sev - 1)));
+	else
+		json_null(w);
+	json_kv_bool(w, "only", sc->only);
 	json_obj_end(w);
 }
 

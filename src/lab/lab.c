@@ -751,11 +751,13 @@ bool lab_verdict_ok(const struct lab_scenario *sc, const struct findings *fs,
 	for (unsigned i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->f[i];
 		bool match = sc->expect_id && !strcmp(f->id, sc->expect_id) &&
-			     f->side == sc->expect_side;
+			     f->side == sc->expect_side &&
+			     (!sc->expect_sev || EXPECT_SEV(f->severity) == sc->expect_sev);
+		enum severity worst_other = sc->expect_id && !sc->only ? SEV_WARNING : SEV_INFO;
 
 		if (match)
 			found = true;
-		else if (sc->expect_id ? f->severity == SEV_CRITICAL : f->severity > SEV_INFO)
+		else if (f->severity > worst_other)
 			other_bad = true;
 	}
 	if (why) {

@@ -74,7 +74,14 @@ struct lab_scenario {
 	 * id and side, and no other critical finding beside it. */
 	const char *expect_id;
 	enum side expect_side;
+	/* Optional, stricter: the finding's severity (0: any; else
+	 * EXPECT_SEV(SEV_WARNING)...) and, with only, no other warning or
+	 * critical finding at all. */
+	int expect_sev;
+	bool only;
 };
+
+#define EXPECT_SEV(sev) ((int)(sev) + 1)
 
 extern const struct lab_scenario lab_scenarios[];
 extern const size_t lab_n_scenarios;

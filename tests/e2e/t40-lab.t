@@ -87,16 +87,22 @@ for name in $NAMES; do
 	sc_json "$name" >"$T/$name.json"
 	id=$(jq -r --arg n "$name" '.scenarios[] | select(.name == $n) | .expect.id // ""' "$T/list.json")
 	side=$(jq -r --arg n "$name" '.scenarios[] | select(.name == $n) | .expect.side' "$T/list.json")
+	sev=$(jq -r --arg n "$name" '.scenarios[] | select(.name == $n) | .expect.severity // ""' "$T/list.json")
+	only=$(jq -r --arg n "$name" '.scenarios[] | select(.name == $n) | .expect.only' "$T/list.json")
 	if [ ! -s "$T/$name.json" ] || ! jq -e 'has("report")' "$T/$name.json" >/dev/null; then
 		tap_not_ok "$name: staged and triaged"
 		tap_diag "$(jq -r '.error // "no result"' "$T/$name.json" 2>/dev/null)"
 		continue
 	fi
 	if [ -n "$id" ]; then
-		desc="$name: $id ($side) and nothing else critical"
-		ok=$(jq --arg id "$id" --arg side "$side" '.report.findings as $f |
-			([$f[] | select(.id == $id and .side == $side)] | length > 0) and
-			([$f[] | select(.severity == "critical" and (.id != $id or .side != $side))] | length == 0)' \
+		# Stricter where the scenario asks: the severity too, and with
+		# "only" nothing else at warning or above.
+		bad='"critical"'
+		[ "$only" = true ] && bad='"critical", "warning"'
+		desc="$name: $id ($side${sev:+, $sev}) and nothing else $( [ "$only" = true ] && echo "warning or critical" || echo critical)"
+		ok=$(jq --arg id "$id" --arg side "$side" --arg sev "$sev" ".report.findings as \$f |
+			([\$f[] | select(.id == \$id and .side == \$side and (\$sev == \"\" or .severity == \$sev))] | length > 0) and
+			([\$f[] | select((.severity | IN($bad)) and (.id != \$id or .side != \$side))] | length == 0)" \
 			"$T/$name.json")
 	else
 		desc="$name: healthy (no warning or critical finding, no change proposed)"
