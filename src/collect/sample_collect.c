@@ -264,7 +264,7 @@ static void collect_counters(struct sample_builder *b, const char *root)
 	snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_count", root);
 	if (procfs_read_u64s(path, v, 1)) {
 		/* No nf_conntrack here: no table can fill, which is known, not missing. */
-		if (errno == ENOENT)
+		if (access(path, F_OK) && errno == ENOENT)
 			sample_build_mark(b, HAVE_CONNTRACK);
 		return;
 	}
