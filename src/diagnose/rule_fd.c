@@ -169,6 +169,7 @@ static void change_nofile(struct finding *f, const struct s_proc *p, int64_t nr_
 	if (!c)
 		return;
 	snprintf(c->setting, sizeof(c->setting), "LimitNOFILE= in the unit of PID %u", p->pid);
+	snprintf(c->knob, sizeof(c->knob), "RLIMIT_NOFILE pid %u", p->pid);
 	snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
 	snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
 	snprintf(c->backout, sizeof(c->backout),
@@ -183,6 +184,7 @@ static void change_nofile(struct finding *f, const struct s_proc *p, int64_t nr_
 	if (!c)
 		return;
 	snprintf(c->setting, sizeof(c->setting), "RLIMIT_NOFILE of PID %u (prlimit)", p->pid);
+	snprintf(c->knob, sizeof(c->knob), "RLIMIT_NOFILE pid %u", p->pid);
 	snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
 	snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
 	snprintf(c->backout, sizeof(c->backout), "prlimit --pid %u --nofile=%s:%s",
