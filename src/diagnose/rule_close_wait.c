@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * close-wait-leak: connections the peer has closed and the local
- * application has not (kernel-facts.md "CLOSE-WAIT"). The kernel cannot finish them
- * on its own, so the fault is always the application's.
+ * application has not (kernel-facts.md "CLOSE-WAIT and the unread FIN").
+ * The kernel cannot finish them on its own, so the fault is always the
+ * application's.
  *
  * Attribution, in order of usefulness:
  *  1. per owning program (processes grouped by comm, so a prefork pool of
@@ -77,7 +78,8 @@ static uint32_t clamp32(uint64_t v)
 
 /* Accepted CLOSE-WAIT only: the children still in an accept queue were
  * never accepted, no fd holds them and no close() can be missing
- * (kernel-facts.md "CLOSE-WAIT"); the accept queue's rule owns them. */
+ * (kernel-facts.md "CLOSE-WAIT children in the accept queue"); the
+ * accept queue's rule owns them. */
 static uint32_t host_close_wait(const struct sample *s)
 {
 	uint32_t all = clamp32(s->tally.by_state[TBL_TCP][SS_CLOSE_WAIT]);
