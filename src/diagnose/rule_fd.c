@@ -370,9 +370,9 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_fd_exhaustion = {
 	.ids = { "fd-exhaustion" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
-	/* Either input is enough: the processes (HAVE_FDS, read in the
-	 * last sample only) or the host's file-nr / kernel log; each part
-	 * checks its own. */
+	/* Either input is enough: the processes (HAVE_FDS, fd counts in
+	 * every sample of a live triage) or the host's file-nr / kernel
+	 * log; each part checks its own. */
 	.needs = 0,
 	.check = check,
 	.summary = "a process near RLIMIT_NOFILE, or file-nr near file-max",
