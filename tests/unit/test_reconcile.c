@@ -59,6 +59,50 @@ START_TEST(reconcile__other_subjects_untouched)
 }
 END_TEST
 
+/* The real pair: an owner at its fd limit behind a full listener makes
+ * accept-queue-overflow (EMFILE form) and fd-exhaustion both speak of
+ * its RLIMIT_NOFILE; the report must carry one value for it. */
+START_TEST(reconcile__accept_queue_and_fd_agree)
+{
+	struct fx *f = fx_new(3, 1.0);
+	const struct finding *aq, *fd;
+	unsigned nofile = 0;
+
+	for (unsigned i = 0; i < 3; i++) {
+		struct s_listener *l = fx_listener(f, i, "0.0.0.0", 8080, 5, 4);
+		struct s_proc *p = sample_proc(f->s[i], 812, "nginx");
+
+		l->inode = 77;
+		l->has_drops = true;
+		l->drops = 10 * i;
+		l->owner = 0;
+		p->fds = 64;
+		p->has_limit = true;
+		p->nofile_soft = 64;
+		p->nofile_hard = 4096;
+		p->listeners = 1;
+		f->s[i]->have |= HAVE_OWNERS;
+	}
+	fx_mib(f, 0, "TcpExtListenOverflows", 0);
+	fx_mib(f, 2, "TcpExtListenOverflows", 20);
+	fx_mib(f, 0, "TcpExtListenDrops", 0);
+	fx_mib(f, 2, "TcpExtListenDrops", 20);
+	diagnose_run(&f->ser, &f->opts, &f->out);
+	aq = fx_find(f, "accept-queue-overflow");
+	fd = fx_find(f, "fd-exhaustion");
+	ck_assert_ptr_nonnull(aq);
+	ck_assert_ptr_nonnull(fd);
+	for (unsigned i = 0; i < f->out.n; i++)
+		for (unsigned k = 0; k < f->out.f[i].n_changes; k++)
+			nofile += !strcmp(f->out.f[i].changes[k].knob, "RLIMIT_NOFILE pid 812");
+	ck_assert_uint_eq(nofile, 1);
+	ck_assert_uint_eq(aq->n_changes, 1);
+	ck_assert_uint_eq(fd->n_changes, 0);
+	ck_assert_ptr_nonnull(strstr(fd->explanation, "is changed under accept-queue-overflow"));
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("reconcile");
@@ -66,6 +110,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, reconcile__one_knob_one_value);
 	tcase_add_test(tc, reconcile__other_subjects_untouched);
+	tcase_add_test(tc, reconcile__accept_queue_and_fd_agree);
 	suite_add_tcase(s, tc);
 	return s;
 }
