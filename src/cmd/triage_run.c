@@ -39,8 +39,10 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 		bool lastone = i + 1 == t->samples;
 
 		/* Owners and the kernel log once, in the last sample: enough
-		 * for attribution, and the walk is the expensive part. */
-		so.owners = lastone ? SAMPLE_OWNERS_AUTO : SAMPLE_OWNERS_NONE;
+		 * for attribution, and the walk is the expensive part. fd
+		 * counts in every sample (one stat per process), so a leak's
+		 * climb is seen (rule_fd). */
+		so.owners = lastone ? SAMPLE_OWNERS_AUTO : SAMPLE_OWNERS_COUNTS;
 		so.kmsg = lastone;
 		so.peer = t->o.peer;
 		if (!t->buf[i])

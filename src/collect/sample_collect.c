@@ -308,7 +308,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	struct sample_build_opts bo = {
 		.peer = o->peer,
 		.want_port = o->want_port,
-		.owners = o->owners != SAMPLE_OWNERS_NONE,
+		.owners = o->owners == SAMPLE_OWNERS_AUTO || o->owners == SAMPLE_OWNERS_ALWAYS,
 	};
 	struct sample_builder b = { 0 };
 	struct diag_session *own = NULL;
@@ -336,7 +336,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 		collect_kmsg(&b, o->kmsg_path ? o->kmsg_path : "/dev/kmsg");
 	if (o->owners != SAMPLE_OWNERS_NONE)
 		collect_owners(&b, root, o->owners == SAMPLE_OWNERS_ALWAYS ||
-			       sample_build_owners_wanted(&b));
+			       (o->owners == SAMPLE_OWNERS_AUTO && sample_build_owners_wanted(&b)));
 	sample_build_finish(&b);
 	ret = 0;
 out:

@@ -21,8 +21,11 @@ struct sample_opts {
 	 * listener with a full queue or past drops, CLOSE-WAIT sockets, or
 	 * want_port's listener) and otherwise only counts fds per process
 	 * (no readlink: a fraction of the cost at 200k sockets).
+	 * SAMPLE_OWNERS_COUNTS: fd counts and RLIMIT_NOFILE only, never
+	 * attribution (a triage's earlier samples, for the fd trend).
 	 */
-	enum { SAMPLE_OWNERS_NONE, SAMPLE_OWNERS_AUTO, SAMPLE_OWNERS_ALWAYS } owners;
+	enum { SAMPLE_OWNERS_NONE, SAMPLE_OWNERS_AUTO, SAMPLE_OWNERS_ALWAYS,
+	       SAMPLE_OWNERS_COUNTS } owners;
 	int want_port;           /* --port: its listener's owner is wanted; -1 none */
 	bool kmsg;               /* read the kernel log */
 	const char *kmsg_path;   /* NULL: /dev/kmsg */

@@ -40,6 +40,9 @@ struct change {
 	char proposed[64];
 	char backout[FINDING_TEXT];
 	char effective[FINDING_TEXT]; /* "at the next listen(); restart the service" */
+	/* The knob and whose it is, for one knob, one proposal
+	 * (findings_reconcile): "RLIMIT_NOFILE pid 812"; "" = not shared. */
+	char knob[48];
 };
 
 struct finding {

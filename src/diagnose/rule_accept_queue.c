@@ -339,6 +339,7 @@ static void change_nofile(struct finding *f, const struct s_proc *p, const struc
 	if (!c)
 		return;
 	snprintf(c->setting, sizeof(c->setting), "RLIMIT_NOFILE of %s[%u]", p->comm, p->pid);
+	snprintf(c->knob, sizeof(c->knob), "RLIMIT_NOFILE pid %u", p->pid);
 	snprintf(c->current, sizeof(c->current), "%llu:%llu", (unsigned long long)p->nofile_soft,
 		 (unsigned long long)p->nofile_hard);
 	snprintf(c->proposed, sizeof(c->proposed), "%llu:%llu", (unsigned long long)prop, hard);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * close-wait-leak: connections the peer has closed and the local
- * application has not (kernel-facts.md "CLOSE-WAIT"). The kernel cannot finish them
- * on its own, so the fault is always the application's.
+ * application has not (kernel-facts.md "CLOSE-WAIT and the unread FIN").
+ * The kernel cannot finish them on its own, so the fault is always the
+ * application's.
  *
  * Attribution, in order of usefulness:
  *  1. per owning program (processes grouped by comm, so a prefork pool of
@@ -31,6 +32,12 @@
 /* Rising at every sample by at least this much in total is a leak in
  * progress even before the pile is big (one stray socket is not). */
 #define CW_GROWTH_MIN 10u
+/* Growth counts only when at least this many sockets of the pile were
+ * already there one sample earlier: a leak's pile is mostly old sockets,
+ * while a pile that comes and goes (a sawtooth sampled out of phase) is
+ * all new at every sample. Half the growth mark, so a leak that started
+ * between the first two samples still qualifies. */
+#define CW_GROWTH_CARRIED_MIN 5u
 /* A thousand leaked sockets are a thousand fds: the common 1,024 soft
  * RLIMIT_NOFILE is gone, and no transient explains that many even in a
  * single sample. */
@@ -55,6 +62,7 @@ struct cw_key {
 
 struct cw_trend {
 	uint32_t first, last, min;
+	uint32_t prev;          /* the value one sample before the last */
 	bool rising;            /* strictly, at every step */
 };
 
@@ -68,9 +76,15 @@ static uint32_t clamp32(uint64_t v)
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* Accepted CLOSE-WAIT only: the children still in an accept queue were
+ * never accepted, no fd holds them and no close() can be missing
+ * (kernel-facts.md "CLOSE-WAIT children in the accept queue"); the
+ * accept queue's rule owns them. */
 static uint32_t host_close_wait(const struct sample *s)
 {
-	return clamp32(s->tally.by_state[TBL_TCP][SS_CLOSE_WAIT]);
+	uint32_t all = clamp32(s->tally.by_state[TBL_TCP][SS_CLOSE_WAIT]);
+
+	return all > s->close_wait_unaccepted ? all - s->close_wait_unaccepted : 0;
 }
 
 /* An empty comm (unreadable) must not merge unrelated processes. */
@@ -121,6 +135,51 @@ static uint32_t key_count(const struct sample *s, const struct cw_key *k)
 	return 0;
 }
 
+/* Whether the series tracked every accepted CLOSE-WAIT socket by cookie,
+ * so persistence is judged per socket rather than by counts. */
+static bool per_socket(const struct series *ser)
+{
+	for (unsigned i = 0; i < ser->n; i++)
+		if (!ser->s[i]->cw_tracked || ser->s[i]->cw_dropped)
+			return false;
+	return true;
+}
+
+static bool cw_matches(const struct sample *last, const struct s_cw *c, const struct cw_key *k)
+{
+	switch (k->kind) {
+	case CW_GROUP:
+		return c->owner >= 0 && (uint32_t)c->owner < last->n_procs &&
+		       in_group(&last->procs[c->owner], k->comm, k->pid);
+	case CW_PORT:
+		return c->port == k->port;
+	case CW_REST:
+		for (unsigned i = 0; i < k->n_excl; i++)
+			if (c->port == k->excl[i])
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Per socket: how many of the key's sockets in the last sample were
+ * already in CLOSE-WAIT at sample i (same cookie). A pile that persists
+ * reads flat, a leak rises, one that comes and goes reads near 0 before
+ * the last sample, whatever the counts did.
+ */
+static uint32_t key_kept_at(const struct series *ser, unsigned i, const struct cw_key *k)
+{
+	const struct sample *last = series_last(ser), *s = ser->s[i];
+	uint32_t n = 0;
+
+	for (uint32_t j = 0; j < last->n_cw; j++)
+		if (cw_matches(last, &last->cw[j], k) &&
+		    (s == last || sample_cw_find(s, last->cw[j].cookie)))
+			n++;
+	return n;
+}
+
 /*
  * The key's count in sample i. The triage looks up owners in the last
  * sample only (the /proc walk is the expensive part), so in a sample
@@ -135,6 +194,8 @@ static uint32_t key_count_at(const struct series *ser, unsigned i, const struct 
 	const struct sample *s = ser->s[i];
 	uint32_t now, host;
 
+	if (per_socket(ser))
+		return key_kept_at(ser, i, k);
 	if (k->kind != CW_GROUP || (s->have & HAVE_OWNERS) || i + 1 == ser->n)
 		return key_count(s, k);
 	now = key_count(series_last(ser), k);
@@ -163,6 +224,7 @@ static void trend_of(const struct series *ser, const struct cw_key *k, struct cw
 			t->rising = false;
 		if (v < t->min)
 			t->min = v;
+		t->prev = t->last;
 		t->last = v;
 	}
 }
@@ -181,7 +243,8 @@ static bool judge(const struct series *ser, const struct cw_trend *t, enum sever
 		return t->last >= CW_PERSIST_MIN;
 	}
 	persisting = t->min >= CW_PERSIST_MIN;
-	growing = t->rising && t->last - t->first >= CW_GROWTH_MIN;
+	growing = t->rising && t->last - t->first >= CW_GROWTH_MIN &&
+		  t->prev >= CW_GROWTH_CARRIED_MIN;
 	*sev = (t->min >= CW_CRITICAL || (persisting && growing)) ? SEV_CRITICAL : SEV_WARNING;
 	return persisting || (growing && t->last >= CW_PERSIST_MIN);
 }
@@ -271,7 +334,10 @@ static bool report_group(const struct rule *self, const struct series *ser,
 	}
 	trend_text(tr, sizeof(tr), ser, &k);
 	finding_evidence(f, "ss -tanp state close-wait | %s: %s", grep, tr);
-	if (ser->n >= 2 && owners_only_last(ser))
+	if (ser->n >= 2 && per_socket(ser))
+		finding_evidence(f, "matched per socket (cookie): of the sockets in CLOSE-WAIT in the "
+				 "last sample, how many were already in CLOSE-WAIT at each sample");
+	else if (ser->n >= 2 && owners_only_last(ser))
 		finding_evidence(f, "owners were looked up in the last sample only: earlier counts are "
 				 "the namespace's CLOSE-WAIT, capped at what %s holds now", f->subject);
 	finding_evidence(f, "Recv-Q >= 1 (EOF never read): %s; Recv-Q 0 (EOF read, close() "
@@ -379,6 +445,9 @@ static void port_finding(const struct rule *self, const struct series *ser, cons
 	finding_evidence(f, "ss -tan state close-wait%s: %s%s", filt, tr,
 			 k->kind == CW_REST && k->n_excl ? " (ports reported separately excluded)" : "");
 	finding_evidence(f, "owning process not attributed: %s", owner_gap(last, gap, sizeof(gap)));
+	if (ser->n >= 2 && per_socket(ser))
+		finding_evidence(f, "matched per socket (cookie): of the sockets in CLOSE-WAIT in the "
+				 "last sample, how many were already in CLOSE-WAIT at each sample");
 
 	if (k->kind == CW_PORT)
 		snprintf(f->explanation, sizeof(f->explanation),

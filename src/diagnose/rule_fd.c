@@ -38,6 +38,13 @@
  * 70%, netdata goes critical at 90%). */
 #define FILE_MAX_WARN_FRAC 0.80
 #define FILE_MAX_CRIT_FRAC 0.95
+/* A climb is a leak only when it is at least this many fds over the run:
+ * a server's fd count moves by a few with every connection that comes
+ * and goes, so +1 per sample is noise, +10 in a couple of seconds is not. */
+#define FD_LEAK_MIN_RISE 10u
+/* A leak that reaches the limit within a minute at its measured rate
+ * fails before anyone acts on a warning: critical. */
+#define FD_LEAK_SOON_S 60.0
 
 static uint64_t pow2_at_least(uint64_t v)
 {
@@ -90,7 +97,37 @@ static bool fds_growing(const struct series *ser, uint32_t pid, uint32_t *first)
 			*first = p->fds;
 		prev = p->fds;
 	}
-	return true;
+	return prev - *first >= FD_LEAK_MIN_RISE;
+}
+
+/* Seconds until p reaches its soft limit at the rate it climbed from
+ * first over span; negative when unknown. */
+static double leak_eta_s(const struct s_proc *p, uint32_t first, double span)
+{
+	double rate = span > 0 ? (p->fds - first) / span : 0;
+
+	if (rate <= 0 || !p->has_limit || p->nofile_soft == UINT64_MAX)
+		return -1;
+	return p->fds >= p->nofile_soft ? 0 : (double)(p->nofile_soft - p->fds) / rate;
+}
+
+static const char *trend_words(const struct series *ser, bool growing, bool at_limit)
+{
+	if (growing)
+		return "The count rose at every sample: the process leaks fds (opened and never "
+		       "closed), or its load is still ramping up; a leak fills any limit, so no "
+		       "limit change is proposed: find what is leaking (ls -l /proc/PID/fd | sort "
+		       "by target) and fix the app; restarting it frees them for now. ";
+	if (ser->n < 2)
+		return "With one sample it is unknown whether the count is growing (a leak) or "
+		       "steady (a limit too low for the load); run again with more samples before "
+		       "changing the limit. ";
+	if (at_limit)
+		return "The count is flat AT the limit: a limit too low for the load, or a leak "
+		       "that has already used it up; after raising it, a leak climbs again and a "
+		       "low limit stays put. ";
+	return "The count is not climbing steadily, so this looks like a limit too low for the "
+	       "load rather than a leak. ";
 }
 
 /*
@@ -132,6 +169,7 @@ static void change_nofile(struct finding *f, const struct s_proc *p, int64_t nr_
 	if (!c)
 		return;
 	snprintf(c->setting, sizeof(c->setting), "LimitNOFILE= in the unit of PID %u", p->pid);
+	snprintf(c->knob, sizeof(c->knob), "RLIMIT_NOFILE pid %u", p->pid);
 	snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
 	snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
 	snprintf(c->backout, sizeof(c->backout),
@@ -146,6 +184,7 @@ static void change_nofile(struct finding *f, const struct s_proc *p, int64_t nr_
 	if (!c)
 		return;
 	snprintf(c->setting, sizeof(c->setting), "RLIMIT_NOFILE of PID %u (prlimit)", p->pid);
+	snprintf(c->knob, sizeof(c->knob), "RLIMIT_NOFILE pid %u", p->pid);
 	snprintf(c->current, sizeof(c->current), "%s:%s", soft, hard);
 	snprintf(c->proposed, sizeof(c->proposed), "%llu:%s", (unsigned long long)want, nh);
 	snprintf(c->backout, sizeof(c->backout), "prlimit --pid %u --nofile=%s:%s",
@@ -163,9 +202,12 @@ static void report_proc(const struct rule *self, const struct series *ser, const
 	double frac = proc_frac(p), span = series_span_s(ser);
 	bool at_limit = p->fds >= p->nofile_soft;
 	const struct s_listener *full = full_listener_of(last, p);
-	enum severity sev = (at_limit || frac >= FD_CRIT_FRAC) && !full ? SEV_CRITICAL : SEV_WARNING;
 	uint32_t first = 0;
 	bool growing = fds_growing(ser, p->pid, &first);
+	double eta = growing ? leak_eta_s(p, first, span) : -1;
+	bool soon = eta >= 0 && eta <= FD_LEAK_SOON_S;
+	enum severity sev = (at_limit || frac >= FD_CRIT_FRAC || soon) && !full ? SEV_CRITICAL
+										 : SEV_WARNING;
 	char soft[24], hard[24], nr_open_s[24];
 	struct finding *f;
 	int64_t nr_open = 0;
@@ -184,8 +226,10 @@ static void report_proc(const struct rule *self, const struct series *ser, const
 	finding_evidence(f, "ls /proc/%u/fd | wc -l: %u open, %.0f%% of Max open files %s (soft; hard %s)",
 			 p->pid, p->fds, frac * 100, soft, hard);
 	if (growing)
-		finding_evidence(f, "ls /proc/%u/fd | wc -l: %u -> %u over %.1f s, up at every sample (+%.1f/s)",
-				 p->pid, first, p->fds, span, span > 0 ? (p->fds - first) / span : 0);
+		finding_evidence(f, "ls /proc/%u/fd | wc -l: %u -> %u over %.1f s, up at every sample "
+				 "(+%.1f/s%s)", p->pid, first, p->fds, span,
+				 span > 0 ? (p->fds - first) / span : 0,
+				 soon ? ", at the limit within a minute at this rate" : "");
 	else if (ser->n >= 2)
 		finding_evidence(f, "ls /proc/%u/fd | wc -l: not rising at every one of %u samples",
 				 p->pid, ser->n);
@@ -208,17 +252,10 @@ static void report_proc(const struct rule *self, const struct series *ser, const
 		 at_limit ? "It is AT the limit: new connections are failing now. " : "",
 		 p->listeners ? "; its listeners stop accepting and their accept queues fill "
 				"(TcpExtListenOverflows climbs)" : "",
-		 growing ? "The count rose at every sample: growing, likely a leak (fds opened and "
-			   "never closed). Raising the limit only buys time: find what is leaking "
-			   "(ls -l /proc/PID/fd | sort by target) and fix the app. "
-			 : ser->n < 2 ? "With one sample it is unknown whether the count is growing "
-					"(a leak) or steady (a limit too low for the load); run again "
-					"with more samples before changing the limit. "
-			 : "The count is not climbing steadily, so this looks like a limit too low "
-			   "for the load rather than a leak. ",
-		 nr_open_s);
+		 trend_words(ser, growing, at_limit), nr_open_s);
 
-	if (ser->n >= 2)
+	/* A leak's fix is in the app: a higher limit only moves the failure. */
+	if (ser->n >= 2 && !growing)
 		change_nofile(f, p, has_nr_open ? nr_open : 0);
 	snprintf(f->verify_command, sizeof(f->verify_command),
 		 "ls /proc/%u/fd | wc -l; grep 'Max open files' /proc/%u/limits", p->pid, p->pid);
@@ -333,9 +370,9 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_fd_exhaustion = {
 	.ids = { "fd-exhaustion" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
-	/* Either input is enough: the processes (HAVE_FDS, read in the
-	 * last sample only) or the host's file-nr / kernel log; each part
-	 * checks its own. */
+	/* Either input is enough: the processes (HAVE_FDS, fd counts in
+	 * every sample of a live triage) or the host's file-nr / kernel
+	 * log; each part checks its own. */
 	.needs = 0,
 	.check = check,
 	.summary = "a process near RLIMIT_NOFILE, or file-nr near file-max",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "rules.h"
+#include "reconcile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,4 +83,5 @@ void diagnose_run(const struct series *ser, const struct focus *fo,
 	for (size_t i = 0; i < n_rules; i++)
 		rule_run(rules[i], ser, fo, out);
 	qsort_r(out->f, out->n, sizeof(out->f[0]), cmp_findings, (void *)&fo->symptom);
+	findings_reconcile(out);
 }

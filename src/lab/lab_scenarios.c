@@ -91,6 +91,22 @@ const struct lab_scenario lab_scenarios[] = {
 	  "of a FIN.",
 	  sc_resets, "connection-resets", SIDE_APP,
 	  EXPECT_SEV(SEV_WARNING), false },
+	{ "accept-queue-close-wait", "clients connect and close at once; the server never accepts",
+	  "Clients connect and close at once against a listener that never calls accept(): the "
+	  "queued children sit in CLOSE-WAIT with no owner. That is the accept queue's symptom, "
+	  "not a leak: the verdict is accept-queue-overflow alone.",
+	  sc_accept_queue_close_wait, "accept-queue-overflow", SIDE_APP,
+	  EXPECT_SEV(SEV_CRITICAL), true },
+	{ "slow-accept-keeps-up", "a server that accepts with a delay and answers late, keeping up",
+	  "Clients send a request and shut their side; the server accepts one per tick and "
+	  "answers 300 ms later. About 30 connections are in CLOSE-WAIT at every instant, never "
+	  "the same ones, and the queue never overflows: healthy.",
+	  sc_slow_accept_keeps_up, NULL, SIDE_NONE, 0, true },
+	{ "fd-leak", "a process leaking 20 fds a second toward its RLIMIT_NOFILE",
+	  "A process holds 400 fds of a 512 limit and opens one more every 50 ms, never closing "
+	  "any. The fix is the leak in the app, not a higher limit.",
+	  sc_fd_leak, "fd-exhaustion", SIDE_APP,
+	  EXPECT_SEV(SEV_CRITICAL), true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
 

@@ -28,4 +28,9 @@ int sc_resets(struct lab *l, struct strbuf *err);
 int sc_receiver_not_reading(struct lab *l, struct strbuf *err);
 int sc_app_limited_sender(struct lab *l, struct strbuf *err);
 
+/* sc_i9a.c: counts that mislead (CLOSE-WAIT in the accept queue, a fd leak) */
+int sc_accept_queue_close_wait(struct lab *l, struct strbuf *err);
+int sc_slow_accept_keeps_up(struct lab *l, struct strbuf *err);
+int sc_fd_leak(struct lab *l, struct strbuf *err);
+
 #endif

@@ -2,6 +2,7 @@
 #include "sample.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -119,6 +120,43 @@ count:
 		d->syn_sent++;
 }
 
+/* Accepted (an inode) or still in the accept queue (none): see sample.h. */
+static void add_close_wait(struct sample *s, const struct sock_rec *r)
+{
+	struct s_cw *c;
+
+	if (!r->inode) {
+		s->close_wait_unaccepted++;
+		s->close_wait_unaccepted_by_port[r->sport]++;
+		return;
+	}
+	s->close_wait_by_port[r->sport]++;
+	if (s->n_cw == SAMPLE_CW_MAX) {
+		s->cw_dropped++;
+		return;
+	}
+	c = &s->cw[s->n_cw++];
+	c->cookie = r->cookie;
+	c->inode = r->inode;
+	c->port = r->sport;
+	c->unread = r->rqueue >= 1;
+	c->owner = -1;
+}
+
+static int cmp_cw(const void *a, const void *b)
+{
+	uint64_t x = ((const struct s_cw *)a)->cookie, y = ((const struct s_cw *)b)->cookie;
+
+	return x < y ? -1 : x > y;
+}
+
+const struct s_cw *sample_cw_find(const struct sample *s, uint64_t cookie)
+{
+	struct s_cw key = { .cookie = cookie };
+
+	return bsearch(&key, s->cw, s->n_cw, sizeof(s->cw[0]), cmp_cw);
+}
+
 void sample_add_sock(struct sample *s, const struct sock_rec *r)
 {
 	tally_add(&s->tally, r);
@@ -133,7 +171,7 @@ void sample_add_sock(struct sample *s, const struct sock_rec *r)
 		s->syn_recv_by_port[r->sport]++;
 		return;
 	case SS_CLOSE_WAIT:
-		s->close_wait_by_port[r->sport]++;
+		add_close_wait(s, r);
 		break;
 	case SS_FIN_WAIT2:
 		s->fin_wait2_by_port[r->sport]++;
@@ -158,6 +196,10 @@ void sample_reset_socks(struct sample *s)
 	s->n_listeners = 0;
 	s->listeners_dropped = 0;
 	memset(s->close_wait_by_port, 0, sizeof(s->close_wait_by_port));
+	memset(s->close_wait_unaccepted_by_port, 0, sizeof(s->close_wait_unaccepted_by_port));
+	s->close_wait_unaccepted = 0;
+	s->n_cw = 0;
+	s->cw_dropped = 0;
 	memset(s->fin_wait2_by_port, 0, sizeof(s->fin_wait2_by_port));
 	memset(s->syn_recv_by_port, 0, sizeof(s->syn_recv_by_port));
 	memset(s->listen_port, 0, sizeof(s->listen_port));
@@ -207,6 +249,7 @@ void sample_finish_socks(struct sample *s)
 	for (uint32_t i = 0; i < s->n_listeners; i++)
 		s->listeners[i].syn_recv = s->syn_recv_by_port[s->listeners[i].port];
 	prune_server_dests(s);
+	qsort(s->cw, s->n_cw, sizeof(s->cw[0]), cmp_cw);
 }
 
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm)

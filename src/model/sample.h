@@ -31,6 +31,10 @@
 #define SAMPLE_UNAVAIL_MAX 16
 #define SAMPLE_PORTS 65536
 #define SAMPLE_CONNS_MAX 64
+/* CLOSE-WAIT sockets tracked one by one (cookie) for persistence: past
+ * this many a pile is a leak by size alone (rule_close_wait's critical
+ * mark is 1,000), so the set only has to be complete below it. */
+#define SAMPLE_CW_MAX 4096
 
 /* A TCP listener and what hangs off it. */
 struct s_listener {
@@ -116,6 +120,16 @@ struct s_conn {
 	int32_t owner;           /* index into procs[], -1 unknown */
 };
 
+/* One accepted CLOSE-WAIT socket (inode != 0), matched across samples by
+ * cookie; owner is set when the sample was attributed. */
+struct s_cw {
+	uint64_t cookie;
+	uint32_t inode;
+	uint16_t port;           /* local */
+	bool unread;             /* Recv-Q >= 1 */
+	int32_t owner;           /* index into procs[], -1 unknown */
+};
+
 /*
  * What a sample holds. A source sets the bit for each input it read;
  * an input that is absent is never read as zero: a rule whose needs
@@ -191,6 +205,21 @@ struct sample {
 
 	uint32_t n_unavailable;
 	struct s_unavailable unavailable[SAMPLE_UNAVAIL_MAX];
+
+	/*
+	 * CLOSE-WAIT split by acceptance. close_wait_by_port counts accepted
+	 * ones only (an inode: an fd exists); the children still in a
+	 * listener's accept queue (inode 0, nobody can close them) are counted
+	 * here per port instead: a symptom of the accept queue, not a leak.
+	 */
+	uint32_t close_wait_unaccepted;
+	uint32_t close_wait_unaccepted_by_port[SAMPLE_PORTS];
+	/* Accepted CLOSE-WAIT sockets one by one, sorted by cookie at
+	 * sample_finish_socks; cw_tracked: the source filled this set. */
+	bool cw_tracked;
+	uint32_t n_cw;
+	uint32_t cw_dropped;
+	struct s_cw cw[SAMPLE_CW_MAX];
 };
 
 void sample_init(struct sample *s);
@@ -209,5 +238,7 @@ bool sample_port_listening(const struct sample *s, uint16_t port);
 void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer);
 /* The process entry for pid, created if room; NULL when full. */
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
+/* The tracked CLOSE-WAIT socket with this cookie; NULL when absent. */
+const struct s_cw *sample_cw_find(const struct sample *s, uint64_t cookie);
 
 #endif

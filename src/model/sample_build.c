@@ -39,6 +39,7 @@ void sample_build_socks_begin(struct sample_builder *b, uint32_t have)
 	b->n_cw = 0;
 	b->cw_dropped = 0;
 	b->s->have |= have;
+	b->s->cw_tracked = true;
 }
 
 static bool conn_stuck(const struct sock_rec *r)
@@ -178,6 +179,9 @@ void sample_build_attribute(struct sample_builder *b, sample_owner_fn lookup, vo
 			if (b->cw[i].unread)
 				p->close_wait_unread++;
 		}
+	for (uint32_t i = 0; i < s->n_cw; i++)
+		if ((p = owner_of(b, s->cw[i].inode, lookup, ctx)))
+			s->cw[i].owner = (int32_t)(p - s->procs);
 	s->have |= HAVE_OWNERS;
 }
 

@@ -304,6 +304,91 @@ START_TEST(cw__owners_in_last_sample_only)
 }
 END_TEST
 
+/*
+ * Per socket: n accepted CLOSE-WAIT sockets with cookies base..base+n-1
+ * in sample i, owned by pid (owners known in the last sample only, as
+ * the live triage gives them).
+ */
+static void cw_socks(struct fx *f, unsigned i, uint64_t base, uint32_t n, uint32_t pid)
+{
+	struct sample *s = f->s[i];
+	int32_t owner = -1;
+
+	s->cw_tracked = true;
+	if (i + 1 == f->ser.n) {
+		struct s_proc *p = sample_proc(s, pid, "lab-server");
+
+		p->close_wait += n;
+		s->have |= HAVE_OWNERS;
+		owner = (int32_t)(p - s->procs);
+	}
+	for (uint32_t j = 0; j < n; j++) {
+		struct s_cw *c = &s->cw[s->n_cw++];
+
+		c->cookie = base + j;
+		c->inode = (uint32_t)(1000 + base + j);
+		c->port = 8088;
+		c->owner = owner;
+	}
+	s->tally.by_state[TBL_TCP][SS_CLOSE_WAIT] += n;
+	s->close_wait_by_port[8088] += n;
+}
+
+static struct fx *socks3(const uint64_t base[3], const uint32_t n[3])
+{
+	struct fx *f = fx_new(3, 1.0);
+
+	for (unsigned i = 0; i < 3; i++)
+		cw_socks(f, i, base[i], n[i], 900);
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
+	return f;
+}
+
+START_TEST(cw__per_socket_sawtooth_is_not_a_leak)
+{
+	/* Counts 20 -> 40 -> 60, "rising at every sample", but every
+	 * sample's sockets are new: they come and go. */
+	const uint64_t fresh[3] = { 100, 200, 300 }, same[3] = { 100, 100, 100 };
+	const uint32_t rising[3] = { 20, 40, 60 }, flat[3] = { 10, 10, 10 }, low[3] = { 9, 9, 9 };
+	struct fx *f = socks3(fresh, rising);
+
+	ck_assert_ptr_null(fx_find(f, "close-wait-leak"));
+	fx_free(f);
+	/* The same sockets at every sample: persisting, both sides of 10. */
+	f = socks3(same, flat);
+	ck_assert_ptr_nonnull(fx_find(f, "close-wait-leak"));
+	ck_assert_str_eq(fx_find(f, "close-wait-leak")->subject, "process lab-server[900]");
+	ck_assert_ptr_nonnull(strstr(fx_find(f, "close-wait-leak")->evidence[1], "per socket"));
+	fx_free(f);
+	f = socks3(same, low);
+	ck_assert_ptr_null(fx_find(f, "close-wait-leak"));
+	fx_free(f);
+	/* A leak: the old sockets stay, new ones join (100.. is a prefix). */
+	f = socks3(same, rising);
+	ck_assert_int_eq(fx_find(f, "close-wait-leak")->severity, SEV_CRITICAL);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(cw__unaccepted_are_not_a_leak)
+{
+	/* 64 children in CLOSE-WAIT still in the accept queue (inode 0)
+	 * at every sample: the accept queue's symptom, no finding here. */
+	struct fx *f = fx_new(3, 1.0);
+
+	for (unsigned i = 0; i < 3; i++) {
+		f->s[i]->cw_tracked = true;
+		f->s[i]->tally.by_state[TBL_TCP][SS_CLOSE_WAIT] = 64;
+		f->s[i]->close_wait_unaccepted = 64;
+		f->s[i]->close_wait_unaccepted_by_port[8088] = 64;
+	}
+	f->s[2]->have |= HAVE_OWNERS;
+	rule_run(&rule_close_wait_leak, &f->ser, &f->opts, &f->out);
+	ck_assert_uint_eq(f->out.n, 0);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_close_wait");
@@ -319,6 +404,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, cw__owner_known_wins_over_ports);
 	tcase_add_test(tc, cw__long_text_not_truncated);
 	tcase_add_test(tc, cw__owners_in_last_sample_only);
+	tcase_add_test(tc, cw__per_socket_sawtooth_is_not_a_leak);
+	tcase_add_test(tc, cw__unaccepted_are_not_a_leak);
 	suite_add_tcase(s, tc);
 	return s;
 }

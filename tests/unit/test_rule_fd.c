@@ -55,6 +55,7 @@ START_TEST(fd__process_warn_and_crit_split)
 	ck_assert_ptr_nonnull(strstr(x->explanation, "too low for the load"));
 	text_fits(x);
 
+	f->s[0]->procs[0].fds = 1000;       /* falling from here: not a leak */
 	f->s[1]->procs[0].fds = 972;        /* 94.9% */
 	run(f);
 	ck_assert_int_eq(fx_find(f, "fd-exhaustion")->severity, SEV_WARNING);
@@ -81,15 +82,48 @@ START_TEST(fd__growing_says_leak)
 	run(f);
 	x = fx_find(f, "fd-exhaustion");
 	ck_assert_ptr_nonnull(x);
-	ck_assert_ptr_nonnull(strstr(x->explanation, "growing, likely a leak"));
+	ck_assert_ptr_nonnull(strstr(x->explanation, "the process leaks fds"));
 	ck_assert_str_eq(x->evidence[1],
-			 "ls /proc/812/fd | wc -l: 900 -> 980 over 2.0 s, up at every sample (+40.0/s)");
+			 "ls /proc/812/fd | wc -l: 900 -> 980 over 2.0 s, up at every sample "
+			 "(+40.0/s, at the limit within a minute at this rate)");
+	/* A leak: no limit raise is proposed, and it is critical (soon full). */
+	ck_assert_uint_eq(x->n_changes, 0);
+	ck_assert_int_eq(x->severity, SEV_CRITICAL);
 	/* Up then flat is not "rising at every sample". */
 	f->s[2]->procs[0].fds = 940;
 	f->s[1]->procs[0].fds = 940;
 	run(f);
 	x = fx_find(f, "fd-exhaustion");
-	ck_assert_ptr_null(strstr(x->explanation, "likely a leak"));
+	ck_assert_ptr_null(strstr(x->explanation, "leaks fds"));
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(fd__leak_rise_and_eta_thresholds)
+{
+	struct fx *f = fx_new(3, 10.0);
+	const struct finding *x;
+
+	/* +9 over the run: noise, the limit change stays. */
+	proc(f, 0, 812, 830, 1024, 4096);
+	proc(f, 1, 812, 835, 1024, 4096);
+	proc(f, 2, 812, 839, 1024, 4096);
+	run(f);
+	x = fx_find(f, "fd-exhaustion");
+	ck_assert_ptr_null(strstr(x->explanation, "leaks fds"));
+	ck_assert_uint_eq(x->n_changes, 2);
+	/* +10: a leak, no change; 0.5/s leaves 370 s to the limit: a warning. */
+	f->s[2]->procs[0].fds = 840;
+	run(f);
+	x = fx_find(f, "fd-exhaustion");
+	ck_assert_ptr_nonnull(strstr(x->explanation, "the process leaks fds"));
+	ck_assert_uint_eq(x->n_changes, 0);
+	ck_assert_int_eq(x->severity, SEV_WARNING);
+	/* 124 fds left at 6.2/s is 20 s: critical. */
+	f->s[2]->procs[0].fds = 954;
+	f->s[1]->procs[0].fds = 900;
+	run(f);
+	ck_assert_int_eq(fx_find(f, "fd-exhaustion")->severity, SEV_CRITICAL);
 	fx_free(f);
 }
 END_TEST
@@ -100,7 +134,7 @@ START_TEST(fd__exact_evidence_and_changes)
 	struct s_proc *p;
 	const struct finding *x;
 
-	proc(f, 0, 812, 990, 1024, 4096);
+	proc(f, 0, 812, 1000, 1024, 4096);  /* flat: a limit too low, not a leak */
 	p = proc(f, 1, 812, 1000, 1024, 4096);
 	p->listeners = 1;
 	run(f);
@@ -342,6 +376,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fd__process_below_warn_is_silent);
 	tcase_add_test(tc, fd__process_warn_and_crit_split);
 	tcase_add_test(tc, fd__growing_says_leak);
+	tcase_add_test(tc, fd__leak_rise_and_eta_thresholds);
 	tcase_add_test(tc, fd__exact_evidence_and_changes);
 	tcase_add_test(tc, fd__proposal_raises_hard_and_respects_nr_open);
 	tcase_add_test(tc, fd__one_sample_no_change);

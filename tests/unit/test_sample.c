@@ -73,7 +73,13 @@ START_TEST(sample__client_tuples_grouped_server_side_excluded)
 	r = tcp4(SS_TIME_WAIT, "10.0.0.1", 80, "10.0.0.7", 51000);
 	sample_add_sock(s, &r);
 	r = tcp4(SS_CLOSE_WAIT, "10.0.0.1", 80, "10.0.0.7", 51001);
+	r.inode = 4242;         /* accepted: counted per port */
 	sample_add_sock(s, &r);
+	r = tcp4(SS_CLOSE_WAIT, "10.0.0.1", 80, "10.0.0.7", 51002);
+	sample_add_sock(s, &r); /* inode 0: still in the accept queue */
+	ck_assert_uint_eq(s->close_wait_unaccepted, 1);
+	ck_assert_uint_eq(s->close_wait_unaccepted_by_port[80], 1);
+	ck_assert_uint_eq(s->n_cw, 1);
 	ck_assert_uint_eq(s->n_dests, 2);
 	ck_assert_uint_eq(s->dests[0].total, 10);
 	ck_assert_uint_eq(s->dests[0].time_wait, 4);

@@ -39,6 +39,7 @@ static unsigned population(struct sock_rec *out)
 	for (uint16_t p = 0; p < 6; p++)
 		out[n++] = tcp4(SS_ESTABLISHED, "10.0.0.1", 80, "10.0.0.7", (uint16_t)(51000 + p));
 	out[n++] = tcp4(SS_CLOSE_WAIT, "10.0.0.1", 80, "10.0.0.8", 51000);
+	out[n - 1].inode = 4243;
 	for (uint16_t p = 0; p < 5; p++)
 		out[n++] = tcp4(p < 2 ? SS_TIME_WAIT : SS_ESTABLISHED, "10.0.0.1",
 				(uint16_t)(40000 + p), "10.0.0.2", 5432);

@@ -60,6 +60,29 @@ START_TEST(live__full_listener_is_seen_with_its_owner)
 }
 END_TEST
 
+/* Counts only: fd counts and limits, never attribution, even with a full
+ * listener to attribute (a triage's earlier samples). */
+START_TEST(live__counts_mode_has_fds_not_owners)
+{
+	struct sample *s = malloc(sizeof(*s));
+	struct sample_opts o = { .owners = SAMPLE_OWNERS_COUNTS, .want_port = -1 };
+	struct strbuf err = STRBUF_INIT;
+	const struct s_proc *me = NULL;
+
+	ck_assert_msg(sample_collect(s, &o, &err) == 0, "%s", err.buf);
+	ck_assert((s->have & HAVE_FDS));
+	ck_assert(!(s->have & HAVE_OWNERS));
+	for (uint32_t i = 0; i < s->n_procs; i++)
+		if (s->procs[i].pid == (uint32_t)getpid())
+			me = &s->procs[i];
+	ck_assert_ptr_nonnull(me);
+	ck_assert_uint_ge(me->fds, 3);
+	ck_assert(me->has_limit);
+	free(s);
+	strbuf_release(&err);
+}
+END_TEST
+
 /* Conns to --peer in the last collect, counted by family. */
 static void peer_conns(int family, const char *addr, int port, unsigned *v4, unsigned *v6,
 		       bool *looked)
@@ -202,6 +225,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, live__full_listener_is_seen_with_its_owner);
 	tcase_add_test(tc, live__peer_filter_matches_remote_end_and_v4_mapped);
 	tcase_add_test(tc, live__stuck_connection_is_kept_with_tcp_info);
+	tcase_add_test(tc, live__counts_mode_has_fds_not_owners);
 	suite_add_tcase(s, tc);
 	return s;
 }
