@@ -91,6 +91,23 @@ const struct lab_scenario lab_scenarios[] = {
 	  "of a FIN.",
 	  sc_resets, "connection-resets", SIDE_APP,
 	  EXPECT_SEV(SEV_WARNING), false },
+	{ "connect-timeouts", "connects to a peer whose firewall drops SYNs",
+	  "Clients here connect to a peer whose nftables drops every SYN: the connects hang in "
+	  "SYN-SENT until they time out. The remote or the path is the cause (--symptom timeout).",
+	  sc_connect_timeouts, "connect-timeouts", SIDE_NETWORK,
+	  EXPECT_SEV(SEV_CRITICAL), true },
+	{ "fin-wait-1-pile", "closed with data queued to a peer that stopped reading",
+	  "The peer never reads and its window closes; clients here close with data still "
+	  "queued. The orphans sit in FIN-WAIT-1 probing a zero window: the peer's reader is "
+	  "the cause.",
+	  sc_fin_wait_1_pile, "closing-pile", SIDE_NETWORK,
+	  EXPECT_SEV(SEV_WARNING), true },
+	{ "last-ack-pile", "the server closed, the peer went silent",
+	  "Clients in the peer close their side; the server here closes every connection and "
+	  "exits, and the peer drops its FINs. The connections sit in LAST-ACK retransmitting "
+	  "the FIN: the peer or the path is the cause.",
+	  sc_last_ack_pile, "closing-pile", SIDE_NETWORK,
+	  EXPECT_SEV(SEV_WARNING), true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
 

@@ -28,4 +28,9 @@ int sc_resets(struct lab *l, struct strbuf *err);
 int sc_receiver_not_reading(struct lab *l, struct strbuf *err);
 int sc_app_limited_sender(struct lab *l, struct strbuf *err);
 
+/* sc_i9c.c: outbound connects that hang, closing-state piles */
+int sc_connect_timeouts(struct lab *l, struct strbuf *err);
+int sc_fin_wait_1_pile(struct lab *l, struct strbuf *err);
+int sc_last_ack_pile(struct lab *l, struct strbuf *err);
+
 #endif
