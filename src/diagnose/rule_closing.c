@@ -95,7 +95,7 @@ static void cl_evidence(struct finding *f, const struct series *ser, const struc
 			 ser->n >= 2 ? "" : " (one sample)");
 	finding_evidence(f, "ss -tano dst %s: FIN-WAIT-1 %u, CLOSING %u, LAST-ACK %u; %u orphaned "
 			 "(no owner); timers: %u persist (zero window), %u on (retransmitting), "
-			 "backoff up to %u; Send-Q %llu bytes queued",
+			 "backoff up to %u; Send-Q %llu bytes queued (a FIN counts 1)",
 			 a, c->n[CL_FIN_WAIT1], c->n[CL_CLOSING], c->n[CL_LAST_ACK], c->orphans,
 			 c->persist, c->retrans, c->max_backoff, (unsigned long long)c->send_q);
 	if (sample_sysctl(last, SYSCTL_TCP_ORPHAN_RETRIES, &v))
@@ -158,26 +158,39 @@ static void cl_emit(const struct rule *self, const struct series *ser, const str
 		 "fewer than %u closing sockets to %s remain", CLOSING_PEER_MIN, a);
 }
 
+/* The biggest pile in s not yet in done[] (n_done of them), or NULL below the minimum. */
+static const struct s_closing *cl_next(const struct sample *s, const struct s_closing **done,
+				       unsigned n_done)
+{
+	const struct s_closing *best = NULL;
+
+	for (uint32_t i = 0; i < s->n_closing; i++) {
+		const struct s_closing *c = &s->closing[i];
+		bool seen = false;
+
+		for (unsigned k = 0; k < n_done; k++)
+			seen = seen || done[k] == c;
+		if (!seen && cl_total(c) >= CLOSING_PEER_MIN && (!best || cl_total(c) > cl_total(best)))
+			best = c;
+	}
+	return best;
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
-	const struct sample *last;
+	const struct s_closing *done[CLOSING_PEERS_SHOWN], *c;
 	unsigned shown = 0;
 
 	(void)o;
 	if (!ser->n)
 		return;
-	last = series_last(ser);
-	for (uint32_t i = 0; i < last->n_closing && shown < CLOSING_PEERS_SHOWN; i++) {
-		const struct s_closing *c = &last->closing[i];
+	while (shown < CLOSING_PEERS_SHOWN && (c = cl_next(series_last(ser), done, shown))) {
 		char tr[FINDING_TEXT] = "";
-		unsigned at;
+		unsigned at = cl_persist(ser, c, tr, sizeof(tr));
 
-		if (cl_total(c) < CLOSING_PEER_MIN)
-			continue;
-		at = cl_persist(ser, c, tr, sizeof(tr));
 		cl_emit(self, ser, c, at, tr, out);
-		shown++;
+		done[shown++] = c;
 	}
 }
 

@@ -7,8 +7,8 @@
  * drops them silently. A refusing remote answers with a RST at once and
  * leaves no SYN-SENT. The kernel retransmits the SYN
  * net.ipv4.tcp_syn_retries times (6: about 127 s) before connect() fails
- * with ETIMEDOUT (kernel-facts.md "SYN-SENT: connects that get no
- * answer"); the application's own timeout usually fires first. Nothing
+ * with ETIMEDOUT
+ * (kernel-facts.md "SYN-SENT: connects that get no answer"); the application's own timeout usually fires first. Nothing
  * on this host is at fault, so no change is proposed: fix the remote or
  * the path, or lower the app's connect timeout so it fails fast.
  */

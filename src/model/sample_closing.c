@@ -4,8 +4,8 @@
  * or the data before it is not acknowledged), CLOSING (both FINs sent,
  * ours not acknowledged) and LAST-ACK (the peer closed, we closed, our
  * FIN is not acknowledged). All three wait on the peer; grouping by the
- * remote address names who (kernel-facts.md "Closing states and their
- * timers"). The timer tells what the kernel is doing: persist = probing
+ * remote address names who
+ * (kernel-facts.md "Closing states and their timers"). The timer tells what the kernel is doing: persist = probing
  * a zero window (the peer's app stopped reading), on = retransmitting
  * (the peer or the path is silent).
  *
