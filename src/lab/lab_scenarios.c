@@ -108,8 +108,26 @@ const struct lab_scenario lab_scenarios[] = {
 	  "the FIN: the peer or the path is the cause.",
 	  sc_last_ack_pile, "closing-pile", SIDE_NETWORK,
 	  EXPECT_SEV(SEV_WARNING), true },
+	{ "syn-flood-elsewhere", "a SYN flood logged in another namespace, healthy listeners here",
+	  "Two listeners in the peer namespace are flooded and the kernel logs a SYN flood line "
+	  "for each; afterwards healthy listeners start here on the same ports. The shared "
+	  "kernel log must not become a finding here: healthy, with at most one short note.",
+	  sc_syn_flood_elsewhere, NULL, SIDE_NONE, 0, true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
+
+/* Scenarios that also bound their info findings (see lab_max_info). */
+static const struct { const char *name; int max_info; } lab_info_limits[] = {
+	{ "syn-flood-elsewhere", 1 },
+};
+
+int lab_max_info(const struct lab_scenario *sc)
+{
+	for (size_t i = 0; i < sizeof(lab_info_limits) / sizeof(lab_info_limits[0]); i++)
+		if (!strcmp(lab_info_limits[i].name, sc->name))
+			return lab_info_limits[i].max_info;
+	return -1;
+}
 
 const struct lab_scenario *lab_find(const char *name)
 {

@@ -32,5 +32,6 @@ int sc_app_limited_sender(struct lab *l, struct strbuf *err);
 int sc_connect_timeouts(struct lab *l, struct strbuf *err);
 int sc_fin_wait_1_pile(struct lab *l, struct strbuf *err);
 int sc_last_ack_pile(struct lab *l, struct strbuf *err);
+int sc_syn_flood_elsewhere(struct lab *l, struct strbuf *err);
 
 #endif

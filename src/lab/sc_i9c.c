@@ -10,7 +10,11 @@
  *                     orphaned FIN-WAIT-1 probing a zero window;
  *   last-ack-pile     clients in the peer send their FIN, the server here
  *                     closes every connection and its listener, and the
- *                     peer drops our FINs: LAST-ACK retransmitting.
+ *                     peer drops our FINs: LAST-ACK retransmitting;
+ *   syn-flood-elsewhere  a burst here floods two listeners in the peer
+ *                     (the kernel logs "Possible SYN flooding" for both),
+ *                     then healthy listeners on the same ports start
+ *                     here: at most one short note, never a finding.
  *
  * The stage waits until the closing state is in this host's socket table
  * (/proc/PID/net/tcp of a role here), counting every socket in the state.
@@ -28,6 +32,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../collect/procnet_mib.h"
 #include "../model/sock.h"
 #include "lab_sock.h"
 
@@ -45,6 +50,11 @@
 #define I9_STEP_MS 2000            /* one connect, accept or EOF */
 #define I9_TCP_LINES_MAX 100000
 #define I9_WAIT_MS 10000
+/* The flooded backlog (the queue holds 17) and the SYNs per port: enough
+ * past it that cookies are sent and the line is logged. */
+#define I9_FLOOD_BACKLOG 16
+#define I9_FLOOD_SYNS 64
+#define I9_FLOOD_SETTLE_MS 500
 #define I9_POLL_MS 50
 
 struct i9_role {
@@ -299,4 +309,81 @@ int sc_last_ack_pile(struct lab *l, struct strbuf *err)
 	lab_log(l, "peer: %u connections closed for writing, then drops our FINs", I9_CLOSING);
 	lab_log(l, "server: closed them all and its listener, %u in LAST-ACK", w.seen);
 	return 0;
+}
+
+/* listen(count) on addr:port and addr:port+1, hold. */
+static int i9_two_listeners(void *arg)
+{
+	const struct i9_role *r = arg;
+
+	lab_role_listen(r->addr, r->port, (int)r->count);
+	lab_role_listen(r->addr, r->port + 1, (int)r->count);
+	lab_role_ready();
+	lab_role_hold();
+}
+
+/* I9_FLOOD_SYNS connects to addr:port and addr:port+1 whose SYN-ACKs
+ * nftables drops here; then every socket is closed (in SYN-SENT a close
+ * sends nothing), so nothing of the flood is left on this side. */
+static int i9_flood_burst(void *arg)
+{
+	const struct i9_role *r = arg;
+	int fds[2 * I9_FLOOD_SYNS];
+
+	i9_fds(2 * I9_FLOOD_SYNS);
+	for (unsigned i = 0; i < 2 * I9_FLOOD_SYNS; i++) {
+		struct i9_role one = { r->addr, r->port + (int)(i % 2), 0 };
+
+		fds[i] = i9_connect(&one, true);
+	}
+	lab_nap_ms(I9_FLOOD_SETTLE_MS);
+	for (unsigned i = 0; i < 2 * I9_FLOOD_SYNS; i++)
+		close(fds[i]);
+	lab_role_ready();
+	lab_role_hold();
+}
+
+static const char i9_drop_synack_nft[] =
+	"table inet sockvet_lab {\n"
+	"  chain input {\n"
+	"    type filter hook input priority 0; policy accept;\n"
+	"    tcp sport { 8445, 8446 } tcp flags & (syn | ack) == syn | ack drop\n"
+	"  }\n"
+	"}\n";
+
+int sc_syn_flood_elsewhere(struct lab *l, struct strbuf *err)
+{
+	struct i9_role victim = { .addr = "0.0.0.0", .port = 8445, .count = I9_FLOOD_BACKLOG };
+	struct i9_role burst = { .addr = I9_PEER, .port = 8445 };
+	struct i9_role healthy = { .addr = "0.0.0.0", .port = 8445, .count = 128 };
+	struct lab_stage_spec s = {
+		.veth = { I9_HOST_CIDR, I9_PEER_CIDR },
+		.nft_ns = 0, .nft = i9_drop_synack_nft,
+		.roles = { { 1, "lab-flooded", i9_two_listeners, &victim },
+			   { 0, "lab-flood", i9_flood_burst, &burst } },
+		.what = "a SYN flood in the peer namespace",
+	};
+	struct mib *m = malloc(sizeof(*m));
+	uint64_t cookies = 0;
+	char root[32];
+
+	if (!m)
+		return error_set(err, "out of memory");
+	if (lab_stage(l, &s, err))
+		goto fail;
+	snprintf(root, sizeof(root), "/proc/%d", (int)l->roles[0]);
+	if (procnet_mib_read(m, root, err))
+		goto fail;
+	mib_get(m, "TcpExtSyncookiesSent", &cookies);
+	free(m);
+	if (lab_spawn(l, 0, "lab-server", i9_two_listeners, &healthy, err))
+		return -1;
+	lab_focus(l, -1, SYMPTOM_NONE);
+	lab_log(l, "peer: listen(%d) on :8445 and :8446 flooded, %llu cookies sent (the kernel "
+		"logs a SYN flood line for each)", I9_FLOOD_BACKLOG, (unsigned long long)cookies);
+	lab_log(l, "here: healthy listeners on 0.0.0.0:8445 and :8446, started after the flood");
+	return 0;
+fail:
+	free(m);
+	return -1;
 }
