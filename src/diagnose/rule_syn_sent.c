@@ -40,6 +40,16 @@ static const struct s_dest *dest_find(const struct sample *s, const struct s_des
 	return NULL;
 }
 
+/*
+ * Connects to a listener of this namespace from its own address (loopback
+ * or not): their SYNs are dropped by a full accept or SYN queue here,
+ * which the queue rules report with the cause; not a remote fault.
+ */
+static bool local_listener(const struct sample *s, const struct s_dest *d)
+{
+	return sample_port_listening(s, d->dport) && !memcmp(d->saddr, d->daddr, 16);
+}
+
 static void emit(const struct rule *self, const struct series *ser, const struct focus *o,
 		 const struct s_dest *d, struct findings *out)
 {
@@ -99,9 +109,11 @@ static void check(const struct rule *self, const struct series *ser,
 		return;
 	last = series_last(ser);
 	for (uint32_t i = 0; i < last->n_dests && shown < SYN_SENT_SHOWN; i++) {
-		if (last->dests[i].syn_sent < SYN_SENT_MIN)
+		const struct s_dest *d = &last->dests[i];
+
+		if (d->syn_sent < SYN_SENT_MIN || local_listener(last, d))
 			continue;
-		emit(self, ser, o, &last->dests[i], out);
+		emit(self, ser, o, d, out);
 		shown++;
 	}
 }

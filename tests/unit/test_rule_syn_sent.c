@@ -70,6 +70,22 @@ START_TEST(syn_sent__one_sample_not_confirmed)
 }
 END_TEST
 
+/* SYN-SENT to a listener here from our own address: the queue rules' case. */
+START_TEST(syn_sent__local_listener_skipped)
+{
+	struct fx *f = fx_new(3, 1.0);
+
+	for (unsigned i = 0; i < 3; i++) {
+		syn_sent(f, i, 200);
+		inet_pton(AF_INET, "10.0.0.9", f->s[i]->dests[0].saddr);
+		fx_listener(f, i, "0.0.0.0", 443, 9, 8);
+	}
+	rule_run(&rule_connect_timeouts, &f->ser, &f->opts, &f->out);
+	ck_assert_uint_eq(f->out.n, 0);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_syn_sent");
@@ -78,6 +94,7 @@ static Suite *suite(void)
 	tcase_add_test(t, syn_sent__threshold_both_sides);
 	tcase_add_test(t, syn_sent__needs_every_sample);
 	tcase_add_test(t, syn_sent__one_sample_not_confirmed);
+	tcase_add_test(t, syn_sent__local_listener_skipped);
 	suite_add_tcase(s, t);
 	return s;
 }
