@@ -37,7 +37,6 @@
 #define CLOSING_PEERS_SHOWN 3
 
 static const char *const cl_names[CL_STATES] = { "FIN-WAIT-1", "CLOSING", "LAST-ACK" };
-static const char *const cl_ss[CL_STATES] = { "fin-wait-1", "closing", "last-ack" };
 
 static uint32_t cl_total(const struct s_closing *c)
 {
@@ -86,11 +85,11 @@ static void cl_evidence(struct finding *f, const struct series *ser, const struc
 {
 	const struct sample *last = series_last(ser);
 	char a[ADDR_STR_MAX];
-	int k = cl_main_state(c);
 	int64_t v;
 
 	addr_endpoint(a, c->family, c->daddr, -1);
-	finding_evidence(f, "ss -tan state %s dst %s | wc -l: %s in %u sample%s%s", cl_ss[k], a, tr,
+	finding_evidence(f, "ss -Htan state fin-wait-1 state closing state last-ack dst %s | wc -l: "
+			 "%s in %u sample%s%s", a, tr,
 			 ser->n, ser->n == 1 ? "" : "s",
 			 ser->n >= 2 ? "" : " (one sample)");
 	finding_evidence(f, "ss -tano dst %s: FIN-WAIT-1 %u, CLOSING %u, LAST-ACK %u; %u orphaned "

@@ -75,9 +75,9 @@ static void emit(const struct rule *self, const struct series *ser, const struct
 		return;
 	addr_endpoint(ep, d->family, d->daddr, d->dport);
 	snprintf(f->subject, sizeof(f->subject), "destination %s", ep);
-	finding_evidence(f, "ss -tan state syn-sent dst %s | wc -l: %s in %u sample%s%s", ep, tr,
+	finding_evidence(f, "ss -Htan state syn-sent dst %s | wc -l: %s in %u sample%s%s", ep, tr,
 			 ser->n, ser->n == 1 ? "" : "s", ser->n == 1 ? " (one sample)" : "");
-	finding_evidence(f, "ss -tan state established dst %s | wc -l: %lld in the last sample", ep,
+	finding_evidence(f, "ss -Htan state established dst %s | wc -l: %lld in the last sample", ep,
 			 (long long)est);
 	diag_appendf(f->explanation, sizeof(f->explanation),
 		     "%u connects from this host to %s are waiting for a SYN-ACK that does not come. "
