@@ -50,9 +50,9 @@
 #define BACKLOG_FACTOR 4
 #define BACKLOG_FLOOR 128
 
-/* Old log lines only (info): at most this many ports, so a noisy past
- * does not crowd the shared findings list. */
-#define OLD_LOG_REPORT_MAX 3
+/* Old or foreign log lines: one info line for all, naming at most this
+ * many endpoints, so a noisy past does not crowd the report. */
+#define OLD_LOG_PORTS_SHOWN 4
 
 /* The host-level suspects (small backlogs) named when counters rise but
  * no port shows a full SYN queue in a sample. */
@@ -132,16 +132,30 @@ static bool near_limit(uint32_t syn, uint32_t limit)
 	return (uint64_t)syn * 100 >= (uint64_t)limit * SYNQ_NEAR_PCT && syn > 0;
 }
 
+/* Whether a SYN flood line is about one of the listeners on port in s:
+ * same port and, when the line logs one, the same address (a line from
+ * another namespace's listener on another address is not ours). */
+static bool flood_is_here(const struct kevent *e, const struct sample *s, uint16_t port)
+{
+	if (e->kind != KEV_SYN_FLOOD || e->port != port)
+		return false;
+	for (uint32_t i = 0; i < s->n_listeners; i++)
+		if (s->listeners[i].port == port &&
+		    kevent_addr_match(e, s->listeners[i].family, s->listeners[i].addr))
+			return true;
+	return false;
+}
+
 static const struct kevent *newest_flood(const struct series *ser, uint16_t port)
 {
+	const struct sample *last = series_last(ser);
 	const struct kevent *best = NULL;
 
 	for (unsigned i = 0; i < ser->n; i++)
 		for (uint32_t j = 0; j < ser->s[i]->n_kevents; j++) {
 			const struct kevent *e = &ser->s[i]->kevents[j];
 
-			if (e->kind == KEV_SYN_FLOOD && e->port == port &&
-			    (!best || e->ts_us > best->ts_us))
+			if (flood_is_here(e, last, port) && (!best || e->ts_us > best->ts_us))
 				best = e;
 		}
 	return best;
@@ -439,34 +453,54 @@ static void emit_host(const struct rule *self, const struct series *ser, const s
 		change_syncookies(f);
 }
 
-/* A SYN flood line from earlier, nothing happening now. */
-static void emit_old(const struct rule *self, const struct sq_host *h, const struct sq_port *p,
-		     const struct kevent *e, struct findings *out)
+/*
+ * Every SYN flood line not behind a finding of this namespace, in one
+ * short info line: the kernel log is shared by every network namespace
+ * and the line is printed once per listener lifetime, so an old one, or
+ * one about another namespace's listener, says nothing about these
+ * listeners now (kernel-facts.md "Kernel log strings"). emitted[] holds
+ * the n_emitted ports that got a finding.
+ */
+static void old_lines(const struct rule *self, const struct sample *last, const struct sq_host *h,
+		      const uint16_t *emitted, unsigned n_emitted, struct findings *out)
 {
-	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
+	char ports[FINDING_TEXT] = "", ep[ADDR_STR_MAX + 8];
+	unsigned n = 0, n_new = 0, shown = 0;
+	bool more = false;
+	struct finding *f;
 
-	if (!f)
+	for (uint32_t j = 0; j < last->n_kevents; j++) {
+		const struct kevent *e = &last->kevents[j];
+		bool dup = false;
+
+		if (e->kind != KEV_SYN_FLOOD)
+			continue;
+		for (unsigned k = 0; k < n_emitted; k++)
+			dup = dup || (emitted[k] == e->port && flood_is_here(e, last, e->port));
+		if (dup)
+			continue;
+		n++;
+		n_new += e->ts_us >= 0 && h->kmsg_new_after >= 0 && e->ts_us > h->kmsg_new_after;
+		snprintf(ep, sizeof(ep), "%s%s%s%s%u", strchr(e->addr, ':') ? "[" : "", e->addr,
+			 strchr(e->addr, ':') ? "]" : "", e->has_addr ? ":" : "", e->port);
+		if (!strstr(ports, ep) && shown < OLD_LOG_PORTS_SHOWN) {
+			diag_appendf(ports, sizeof(ports), "%s%s", shown ? ", " : "", ep);
+			shown++;
+		} else if (!strstr(ports, ep)) {
+			more = true;
+		}
+	}
+	if (!n || !(f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE)))
 		return;
-	if (p)
-		subject_of(f, p);
-	else
-		diag_appendf(f->subject, sizeof(f->subject), "port %u", e->port);
-	evidence_kev(f, e, false);
-	if (p && p->looked)
-		finding_evidence(f, "ss -Htn state syn-recv 'sport = :%u' | wc -l: at most %u, limit %u",
-				 p->port, p->syn_max, p->limit);
-	evidence_counters(f, h);
-	diag_appendf(f->explanation, sizeof(f->explanation),
-	    "The kernel logged a SYN flood warning for this port earlier (the log is shared by every network namespace, so it may also come from a container's listener on the same port). It prints that line only once per listener lifetime, so it says nothing about now: ");
-	if (h->trend)
-		diag_appendf(f->explanation, sizeof(f->explanation),
-		    "no SYN-queue counter moved while sockvet watched and SYN-RECV stayed below the limit. It happened earlier; nothing to do unless it recurs.");
-	else
-		diag_appendf(f->explanation, sizeof(f->explanation),
-		    "only one sample was taken and SYN-RECV is below the limit, so whether it is still happening could not be confirmed.");
-	verify_of(f, e->port ? e->port : -1);
-	snprintf(f->fixed_when, sizeof(f->fixed_when),
-		 "the SYN-queue counters do not grow (already the case)");
+	snprintf(f->subject, sizeof(f->subject), "kernel log (earlier or elsewhere)");
+	finding_evidence(f, "dmesg | grep -i 'SYN flooding': %u line%s (%s%s), %u while sampling",
+			 n, n == 1 ? "" : "s", ports, more ? ", ..." : "", n_new);
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "Old SYN flood warnings, or ones for no listener here: the kernel log is shared by "
+		 "every network namespace and logs once per listener, so they say nothing about "
+		 "these listeners now.");
+	snprintf(f->verify_command, sizeof(f->verify_command), "dmesg -T | grep -i 'SYN flooding'");
+	snprintf(f->fixed_when, sizeof(f->fixed_when), "nothing to fix");
 }
 
 /*
@@ -552,37 +586,14 @@ static bool port_current(const struct sq_host *h, const struct sq_port *p, bool 
 	return p->at >= 2 || p->kev_new;
 }
 
-/* Old flood lines for ports nobody listens on any more (the listeners'
- * own were reported per port); reported[] holds *n_old ports already. */
-static void old_lines_elsewhere(const struct rule *self, const struct sample *last,
-				const struct sq_host *h, uint16_t *reported, unsigned *n_old,
-				struct findings *out)
-{
-	for (uint32_t j = 0; j < last->n_kevents && *n_old < OLD_LOG_REPORT_MAX; j++) {
-		const struct kevent *e = &last->kevents[j];
-		bool dup = false;
-
-		if (e->kind != KEV_SYN_FLOOD)
-			continue;
-		if (e->port && sample_port_listening(last, e->port))
-			continue;
-		for (unsigned k = 0; k < *n_old; k++)
-			dup = dup || reported[k] == e->port;
-		if (dup)
-			continue;
-		emit_old(self, h, NULL, e, out);
-		reported[(*n_old)++] = e->port;
-	}
-}
-
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
 	struct sq_host h;
-	unsigned n_found = 0, n_old = 0;
+	unsigned n_found = 0;
 	bool moving;
-	uint16_t reported[OLD_LOG_REPORT_MAX + 1];
+	uint16_t emitted[FINDINGS_MAX];
 
 	(void)o;
 	host_build(ser, &h);
@@ -607,16 +618,11 @@ static void check(const struct rule *self, const struct series *ser,
 		 */
 		if (p.accept_full)
 			continue;
-		if (port_current(&h, &p, moving)) {
+		if (port_current(&h, &p, moving) && n_found < FINDINGS_MAX) {
 			emit_port(self, ser, &h, &p, out);
-			n_found++;
-		} else if (p.kev && !moving && n_old < OLD_LOG_REPORT_MAX) {
-			emit_old(self, &h, &p, p.kev, out);
-			reported[n_old++] = p.port;
+			emitted[n_found++] = p.port;
 		}
 	}
-	if (!moving)
-		old_lines_elsewhere(self, last, &h, reported, &n_old, out);
 	/* The counters say a SYN queue overflowed, but no sample caught it.
 	 * With tcp_syncookies unknown, cookies alone may be mode 2: stay quiet.
 	 * Cookies that real clients answer while accept queues overflow are
@@ -624,6 +630,7 @@ static void check(const struct rule *self, const struct series *ser,
 	if (!n_found && h.trend && (h.drops_rising || (h.cookies_rising && h.sc_known)) &&
 	    !(h.answered && !h.drops_rising && h.lo_known && h.lo > 0))
 		emit_host(self, ser, &h, out);
+	old_lines(self, last, &h, emitted, n_found, out);
 }
 
 const struct rule rule_syn_queue_overflow = {

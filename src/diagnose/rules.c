@@ -23,6 +23,8 @@ const struct rule *const rules[] = {
 	&rule_receiver_window_limited,
 	&rule_sender_buffer_limited,
 	&rule_app_limited,
+	&rule_closing_pile,
+	&rule_connect_timeouts,
 	NULL,
 };
 const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;

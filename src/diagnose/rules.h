@@ -89,6 +89,8 @@ extern const struct rule rule_accept_queue_overflow;
 extern const struct rule rule_syn_queue_overflow;
 extern const struct rule rule_close_wait_leak;
 extern const struct rule rule_fin_wait_2_pile;
+extern const struct rule rule_closing_pile;
+extern const struct rule rule_connect_timeouts;
 extern const struct rule rule_time_wait_pile;
 extern const struct rule rule_ephemeral_port_exhaustion;
 extern const struct rule rule_fd_exhaustion;

@@ -747,6 +747,8 @@ bool lab_verdict_ok(const struct lab_scenario *sc, const struct findings *fs,
 		    struct strbuf *why)
 {
 	bool found = false, other_bad = false;
+	int max_info = lab_max_info(sc);
+	unsigned n_info = 0;
 
 	for (unsigned i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->f[i];
@@ -759,7 +761,11 @@ bool lab_verdict_ok(const struct lab_scenario *sc, const struct findings *fs,
 			found = true;
 		else if (f->severity > worst_other)
 			other_bad = true;
+		if (f->severity == SEV_INFO)
+			n_info++;
 	}
+	if (max_info >= 0 && n_info > (unsigned)max_info)
+		other_bad = true;
 	if (why) {
 		unsigned shown = 0;
 

@@ -86,6 +86,9 @@ struct lab_scenario {
 extern const struct lab_scenario lab_scenarios[];
 extern const size_t lab_n_scenarios;
 const struct lab_scenario *lab_find(const char *name);
+/* For scenarios about notes that must not multiply: at most this many
+ * info findings (lab_scenarios.c's lab_info_limits[]); -1: unchecked. */
+int lab_max_info(const struct lab_scenario *sc);
 
 /* Set up an empty lab for sc (defaults: samples 3, interval 1, port/peer unset). */
 void lab_init(struct lab *l, const struct lab_scenario *sc, bool keep,

@@ -107,8 +107,43 @@ const struct lab_scenario lab_scenarios[] = {
 	  "any. The fix is the leak in the app, not a higher limit.",
 	  sc_fd_leak, "fd-exhaustion", SIDE_APP,
 	  EXPECT_SEV(SEV_CRITICAL), true },
+	{ "connect-timeouts", "connects to a peer whose firewall drops SYNs",
+	  "Clients here connect to a peer whose nftables drops every SYN: the connects hang in "
+	  "SYN-SENT until they time out. The remote or the path is the cause (--symptom timeout).",
+	  sc_connect_timeouts, "connect-timeouts", SIDE_NETWORK,
+	  EXPECT_SEV(SEV_CRITICAL), true },
+	{ "fin-wait-1-pile", "closed with data queued to a peer that stopped reading",
+	  "The peer never reads and its window closes; clients here close with data still "
+	  "queued. The orphans sit in FIN-WAIT-1 probing a zero window: the peer's reader is "
+	  "the cause.",
+	  sc_fin_wait_1_pile, "closing-pile", SIDE_NETWORK,
+	  EXPECT_SEV(SEV_WARNING), true },
+	{ "last-ack-pile", "the server closed, the peer went silent",
+	  "Clients in the peer close their side; the server here closes every connection and "
+	  "exits, and the peer drops its FINs. The connections sit in LAST-ACK retransmitting "
+	  "the FIN: the peer or the path is the cause.",
+	  sc_last_ack_pile, "closing-pile", SIDE_NETWORK,
+	  EXPECT_SEV(SEV_WARNING), true },
+	{ "syn-flood-elsewhere", "a SYN flood logged in another namespace, healthy listeners here",
+	  "Two listeners in the peer namespace are flooded and the kernel logs a SYN flood line "
+	  "for each; afterwards healthy listeners start here on the same ports. The shared "
+	  "kernel log must not become a finding here: healthy, with at most one short note.",
+	  sc_syn_flood_elsewhere, NULL, SIDE_NONE, 0, true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
+
+/* Scenarios that also bound their info findings (see lab_max_info). */
+static const struct { const char *name; int max_info; } lab_info_limits[] = {
+	{ "syn-flood-elsewhere", 1 },
+};
+
+int lab_max_info(const struct lab_scenario *sc)
+{
+	for (size_t i = 0; i < sizeof(lab_info_limits) / sizeof(lab_info_limits[0]); i++)
+		if (!strcmp(lab_info_limits[i].name, sc->name))
+			return lab_info_limits[i].max_info;
+	return -1;
+}
 
 const struct lab_scenario *lab_find(const char *name)
 {

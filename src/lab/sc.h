@@ -32,5 +32,10 @@ int sc_app_limited_sender(struct lab *l, struct strbuf *err);
 int sc_accept_queue_close_wait(struct lab *l, struct strbuf *err);
 int sc_slow_accept_keeps_up(struct lab *l, struct strbuf *err);
 int sc_fd_leak(struct lab *l, struct strbuf *err);
+/* sc_i9c.c: outbound connects that hang, closing-state piles */
+int sc_connect_timeouts(struct lab *l, struct strbuf *err);
+int sc_fin_wait_1_pile(struct lab *l, struct strbuf *err);
+int sc_last_ack_pile(struct lab *l, struct strbuf *err);
+int sc_syn_flood_elsewhere(struct lab *l, struct strbuf *err);
 
 #endif

@@ -18,6 +18,7 @@
  */
 #include "kevent.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -122,4 +123,16 @@ bool kevent_classify(const char *msg, size_t len, struct kevent *ev)
 		return true;
 	}
 	return false;
+}
+
+bool kevent_addr_match(const struct kevent *ev, uint8_t family, const uint8_t addr[16])
+{
+	uint8_t a[16] = { 0 };
+	int af = strchr(ev->addr, ':') ? AF_INET6 : AF_INET;
+
+	if (!ev->has_addr)
+		return true;
+	if (af != family || inet_pton(af, ev->addr, a) != 1)
+		return false;
+	return !memcmp(a, addr, af == AF_INET ? 4 : 16);
 }

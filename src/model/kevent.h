@@ -44,6 +44,13 @@ struct kevent {
 /* Classify one log message (without the kmsg/dmesg prefix). */
 bool kevent_classify(const char *msg, size_t len, struct kevent *ev);
 
+/*
+ * Whether a SYN flood line can be about a listener bound to addr
+ * (family AF_INET/AF_INET6): the line has no address (kernels before
+ * 6.2 log the port alone) or logs this one. The port is the caller's.
+ */
+bool kevent_addr_match(const struct kevent *ev, uint8_t family, const uint8_t addr[16]);
+
 extern const char *const kevent_names[KEV_KIND_MAX];
 
 #endif

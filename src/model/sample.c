@@ -176,6 +176,11 @@ void sample_add_sock(struct sample *s, const struct sock_rec *r)
 	case SS_FIN_WAIT2:
 		s->fin_wait2_by_port[r->sport]++;
 		break;
+	case SS_FIN_WAIT1:
+	case SS_CLOSING:
+	case SS_LAST_ACK:
+		sample_add_closing(s, r);
+		break;
 	default:
 		break;
 	}
@@ -205,6 +210,8 @@ void sample_reset_socks(struct sample *s)
 	memset(s->listen_port, 0, sizeof(s->listen_port));
 	s->n_dests = 0;
 	s->dests_dropped = 0;
+	s->n_closing = 0;
+	s->closing_dropped = 0;
 	for (size_t i = 0; i < DEST_HASH_SIZE; i++)
 		s->dest_hash[i] = -1;
 }

@@ -35,6 +35,9 @@
  * this many a pile is a leak by size alone (rule_close_wait's critical
  * mark is 1,000), so the set only has to be complete below it. */
 #define SAMPLE_CW_MAX 4096
+/* Remote addresses with closing-state sockets kept apart; a pile is a
+ * few peers, a busy host's ordinary closes spread over many. */
+#define SAMPLE_CLOSING_MAX 256
 
 /* A TCP listener and what hangs off it. */
 struct s_listener {
@@ -68,6 +71,25 @@ struct s_dest {
 	 * side of connections that arrived before their listener. */
 	uint16_t sport;
 	bool sport_mixed;
+};
+
+/*
+ * TCP sockets in FIN-WAIT-1, CLOSING or LAST-ACK to one remote address
+ * (any port, any local side): the closes this host is still pushing out
+ * and the peer is not acknowledging (sample_closing.c).
+ */
+enum { CL_FIN_WAIT1, CL_CLOSING, CL_LAST_ACK, CL_STATES };
+struct s_closing {
+	uint8_t family;
+	uint8_t daddr[16];
+	uint32_t n[CL_STATES];
+	uint32_t orphans;        /* inode 0: the application already closed them */
+	uint32_t persist;        /* timer persist: probing a zero window */
+	uint32_t retrans;        /* timer on: retransmitting data or the FIN */
+	uint32_t max_backoff;    /* the highest idiag_retrans seen */
+	uint64_t send_q;         /* Send-Q bytes still queued */
+	uint16_t lport;          /* the local port when every socket has the same one */
+	bool lport_mixed;
 };
 
 /* A process that owns sockets triage talks about. */
@@ -186,6 +208,10 @@ struct sample {
 	uint32_t conns_dropped;  /* matching connections beyond SAMPLE_CONNS_MAX */
 	struct s_conn conns[SAMPLE_CONNS_MAX];
 
+	uint32_t n_closing;
+	uint32_t closing_dropped;  /* closing sockets to peers beyond SAMPLE_CLOSING_MAX */
+	struct s_closing closing[SAMPLE_CLOSING_MAX];
+
 	uint32_t n_procs;
 	uint32_t procs_dropped;
 	struct s_proc procs[SAMPLE_PROCS_MAX];
@@ -236,6 +262,9 @@ void sample_finish_socks(struct sample *s);
 bool sample_port_listening(const struct sample *s, uint16_t port);
 /* Keep one connection whole (SAMPLE_CONNS_MAX, then counted as dropped). */
 void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer);
+/* Fold one FIN-WAIT-1 / CLOSING / LAST-ACK socket into closing[]
+ * (sample_closing.c); other states are ignored. */
+void sample_add_closing(struct sample *s, const struct sock_rec *r);
 /* The process entry for pid, created if room; NULL when full. */
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
 /* The tracked CLOSE-WAIT socket with this cookie; NULL when absent. */

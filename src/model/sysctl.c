@@ -20,6 +20,7 @@ const struct sysctl_def sysctl_defs[SYSCTL_MAX] = {
 	[SYSCTL_NF_CONNTRACK_MAX] = { "net.netfilter.nf_conntrack_max", SYSCTL_HOST },
 	[SYSCTL_FILE_MAX] = { "fs.file-max", SYSCTL_HOST },
 	[SYSCTL_NR_OPEN] = { "fs.nr_open", SYSCTL_HOST },
+	[SYSCTL_TCP_ORPHAN_RETRIES] = { "net.ipv4.tcp_orphan_retries", SYSCTL_NETNS },
 };
 
 /*

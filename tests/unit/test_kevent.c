@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static struct kevent ev;
@@ -124,12 +125,34 @@ START_TEST(kmsg__live_dev_kmsg_does_not_block)
 }
 END_TEST
 
+/* The logged address decides which listener a line can be about. */
+START_TEST(syn_flood__address_match)
+{
+	uint8_t any4[16] = { 0 }, ten[16] = { 10, 1, 2, 3 }, any6[16] = { 0 };
+
+	ck_assert(cls("TCP: request_sock_TCP: Possible SYN flooding on port 0.0.0.0:8443. Sending cookies."));
+	ck_assert(kevent_addr_match(&ev, AF_INET, any4));
+	ck_assert(!kevent_addr_match(&ev, AF_INET, ten));
+	ck_assert(!kevent_addr_match(&ev, AF_INET6, any6));
+	ck_assert(cls("TCP: request_sock_TCP: Possible SYN flooding on port 10.1.2.3:8443. Sending cookies."));
+	ck_assert(kevent_addr_match(&ev, AF_INET, ten));
+	ck_assert(!kevent_addr_match(&ev, AF_INET, any4));
+	ck_assert(cls("TCP: request_sock_TCPv6: Possible SYN flooding on port [::]:8443. Sending cookies."));
+	ck_assert(kevent_addr_match(&ev, AF_INET6, any6));
+	ck_assert(!kevent_addr_match(&ev, AF_INET, any4));
+	/* Before 6.2 the port alone: any listener on it. */
+	ck_assert(cls("TCP: request_sock_TCP: Possible SYN flooding on port 8443. Sending cookies."));
+	ck_assert(kevent_addr_match(&ev, AF_INET, ten));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("kevent");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, syn_flood__every_wording);
+	tcase_add_test(tc, syn_flood__address_match);
 	tcase_add_test(tc, other_events__old_and_new_wordings);
 	tcase_add_test(tc, kmsg__record_prefix);
 	tcase_add_test(tc, kmsg__file_source_and_unreadable_path);

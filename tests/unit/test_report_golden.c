@@ -513,6 +513,47 @@ static void rendered_free(struct rendered *r)
 	free(r->compact);
 }
 
+/*
+ * Closing-state pile in a child namespace (tcp_max_orphans unreadable):
+ * 300 orphaned FIN-WAIT-1 to one peer, probing a zero window, and an old
+ * SYN flood line from another namespace's listener on the same port.
+ */
+static struct fx *scenario_closing(void)
+{
+	struct fx *f = fx_new(3, 1.0);
+
+	pin_meta(f);
+	quiet_counters(f);
+	for (unsigned i = 0; i < 3; i++) {
+		struct s_closing *c = &f->s[i]->closing[f->s[i]->n_closing++];
+		struct kevent *e = &f->s[i]->kevents[f->s[i]->n_kevents++];
+
+		f->s[i]->sysctl.val[SYSCTL_TCP_MAX_ORPHANS].present = false;
+		fx_sysctl(f->s[i], SYSCTL_TCP_ORPHAN_RETRIES, 1, (int64_t)0);
+		listener(f, i, "0.0.0.0", 8443, 0, 4096, 1001, -1);
+		tcp_state(f, i, SS_LISTEN, 1);
+		tcp_state(f, i, SS_FIN_WAIT1, 300);
+		memset(c, 0, sizeof(*c));
+		c->family = AF_INET;
+		inet_pton(AF_INET, "192.0.2.7", c->daddr);
+		c->n[CL_FIN_WAIT1] = 300;
+		c->orphans = 300;
+		c->persist = 300;
+		c->max_backoff = 4;
+		c->send_q = 300 * 4181;
+		f->s[i]->have |= HAVE_KLOG;
+		memset(e, 0, sizeof(*e));
+		e->kind = KEV_SYN_FLOOD;
+		e->action = KEV_ACT_COOKIES;
+		e->port = 8443;
+		e->has_addr = true;
+		snprintf(e->addr, sizeof(e->addr), "0.0.0.0");
+		e->ts_us = 5000000;
+	}
+	diagnose_run(&f->ser, &f->opts, &f->out);
+	return f;
+}
+
 /* ---- tests ---- */
 
 START_TEST(report_golden__healthy_says_so)
@@ -657,6 +698,22 @@ START_TEST(report_golden__once_cannot_confirm_trend)
 }
 END_TEST
 
+START_TEST(report_golden__closing_pile_and_grouped_log_note)
+{
+	struct fx *f = scenario_closing();
+	struct rendered r;
+
+	check_scenario(f, "closing-pile", &r,
+		       ".verdict == {\"side\":\"network\",\"severity\":\"warning\"}"
+		       " and [.findings[].id] == [\"closing-pile\",\"syn-queue-overflow\"]");
+	ck_assert(has(r.text, "\n  warning  NETWORK  closing-pile: peer 192.0.2.7\n"));
+	ck_assert(has(r.text, "net.ipv4.tcp_max_orphans (not readable"));
+	ck_assert(has(r.text, "syn-queue-overflow: kernel log (earlier or elsewhere)"));
+	rendered_free(&r);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report_golden");
@@ -666,6 +723,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, report_golden__healthy_with_notes);
 	tcase_add_test(tc, report_golden__critical_worst_first);
 	tcase_add_test(tc, report_golden__once_cannot_confirm_trend);
+	tcase_add_test(tc, report_golden__closing_pile_and_grouped_log_note);
 	suite_add_tcase(s, tc);
 	return s;
 }
