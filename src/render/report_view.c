@@ -131,19 +131,32 @@ static void view_counters(struct report_view *v, const struct series *ser)
 			counter_set(&v->watched[v->n_watched++], watched_names[i], d, v->span_s);
 }
 
+/*
+ * Findings by severity, worst first, in diagnose's order within one
+ * severity (where --symptom ranks them): whatever order they came in, a
+ * warning is never shown under the notes nor an info above a warning.
+ */
 static void view_findings(struct report_view *v, const struct findings *fs)
 {
+	unsigned n = fs->n < FINDINGS_MAX ? fs->n : FINDINGS_MAX;
+
 	verdict_of(fs, &v->verdict);
 	v->findings_dropped = fs->dropped;
-	for (unsigned i = 0; i < fs->n && i < FINDINGS_MAX; i++) {
-		const struct finding *f = &fs->f[i];
-		struct report_finding *rf = &v->findings[v->n_findings++];
+	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
+		for (unsigned i = 0; i < n; i++) {
+			const struct finding *f = &fs->f[i];
+			struct report_finding *rf;
 
-		rf->f = f;
-		/* Findings come worst first: an info after a real one starts the notes. */
-		rf->starts_notes = !v->verdict.healthy && f->severity == SEV_INFO &&
-				   (i == 0 || fs->f[i - 1].severity != SEV_INFO);
-		v->n_changes += f->n_changes;
+			if ((int)f->severity != sev)
+				continue;
+			rf = &v->findings[v->n_findings++];
+			rf->f = f;
+			/* The first info after a real finding starts the notes. */
+			rf->starts_notes = !v->verdict.healthy && sev == SEV_INFO &&
+					   v->n_findings > 1 &&
+					   v->findings[v->n_findings - 2].f->severity != SEV_INFO;
+			v->n_changes += f->n_changes;
+		}
 	}
 }
 

@@ -12,6 +12,8 @@
  *   critical       also rendered with color on: critical.color.txt
  *   once           1 sample (--once): the rules say they could not
  *                  confirm a trend; one source unreadable
+ *   symptom        --symptom timeout: a warning the symptom does not
+ *                  speak to still comes before an info it does
  *
  * Besides the snapshot, each case checks structure that must hold
  * whatever the wording: section order, verdict words, JSON that parses
@@ -388,6 +390,37 @@ static struct fx *scenario_once(void)
 	return f;
 }
 
+/*
+ * --symptom timeout: an info the symptom speaks to (accept-queue-overflow,
+ * old listener drops) and a warning it does not (close-wait-leak). The
+ * warning still comes first, and only the info is under the notes.
+ */
+static struct fx *scenario_symptom(void)
+{
+	struct fx *f = fx_new(3, 1.0);
+
+	pin_meta(f);
+	quiet_counters(f);
+	f->opts.symptom = SYMPTOM_TIMEOUT;
+	for (unsigned i = 0; i < 3; i++) {
+		struct s_proc *java;
+
+		proc(f, i, 812, "nginx", 230, 65536, 65536)->listeners = 1;
+		java = proc(f, i, 2301, "java", 410, 1048576, 1048576);
+		java->listeners = 1;
+		java->close_wait = 40;
+		java->close_wait_unread = 40;
+		listener(f, i, "0.0.0.0", 443, 0, 511, 1001, 0)->drops = 1287;
+		listener(f, i, "127.0.0.1", 9000, 0, 4096, 2002, 1);
+		f->s[i]->close_wait_by_port[9000] = 40;
+		tcp_state(f, i, SS_LISTEN, 2);
+		tcp_state(f, i, SS_ESTABLISHED, 97);
+		tcp_state(f, i, SS_CLOSE_WAIT, 40);
+	}
+	diagnose_run(&f->ser, &f->opts, &f->out);
+	return f;
+}
+
 /* ---- structural checks ---- */
 
 static void assert_in_order(const char *text, const char *const *needles, size_t n)
@@ -657,6 +690,34 @@ START_TEST(report_golden__once_cannot_confirm_trend)
 }
 END_TEST
 
+START_TEST(report_golden__symptom_keeps_severity_order)
+{
+	struct fx *f = scenario_symptom();
+	struct rendered r;
+	static const char *const order[] = {
+		"\nVerdict\n\n  warning  APP      close-wait-leak: process java[2301]\n",
+		"\n  Notes (normal, nothing to do):\n",
+		"\n  info     NONE     accept-queue-overflow: listener 0.0.0.0:443",
+		"\nVerify\n",
+		"  [close-wait-leak] ",
+	};
+
+	ck_assert_uint_eq(f->out.n, 2);
+	ck_assert_str_eq(f->out.f[0].id, "close-wait-leak");
+	ck_assert_int_eq(f->out.f[0].severity, SEV_WARNING);
+	ck_assert_str_eq(f->out.f[1].id, "accept-queue-overflow");
+	ck_assert_int_eq(f->out.f[1].severity, SEV_INFO);
+	check_scenario(f, "symptom", &r,
+		       ".verdict.severity == \"warning\""
+		       " and [.findings[].severity] == [\"warning\",\"info\"]");
+	assert_in_order(r.text, order, sizeof(order) / sizeof(order[0]));
+	/* The notes header appears once, after the warning. */
+	ck_assert(!has(strstr(r.text, "Notes (normal") + 1, "Notes (normal"));
+	rendered_free(&r);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report_golden");
@@ -666,6 +727,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, report_golden__healthy_with_notes);
 	tcase_add_test(tc, report_golden__critical_worst_first);
 	tcase_add_test(tc, report_golden__once_cannot_confirm_trend);
+	tcase_add_test(tc, report_golden__symptom_keeps_severity_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -324,6 +324,30 @@ START_TEST(view__findings_verdict_and_notes)
 }
 END_TEST
 
+/* Findings handed over out of severity order (an info the symptom put
+ * first): the view shows the warning first and the info under the notes. */
+START_TEST(view__notes_follow_severity_whatever_the_order)
+{
+	struct fx *f = fx_new(2, 1.0);
+	struct report_view *v;
+
+	add(&f->out, "i1", SEV_INFO, SIDE_NONE);
+	add(&f->out, "w", SEV_WARNING, SIDE_APP);
+	add(&f->out, "i2", SEV_INFO, SIDE_NONE);
+	add(&f->out, "c", SEV_CRITICAL, SIDE_KERNEL);
+	v = view_of(f, NULL);
+	ck_assert_uint_eq(v->n_findings, 4);
+	ck_assert_str_eq(v->findings[0].f->id, "c");
+	ck_assert_str_eq(v->findings[1].f->id, "w");
+	ck_assert_str_eq(v->findings[2].f->id, "i1");
+	ck_assert_str_eq(v->findings[3].f->id, "i2");
+	ck_assert(!v->findings[0].starts_notes && !v->findings[1].starts_notes);
+	ck_assert(v->findings[2].starts_notes && !v->findings[3].starts_notes);
+	free(v);
+	fx_free(f);
+}
+END_TEST
+
 /* The lab nests the report as a value in its own document: it must be a
  * proper member, not bytes spliced around the writer. */
 START_TEST(view__json_nests_in_a_writer)
@@ -427,6 +451,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, view__conns_with_peer_and_owner);
 	tcase_add_test(tc, verdict__worst_and_names);
 	tcase_add_test(tc, view__findings_verdict_and_notes);
+	tcase_add_test(tc, view__notes_follow_severity_whatever_the_order);
 	tcase_add_test(tc, view__json_nests_in_a_writer);
 	tcase_add_test(tc, view__no_samples_is_an_error);
 	tcase_add_test(tc, view__rules_without_input_are_named_with_their_capture);
