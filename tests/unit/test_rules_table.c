@@ -246,22 +246,34 @@ START_TEST(table__diagnose_run_records_each_rule_it_skips)
 }
 END_TEST
 
-/* --symptom puts the findings of the rules that declare it first. */
+/* --symptom puts the findings of the rules that declare it first within
+ * a severity; it never lifts an info above a warning. */
 START_TEST(table__symptom_order_from_rule_symptoms)
 {
 	struct fx *f = fx_new(2, 1.0);
 
 	f->opts.port = 9999;    /* no-listener: warning, speaks to "refused" */
-	for (unsigned i = 0; i < 2; i++)
+	for (unsigned i = 0; i < 2; i++) {
+		struct s_listener *l = fx_listener(f, i, "0.0.0.0", 443, 0, 511);
+
+		l->inode = 1001;
+		l->has_drops = true;
+		l->drops = 70;  /* accept-queue-overflow: info (old drops), not "exhaustion" */
 		f->s[i]->tally.by_state[TBL_TCP][SS_TIME_WAIT] = 5000;  /* time-wait-pile: info */
+	}
 	diagnose_run(&f->ser, &f->opts, &f->out);
-	ck_assert_uint_eq(f->out.n, 2);
+	ck_assert_uint_eq(f->out.n, 3);
 	ck_assert_str_eq(f->out.f[0].id, "no-listener");
+	ck_assert_str_eq(f->out.f[1].id, "accept-queue-overflow");
+	ck_assert_str_eq(f->out.f[2].id, "time-wait-pile");
 	ck_assert(rule_time_wait_pile.symptoms & SYMPTOM_BIT(SYMPTOM_EXHAUSTION));
+	ck_assert(!(rule_no_listener.symptoms & SYMPTOM_BIT(SYMPTOM_EXHAUSTION)));
+	ck_assert(!(rule_accept_queue_overflow.symptoms & SYMPTOM_BIT(SYMPTOM_EXHAUSTION)));
 	f->opts.symptom = SYMPTOM_EXHAUSTION;
 	diagnose_run(&f->ser, &f->opts, &f->out);
-	ck_assert_str_eq(f->out.f[0].id, "time-wait-pile");
-	ck_assert_str_eq(f->out.f[1].id, "no-listener");
+	ck_assert_str_eq(f->out.f[0].id, "no-listener");
+	ck_assert_str_eq(f->out.f[1].id, "time-wait-pile");
+	ck_assert_str_eq(f->out.f[2].id, "accept-queue-overflow");
 	fx_free(f);
 }
 END_TEST
