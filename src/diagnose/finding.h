@@ -79,6 +79,15 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
  * in the last sample (at now_us, µs since boot); nothing when none. */
 void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us,
 		     const char *line);
+/*
+ * One sample: what it shows stands, the trend (`what`, "whether drops
+ * are rising") could not be confirmed. Appends that to the explanation
+ * with the exact command for more samples, `sockvet --port PORT` (port
+ * < 0: `sockvet`), and appends the same command to the verify command,
+ * so the report prints it as it must be run (-N). Call after the verify
+ * command is set. A one-sample finding proposes no change (rules.h).
+ */
+void finding_one_sample(struct finding *f, const char *what, int port);
 /* A new change slot, zeroed, or NULL when the finding has
  * FINDING_CHANGES_MAX already (a rule proposes at most that many). */
 struct change *finding_change(struct finding *f);

@@ -325,8 +325,6 @@ static void explain(struct finding *f, const struct aq_view *v, const struct aq_
 		diag_appendf(x, xs, "tcp_abort_on_overflow is 1, so clients get a RST instead of retrying; that changes the symptom, not the cause. ");
 	else if (h->abort_known)
 		diag_appendf(x, xs, "(tcp_abort_on_overflow=1 would only make clients get a RST instead of retrying: it changes the symptom, not the cause.) ");
-	if (!j->trend)
-		diag_appendf(x, xs, "Only one sample: the trend (rising drops, whether the queue drains) could not be confirmed; rerun with more samples before changing anything.");
 }
 
 static void change_nofile(struct finding *f, const struct s_proc *p, const struct aq_host *h)
@@ -383,6 +381,10 @@ static void emit(const struct rule *self, const struct series *ser, const struct
 	evidence(f, v, h, &j);
 	explain(f, v, h, &j);
 	verify_of(f, v->l, j.cause == AQ_EMFILE ? p : NULL);
+	/* One sample: a full queue now is a warning, never "healthy"; the
+	 * trend is for a second look to confirm. */
+	if (!j.trend)
+		finding_one_sample(f, "the trend (rising drops, whether the queue drains)", v->l->port);
 	/* One sample proposes no change (rules.h). */
 	if (j.trend && j.cause == AQ_EMFILE && p && p->has_limit)
 		change_nofile(f, p, h);
@@ -406,9 +408,12 @@ static void emit_past(const struct rule *self, const struct aq_view *v, struct f
 	finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u, unchanged over %u samples; Recv-Q at most %u, Send-Q %u",
 			 v->l->port, v->dr.to, v->dr.seen, v->rq_max, v->l->wq);
 	snprintf(f->explanation, sizeof(f->explanation),
-		 "This listener dropped %u connections at some point since it was created, but none while sockvet watched and its queue was never full. Nothing to do now; if clients report intermittent timeouts, rerun during a burst.%s",
-		 v->dr.to, v->dr.seen < 2 ? " Only one sample: whether drops are still happening could not be confirmed." : "");
+		 "This listener dropped %u connections at some point since it was created, %s. Nothing to do now; if clients report intermittent timeouts, rerun during a burst.",
+		 v->dr.to, v->dr.seen < 2 ? "one sample cannot tell when, and its queue was not full" :
+		 "but none while sockvet watched and its queue was never full");
 	verify_of(f, v->l, NULL);
+	if (v->dr.seen < 2)
+		finding_one_sample(f, "whether drops are still happening", v->l->port);
 }
 
 static void check(const struct rule *self, const struct series *ser,

@@ -331,8 +331,6 @@ static void explain(struct finding *f, enum sq_cause cause, const struct sq_host
 			diag_appendf(x, xs, "Send-Q %u is small too, which makes the queue fill sooner. ", wq);
 		break;
 	}
-	if (!h->trend)
-		diag_appendf(x, xs, "Only one sample: whether the counters are rising could not be confirmed; rerun with more samples before changing anything.");
 	diag_trim(x);
 }
 
@@ -389,8 +387,11 @@ static void emit_port(const struct rule *self, const struct series *ser, const s
 		 cause == SQ_FLOOD ? "SYN-RECV on the port stays below Send-Q+1 and TcpExtSyncookiesSent stops growing" :
 		 cause == SQ_SMALL ? "SYN-RECV stays below Send-Q+1 and TcpExtTCPReqQFullDoCookies stops growing" :
 		 "TcpExtTCPReqQFullDrop and TcpExtListenDrops stop growing");
-	if (!h->trend)
+	/* One sample at the limit: a warning (never "healthy"), no change. */
+	if (!h->trend) {
+		finding_one_sample(f, "whether the SYN-queue counters are rising", p->port);
 		return;
+	}
 	if ((cause == SQ_COOKIES_OFF || cause == SQ_QUARTER) && h->sc_known && h->sc == 0)
 		change_syncookies(f);
 	else if (cause == SQ_SMALL && p->wq_min < SMALL_BACKLOG)

@@ -91,6 +91,13 @@ const struct lab_scenario lab_scenarios[] = {
 	  "of a FIN.",
 	  sc_resets, "connection-resets", SIDE_APP,
 	  EXPECT_SEV(SEV_WARNING), false },
+	{ "accept-overflow-once", "the accept-overflow incident triaged with one sample (--once)",
+	  "The accept-overflow incident (listen(8), never accept(), Recv-Q 9 > Send-Q 8) seen "
+	  "through a single sample. One look cannot confirm a trend, but a full queue is not "
+	  "healthy: a warning that says so, gives the command for a second look and proposes "
+	  "no change.",
+	  sc_accept_overflow_once, "accept-queue-overflow", SIDE_APP,
+	  EXPECT_SEV(SEV_WARNING), true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
 

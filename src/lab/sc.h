@@ -28,4 +28,7 @@ int sc_resets(struct lab *l, struct strbuf *err);
 int sc_receiver_not_reading(struct lab *l, struct strbuf *err);
 int sc_app_limited_sender(struct lab *l, struct strbuf *err);
 
+/* sc_i9b.c: one-sample triage (--once) of a live incident */
+int sc_accept_overflow_once(struct lab *l, struct strbuf *err);
+
 #endif

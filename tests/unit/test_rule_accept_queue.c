@@ -321,6 +321,19 @@ START_TEST(aq__one_sample_full_no_change_no_trend)
 	ck_assert_uint_eq(x->n_changes, 0);
 	ck_assert_str_eq(x->subject, "listener [::]:443");
 	ck_assert(strstr(x->explanation, "could not be confirmed"));
+	ck_assert(strstr(x->explanation, "sockvet --port 443 (without --once"));
+	ck_assert(strstr(x->verify_command, "; sockvet --port 443"));
+
+	/* The other side of "full": Recv-Q == Send-Q is not full (it holds
+	 * Send-Q + 1); old drops alone are a note, with the same second look. */
+	l->rq = 128;
+	f->out.n = 0;
+	run(f);
+	x = fx_find(f, ID);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, SEV_INFO);
+	ck_assert(strstr(x->explanation, "one sample cannot tell when"));
+	ck_assert(strstr(x->verify_command, "; sockvet --port 443"));
 	fx_free(f);
 }
 END_TEST

@@ -362,6 +362,9 @@ START_TEST(sq__one_sample_reports_without_change)
 	ck_assert_int_eq(x->side, SIDE_KERNEL);
 	ck_assert_uint_eq(x->n_changes, 0);
 	ck_assert(strstr(x->explanation, "could not be confirmed"));
+	/* The exact command for a second look, in the text and under Verify. */
+	ck_assert(strstr(x->explanation, "sockvet --port 8080 (without --once"));
+	ck_assert(strstr(x->verify_command, "; sockvet --port 8080"));
 	fx_free(f);
 }
 END_TEST
