@@ -69,6 +69,30 @@ void finding_one_sample(struct finding *f, const char *what, int port)
 	text_add(f->verify_command, sizeof(f->verify_command), cmd);
 }
 
+void finding_evidence_rise(struct finding *f, const char *name, uint64_t delta, double span_s,
+			   const char *note)
+{
+	char n[32];
+
+	if (delta)
+		finding_evidence(f, "%s rose by %s in %.1f s%s%s (nstat -az %s)", name,
+				 fmt_thousands(n, delta), span_s, note && note[0] ? ", " : "",
+				 note ? note : "", name);
+	else
+		finding_evidence(f, "%s did not rise in %.1f s%s%s (nstat -az %s)", name, span_s,
+				 note && note[0] ? ", " : "", note ? note : "", name);
+}
+
+void finding_evidence_rise2(struct finding *f, const char *a, uint64_t da, const char *b,
+			    uint64_t db, double span_s, const char *note)
+{
+	char na[32], nb[32];
+
+	finding_evidence(f, "%s rose by %s and %s by %s in %.1f s%s%s (nstat -az %s %s)", a,
+			 fmt_thousands(na, da), b, fmt_thousands(nb, db), span_s,
+			 note && note[0] ? ", " : "", note ? note : "", a, b);
+}
+
 void finding_evidence(struct finding *f, const char *fmt, ...)
 {
 	va_list ap;

@@ -252,11 +252,10 @@ static void evidence(struct finding *f, const struct aq_view *v, const struct aq
 		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u (drops since the listener was created)",
 				 l->port, v->dr.to);
 	if (h->lo_known)
-		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s (whole network namespace, every listener)",
-				 (unsigned long long)h->lo, h->span);
+		finding_evidence_rise(f, "TcpExtListenOverflows", h->lo, h->span,
+				      "whole network namespace, every listener");
 	if (h->ld_known)
-		finding_evidence(f, "nstat -az TcpExtListenDrops: +%llu in %.1f s (whole network namespace)",
-				 (unsigned long long)h->ld, h->span);
+		finding_evidence_rise(f, "TcpExtListenDrops", h->ld, h->span, "whole network namespace");
 	if (h->somax_known)
 		finding_evidence(f, "sysctl net.core.somaxconn: %lld (Send-Q %u %s it)",
 				 (long long)h->somaxconn, l->wq,
@@ -472,8 +471,8 @@ static void check(const struct rule *self, const struct series *ser,
 		if (!f)
 			return;
 		snprintf(f->subject, sizeof(f->subject), "host (network namespace)");
-		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s (whole network namespace, every listener)",
-				 (unsigned long long)h.lo, h.span);
+		finding_evidence_rise(f, "TcpExtListenOverflows", h.lo, h.span,
+				      "whole network namespace, every listener");
 		finding_evidence(f, "ss -ltn: no listener had Recv-Q > Send-Q in any of %u samples, and none showed rising skmem d",
 				 ser->n);
 		snprintf(f->explanation, sizeof(f->explanation),

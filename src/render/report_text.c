@@ -160,7 +160,8 @@ static void print_counters(FILE *fp, const struct report_view *v)
 			v->span_s);
 		return;
 	}
-	fprintf(fp, "  Counters that moved over %.1f s (nstat -az NAME):\n", v->span_s);
+	fprintf(fp, "  Counters that rose over %.1f s (the rise; nstat -az NAME prints totals):\n",
+		v->span_s);
 	for (unsigned i = 0; i < v->n_watched; i++)
 		fprintf(fp, "    %-28s +%s (%.1f/s)\n", v->watched[i].name,
 			fmt_thousands(n, v->watched[i].delta), v->watched[i].per_s);

@@ -559,7 +559,7 @@ START_TEST(report_golden__healthy_says_so)
 		"TIME-WAIT 510",
 		"  TCP listeners: 3 (0 with a full accept queue)\n",
 		"    0.0.0.0:443 ",
-		"  Counters that moved over 2.0 s",
+		"  Counters that rose over 2.0 s",
 		"\nVerdict\n  healthy: nothing here needs a change.\n",
 	};
 

@@ -93,7 +93,8 @@ START_TEST(aq__full_every_sample_is_app_stalled_not_somaxconn)
 	ck_assert_str_eq(x->subject, "listener 0.0.0.0:8080");
 	ck_assert_str_eq(x->evidence[0], "ss -ltn 'sport = :8080': Recv-Q 4097 > Send-Q 4096 in 3 of 3 samples");
 	ck_assert_str_eq(x->evidence[1], "ss -ltnm 'sport = :8080': skmem d10 -> d41 (+31 in 2.0 s)");
-	ck_assert_str_eq(x->evidence[2], "nstat -az TcpExtListenOverflows: +31 in 2.0 s (whole network namespace, every listener)");
+	ck_assert_str_eq(x->evidence[2], "TcpExtListenOverflows rose by 31 in 2.0 s, whole network namespace, every listener "
+			 "(nstat -az TcpExtListenOverflows)");
 	ck_assert(strstr(x->explanation, "only delay"));
 	ck_assert_str_eq(x->verify_command, "ss -ltnm 'sport = :8080'; nstat -az TcpExtListenOverflows");
 	ck_assert_str_eq(x->fixed_when, "Recv-Q stays below Send-Q and skmem d stops growing");

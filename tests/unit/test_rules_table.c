@@ -278,6 +278,26 @@ START_TEST(table__symptom_order_from_rule_symptoms)
 }
 END_TEST
 
+/* Counter evidence is worded as a change; nstat -az prints totals. */
+START_TEST(table__counter_evidence_says_rose_by)
+{
+	struct finding f;
+
+	memset(&f, 0, sizeof(f));
+	finding_evidence_rise(&f, "TcpExtListenOverflows", 31, 2.0, "whole network namespace");
+	finding_evidence_rise(&f, "TcpOutRsts", 12345, 1.0, NULL);
+	finding_evidence_rise(&f, "TcpExtListenDrops", 0, 2.0, "");
+	finding_evidence_rise2(&f, "TcpRetransSegs", 150, "TcpOutSegs", 5000, 2.0, NULL);
+	ck_assert_uint_eq(f.n_evidence, 4);
+	ck_assert_str_eq(f.evidence[0], "TcpExtListenOverflows rose by 31 in 2.0 s, whole network "
+			 "namespace (nstat -az TcpExtListenOverflows)");
+	ck_assert_str_eq(f.evidence[1], "TcpOutRsts rose by 12,345 in 1.0 s (nstat -az TcpOutRsts)");
+	ck_assert_str_eq(f.evidence[2], "TcpExtListenDrops did not rise in 2.0 s (nstat -az TcpExtListenDrops)");
+	ck_assert_str_eq(f.evidence[3], "TcpRetransSegs rose by 150 and TcpOutSegs by 5,000 in 2.0 s "
+			 "(nstat -az TcpRetransSegs TcpOutSegs)");
+}
+END_TEST
+
 START_TEST(table__finding_and_change_slots_bounded)
 {
 	struct findings *out = calloc(1, sizeof(*out));
@@ -312,6 +332,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, table__diagnose_run_records_each_rule_it_skips);
 	tcase_add_test(tc, table__symptom_order_from_rule_symptoms);
 	tcase_add_test(tc, table__finding_and_change_slots_bounded);
+	tcase_add_test(tc, table__counter_evidence_says_rose_by);
 	suite_add_tcase(s, tc);
 	return s;
 }
