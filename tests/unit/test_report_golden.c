@@ -198,7 +198,7 @@ static void golden_cmp(const char *file, const char *got, size_t got_len)
 
 enum face { FACE_TEXT, FACE_TEXT_COLOR, FACE_JSON, FACE_JSON_COMPACT };
 
-static char *render(const struct fx *f, enum face face, size_t *len)
+static char *render_in(const struct fx *f, enum face face, const char *netns, size_t *len)
 {
 	struct report_view *v = malloc(sizeof(*v));
 	struct strbuf err = STRBUF_INIT;
@@ -210,6 +210,7 @@ static char *render(const struct fx *f, enum face face, size_t *len)
 	ck_assert_ptr_nonnull(fp);
 	rc = report_view_build(v, &f->ser, &f->out, &f->opts, "", &err);
 	ck_assert_msg(rc == 0, "report view failed: %s", err.buf);
+	ck_assert_int_eq(report_view_set_netns(v, netns, &err), 0);
 	if (face == FACE_JSON || face == FACE_JSON_COMPACT)
 		rc = report_json(fp, v, face == FACE_JSON, &err);
 	else
@@ -219,6 +220,11 @@ static char *render(const struct fx *f, enum face face, size_t *len)
 	strbuf_release(&err);
 	free(v);
 	return buf;
+}
+
+static char *render(const struct fx *f, enum face face, size_t *len)
+{
+	return render_in(f, face, NULL, len);
 }
 
 /* ---- fixtures ---- */
@@ -645,6 +651,19 @@ START_TEST(report_golden__critical_worst_first)
 	ck_assert(has(color, "\n  \033[1;31mcritical\033[0m APP      accept-queue-overflow: "));
 	ck_assert(has(color, "\n  \033[1;33mwarning \033[0m APP      close-wait-leak: "));
 	assert_color_strips_to(color, r.text);
+	free(color);
+
+	/* -N web: the header names it; verify commands and back-outs run there. */
+	color = render_in(f, FACE_TEXT, "web", &color_len);
+	ck_assert(has(color, ", netns web (" FX_NETNS "), at "));
+	ck_assert(has(color, "\nSampled inside network namespace web: "));
+	ck_assert(has(color, "  [accept-queue-overflow] ip netns exec web ss -ltnm 'sport = :8080'; "
+			     "ip netns exec web nstat -az TcpExtListenOverflows\n"));
+	ck_assert(has(color, "  [close-wait-leak] ip netns exec web ss -tanp state close-wait"));
+	free(color);
+	color = render_in(f, FACE_JSON, "web", &color_len);
+	ck_assert(has(color, "\"netns_name\": \"web\""));
+	ck_assert(has(color, "\"command\": \"ip netns exec web ss -ltnm"));
 	free(color);
 	rendered_free(&r);
 	fx_free(f);
