@@ -341,7 +341,8 @@ static int lab_report(struct lab *l, const struct triage_run *t, struct strbuf *
 	struct report_view *view = malloc(sizeof(*view));
 	int ret = -1;
 
-	if (!view || report_view_build(view, &t->ser, t->fs, &l->topts, l->focus, err)) {
+	if (!view || report_view_build(view, &t->ser, t->fs, &l->topts, l->focus, err) ||
+	    report_view_set_netns(view, l->ns[l->triage_ns], err)) {
 		fprintf(stderr, "lab: %s: cannot report: %s\n", name, err->len ? err->buf : "out of memory");
 		goto out;
 	}

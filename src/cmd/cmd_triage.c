@@ -197,7 +197,8 @@ int cmd_triage(int argc, char **argv)
 		goto out;
 	}
 	view = malloc(sizeof(*view));
-	if (!view || report_view_build(view, &t.ser, t.fs, &c.o, c.focus, &err)) {
+	if (!view || report_view_build(view, &t.ser, t.fs, &c.o, c.focus, &err) ||
+	    report_view_set_netns(view, c.netns, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot report: %s", err.len ? err.buf : "out of memory");
 		goto out;
 	}

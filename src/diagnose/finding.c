@@ -41,6 +41,58 @@ struct finding *rule_one_sample_note(struct findings *out, const struct rule *se
 	return f;
 }
 
+/* Append to a fixed buffer, cutting rather than overflowing. */
+static void text_add(char *buf, size_t size, const char *s)
+{
+	size_t at = strnlen(buf, size);
+
+	if (at + 1 < size)
+		snprintf(buf + at, size - at, "%s", s);
+}
+
+void finding_one_sample(struct finding *f, const char *what, int port)
+{
+	char cmd[32], sentence[320];
+
+	if (port >= 0)
+		snprintf(cmd, sizeof(cmd), "sockvet --port %d", port);
+	else
+		snprintf(cmd, sizeof(cmd), "sockvet");
+	snprintf(sentence, sizeof(sentence),
+		 "%sOnly one sample (--once): %s could not be confirmed. Take a second look "
+		 "before changing anything: %s (without --once: 3 samples, 1 s between them; "
+		 "the Verify line shows it as it must be run).",
+		 f->explanation[0] && f->explanation[strlen(f->explanation) - 1] != ' ' ? " " : "",
+		 what, cmd);
+	text_add(f->explanation, sizeof(f->explanation), sentence);
+	text_add(f->verify_command, sizeof(f->verify_command), f->verify_command[0] ? "; " : "");
+	text_add(f->verify_command, sizeof(f->verify_command), cmd);
+}
+
+void finding_evidence_rise(struct finding *f, const char *name, uint64_t delta, double span_s,
+			   const char *note)
+{
+	char n[32];
+
+	if (delta)
+		finding_evidence(f, "%s rose by %s in %.1f s%s%s (nstat -az %s)", name,
+				 fmt_thousands(n, delta), span_s, note && note[0] ? ", " : "",
+				 note ? note : "", name);
+	else
+		finding_evidence(f, "%s did not rise in %.1f s%s%s (nstat -az %s)", name, span_s,
+				 note && note[0] ? ", " : "", note ? note : "", name);
+}
+
+void finding_evidence_rise2(struct finding *f, const char *a, uint64_t da, const char *b,
+			    uint64_t db, double span_s, const char *note)
+{
+	char na[32], nb[32];
+
+	finding_evidence(f, "%s rose by %s and %s by %s in %.1f s%s%s (nstat -az %s %s)", a,
+			 fmt_thousands(na, da), b, fmt_thousands(nb, db), span_s,
+			 note && note[0] ? ", " : "", note ? note : "", a, b);
+}
+
 void finding_evidence(struct finding *f, const char *fmt, ...)
 {
 	va_list ap;

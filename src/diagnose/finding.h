@@ -78,10 +78,31 @@ struct findings {
 /* Findings are made through their rule: rule_finding() in rules.h. */
 void finding_evidence(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * A counter's change over the samples, worded as a change (nstat -az
+ * prints totals, so "nstat -az X: +31" would misquote it):
+ * "TcpExtListenOverflows rose by 31 in 2.0 s, NOTE (nstat -az
+ * TcpExtListenOverflows)"; note NULL or "" for none.
+ */
+void finding_evidence_rise(struct finding *f, const char *name, uint64_t delta, double span_s,
+			   const char *note);
+/* Two counters over the same span: "A rose by N and B by M in S s, NOTE
+ * (nstat -az A B)". */
+void finding_evidence_rise2(struct finding *f, const char *a, uint64_t da, const char *b,
+			    uint64_t db, double span_s, const char *note);
 /* "dmesg: \"LINE\" N times, the last S s ago" for k->events lines read
  * in the last sample (at now_us, µs since boot); nothing when none. */
 void finding_kevents(struct finding *f, const struct kev_scan *k, int64_t now_us,
 		     const char *line);
+/*
+ * One sample: what it shows stands, the trend (`what`, "whether drops
+ * are rising") could not be confirmed. Appends that to the explanation
+ * with the exact command for more samples, `sockvet --port PORT` (port
+ * < 0: `sockvet`), and appends the same command to the verify command,
+ * so the report prints it as it must be run (-N). Call after the verify
+ * command is set. A one-sample finding proposes no change (rules.h).
+ */
+void finding_one_sample(struct finding *f, const char *what, int port);
 /* A new change slot, zeroed, or NULL when the finding has
  * FINDING_CHANGES_MAX already (a rule proposes at most that many). */
 struct change *finding_change(struct finding *f);

@@ -252,11 +252,10 @@ static void evidence(struct finding *f, const struct aq_view *v, const struct aq
 		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u (drops since the listener was created)",
 				 l->port, v->dr.to);
 	if (h->lo_known)
-		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s (whole network namespace, every listener)",
-				 (unsigned long long)h->lo, h->span);
+		finding_evidence_rise(f, "TcpExtListenOverflows", h->lo, h->span,
+				      "whole network namespace, every listener");
 	if (h->ld_known)
-		finding_evidence(f, "nstat -az TcpExtListenDrops: +%llu in %.1f s (whole network namespace)",
-				 (unsigned long long)h->ld, h->span);
+		finding_evidence_rise(f, "TcpExtListenDrops", h->ld, h->span, "whole network namespace");
 	if (h->somax_known)
 		finding_evidence(f, "sysctl net.core.somaxconn: %lld (Send-Q %u %s it)",
 				 (long long)h->somaxconn, l->wq,
@@ -325,8 +324,6 @@ static void explain(struct finding *f, const struct aq_view *v, const struct aq_
 		diag_appendf(x, xs, "tcp_abort_on_overflow is 1, so clients get a RST instead of retrying; that changes the symptom, not the cause. ");
 	else if (h->abort_known)
 		diag_appendf(x, xs, "(tcp_abort_on_overflow=1 would only make clients get a RST instead of retrying: it changes the symptom, not the cause.) ");
-	if (!j->trend)
-		diag_appendf(x, xs, "Only one sample: the trend (rising drops, whether the queue drains) could not be confirmed; rerun with more samples before changing anything.");
 }
 
 static void change_nofile(struct finding *f, const struct s_proc *p, const struct aq_host *h)
@@ -384,6 +381,10 @@ static void emit(const struct rule *self, const struct series *ser, const struct
 	evidence(f, v, h, &j);
 	explain(f, v, h, &j);
 	verify_of(f, v->l, j.cause == AQ_EMFILE ? p : NULL);
+	/* One sample: a full queue now is a warning, never "healthy"; the
+	 * trend is for a second look to confirm. */
+	if (!j.trend)
+		finding_one_sample(f, "the trend (rising drops, whether the queue drains)", v->l->port);
 	/* One sample proposes no change (rules.h). */
 	if (j.trend && j.cause == AQ_EMFILE && p && p->has_limit)
 		change_nofile(f, p, h);
@@ -407,9 +408,12 @@ static void emit_past(const struct rule *self, const struct aq_view *v, struct f
 	finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u, unchanged over %u samples; Recv-Q at most %u, Send-Q %u",
 			 v->l->port, v->dr.to, v->dr.seen, v->rq_max, v->l->wq);
 	snprintf(f->explanation, sizeof(f->explanation),
-		 "This listener dropped %u connections at some point since it was created, but none while sockvet watched and its queue was never full. Nothing to do now; if clients report intermittent timeouts, rerun during a burst.%s",
-		 v->dr.to, v->dr.seen < 2 ? " Only one sample: whether drops are still happening could not be confirmed." : "");
+		 "This listener dropped %u connections at some point since it was created, %s. Nothing to do now; if clients report intermittent timeouts, rerun during a burst.",
+		 v->dr.to, v->dr.seen < 2 ? "one sample cannot tell when, and its queue was not full" :
+		 "but none while sockvet watched and its queue was never full");
 	verify_of(f, v->l, NULL);
+	if (v->dr.seen < 2)
+		finding_one_sample(f, "whether drops are still happening", v->l->port);
 }
 
 static void check(const struct rule *self, const struct series *ser,
@@ -468,8 +472,8 @@ static void check(const struct rule *self, const struct series *ser,
 		if (!f)
 			return;
 		snprintf(f->subject, sizeof(f->subject), "host (network namespace)");
-		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s (whole network namespace, every listener)",
-				 (unsigned long long)h.lo, h.span);
+		finding_evidence_rise(f, "TcpExtListenOverflows", h.lo, h.span,
+				      "whole network namespace, every listener");
 		finding_evidence(f, "ss -ltn: no listener had Recv-Q > Send-Q in any of %u samples, and none showed rising skmem d",
 				 ser->n);
 		snprintf(f->explanation, sizeof(f->explanation),

@@ -53,8 +53,8 @@ static void no_listener(const struct rule *self, const struct series *ser, const
 				 port, ser->n, ser->n);
 	finding_evidence(f, "network namespace looked at: %s", netns_of(last));
 	if (series_mib_delta(ser, "TcpOutRsts", &d_rsts) && d_rsts)
-		finding_evidence(f, "nstat -az TcpOutRsts: +%llu in %.1f s (RSTs sent, refusals included)",
-				 (unsigned long long)d_rsts, series_span_s(ser));
+		finding_evidence_rise(f, "TcpOutRsts", d_rsts, series_span_s(ser),
+				      "RSTs sent, refusals included");
 
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "Nothing listens on TCP port %u in this network namespace, so the kernel answers "

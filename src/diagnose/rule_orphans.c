@@ -92,8 +92,7 @@ static void check(const struct rule *self, const struct series *ser,
 				 (unsigned long long)st[SS_FIN_WAIT1], (unsigned long long)st[SS_FIN_WAIT2],
 				 (unsigned long long)st[SS_CLOSING], (unsigned long long)st[SS_LAST_ACK]);
 	if (d_abort)
-		finding_evidence(f, "nstat -az TcpExtTCPAbortOnMemory: +%llu in %.1f s",
-				 (unsigned long long)d_abort, span);
+		finding_evidence_rise(f, "TcpExtTCPAbortOnMemory", d_abort, span, NULL);
 	if (k.events)
 		finding_evidence(f, "dmesg: \"TCP: too many orphaned sockets\" %u time%s%s",
 				 k.events, k.events == 1 ? "" : "s",

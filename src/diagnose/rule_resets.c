@@ -145,13 +145,16 @@ static void check(const struct rule *self, const struct series *ser,
 	snprintf(f->subject, sizeof(f->subject), "host: %s", causes[top].what);
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
 		uint64_t d = diag_mib_delta(ser, counters[i]);
+		char per_s[32];
 
-		if (d)
-			finding_evidence(f, "nstat -az %s: +%llu in %.1f s (%.1f/s)", counters[i],
-					 (unsigned long long)d, span, (double)d / span);
+		if (!d)
+			continue;
+		snprintf(per_s, sizeof(per_s), "%.1f/s", (double)d / span);
+		finding_evidence_rise(f, counters[i], d, span, per_s);
 	}
 	if (has_opens)
-		finding_evidence(f, "nstat -az TcpActiveOpens TcpPassiveOpens: +%llu in %.1f s (%.1f/s)",
+		finding_evidence(f, "TcpActiveOpens + TcpPassiveOpens rose by %llu in %.1f s, %.1f/s "
+				 "(nstat -az TcpActiveOpens TcpPassiveOpens)",
 				 (unsigned long long)opens, span, (double)opens / span);
 
 	snprintf(f->explanation, sizeof(f->explanation),

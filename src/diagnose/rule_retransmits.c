@@ -59,8 +59,7 @@ static void check_local_failures(const struct rule *self, const struct series *s
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: retransmits failing locally");
-	finding_evidence(f, "nstat -az TcpExtTCPRetransFail: +%llu in %.1f s (TcpRetransSegs +%llu)",
-			 (unsigned long long)fail, span, (unsigned long long)re);
+	finding_evidence_rise2(f, "TcpExtTCPRetransFail", fail, "TcpRetransSegs", re, span, NULL);
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "TcpExtTCPRetransFail counts retransmissions this host failed to send: the qdisc or "
 		 "device dropped it, a buffer allocation failed (ENOBUFS) or no route was found. "
@@ -121,6 +120,7 @@ static void check(const struct rule *self, const struct series *ser,
 	enum severity sev;
 	enum side side;
 	struct finding *f;
+	char note[128];
 
 	if (ser->n < 2) {
 		if (o->symptom == SYMPTOM_SLOW || o->symptom == SYMPTOM_TIMEOUT)
@@ -156,18 +156,16 @@ static void check(const struct rule *self, const struct series *ser,
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host: %.1f%% of segments retransmitted", ratio * 100);
-	finding_evidence(f, "nstat -az TcpRetransSegs: +%llu in %.1f s; TcpOutSegs: +%llu (%.2f%%)",
-			 (unsigned long long)re, span, (unsigned long long)seg, ratio * 100);
+	snprintf(note, sizeof(note), "retransmits are %.2f%% of segments sent", ratio * 100);
+	finding_evidence_rise2(f, "TcpRetransSegs", re, "TcpOutSegs", seg, span, note);
+	snprintf(note, sizeof(note), "tail loss probes, at most that many of the retransmits; "
+		 "%.2f%% without them", loss_ratio * 100);
 	if (tlp)
-		finding_evidence(f, "nstat -az TcpExtTCPLossProbes: +%llu (tail loss probes, at most that many "
-				 "of the retransmits; %.2f%% without them)",
-				 (unsigned long long)tlp, loss_ratio * 100);
+		finding_evidence_rise(f, "TcpExtTCPLossProbes", tlp, span, note);
 	if (syn)
-		finding_evidence(f, "nstat -az TcpExtTCPSynRetrans: +%llu (SYN and SYN-ACK retransmits)",
-				 (unsigned long long)syn);
+		finding_evidence_rise(f, "TcpExtTCPSynRetrans", syn, span, "SYN and SYN-ACK retransmits");
 	if (accept_full)
-		finding_evidence(f, "nstat -az TcpExtListenOverflows: +%llu in %.1f s",
-				 (unsigned long long)lo, span);
+		finding_evidence_rise(f, "TcpExtListenOverflows", lo, span, NULL);
 
 	explain(f, sev == SEV_INFO, accept_full, syn_setup, loss_ratio);
 	verify(f);

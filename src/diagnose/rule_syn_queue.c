@@ -241,15 +241,15 @@ static void evidence_kev(struct finding *f, const struct kevent *e, bool is_new)
 static void evidence_counters(struct finding *f, const struct sq_host *h)
 {
 	if (h->drop_known && (h->drop || !h->sc_known || h->sc == 0))
-		finding_evidence(f, "nstat -az TcpExtTCPReqQFullDrop: +%llu in %.1f s (whole network namespace)",
-				 (unsigned long long)h->drop, h->span);
+		finding_evidence_rise(f, "TcpExtTCPReqQFullDrop", h->drop, h->span, "whole network namespace");
 	if (h->dock_known && h->sc != 0)
-		finding_evidence(f, "nstat -az TcpExtTCPReqQFullDoCookies: +%llu in %.1f s (whole network namespace%s)",
-				 (unsigned long long)h->dock, h->span,
-				 h->sc_known && h->sc == 2 ? "; tcp_syncookies=2 counts every SYN" : "");
+		finding_evidence_rise(f, "TcpExtTCPReqQFullDoCookies", h->dock, h->span,
+				      h->sc_known && h->sc == 2 ?
+				      "whole network namespace; tcp_syncookies=2 counts every SYN" :
+				      "whole network namespace");
 	if (h->sent_known && h->recv_known && (h->sent || h->recv))
-		finding_evidence(f, "nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv: +%llu sent, +%llu came back valid in %.1f s",
-				 (unsigned long long)h->sent, (unsigned long long)h->recv, h->span);
+		finding_evidence_rise2(f, "TcpExtSyncookiesSent", h->sent, "TcpExtSyncookiesRecv", h->recv,
+				       h->span, "Recv counting the cookies that came back valid");
 	if (h->sc_known)
 		finding_evidence(f, "sysctl net.ipv4.tcp_syncookies: %lld", (long long)h->sc);
 }
@@ -345,8 +345,6 @@ static void explain(struct finding *f, enum sq_cause cause, const struct sq_host
 			diag_appendf(x, xs, "Send-Q %u is small too, which makes the queue fill sooner. ", wq);
 		break;
 	}
-	if (!h->trend)
-		diag_appendf(x, xs, "Only one sample: whether the counters are rising could not be confirmed; rerun with more samples before changing anything.");
 	diag_trim(x);
 }
 
@@ -390,8 +388,7 @@ static void emit_port(const struct rule *self, const struct series *ser, const s
 				 p->port, p->syn_max, p->limit, p->wq_min,
 				 p->quarter ? ", cut by tcp_max_syn_backlog" : "", p->at, ser->n);
 	if (cause == SQ_QUARTER && h->ld_known)
-		finding_evidence(f, "nstat -az TcpExtListenDrops: +%llu in %.1f s (whole network namespace)",
-				 (unsigned long long)h->ld, h->span);
+		finding_evidence_rise(f, "TcpExtListenDrops", h->ld, h->span, "whole network namespace");
 	if (cause == SQ_QUARTER && h->msb_known)
 		finding_evidence(f, "sysctl net.ipv4.tcp_max_syn_backlog: %lld", (long long)h->msb);
 	evidence_counters(f, h);
@@ -403,8 +400,11 @@ static void emit_port(const struct rule *self, const struct series *ser, const s
 		 cause == SQ_FLOOD ? "SYN-RECV on the port stays below Send-Q+1 and TcpExtSyncookiesSent stops growing" :
 		 cause == SQ_SMALL ? "SYN-RECV stays below Send-Q+1 and TcpExtTCPReqQFullDoCookies stops growing" :
 		 "TcpExtTCPReqQFullDrop and TcpExtListenDrops stop growing");
-	if (!h->trend)
+	/* One sample at the limit: a warning (never "healthy"), no change. */
+	if (!h->trend) {
+		finding_one_sample(f, "whether the SYN-queue counters are rising", p->port);
 		return;
+	}
 	if ((cause == SQ_COOKIES_OFF || cause == SQ_QUARTER) && h->sc_known && h->sc == 0)
 		change_syncookies(f);
 	else if (cause == SQ_SMALL && p->wq_min < SMALL_BACKLOG)

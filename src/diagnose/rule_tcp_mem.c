@@ -156,15 +156,13 @@ static void check(const struct rule *self, const struct series *ser,
 	snprintf(f->subject, sizeof(f->subject), "host (net.ipv4.tcp_mem)");
 	sockstat_evidence(f, ss, mem, has_lim ? lim : NULL, over_max, in_pressure);
 	if (d_press)
-		finding_evidence(f, "nstat -az TcpExtTCPMemoryPressures: +%llu in %.1f s",
-				 (unsigned long long)d_press, span);
+		finding_evidence_rise(f, "TcpExtTCPMemoryPressures", d_press, span, NULL);
 	if (d_abort)
-		finding_evidence(f, "nstat -az TcpExtTCPAbortOnMemory: +%llu in %.1f s%s",
-				 (unsigned long long)d_abort, span,
-				 abort_ours ? "" : " (memory is below the limits: see orphan-sockets)");
+		finding_evidence_rise(f, "TcpExtTCPAbortOnMemory", d_abort, span,
+				      abort_ours ? NULL : "memory is below the limits: see orphan-sockets");
 	if (d_prune || d_rcvpruned)
-		finding_evidence(f, "nstat -az TcpExtPruneCalled TcpExtRcvPruned: +%llu, +%llu in %.1f s",
-				 (unsigned long long)d_prune, (unsigned long long)d_rcvpruned, span);
+		finding_evidence_rise2(f, "TcpExtPruneCalled", d_prune, "TcpExtRcvPruned", d_rcvpruned,
+				       span, NULL);
 	if (k.events)
 		finding_evidence(f, "dmesg: \"TCP: out of memory -- consider tuning tcp_mem\" %u time%s%s",
 				 k.events, k.events == 1 ? "" : "s",

@@ -132,8 +132,7 @@ static void overflow_finding(const struct rule *self, const struct series *ser, 
 	demand = peak + (uint64_t)((double)delta / span * TW_LEN_S);
 	rate = demand / TW_LEN_S;
 	snprintf(f->subject, sizeof(f->subject), "host");
-	finding_evidence(f, "nstat -az TcpExtTCPTimeWaitOverflow: +%s in %.1f s",
-			 fmt_thousands(a, delta), span);
+	finding_evidence_rise(f, "TcpExtTCPTimeWaitOverflow", delta, span, NULL);
 	series_text(tr, sizeof(tr), ser);
 	finding_evidence(f, "ss -tan state time-wait: %s", tr);
 	if (has_max)

@@ -71,10 +71,12 @@ static int cmp_findings(const void *a, const void *b, void *ctx)
 	enum symptom sym = *(const enum symptom *)ctx;
 	bool rx = relevant(sym, x), ry = relevant(sym, y);
 
-	if (rx != ry)
-		return rx ? -1 : 1;
+	/* Severity first, whatever the focus: a symptom orders findings
+	 * within a severity, never puts an info above a warning. */
 	if (x->severity != y->severity)
 		return x->severity > y->severity ? -1 : 1;
+	if (rx != ry)
+		return rx ? -1 : 1;
 	return strcmp(x->id, y->id);
 }
 

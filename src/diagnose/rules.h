@@ -28,8 +28,11 @@
  *    one sample a rule may describe what it sees, but proposes no tuning
  *    change, and says it could not confirm a trend.
  *  - Evidence quotes observed values in commands a user can re-run:
- *    "ss -ltn 'sport = :8080': Recv-Q 9, Send-Q 8", "nstat -az
- *    TcpExtListenOverflows: +31 in 2 s".
+ *    "ss -ltn 'sport = :8080': Recv-Q 9, Send-Q 8". A counter's change
+ *    is worded as a change, "TcpExtListenOverflows rose by 31 in 2.0 s
+ *    (nstat -az TcpExtListenOverflows)" (finding_evidence_rise: nstat -az
+ *    prints totals). With one sample, finding_one_sample() says so and
+ *    gives the command for a second look.
  *  - Every change has current, proposed, back-out and when it takes
  *    effect; every finding has a verify command and what "fixed" looks
  *    like.

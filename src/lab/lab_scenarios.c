@@ -129,6 +129,13 @@ const struct lab_scenario lab_scenarios[] = {
 	  "for each; afterwards healthy listeners start here on the same ports. The shared "
 	  "kernel log must not become a finding here: healthy, with at most one short note.",
 	  sc_syn_flood_elsewhere, NULL, SIDE_NONE, 0, true },
+	{ "accept-overflow-once", "the accept-overflow incident triaged with one sample (--once)",
+	  "The accept-overflow incident (listen(8), never accept(), Recv-Q 9 > Send-Q 8) seen "
+	  "through a single sample. One look cannot confirm a trend, but a full queue is not "
+	  "healthy: a warning that says so, gives the command for a second look and proposes "
+	  "no change.",
+	  sc_accept_overflow_once, "accept-queue-overflow", SIDE_APP,
+	  EXPECT_SEV(SEV_WARNING), true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
 

@@ -37,5 +37,7 @@ int sc_connect_timeouts(struct lab *l, struct strbuf *err);
 int sc_fin_wait_1_pile(struct lab *l, struct strbuf *err);
 int sc_last_ack_pile(struct lab *l, struct strbuf *err);
 int sc_syn_flood_elsewhere(struct lab *l, struct strbuf *err);
+/* sc_i9b.c: one-sample triage (--once) of a live incident */
+int sc_accept_overflow_once(struct lab *l, struct strbuf *err);
 
 #endif

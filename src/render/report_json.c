@@ -3,7 +3,7 @@
  * The triage report as one JSON document (keys documented in the man
  * page, TRIAGE JSON; stable within schema_version):
  *
- *   {"schema_version":2,"host":..,"kernel":..,"netns":..,"time_unix":..,
+ *   {"schema_version":2,"host":..,"kernel":..,"netns":..,"netns_name":..,"time_unix":..,
  *    "samples":N,"interval_s":S,
  *    "verdict":{"side":"app","severity":"critical"},
  *    "findings":[{"id","severity","side","subject","evidence":[..],
@@ -17,6 +17,8 @@
  *    "unavailable":[{"what","why"}]}
  *
  * With no finding above info the verdict is {"side":"none","severity":"healthy"}.
+ * netns_name is the -N name ("" without -N); verify commands and
+ * back-outs are then written to run inside it (ip netns exec NAME ...).
  *
  * It writes a report view (report_view.h) and nothing else. Units follow
  * docs/json-keys.md: a kept connection's "tcp_info" has ss --json's keys
@@ -54,8 +56,10 @@ static void write_conn(struct json_writer *w, const struct report_conn *rc)
 	json_obj_end(w);
 }
 
-static void write_finding(struct json_writer *w, const struct finding *f)
+static void write_finding(struct json_writer *w, const struct report_finding *rf)
 {
+	const struct finding *f = rf->f;
+
 	json_obj_begin(w);
 	json_kv_cstr(w, "id", f->id);
 	json_kv_cstr(w, "severity", verdict_severity_name(f->severity));
@@ -67,20 +71,20 @@ static void write_finding(struct json_writer *w, const struct finding *f)
 	json_arr_end(w);
 	json_kv_cstr(w, "explanation", f->explanation);
 	json_kv_arr_begin(w, "changes");
-	for (unsigned i = 0; i < f->n_changes; i++) {
+	for (unsigned i = 0; i < f->n_changes && i < FINDING_CHANGES_MAX; i++) {
 		const struct change *c = &f->changes[i];
 
 		json_obj_begin(w);
 		json_kv_cstr(w, "setting", c->setting);
 		json_kv_cstr(w, "current", c->current);
 		json_kv_cstr(w, "proposed", c->proposed);
-		json_kv_cstr(w, "backout", c->backout);
+		json_kv_cstr(w, "backout", rf->backout[i]);
 		json_kv_cstr(w, "effective", c->effective);
 		json_obj_end(w);
 	}
 	json_arr_end(w);
 	json_kv_obj_begin(w, "verify");
-	json_kv_cstr(w, "command", f->verify_command);
+	json_kv_cstr(w, "command", rf->verify);
 	json_kv_cstr(w, "fixed_when", f->fixed_when);
 	json_obj_end(w);
 	json_obj_end(w);
@@ -116,6 +120,7 @@ int report_json_write(struct json_writer *w, const struct report_view *v)
 	json_kv_cstr(w, "host", v->host);
 	json_kv_cstr(w, "kernel", v->kernel);
 	json_kv_cstr(w, "netns", v->netns);
+	json_kv_cstr(w, "netns_name", v->netns_name);
 	json_kv_i64(w, "time_unix", v->time_unix);
 	json_kv_u64(w, "samples", v->samples);
 	json_kv_double(w, "interval_s", v->interval_s);
@@ -126,7 +131,7 @@ int report_json_write(struct json_writer *w, const struct report_view *v)
 
 	json_kv_arr_begin(w, "findings");
 	for (unsigned i = 0; i < v->n_findings; i++)
-		write_finding(w, v->findings[i].f);
+		write_finding(w, &v->findings[i]);
 	json_arr_end(w);
 
 	write_summary(w, v);

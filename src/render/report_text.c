@@ -160,7 +160,8 @@ static void print_counters(FILE *fp, const struct report_view *v)
 			v->span_s);
 		return;
 	}
-	fprintf(fp, "  Counters that moved over %.1f s (nstat -az NAME):\n", v->span_s);
+	fprintf(fp, "  Counters that rose over %.1f s (the rise; nstat -az NAME prints totals):\n",
+		v->span_s);
 	for (unsigned i = 0; i < v->n_watched; i++)
 		fprintf(fp, "    %-28s +%s (%.1f/s)\n", v->watched[i].name,
 			fmt_thousands(n, v->watched[i].delta), v->watched[i].per_s);
@@ -181,8 +182,21 @@ static void print_header(FILE *fp, const struct report_view *v)
 {
 	char tbuf[32];
 
-	fprintf(fp, "sockvet triage: %s, kernel %s, netns %s, at %s\n", v->host, v->kernel,
-		v->netns[0] ? v->netns : "unknown", when(tbuf, v->time_unix));
+	if (v->netns_name[0])
+		fprintf(fp, "sockvet triage: %s, kernel %s, netns %s (%s), at %s\n", v->host, v->kernel,
+			v->netns_name, v->netns[0] ? v->netns : "unknown", when(tbuf, v->time_unix));
+	else
+		fprintf(fp, "sockvet triage: %s, kernel %s, netns %s, at %s\n", v->host, v->kernel,
+			v->netns[0] ? v->netns : "unknown", when(tbuf, v->time_unix));
+	if (v->netns_name[0]) {
+		char how[320];
+
+		snprintf(how, sizeof(how), "Sampled inside network namespace %s: run the commands "
+			 "quoted below there (%s%s CMD); Changes and Verify show them so.",
+			 v->netns_name, strchr(v->netns_name, '/') ? "nsenter --net=" : "ip netns exec ",
+			 v->netns_name);
+		wrap(fp, how, 0);
+	}
 	fprintf(fp, "%u sample%s", v->samples, v->samples == 1 ? " (no trends: --once)" : "s");
 	if (v->samples > 1)
 		fprintf(fp, ", %.1f s apart", v->interval_s);
@@ -243,14 +257,14 @@ static void print_changes(FILE *fp, const struct report_view *v)
 	for (unsigned i = 0; i < v->n_findings; i++) {
 		const struct finding *f = v->findings[i].f;
 
-		for (unsigned k = 0; k < f->n_changes; k++) {
+		for (unsigned k = 0; k < f->n_changes && k < FINDING_CHANGES_MAX; k++) {
 			const struct change *c = &f->changes[k];
 
 			fprintf(fp, "  [%s] %s: %s -> %s\n", f->id, c->setting, c->current, c->proposed);
 			if (c->effective[0])
 				fprintf(fp, "      takes effect: %s\n", c->effective);
 			if (c->backout[0])
-				fprintf(fp, "      back out: %s\n", c->backout);
+				fprintf(fp, "      back out: %s\n", v->findings[i].backout[k]);
 		}
 	}
 }
@@ -265,7 +279,7 @@ static void print_verify(FILE *fp, const struct report_view *v)
 
 		if (!f->verify_command[0] || f->severity == SEV_INFO)
 			continue;
-		fprintf(fp, "  [%s] %s\n", f->id, f->verify_command);
+		fprintf(fp, "  [%s] %s\n", f->id, v->findings[i].verify);
 		if (f->fixed_when[0])
 			fprintf(fp, "      fixed when: %s\n", f->fixed_when);
 	}

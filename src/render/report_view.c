@@ -8,6 +8,7 @@
 #include "report_view.h"
 #include "../diagnose/rules.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -131,19 +132,32 @@ static void view_counters(struct report_view *v, const struct series *ser)
 			counter_set(&v->watched[v->n_watched++], watched_names[i], d, v->span_s);
 }
 
+/*
+ * Findings by severity, worst first, in diagnose's order within one
+ * severity (where --symptom ranks them): whatever order they came in, a
+ * warning is never shown under the notes nor an info above a warning.
+ */
 static void view_findings(struct report_view *v, const struct findings *fs)
 {
+	unsigned n = fs->n < FINDINGS_MAX ? fs->n : FINDINGS_MAX;
+
 	verdict_of(fs, &v->verdict);
 	v->findings_dropped = fs->dropped;
-	for (unsigned i = 0; i < fs->n && i < FINDINGS_MAX; i++) {
-		const struct finding *f = &fs->f[i];
-		struct report_finding *rf = &v->findings[v->n_findings++];
+	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
+		for (unsigned i = 0; i < n; i++) {
+			const struct finding *f = &fs->f[i];
+			struct report_finding *rf;
 
-		rf->f = f;
-		/* Findings come worst first: an info after a real one starts the notes. */
-		rf->starts_notes = !v->verdict.healthy && f->severity == SEV_INFO &&
-				   (i == 0 || fs->f[i - 1].severity != SEV_INFO);
-		v->n_changes += f->n_changes;
+			if ((int)f->severity != sev)
+				continue;
+			rf = &v->findings[v->n_findings++];
+			rf->f = f;
+			/* The first info after a real finding starts the notes. */
+			rf->starts_notes = !v->verdict.healthy && sev == SEV_INFO &&
+					   v->n_findings > 1 &&
+					   v->findings[v->n_findings - 2].f->severity != SEV_INFO;
+			v->n_changes += f->n_changes;
+		}
 	}
 }
 
@@ -162,6 +176,125 @@ static void view_not_run(struct report_view *v, const struct findings *fs)
 			n->need_source[n->n_needs++] = sample_have_source(bit);
 		}
 	}
+}
+
+/*
+ * The commands that read the state of the namespace they run in: run on
+ * the host, they would check the host instead of the triaged namespace.
+ */
+static const char *const netns_words[] = {
+	"ss", "nstat", "sysctl", "ip", "tc", "conntrack", "netstat",
+};
+
+static const char *const netns_prefixes[] = {
+	"cat /proc/net/", "cat /proc/sys/net/",
+};
+
+static bool reads_netns(const char *c, size_t len)
+{
+	for (size_t i = 0; i < sizeof(netns_words) / sizeof(netns_words[0]); i++) {
+		size_t w = strlen(netns_words[i]);
+
+		if (len > w && !strncmp(c, netns_words[i], w) && c[w] == ' ')
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(netns_prefixes) / sizeof(netns_prefixes[0]); i++) {
+		size_t w = strlen(netns_prefixes[i]);
+
+		if (len >= w && !strncmp(c, netns_prefixes[i], w))
+			return true;
+	}
+	return false;
+}
+
+/* Append to out (size n), cutting rather than overflowing. */
+static void cmd_add(char *out, size_t n, const char *s, size_t len)
+{
+	size_t at = strnlen(out, n);
+
+	if (at + 1 >= n)
+		return;
+	if (len > n - at - 1)
+		len = n - at - 1;
+	memcpy(out + at, s, len);
+	out[at + len] = '\0';
+}
+
+/* One command of a ';' list (its leading blanks already copied), as run in ns. */
+static void command_one(char *out, size_t n, const char *c, size_t len, const char *ns)
+{
+	if (len >= 7 && !strncmp(c, "sockvet", 7) && (len == 7 || c[7] == ' ')) {
+		cmd_add(out, n, "sockvet -N ", 11);
+		cmd_add(out, n, ns, strlen(ns));
+		cmd_add(out, n, c + 7, len - 7);
+		return;
+	}
+	if (reads_netns(c, len)) {
+		/* -N takes a name (/var/run/netns/NAME) or a path; ip netns takes names only. */
+		if (strchr(ns, '/'))
+			cmd_add(out, n, "nsenter --net=", 14);
+		else
+			cmd_add(out, n, "ip netns exec ", 14);
+		cmd_add(out, n, ns, strlen(ns));
+		cmd_add(out, n, " ", 1);
+	}
+	cmd_add(out, n, c, len);
+}
+
+void report_command_in_netns(char *out, size_t n, const char *cmd, const char *ns)
+{
+	const char *p = cmd;
+
+	if (!n)
+		return;
+	out[0] = '\0';
+	if (!ns || !ns[0]) {
+		cmd_add(out, n, cmd, strlen(cmd));
+		return;
+	}
+	while (*p) {
+		const char *start = p, *end;
+		char quote = 0;
+
+		while (*p == ' ')
+			p++;
+		cmd_add(out, n, start, (size_t)(p - start));
+		start = p;
+		for (; *p && (quote || *p != ';'); p++)
+			if (*p == '\'' || *p == '"')
+				quote = quote == *p ? 0 : quote ? quote : *p;
+		end = p;
+		while (end > start && end[-1] == ' ')
+			end--;
+		command_one(out, n, start, (size_t)(end - start), ns);
+		cmd_add(out, n, end, (size_t)(p - end));
+		if (*p == ';')
+			cmd_add(out, n, p++, 1);
+	}
+}
+
+static void view_commands(struct report_view *v)
+{
+	for (unsigned i = 0; i < v->n_findings; i++) {
+		struct report_finding *rf = &v->findings[i];
+
+		report_command_in_netns(rf->verify, sizeof(rf->verify), rf->f->verify_command,
+					v->netns_name);
+		for (unsigned k = 0; k < rf->f->n_changes && k < FINDING_CHANGES_MAX; k++)
+			report_command_in_netns(rf->backout[k], sizeof(rf->backout[k]),
+						rf->f->changes[k].backout, v->netns_name);
+	}
+}
+
+int report_view_set_netns(struct report_view *v, const char *name, struct strbuf *err)
+{
+	if (!name)
+		name = "";
+	if (strlen(name) >= sizeof(v->netns_name))
+		return error_set(err, "network namespace name too long to report: %s", name);
+	snprintf(v->netns_name, sizeof(v->netns_name), "%s", name);
+	view_commands(v);
+	return 0;
 }
 
 int report_view_build(struct report_view *v, const struct series *ser,
@@ -187,6 +320,7 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	view_conns(v, last, focus);
 	view_counters(v, ser);
 	view_findings(v, fs);
+	view_commands(v);
 	view_not_run(v, fs);
 	v->n_unavailable = last->n_unavailable < SAMPLE_UNAVAIL_MAX ? last->n_unavailable : SAMPLE_UNAVAIL_MAX;
 	v->unavailable = last->unavailable;

@@ -62,9 +62,16 @@ struct report_counter {
 	double per_s;            /* delta / span, 0 when the span is 0 */
 };
 
+/* A command as the user must run it: in the triaged namespace
+ * ("ip netns exec NAME ss ...", "sockvet -N NAME ...") when one was named. */
+#define REPORT_CMD_MAX (FINDING_TEXT + 160)
+#define REPORT_NETNS_NAME_MAX 64
+
 struct report_finding {
 	const struct finding *f;
 	bool starts_notes;       /* the first info finding after real ones */
+	char verify[REPORT_CMD_MAX];                       /* f->verify_command, runnable */
+	char backout[FINDING_CHANGES_MAX][REPORT_CMD_MAX]; /* each change's back-out, runnable */
 };
 
 /* A rule that could not run, and what would let it: each missing input
@@ -80,6 +87,9 @@ struct report_not_run {
 struct report_view {
 	/* Where and when: the last sample's host, the first sample's time. */
 	const char *host, *kernel, *netns;
+	/* The namespace's name as given (-N NAME, the lab's), "" when none:
+	 * the header shows it and commands are printed to run inside it. */
+	char netns_name[REPORT_NETNS_NAME_MAX];
 	int64_t time_unix;
 	unsigned samples;
 	double interval_s;       /* 0 with one sample */
@@ -133,5 +143,24 @@ struct report_view {
 int report_view_build(struct report_view *v, const struct series *ser,
 		      const struct findings *fs, const struct focus *focus,
 		      const char *focus_text, struct strbuf *err);
+
+/*
+ * After report_view_build: the samples were taken in the network
+ * namespace `name` (-N NAME; NULL or "": this one). Every command the
+ * report tells the user to run (verify commands, back-outs) is rewritten
+ * to run there; the header names it. 0, or negative with a message in
+ * err (a name too long to show).
+ */
+int report_view_set_netns(struct report_view *v, const char *name, struct strbuf *err);
+
+/*
+ * cmd as it must be run in namespace ns ("" or NULL: unchanged), into
+ * out (size n, cut rather than overflowed). Each ';'-separated command
+ * (quotes respected) that reads per-namespace state (ss, nstat, sysctl,
+ * ip, tc, conntrack, cat /proc/net/...) gets "ip netns exec NS " (a path:
+ * "nsenter --net=PATH "); sockvet
+ * gets "-N NS"; the rest (ls /proc/PID/fd, sleep, dmesg) is left alone.
+ */
+void report_command_in_netns(char *out, size_t n, const char *cmd, const char *ns);
 
 #endif

@@ -61,8 +61,8 @@ lab_leftovers() {
 "$SV" lab list --json >"$T/list.json" 2>"$T/list.err" || tap_bail "lab list --json failed: $(cat "$T/list.err")"
 NAMES=$(jq -r '.scenarios[].name' "$T/list.json")
 N=$(echo "$NAMES" | wc -l)
-# list, per scenario, extra checks (6), usage (3), leftovers (2), keep (3), Ctrl-C (2)
-tap_plan $((1 + N + 7 + 3 + 2 + 3 + 2))
+# list, per scenario, extra checks (9), usage (3), leftovers (2), keep (3), Ctrl-C (2)
+tap_plan $((1 + N + 9 + 3 + 2 + 3 + 2))
 
 if [ "$N" -eq 21 ] && [ "$("$SV" lab list | tail -n +2 | wc -l)" -eq 21 ]; then
 	tap_ok "lab list lists all 21 scenarios (text and JSON)"
@@ -142,6 +142,10 @@ check "receiver-not-reading: the --peer connection is kept, window closed, owner
 	'[.report.summary.connections[] | select(.peer and .remote == "127.0.0.1:8090" and .tcp_info.snd_wnd == 0 and .comm == "lab-sender")] | length == 1'
 check "port-exhaustion: the evidence quotes the narrowed range" port-exhaustion \
 	'[.report.findings[] | select(.id == "ephemeral-port-exhaustion") | .evidence[] | test("40000 40499")] | any'
+check "accept-overflow-once: one sample, no change, says it could not confirm the trend" accept-overflow-once \
+	'.report.samples == 1 and ([.report.findings[] | select(.id == "accept-queue-overflow") | (.changes | length == 0) and (.explanation | test("could not be confirmed"))] | all)'
+check "accept-overflow-once: verify runs in the lab's namespace (-N) and gives the second look" accept-overflow-once \
+	'.report.netns_name == "sockvet-lab-accept-overflow-once" and ([.report.findings[] | select(.id == "accept-queue-overflow") | .verify.command | test("^ip netns exec sockvet-lab-accept-overflow-once ss ") and test("sockvet -N sockvet-lab-accept-overflow-once --port 8080")] | any)'
 
 # Usage errors.
 "$SV" lab run nosuch >"$T/u.out" 2>"$T/u.err"

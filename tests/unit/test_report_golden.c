@@ -12,6 +12,8 @@
  *   critical       also rendered with color on: critical.color.txt
  *   once           1 sample (--once): the rules say they could not
  *                  confirm a trend; one source unreadable
+ *   symptom        --symptom timeout: a warning the symptom does not
+ *                  speak to still comes before an info it does
  *
  * Besides the snapshot, each case checks structure that must hold
  * whatever the wording: section order, verdict words, JSON that parses
@@ -196,7 +198,7 @@ static void golden_cmp(const char *file, const char *got, size_t got_len)
 
 enum face { FACE_TEXT, FACE_TEXT_COLOR, FACE_JSON, FACE_JSON_COMPACT };
 
-static char *render(const struct fx *f, enum face face, size_t *len)
+static char *render_in(const struct fx *f, enum face face, const char *netns, size_t *len)
 {
 	struct report_view *v = malloc(sizeof(*v));
 	struct strbuf err = STRBUF_INIT;
@@ -208,6 +210,7 @@ static char *render(const struct fx *f, enum face face, size_t *len)
 	ck_assert_ptr_nonnull(fp);
 	rc = report_view_build(v, &f->ser, &f->out, &f->opts, "", &err);
 	ck_assert_msg(rc == 0, "report view failed: %s", err.buf);
+	ck_assert_int_eq(report_view_set_netns(v, netns, &err), 0);
 	if (face == FACE_JSON || face == FACE_JSON_COMPACT)
 		rc = report_json(fp, v, face == FACE_JSON, &err);
 	else
@@ -217,6 +220,11 @@ static char *render(const struct fx *f, enum face face, size_t *len)
 	strbuf_release(&err);
 	free(v);
 	return buf;
+}
+
+static char *render(const struct fx *f, enum face face, size_t *len)
+{
+	return render_in(f, face, NULL, len);
 }
 
 /* ---- fixtures ---- */
@@ -384,6 +392,37 @@ static struct fx *scenario_once(void)
 	tcp_state(f, 0, SS_TIME_WAIT, 12);
 	sample_unavailable(f->s[0], "kernel log",
 			   "cannot read /dev/kmsg: Operation not permitted (kernel.dmesg_restrict=1)");
+	diagnose_run(&f->ser, &f->opts, &f->out);
+	return f;
+}
+
+/*
+ * --symptom timeout: an info the symptom speaks to (accept-queue-overflow,
+ * old listener drops) and a warning it does not (close-wait-leak). The
+ * warning still comes first, and only the info is under the notes.
+ */
+static struct fx *scenario_symptom(void)
+{
+	struct fx *f = fx_new(3, 1.0);
+
+	pin_meta(f);
+	quiet_counters(f);
+	f->opts.symptom = SYMPTOM_TIMEOUT;
+	for (unsigned i = 0; i < 3; i++) {
+		struct s_proc *java;
+
+		proc(f, i, 812, "nginx", 230, 65536, 65536)->listeners = 1;
+		java = proc(f, i, 2301, "java", 410, 1048576, 1048576);
+		java->listeners = 1;
+		java->close_wait = 40;
+		java->close_wait_unread = 40;
+		listener(f, i, "0.0.0.0", 443, 0, 511, 1001, 0)->drops = 1287;
+		listener(f, i, "127.0.0.1", 9000, 0, 4096, 2002, 1);
+		f->s[i]->close_wait_by_port[9000] = 40;
+		tcp_state(f, i, SS_LISTEN, 2);
+		tcp_state(f, i, SS_ESTABLISHED, 97);
+		tcp_state(f, i, SS_CLOSE_WAIT, 40);
+	}
 	diagnose_run(&f->ser, &f->opts, &f->out);
 	return f;
 }
@@ -567,7 +606,7 @@ START_TEST(report_golden__healthy_says_so)
 		"TIME-WAIT 510",
 		"  TCP listeners: 3 (0 with a full accept queue)\n",
 		"    0.0.0.0:443 ",
-		"  Counters that moved over 2.0 s",
+		"  Counters that rose over 2.0 s",
 		"\nVerdict\n  healthy: nothing here needs a change.\n",
 	};
 
@@ -654,6 +693,19 @@ START_TEST(report_golden__critical_worst_first)
 	ck_assert(has(color, "\n  \033[1;33mwarning \033[0m APP      close-wait-leak: "));
 	assert_color_strips_to(color, r.text);
 	free(color);
+
+	/* -N web: the header names it; verify commands and back-outs run there. */
+	color = render_in(f, FACE_TEXT, "web", &color_len);
+	ck_assert(has(color, ", netns web (" FX_NETNS "), at "));
+	ck_assert(has(color, "\nSampled inside network namespace web: "));
+	ck_assert(has(color, "  [accept-queue-overflow] ip netns exec web ss -ltnm 'sport = :8080'; "
+			     "ip netns exec web nstat -az TcpExtListenOverflows\n"));
+	ck_assert(has(color, "  [close-wait-leak] ip netns exec web ss -tanp state close-wait"));
+	free(color);
+	color = render_in(f, FACE_JSON, "web", &color_len);
+	ck_assert(has(color, "\"netns_name\": \"web\""));
+	ck_assert(has(color, "\"command\": \"ip netns exec web ss -ltnm"));
+	free(color);
 	rendered_free(&r);
 	fx_free(f);
 }
@@ -714,6 +766,34 @@ START_TEST(report_golden__closing_pile_and_grouped_log_note)
 }
 END_TEST
 
+START_TEST(report_golden__symptom_keeps_severity_order)
+{
+	struct fx *f = scenario_symptom();
+	struct rendered r;
+	static const char *const order[] = {
+		"\nVerdict\n\n  warning  APP      close-wait-leak: process java[2301]\n",
+		"\n  Notes (normal, nothing to do):\n",
+		"\n  info     NONE     accept-queue-overflow: listener 0.0.0.0:443",
+		"\nVerify\n",
+		"  [close-wait-leak] ",
+	};
+
+	ck_assert_uint_eq(f->out.n, 2);
+	ck_assert_str_eq(f->out.f[0].id, "close-wait-leak");
+	ck_assert_int_eq(f->out.f[0].severity, SEV_WARNING);
+	ck_assert_str_eq(f->out.f[1].id, "accept-queue-overflow");
+	ck_assert_int_eq(f->out.f[1].severity, SEV_INFO);
+	check_scenario(f, "symptom", &r,
+		       ".verdict.severity == \"warning\""
+		       " and [.findings[].severity] == [\"warning\",\"info\"]");
+	assert_in_order(r.text, order, sizeof(order) / sizeof(order[0]));
+	/* The notes header appears once, after the warning. */
+	ck_assert(!has(strstr(r.text, "Notes (normal") + 1, "Notes (normal"));
+	rendered_free(&r);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report_golden");
@@ -724,6 +804,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, report_golden__critical_worst_first);
 	tcase_add_test(tc, report_golden__once_cannot_confirm_trend);
 	tcase_add_test(tc, report_golden__closing_pile_and_grouped_log_note);
+	tcase_add_test(tc, report_golden__symptom_keeps_severity_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

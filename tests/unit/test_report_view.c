@@ -324,6 +324,89 @@ START_TEST(view__findings_verdict_and_notes)
 }
 END_TEST
 
+/* Findings handed over out of severity order (an info the symptom put
+ * first): the view shows the warning first and the info under the notes. */
+START_TEST(view__notes_follow_severity_whatever_the_order)
+{
+	struct fx *f = fx_new(2, 1.0);
+	struct report_view *v;
+
+	add(&f->out, "i1", SEV_INFO, SIDE_NONE);
+	add(&f->out, "w", SEV_WARNING, SIDE_APP);
+	add(&f->out, "i2", SEV_INFO, SIDE_NONE);
+	add(&f->out, "c", SEV_CRITICAL, SIDE_KERNEL);
+	v = view_of(f, NULL);
+	ck_assert_uint_eq(v->n_findings, 4);
+	ck_assert_str_eq(v->findings[0].f->id, "c");
+	ck_assert_str_eq(v->findings[1].f->id, "w");
+	ck_assert_str_eq(v->findings[2].f->id, "i1");
+	ck_assert_str_eq(v->findings[3].f->id, "i2");
+	ck_assert(!v->findings[0].starts_notes && !v->findings[1].starts_notes);
+	ck_assert(v->findings[2].starts_notes && !v->findings[3].starts_notes);
+	free(v);
+	fx_free(f);
+}
+END_TEST
+
+/* -N NAME: the commands a report tells the user to run, as run there. */
+START_TEST(view__commands_run_in_the_named_netns)
+{
+	static const struct { const char *cmd, *ns, *want; } t[] = {
+		{ "ss -ltnm 'sport = :8080'; nstat -az TcpExtListenOverflows", "lab",
+		  "ip netns exec lab ss -ltnm 'sport = :8080'; ip netns exec lab nstat -az TcpExtListenOverflows" },
+		{ "ss -Htn state syn-recv | wc -l", "lab", "ip netns exec lab ss -Htn state syn-recv | wc -l" },
+		{ "ls /proc/812/fd | wc -l; grep 'open files' /proc/812/limits", "lab",
+		  "ls /proc/812/fd | wc -l; grep 'open files' /proc/812/limits" },
+		{ "sysctl -w net.core.somaxconn=4096", "lab",
+		  "ip netns exec lab sysctl -w net.core.somaxconn=4096" },
+		{ "nstat -az X; sleep 10; nstat -az X", "lab",
+		  "ip netns exec lab nstat -az X; sleep 10; ip netns exec lab nstat -az X" },
+		{ "sockvet --port 8080", "lab", "sockvet -N lab --port 8080" },
+		{ "ss -tn 'dst = 10.0.0.1; x'", "lab", "ip netns exec lab ss -tn 'dst = 10.0.0.1; x'" },
+		{ "ss -ltn", "/proc/42/ns/net", "nsenter --net=/proc/42/ns/net ss -ltn" },
+		{ "ss -ltn; nstat -az", "", "ss -ltn; nstat -az" },
+		{ "restart the app", "lab", "restart the app" },
+	};
+	char out[REPORT_CMD_MAX], tiny[8];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		report_command_in_netns(out, sizeof(out), t[i].cmd, t[i].ns);
+		ck_assert_str_eq(out, t[i].want);
+	}
+	report_command_in_netns(tiny, sizeof(tiny), "ss -ltnm; nstat -az", "lab");
+	ck_assert_str_eq(tiny, "ip netn");
+}
+END_TEST
+
+/* The view rewrites every finding's verify command and back-outs. */
+START_TEST(view__set_netns_rewrites_verify_and_backout)
+{
+	struct fx *f = fx_new(2, 1.0);
+	struct report_view *v;
+	struct finding *x;
+	struct strbuf err = STRBUF_INIT;
+	char longname[REPORT_NETNS_NAME_MAX + 1];
+
+	x = mk(&f->out, "w", SEV_WARNING, SIDE_KERNEL);
+	snprintf(x->verify_command, sizeof(x->verify_command), "nstat -az TcpExtListenOverflows");
+	x->n_changes = 1;
+	snprintf(x->changes[0].backout, sizeof(x->changes[0].backout), "sysctl -w net.core.somaxconn=128");
+	v = view_of(f, NULL);
+	ck_assert_str_eq(v->netns_name, "");
+	ck_assert_str_eq(v->findings[0].verify, "nstat -az TcpExtListenOverflows");
+	ck_assert_int_eq(report_view_set_netns(v, "web", &err), 0);
+	ck_assert_str_eq(v->netns_name, "web");
+	ck_assert_str_eq(v->findings[0].verify, "ip netns exec web nstat -az TcpExtListenOverflows");
+	ck_assert_str_eq(v->findings[0].backout[0], "ip netns exec web sysctl -w net.core.somaxconn=128");
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ck_assert_int_lt(report_view_set_netns(v, longname, &err), 0);
+	strbuf_release(&err);
+	free(v);
+	fx_free(f);
+}
+END_TEST
+
 /* The lab nests the report as a value in its own document: it must be a
  * proper member, not bytes spliced around the writer. */
 START_TEST(view__json_nests_in_a_writer)
@@ -427,6 +510,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, view__conns_with_peer_and_owner);
 	tcase_add_test(tc, verdict__worst_and_names);
 	tcase_add_test(tc, view__findings_verdict_and_notes);
+	tcase_add_test(tc, view__notes_follow_severity_whatever_the_order);
+	tcase_add_test(tc, view__commands_run_in_the_named_netns);
+	tcase_add_test(tc, view__set_netns_rewrites_verify_and_backout);
 	tcase_add_test(tc, view__json_nests_in_a_writer);
 	tcase_add_test(tc, view__no_samples_is_an_error);
 	tcase_add_test(tc, view__rules_without_input_are_named_with_their_capture);

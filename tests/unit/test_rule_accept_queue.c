@@ -93,7 +93,8 @@ START_TEST(aq__full_every_sample_is_app_stalled_not_somaxconn)
 	ck_assert_str_eq(x->subject, "listener 0.0.0.0:8080");
 	ck_assert_str_eq(x->evidence[0], "ss -ltn 'sport = :8080': Recv-Q 4097 > Send-Q 4096 in 3 of 3 samples");
 	ck_assert_str_eq(x->evidence[1], "ss -ltnm 'sport = :8080': skmem d10 -> d41 (+31 in 2.0 s)");
-	ck_assert_str_eq(x->evidence[2], "nstat -az TcpExtListenOverflows: +31 in 2.0 s (whole network namespace, every listener)");
+	ck_assert_str_eq(x->evidence[2], "TcpExtListenOverflows rose by 31 in 2.0 s, whole network namespace, every listener "
+			 "(nstat -az TcpExtListenOverflows)");
 	ck_assert(strstr(x->explanation, "only delay"));
 	ck_assert_str_eq(x->verify_command, "ss -ltnm 'sport = :8080'; nstat -az TcpExtListenOverflows");
 	ck_assert_str_eq(x->fixed_when, "Recv-Q stays below Send-Q and skmem d stops growing");
@@ -321,6 +322,19 @@ START_TEST(aq__one_sample_full_no_change_no_trend)
 	ck_assert_uint_eq(x->n_changes, 0);
 	ck_assert_str_eq(x->subject, "listener [::]:443");
 	ck_assert(strstr(x->explanation, "could not be confirmed"));
+	ck_assert(strstr(x->explanation, "sockvet --port 443 (without --once"));
+	ck_assert(strstr(x->verify_command, "; sockvet --port 443"));
+
+	/* The other side of "full": Recv-Q == Send-Q is not full (it holds
+	 * Send-Q + 1); old drops alone are a note, with the same second look. */
+	l->rq = 128;
+	f->out.n = 0;
+	run(f);
+	x = fx_find(f, ID);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, SEV_INFO);
+	ck_assert(strstr(x->explanation, "one sample cannot tell when"));
+	ck_assert(strstr(x->verify_command, "; sockvet --port 443"));
 	fx_free(f);
 }
 END_TEST

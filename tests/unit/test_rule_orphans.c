@@ -86,7 +86,7 @@ START_TEST(orphans__exact_evidence_and_change)
 	ck_assert_str_eq(x->evidence[1],
 			 "ss -tan: FIN-WAIT-1 30000, FIN-WAIT-2 9000, CLOSING 0, LAST-ACK 0 "
 			 "(this netns; orphans are among them)");
-	ck_assert_str_eq(x->evidence[2], "nstat -az TcpExtTCPAbortOnMemory: +30 in 1.0 s");
+	ck_assert_str_eq(x->evidence[2], "TcpExtTCPAbortOnMemory rose by 30 in 1.0 s (nstat -az TcpExtTCPAbortOnMemory)");
 	ck_assert_uint_eq(x->n_changes, 1);
 	ck_assert_str_eq(x->changes[0].setting, "net.ipv4.tcp_max_orphans");
 	ck_assert_str_eq(x->changes[0].current, "131072");

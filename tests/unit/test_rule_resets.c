@@ -126,9 +126,10 @@ START_TEST(resets__exact_evidence)
 	ck_assert_int_eq(x->severity, SEV_CRITICAL);
 	ck_assert_int_eq(x->side, SIDE_APP);
 	ck_assert_uint_eq(x->n_evidence, 2);
-	ck_assert_str_eq(x->evidence[0], "nstat -az TcpOutRsts: +300 in 2.0 s (150.0/s)");
+	ck_assert_str_eq(x->evidence[0], "TcpOutRsts rose by 300 in 2.0 s, 150.0/s (nstat -az TcpOutRsts)");
 	ck_assert_str_eq(x->evidence[1],
-			 "nstat -az TcpActiveOpens TcpPassiveOpens: +10 in 2.0 s (5.0/s)");
+			 "TcpActiveOpens + TcpPassiveOpens rose by 10 in 2.0 s, 5.0/s "
+			 "(nstat -az TcpActiveOpens TcpPassiveOpens)");
 	ck_assert_uint_eq(x->n_changes, 0);
 	text_fits(x);
 	fx_free(f);

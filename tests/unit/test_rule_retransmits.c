@@ -88,8 +88,8 @@ START_TEST(retrans__tail_loss_probes_are_not_loss)
 	ck_assert_int_eq(x->side, SIDE_NONE);
 	ck_assert_ptr_nonnull(strstr(x->explanation, "tail loss probes"));
 	ck_assert_str_eq(x->evidence[1],
-			 "nstat -az TcpExtTCPLossProbes: +250 (tail loss probes, at most that many "
-			 "of the retransmits; 0.50% without them)");
+			 "TcpExtTCPLossProbes rose by 250 in 1.0 s, tail loss probes, at most that many "
+			 "of the retransmits; 0.50% without them (nstat -az TcpExtTCPLossProbes)");
 	rise(f, "TcpExtTCPLossProbes", 150); /* 1.5% left: real loss */
 	run(f);
 	x = fx_find(f, "retransmits");
@@ -111,7 +111,8 @@ START_TEST(retrans__exact_evidence)
 	ck_assert_ptr_nonnull(x);
 	ck_assert_str_eq(x->subject, "host: 3.0% of segments retransmitted");
 	ck_assert_str_eq(x->evidence[0],
-			 "nstat -az TcpRetransSegs: +150 in 2.0 s; TcpOutSegs: +5000 (3.00%)");
+			 "TcpRetransSegs rose by 150 and TcpOutSegs by 5,000 in 2.0 s, retransmits are "
+			 "3.00% of segments sent (nstat -az TcpRetransSegs TcpOutSegs)");
 	ck_assert_uint_eq(x->n_changes, 0);
 	ck_assert_ptr_nonnull(strstr(x->verify_command, "nstat -az TcpRetransSegs TcpOutSegs"));
 	fx_free(f);
@@ -160,7 +161,8 @@ START_TEST(retrans__local_failure_is_kernel_side)
 	ck_assert_ptr_nonnull(x);
 	ck_assert_int_eq(x->severity, SEV_WARNING);
 	ck_assert_str_eq(x->evidence[0],
-			 "nstat -az TcpExtTCPRetransFail: +7 in 1.0 s (TcpRetransSegs +20)");
+			 "TcpExtTCPRetransFail rose by 7 and TcpRetransSegs by 20 in 1.0 s "
+			 "(nstat -az TcpExtTCPRetransFail TcpRetransSegs)");
 	/* With real loss too, both findings. */
 	rise(f, "TcpOutSegs", 1000);
 	run(f);

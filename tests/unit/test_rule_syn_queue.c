@@ -99,7 +99,9 @@ START_TEST(sq__flood_unanswered_is_network_warning)
 	ck_assert_uint_eq(x->n_changes, 0);
 	ck_assert_str_eq(x->subject, "listener 0.0.0.0:8080");
 	ck_assert(has_evidence(x, "ss -Htn state syn-recv 'sport = :8080' | wc -l: up to 512, limit 512 (Send-Q 511 + 1), at the limit in 3 of 3 samples"));
-	ck_assert(has_evidence(x, "nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv: +1000 sent, +0 came back valid in 2.0 s"));
+	ck_assert(has_evidence(x, "TcpExtSyncookiesSent rose by 1,000 and TcpExtSyncookiesRecv by 0 in 2.0 s, "
+				  "Recv counting the cookies that came back valid "
+				  "(nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv)"));
 	ck_assert(strstr(x->explanation, "firewall"));
 	ck_assert(strstr(x->explanation, "real clients still connect"));
 	fx_free(f);
@@ -232,7 +234,8 @@ START_TEST(sq__cookies_off_drops_is_kernel_critical)
 	ck_assert_ptr_nonnull(x);
 	ck_assert_int_eq(x->side, SIDE_KERNEL);
 	ck_assert_int_eq(x->severity, SEV_CRITICAL);
-	ck_assert(has_evidence(x, "nstat -az TcpExtTCPReqQFullDrop: +31 in 2.0 s (whole network namespace)"));
+	ck_assert(has_evidence(x, "TcpExtTCPReqQFullDrop rose by 31 in 2.0 s, whole network namespace "
+				  "(nstat -az TcpExtTCPReqQFullDrop)"));
 	ck_assert(has_evidence(x, "sysctl net.ipv4.tcp_syncookies: 0"));
 	ck_assert(has_evidence(x, "kernel log: Possible SYN flooding on port 0.0.0.0:8080 (Dropping request) at 5.0 s after boot, new while sampling (dmesg | grep -i 'SYN flooding')"));
 	ck_assert_uint_eq(x->n_changes, 1);
@@ -362,6 +365,9 @@ START_TEST(sq__one_sample_reports_without_change)
 	ck_assert_int_eq(x->side, SIDE_KERNEL);
 	ck_assert_uint_eq(x->n_changes, 0);
 	ck_assert(strstr(x->explanation, "could not be confirmed"));
+	/* The exact command for a second look, in the text and under Verify. */
+	ck_assert(strstr(x->explanation, "sockvet --port 8080 (without --once"));
+	ck_assert(strstr(x->verify_command, "; sockvet --port 8080"));
 	fx_free(f);
 }
 END_TEST

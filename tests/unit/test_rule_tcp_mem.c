@@ -66,7 +66,7 @@ START_TEST(mem__exact_evidence_and_change)
 	ck_assert_str_eq(x->evidence[0],
 			 "cat /proc/net/sockstat: TCP mem 400000 pages (1562 MiB at 4 KiB), "
 			 "tcp_mem 287901 383868 575802: above the pressure threshold [1]");
-	ck_assert_str_eq(x->evidence[1], "nstat -az TcpExtTCPMemoryPressures: +3 in 2.0 s");
+	ck_assert_str_eq(x->evidence[1], "TcpExtTCPMemoryPressures rose by 3 in 2.0 s (nstat -az TcpExtTCPMemoryPressures)");
 	ck_assert_uint_eq(x->n_changes, 1);
 	ck_assert_str_eq(x->changes[0].setting, "net.ipv4.tcp_mem");
 	ck_assert_str_eq(x->changes[0].current, "287901 383868 575802");

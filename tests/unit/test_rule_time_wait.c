@@ -169,7 +169,7 @@ START_TEST(tw__overflow_rising_is_a_kernel_warning)
 	x = &f->out.f[0];
 	ck_assert_int_eq(x->severity, SEV_WARNING);
 	ck_assert_int_eq(x->side, SIDE_KERNEL);
-	ck_assert_str_eq(x->evidence[0], "nstat -az TcpExtTCPTimeWaitOverflow: +15 in 2.0 s");
+	ck_assert_str_eq(x->evidence[0], "TcpExtTCPTimeWaitOverflow rose by 15 in 2.0 s (nstat -az TcpExtTCPTimeWaitOverflow)");
 	ck_assert_uint_eq(x->n_changes, 1);
 	ck_assert_str_eq(x->changes[0].setting, "net.ipv4.tcp_max_tw_buckets");
 	ck_assert_str_eq(x->changes[0].current, "131072");

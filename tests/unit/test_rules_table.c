@@ -246,23 +246,55 @@ START_TEST(table__diagnose_run_records_each_rule_it_skips)
 }
 END_TEST
 
-/* --symptom puts the findings of the rules that declare it first. */
+/* --symptom puts the findings of the rules that declare it first within
+ * a severity; it never lifts an info above a warning. */
 START_TEST(table__symptom_order_from_rule_symptoms)
 {
 	struct fx *f = fx_new(2, 1.0);
 
 	f->opts.port = 9999;    /* no-listener: warning, speaks to "refused" */
-	for (unsigned i = 0; i < 2; i++)
+	for (unsigned i = 0; i < 2; i++) {
+		struct s_listener *l = fx_listener(f, i, "0.0.0.0", 443, 0, 511);
+
+		l->inode = 1001;
+		l->has_drops = true;
+		l->drops = 70;  /* accept-queue-overflow: info (old drops), not "exhaustion" */
 		f->s[i]->tally.by_state[TBL_TCP][SS_TIME_WAIT] = 5000;  /* time-wait-pile: info */
+	}
 	diagnose_run(&f->ser, &f->opts, &f->out);
-	ck_assert_uint_eq(f->out.n, 2);
+	ck_assert_uint_eq(f->out.n, 3);
 	ck_assert_str_eq(f->out.f[0].id, "no-listener");
+	ck_assert_str_eq(f->out.f[1].id, "accept-queue-overflow");
+	ck_assert_str_eq(f->out.f[2].id, "time-wait-pile");
 	ck_assert(rule_time_wait_pile.symptoms & SYMPTOM_BIT(SYMPTOM_EXHAUSTION));
+	ck_assert(!(rule_no_listener.symptoms & SYMPTOM_BIT(SYMPTOM_EXHAUSTION)));
+	ck_assert(!(rule_accept_queue_overflow.symptoms & SYMPTOM_BIT(SYMPTOM_EXHAUSTION)));
 	f->opts.symptom = SYMPTOM_EXHAUSTION;
 	diagnose_run(&f->ser, &f->opts, &f->out);
-	ck_assert_str_eq(f->out.f[0].id, "time-wait-pile");
-	ck_assert_str_eq(f->out.f[1].id, "no-listener");
+	ck_assert_str_eq(f->out.f[0].id, "no-listener");
+	ck_assert_str_eq(f->out.f[1].id, "time-wait-pile");
+	ck_assert_str_eq(f->out.f[2].id, "accept-queue-overflow");
 	fx_free(f);
+}
+END_TEST
+
+/* Counter evidence is worded as a change; nstat -az prints totals. */
+START_TEST(table__counter_evidence_says_rose_by)
+{
+	struct finding f;
+
+	memset(&f, 0, sizeof(f));
+	finding_evidence_rise(&f, "TcpExtListenOverflows", 31, 2.0, "whole network namespace");
+	finding_evidence_rise(&f, "TcpOutRsts", 12345, 1.0, NULL);
+	finding_evidence_rise(&f, "TcpExtListenDrops", 0, 2.0, "");
+	finding_evidence_rise2(&f, "TcpRetransSegs", 150, "TcpOutSegs", 5000, 2.0, NULL);
+	ck_assert_uint_eq(f.n_evidence, 4);
+	ck_assert_str_eq(f.evidence[0], "TcpExtListenOverflows rose by 31 in 2.0 s, whole network "
+			 "namespace (nstat -az TcpExtListenOverflows)");
+	ck_assert_str_eq(f.evidence[1], "TcpOutRsts rose by 12,345 in 1.0 s (nstat -az TcpOutRsts)");
+	ck_assert_str_eq(f.evidence[2], "TcpExtListenDrops did not rise in 2.0 s (nstat -az TcpExtListenDrops)");
+	ck_assert_str_eq(f.evidence[3], "TcpRetransSegs rose by 150 and TcpOutSegs by 5,000 in 2.0 s "
+			 "(nstat -az TcpRetransSegs TcpOutSegs)");
 }
 END_TEST
 
@@ -300,6 +332,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, table__diagnose_run_records_each_rule_it_skips);
 	tcase_add_test(tc, table__symptom_order_from_rule_symptoms);
 	tcase_add_test(tc, table__finding_and_change_slots_bounded);
+	tcase_add_test(tc, table__counter_evidence_says_rose_by);
 	suite_add_tcase(s, tc);
 	return s;
 }
