@@ -22,6 +22,7 @@ const struct rule *const rules[] = {
 	&rule_receiver_window_limited,
 	&rule_sender_buffer_limited,
 	&rule_app_limited,
+	&rule_unix_accept_queue_overflow,
 	NULL,
 };
 const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;

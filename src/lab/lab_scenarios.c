@@ -91,6 +91,12 @@ const struct lab_scenario lab_scenarios[] = {
 	  "of a FIN.",
 	  sc_resets, "connection-resets", SIDE_APP,
 	  EXPECT_SEV(SEV_WARNING), false },
+	{ "unix-accept-overflow", "a UNIX listener with listen(8) that never accepts; clients get EAGAIN",
+	  "A php-fpm-like pool listens on a UNIX socket with backlog 8 and never calls accept(). "
+	  "nginx-like clients connect non-blocking: 9 wait in the queue (ss -xl Recv-Q 9 > "
+	  "Send-Q 8), the rest fail with EAGAIN. The pool is the cause.",
+	  sc_unix_accept_overflow, "unix-accept-queue-overflow", SIDE_APP,
+	  EXPECT_SEV(SEV_CRITICAL), true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
 

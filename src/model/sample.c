@@ -280,6 +280,7 @@ static const struct {
 	[9] = { "conntrack table", "conntrack -C; sysctl net.netfilter.nf_conntrack_max" },
 	[10] = { "conntrack drops", "conntrack -S" },
 	[11] = { "kernel log", "dmesg" },
+	[12] = { "UNIX listeners", "ss -xl" },
 };
 
 static int have_index(enum sample_have bit)
@@ -302,4 +303,34 @@ const char *sample_have_source(enum sample_have bit)
 	int i = have_index(bit);
 
 	return i < 0 ? "?" : have_names[i].source;
+}
+
+void sample_add_ulistener(struct sample *s, const struct sock_rec *r)
+{
+	struct s_ulistener *u;
+	size_t n;
+
+	if (r->table != TBL_UNIX || r->state != SS_LISTEN || !r->u.un.has_rqlen)
+		return;
+	if (s->n_ulisteners == SAMPLE_ULISTENERS_MAX) {
+		s->ulisteners_dropped++;
+		return;
+	}
+	u = &s->ulisteners[s->n_ulisteners++];
+	memset(u, 0, sizeof(*u));
+	u->netid = r->netid;
+	u->inode = r->inode;
+	u->rq = r->u.un.rq;
+	u->wq = r->u.un.wq;
+	u->owner = -1;
+	n = r->u.un.path_len < SAMPLE_UNIX_PATH_MAX ? r->u.un.path_len : SAMPLE_UNIX_PATH_MAX;
+	if (!n)
+		return;
+	memcpy(u->path, r->u.un.path, n);
+	/* An abstract name starts with NUL; ss prints it with '@'. */
+	if (u->path[0] == '\0')
+		u->path[0] = '@';
+	for (size_t i = 1; i < n; i++)
+		if (u->path[i] == '\0')
+			u->path[i] = '@';
 }

@@ -31,6 +31,8 @@
 #define SAMPLE_UNAVAIL_MAX 16
 #define SAMPLE_PORTS 65536
 #define SAMPLE_CONNS_MAX 64
+#define SAMPLE_ULISTENERS_MAX 1024
+#define SAMPLE_UNIX_PATH_MAX 108
 
 /* A TCP listener and what hangs off it. */
 struct s_listener {
@@ -45,6 +47,17 @@ struct s_listener {
 	bool has_drops;
 	uint32_t drops;         /* skmem d: TcpExtListenDrops for this socket */
 	uint32_t syn_recv;      /* SYN-RECV request sockets on its port */
+	int32_t owner;          /* index into procs[], -1 unknown */
+};
+
+/* A UNIX stream or seqpacket listener (ss -xl): the same accept queue
+ * as TCP's (kernel-facts.md "UNIX listener accept queue"). */
+struct s_ulistener {
+	char path[SAMPLE_UNIX_PATH_MAX + 1]; /* "@name" for abstract, "" unnamed */
+	uint8_t netid;          /* NETID_U_STR, NETID_U_SEQ */
+	uint32_t inode;
+	uint32_t rq;            /* connections waiting for accept() (Recv-Q) */
+	uint32_t wq;            /* the limit: min(backlog, somaxconn) (Send-Q) */
 	int32_t owner;          /* index into procs[], -1 unknown */
 };
 
@@ -135,7 +148,8 @@ enum sample_have {
 	HAVE_CONNTRACK = 1u << 9,      /* nf_conntrack_count (and _max); max 0: no table */
 	HAVE_CONNTRACK_STAT = 1u << 10, /* conntrack drop counters */
 	HAVE_KLOG = 1u << 11,          /* the kernel log was read */
-	HAVE_BITS = 12
+	HAVE_UNIX_LISTENERS = 1u << 12, /* UNIX stream/seqpacket listeners with queues */
+	HAVE_BITS = 13
 };
 
 /* For the report: the capture that provides a have bit ("ss -tan"). */
@@ -167,6 +181,10 @@ struct sample {
 	struct s_dest dests[SAMPLE_DESTS_MAX];
 	int32_t dest_hash[SAMPLE_DESTS_MAX * 2];  /* index into dests, -1 empty */
 	uint8_t listen_port[SAMPLE_PORTS / 8];    /* bitmap: ports with a listener */
+
+	uint32_t n_ulisteners;
+	uint32_t ulisteners_dropped;
+	struct s_ulistener ulisteners[SAMPLE_ULISTENERS_MAX];
 
 	uint32_t n_conns;
 	uint32_t conns_dropped;  /* matching connections beyond SAMPLE_CONNS_MAX */
@@ -207,6 +225,9 @@ void sample_finish_socks(struct sample *s);
 bool sample_port_listening(const struct sample *s, uint16_t port);
 /* Keep one connection whole (SAMPLE_CONNS_MAX, then counted as dropped). */
 void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer);
+/* Keep one UNIX listener (r: table TBL_UNIX, state SS_LISTEN, with
+ * RQLEN); bounded, then counted as dropped. */
+void sample_add_ulistener(struct sample *s, const struct sock_rec *r);
 /* The process entry for pid, created if room; NULL when full. */
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
 
