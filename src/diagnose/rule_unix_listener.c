@@ -158,7 +158,8 @@ static void emit(const struct rule *self, const struct ux_view *v, struct findin
 	if (v->cause == UX_APP_BACKLOG) {
 		finding_change_backlog(f, v->owner, v->u->wq,
 				       propose(v->u->wq, (uint64_t)v->somaxconn), v->somaxconn);
-	} else if (v->cause == UX_SOMAXCONN) {
+	} else if (v->cause == UX_SOMAXCONN &&
+		   propose((uint64_t)v->somaxconn, UX_PROPOSE_CEIL) > (uint64_t)v->somaxconn) {
 		c = finding_change_sysctl(f, "net.core.somaxconn", v->somaxconn,
 					  (int64_t)propose((uint64_t)v->somaxconn, UX_PROPOSE_CEIL));
 		if (c)
