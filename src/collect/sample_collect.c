@@ -330,7 +330,8 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	if (own)
 		c->ds = own;
 	if (meta_collect(&s->meta, root, err) || dump_sockets(c, &stats, err) ||
-	    dump_conns(c, err) || sample_collect_unix(&b, c->ds, err))
+	    dump_conns(c, err) || sample_collect_unix(&b, c->ds, err) ||
+	    sample_collect_udp(&b, c->ds, err))
 		goto out;
 	collect_counters(&b, root);
 	if (o->kmsg)

@@ -23,6 +23,7 @@ const struct rule *const rules[] = {
 	&rule_sender_buffer_limited,
 	&rule_app_limited,
 	&rule_unix_accept_queue_overflow,
+	&rule_udp_receive_buffer,
 	NULL,
 };
 const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;

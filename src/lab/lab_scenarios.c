@@ -97,6 +97,12 @@ const struct lab_scenario lab_scenarios[] = {
 	  "Send-Q 8), the rest fail with EAGAIN. The pool is the cause.",
 	  sc_unix_accept_overflow, "unix-accept-queue-overflow", SIDE_APP,
 	  EXPECT_SEV(SEV_CRITICAL), true },
+	{ "udp-slow-reader", "a UDP receiver reading 100 datagrams/s under a 20,000/s flood",
+	  "A UDP receiver with the default buffer reads one datagram every 10 ms while a sender "
+	  "floods it: the receive queue stays full and the kernel drops the rest (skmem d, "
+	  "UdpRcvbufErrors). A bigger buffer would only delay the drops: the reader is the cause.",
+	  sc_udp_slow_reader, "udp-receive-buffer", SIDE_APP,
+	  EXPECT_SEV(SEV_CRITICAL), true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
 

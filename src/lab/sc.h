@@ -28,7 +28,8 @@ int sc_resets(struct lab *l, struct strbuf *err);
 int sc_receiver_not_reading(struct lab *l, struct strbuf *err);
 int sc_app_limited_sender(struct lab *l, struct strbuf *err);
 
-/* sc_i9d.c: UNIX listeners */
+/* sc_i9d.c: UNIX listeners, UDP receivers */
 int sc_unix_accept_overflow(struct lab *l, struct strbuf *err);
+int sc_udp_slow_reader(struct lab *l, struct strbuf *err);
 
 #endif

@@ -281,6 +281,7 @@ static const struct {
 	[10] = { "conntrack drops", "conntrack -S" },
 	[11] = { "kernel log", "dmesg" },
 	[12] = { "UNIX listeners", "ss -xl" },
+	[13] = { "UDP sockets", "ss -uanm" },
 };
 
 static int have_index(enum sample_have bit)
@@ -333,4 +334,37 @@ void sample_add_ulistener(struct sample *s, const struct sock_rec *r)
 	for (size_t i = 1; i < n; i++)
 		if (u->path[i] == '\0')
 			u->path[i] = '@';
+}
+
+void sample_add_udp(struct sample *s, const struct sock_rec *r)
+{
+	struct s_udp *u;
+
+	if (r->table != TBL_UDP)
+		return;
+	if (r->sport)
+		s->udp_port[r->sport >> 3] |= (uint8_t)(1u << (r->sport & 7));
+	if (!r->has_skmem || r->skmem_n <= SK_MEMINFO_DROPS ||
+	    (!r->skmem[SK_MEMINFO_DROPS] && !r->rqueue))
+		return;
+	if (s->n_udp == SAMPLE_UDP_MAX) {
+		s->udp_dropped++;
+		return;
+	}
+	u = &s->udp[s->n_udp++];
+	memset(u, 0, sizeof(*u));
+	u->family = r->family;
+	memcpy(u->addr, r->saddr, sizeof(u->addr));
+	u->port = r->sport;
+	u->cookie = r->cookie;
+	u->inode = r->inode;
+	u->rq = r->rqueue;
+	u->rb = r->skmem[SK_MEMINFO_RCVBUF];
+	u->drops = r->skmem[SK_MEMINFO_DROPS];
+	u->owner = -1;
+}
+
+bool sample_udp_bound(const struct sample *s, uint16_t port)
+{
+	return s->udp_port[port >> 3] & (1u << (port & 7));
 }

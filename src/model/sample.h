@@ -33,6 +33,7 @@
 #define SAMPLE_CONNS_MAX 64
 #define SAMPLE_ULISTENERS_MAX 1024
 #define SAMPLE_UNIX_PATH_MAX 108
+#define SAMPLE_UDP_MAX 512
 
 /* A TCP listener and what hangs off it. */
 struct s_listener {
@@ -58,6 +59,21 @@ struct s_ulistener {
 	uint32_t inode;
 	uint32_t rq;            /* connections waiting for accept() (Recv-Q) */
 	uint32_t wq;            /* the limit: min(backlog, somaxconn) (Send-Q) */
+	int32_t owner;          /* index into procs[], -1 unknown */
+};
+
+/* A UDP socket worth a look: one that has dropped datagrams (skmem d)
+ * or holds some in its receive queue (kernel-facts.md "UDP receive
+ * buffer drops"). Matched across samples by cookie. */
+struct s_udp {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port;
+	uint64_t cookie;
+	uint32_t inode;
+	uint32_t rq;            /* Recv-Q: bytes queued (truesize, as rmem_alloc) */
+	uint32_t rb;            /* skmem rb: the receive buffer, SO_RCVBUF doubled */
+	uint32_t drops;         /* skmem d: datagrams dropped on this socket */
 	int32_t owner;          /* index into procs[], -1 unknown */
 };
 
@@ -149,7 +165,8 @@ enum sample_have {
 	HAVE_CONNTRACK_STAT = 1u << 10, /* conntrack drop counters */
 	HAVE_KLOG = 1u << 11,          /* the kernel log was read */
 	HAVE_UNIX_LISTENERS = 1u << 12, /* UNIX stream/seqpacket listeners with queues */
-	HAVE_BITS = 13
+	HAVE_UDP = 1u << 13,           /* UDP sockets with skmem (bound ports, drops) */
+	HAVE_BITS = 14
 };
 
 /* For the report: the capture that provides a have bit ("ss -tan"). */
@@ -185,6 +202,11 @@ struct sample {
 	uint32_t n_ulisteners;
 	uint32_t ulisteners_dropped;
 	struct s_ulistener ulisteners[SAMPLE_ULISTENERS_MAX];
+
+	uint32_t n_udp;
+	uint32_t udp_dropped;
+	struct s_udp udp[SAMPLE_UDP_MAX];
+	uint8_t udp_port[SAMPLE_PORTS / 8];       /* bitmap: ports a UDP socket is bound to */
 
 	uint32_t n_conns;
 	uint32_t conns_dropped;  /* matching connections beyond SAMPLE_CONNS_MAX */
@@ -228,6 +250,11 @@ void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer);
 /* Keep one UNIX listener (r: table TBL_UNIX, state SS_LISTEN, with
  * RQLEN); bounded, then counted as dropped. */
 void sample_add_ulistener(struct sample *s, const struct sock_rec *r);
+/* Fold one UDP socket in: its port into udp_port, and the socket into
+ * udp[] when it dropped or holds datagrams (bounded, then dropped). */
+void sample_add_udp(struct sample *s, const struct sock_rec *r);
+/* A UDP socket bound to this local port (either family, any address). */
+bool sample_udp_bound(const struct sample *s, uint16_t port);
 /* The process entry for pid, created if room; NULL when full. */
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
 
