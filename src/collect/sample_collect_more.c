@@ -60,9 +60,9 @@ int sample_collect_unix(struct sample_builder *b, struct diag_session *ds, struc
 
 /*
  * UDP sockets: one dump of every state with socket memory (skmem rb and
- * d are what the UDP rule judges; kernel-facts.md "UDP receive buffer
- * drops"). The builder keeps only those that dropped or hold data, and
- * the bound ports.
+ * d are what the UDP rule judges). The builder keeps only those that
+ * dropped or hold data, and the bound ports.
+ * kernel-facts.md "UDP receive buffer drops"
  */
 static int on_udp(const struct sock_rec *r, void *vctx)
 {

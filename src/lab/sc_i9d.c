@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Scenarios for UNIX listeners and UDP receivers: the nginx -> php-fpm
- * socket whose pool does not accept (kernel-facts.md "UNIX listener
- * accept queue"), and a UDP receiver that reads slower than a sender
- * floods it (kernel-facts.md "UDP receive buffer drops").
+ * socket whose pool does not accept
+ * (kernel-facts.md "UNIX listener accept queue"),
+ * and a UDP receiver that reads slower than a sender floods it
+ * (kernel-facts.md "UDP receive buffer drops").
  * The listener's name is abstract, so it lives and dies with the lab's
  * namespace and leaves no file behind.
  */

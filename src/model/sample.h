@@ -63,8 +63,8 @@ struct s_ulistener {
 };
 
 /* A UDP socket worth a look: one that has dropped datagrams (skmem d)
- * or holds some in its receive queue (kernel-facts.md "UDP receive
- * buffer drops"). Matched across samples by cookie. */
+ * or holds some in its receive queue. Matched across samples by cookie.
+ * kernel-facts.md "UDP receive buffer drops" */
 struct s_udp {
 	uint8_t family;
 	uint8_t addr[16];
