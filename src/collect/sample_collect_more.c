@@ -10,16 +10,16 @@
 
 #include "../model/sock.h"
 
-#define UNIX_DUMP_ATTEMPTS 3
+#define MORE_DUMP_ATTEMPTS 3
 
-struct unix_ctx {
+struct more_ctx {
 	struct sample_builder *b;
 	bool torn;
 };
 
 static int on_unix(const struct sock_rec *r, void *vctx)
 {
-	struct unix_ctx *c = vctx;
+	struct more_ctx *c = vctx;
 
 	if (r->netid == NETID_U_STR || r->netid == NETID_U_SEQ)
 		sample_build_ulistener(c->b, r);
@@ -28,16 +28,34 @@ static int on_unix(const struct sock_rec *r, void *vctx)
 
 static int on_torn(enum sock_table t, void *vctx)
 {
-	struct unix_ctx *c = vctx;
+	struct more_ctx *c = vctx;
 
 	(void)t;
 	c->torn = true;
 	return 0;
 }
 
+/* One dump, started over (with begin) when torn, MORE_DUMP_ATTEMPTS times at most. */
+static int dump_retrying(struct sample_builder *b, const struct diag_query *q,
+			 void (*begin)(struct sample_builder *b), sock_cb cb,
+			 const char *what, struct strbuf *err)
+{
+	struct more_ctx c = { .b = b };
+
+	for (int attempt = 0; attempt < MORE_DUMP_ATTEMPTS; attempt++) {
+		begin(b);
+		c.torn = false;
+		if (sockdiag_collect(q, cb, &c, err))
+			return -1;
+		if (!c.torn)
+			return 0;
+	}
+	return error_set(err, "the %s dump was interrupted %d times in a row", what,
+			 MORE_DUMP_ATTEMPTS);
+}
+
 int sample_collect_unix(struct sample_builder *b, struct diag_session *ds, struct strbuf *err)
 {
-	struct unix_ctx c = { .b = b };
 	struct diag_query q = {
 		.session = ds,
 		.tables = TBL_BIT(TBL_UNIX),
@@ -46,16 +64,7 @@ int sample_collect_unix(struct sample_builder *b, struct diag_session *ds, struc
 		.on_restart = on_torn,
 	};
 
-	for (int attempt = 0; attempt < UNIX_DUMP_ATTEMPTS; attempt++) {
-		sample_build_ulisteners_begin(b);
-		c.torn = false;
-		if (sockdiag_collect(&q, on_unix, &c, err))
-			return -1;
-		if (!c.torn)
-			return 0;
-	}
-	return error_set(err, "the UNIX listener dump was interrupted %d times in a row",
-			 UNIX_DUMP_ATTEMPTS);
+	return dump_retrying(b, &q, sample_build_ulisteners_begin, on_unix, "UNIX listener", err);
 }
 
 /*
@@ -66,7 +75,7 @@ int sample_collect_unix(struct sample_builder *b, struct diag_session *ds, struc
  */
 static int on_udp(const struct sock_rec *r, void *vctx)
 {
-	struct unix_ctx *c = vctx;
+	struct more_ctx *c = vctx;
 
 	sample_build_udp(c->b, r);
 	return SOCK_CB_OK;
@@ -74,7 +83,6 @@ static int on_udp(const struct sock_rec *r, void *vctx)
 
 int sample_collect_udp(struct sample_builder *b, struct diag_session *ds, struct strbuf *err)
 {
-	struct unix_ctx c = { .b = b };
 	struct diag_query q = {
 		.session = ds,
 		.tables = TBL_BIT(TBL_UDP),
@@ -84,14 +92,5 @@ int sample_collect_udp(struct sample_builder *b, struct diag_session *ds, struct
 		.on_restart = on_torn,
 	};
 
-	for (int attempt = 0; attempt < UNIX_DUMP_ATTEMPTS; attempt++) {
-		sample_build_udp_begin(b);
-		c.torn = false;
-		if (sockdiag_collect(&q, on_udp, &c, err))
-			return -1;
-		if (!c.torn)
-			return 0;
-	}
-	return error_set(err, "the UDP socket dump was interrupted %d times in a row",
-			 UNIX_DUMP_ATTEMPTS);
+	return dump_retrying(b, &q, sample_build_udp_begin, on_udp, "UDP socket", err);
 }
