@@ -218,19 +218,46 @@ static void emit(const struct rule *self, const struct series *ser, const struct
 		 "skmem d stops growing and Recv-Q stays well below rb");
 }
 
+/* The namespace counted receive-buffer drops, but no socket kept showed
+ * them rise (it closed between samples, or the sample's bound was hit). */
+static void emit_host(const struct rule *self, const struct series *ser, uint64_t d,
+		      struct findings *out)
+{
+	struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_APP);
+
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host (network namespace)");
+	finding_evidence(f, "nstat -az UdpRcvbufErrors Udp6RcvbufErrors: rose by %llu in %.1f s (whole network namespace)",
+			 (unsigned long long)d, series_span_s(ser));
+	finding_evidence(f, "ss -uanm: no UDP socket showed skmem d rising in any of %u samples", ser->n);
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "Some UDP socket dropped datagrams on a full receive buffer, but the samples did not catch which one (it closed between samples, or drops came in short bursts). Watch ss -uanm during the load for a socket whose skmem d climbs and whose Recv-Q nears rb.");
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "ss -uanm; nstat -az UdpRcvbufErrors Udp6RcvbufErrors");
+	snprintf(f->fixed_when, sizeof(f->fixed_when), "UdpRcvbufErrors and Udp6RcvbufErrors stop growing");
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
 	const struct sample *last = series_last(ser);
+	unsigned found = 0;
+	uint64_t d;
 
 	(void)o;
 	for (uint32_t i = 0; i < last->n_udp; i++) {
 		struct udp_view v;
 
 		view_build(ser, &last->udp[i], &v);
-		if ((v.seen >= 2 && v.d_to > v.d_from) || (v.seen < 2 && v.full_last))
+		if ((v.seen >= 2 && v.d_to > v.d_from) || (v.seen < 2 && v.full_last)) {
 			emit(self, ser, &v, out);
+			found++;
+		}
 	}
+	d = diag_mib_delta(ser, "UdpRcvbufErrors") + diag_mib_delta(ser, "Udp6RcvbufErrors");
+	if (!found && ser->n >= 2 && d)
+		emit_host(self, ser, d, out);
 }
 
 const struct rule rule_udp_receive_buffer = {

@@ -136,6 +136,25 @@ START_TEST(udp__one_sample_full_warns_without_change)
 }
 END_TEST
 
+START_TEST(udp__host_counter_without_socket_warns)
+{
+	struct fx *f = fx_new(3, 1.0);
+	const struct finding *x;
+
+	ck_assert_ptr_null(run(f));
+	fx_mib(f, 0, "UdpRcvbufErrors", 100);
+	fx_mib(f, 2, "UdpRcvbufErrors", 100);
+	ck_assert_ptr_null(run(f));
+	fx_mib(f, 2, "UdpRcvbufErrors", 160);
+	x = run(f);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, SEV_WARNING);
+	ck_assert_str_eq(x->subject, "host (network namespace)");
+	ck_assert_str_eq(x->evidence[0], "nstat -az UdpRcvbufErrors Udp6RcvbufErrors: rose by 60 in 2.0 s (whole network namespace)");
+	fx_free(f);
+}
+END_TEST
+
 static const struct finding *run_listener(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
@@ -191,6 +210,7 @@ static Suite *suite(void)
 	tcase_add_test(t, udp__default_buffer_draining_proposes_app_so_rcvbuf);
 	tcase_add_test(t, udp__capped_by_rmem_max_is_kernel);
 	tcase_add_test(t, udp__one_sample_full_warns_without_change);
+	tcase_add_test(t, udp__host_counter_without_socket_warns);
 	tcase_add_test(t, udp__port_with_udp_socket_is_no_refusal);
 	tcase_add_test(t, udp__nothing_bound_says_icmp);
 	suite_add_tcase(s, t);
