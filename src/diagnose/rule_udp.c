@@ -12,6 +12,9 @@
  * and the kernel capped it (KERNEL: raise rmem_max); when rb equals
  * net.core.rmem_default the app never set SO_RCVBUF, and otherwise it
  * set a small one (APP: its SO_RCVBUF, which rmem_max caps).
+ *
+ * udp-send-buffer-errors: the namespace's UdpSndbufErrors rising: some
+ * app's non-blocking sendto() fails because its send buffer is full.
  */
 #include "rules.h"
 
@@ -238,6 +241,25 @@ static void emit_host(const struct rule *self, const struct series *ser, uint64_
 	snprintf(f->fixed_when, sizeof(f->fixed_when), "UdpRcvbufErrors and Udp6RcvbufErrors stop growing");
 }
 
+/* Send-buffer errors: only the namespace counts them, per socket nothing
+ * does (kernel-facts.md "UDP send buffer errors"). */
+static void emit_sndbuf(const struct rule *self, const struct series *ser, uint64_t d,
+			struct findings *out)
+{
+	struct finding *f = rule_finding(out, self, 1, SEV_WARNING, SIDE_APP);
+
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host (network namespace)");
+	finding_evidence(f, "nstat -az UdpSndbufErrors Udp6SndbufErrors: rose by %llu in %.1f s (whole network namespace)",
+			 (unsigned long long)d, series_span_s(ser));
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "An app sends UDP faster than its datagrams leave: they wait in the device queue (a slow, shaped or busy link) and hold the socket's send buffer (SO_SNDBUF, net.core.wmem_default), so a non-blocking sendto() fails with EAGAIN or ENOBUFS, each counted here, and that datagram is not sent unless the app retries. Look for the sender with ss -uanm (Send-Q, skmem w near tb) and check whether it handles EAGAIN; a bigger SO_SNDBUF only absorbs bursts, it does not make the link faster.");
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "nstat -az UdpSndbufErrors Udp6SndbufErrors; ss -uanm");
+	snprintf(f->fixed_when, sizeof(f->fixed_when), "UdpSndbufErrors and Udp6SndbufErrors stop growing");
+}
+
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
@@ -258,12 +280,15 @@ static void check(const struct rule *self, const struct series *ser,
 	d = diag_mib_delta(ser, "UdpRcvbufErrors") + diag_mib_delta(ser, "Udp6RcvbufErrors");
 	if (!found && ser->n >= 2 && d)
 		emit_host(self, ser, d, out);
+	d = diag_mib_delta(ser, "UdpSndbufErrors") + diag_mib_delta(ser, "Udp6SndbufErrors");
+	if (ser->n >= 2 && d)
+		emit_sndbuf(self, ser, d, out);
 }
 
 const struct rule rule_udp_receive_buffer = {
-	.ids = { "udp-receive-buffer" },
+	.ids = { "udp-receive-buffer", "udp-send-buffer-errors" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT) | SYMPTOM_BIT(SYMPTOM_SLOW),
 	.needs = HAVE_UDP,
 	.check = check,
-	.summary = "a UDP socket drops datagrams on a full receive buffer (skmem d, UdpRcvbufErrors)",
+	.summary = "a UDP socket drops datagrams on a full receive buffer (skmem d, UdpRcvbufErrors), or sends fail on a full send buffer",
 };

@@ -155,6 +155,26 @@ START_TEST(udp__host_counter_without_socket_warns)
 }
 END_TEST
 
+START_TEST(udp__sndbuf_errors_need_a_rise)
+{
+	struct fx *f = fx_new(3, 1.0);
+	const struct finding *x;
+
+	fx_mib(f, 0, "UdpSndbufErrors", 5);
+	fx_mib(f, 2, "UdpSndbufErrors", 5);
+	run(f);
+	ck_assert_ptr_null(fx_find(f, "udp-send-buffer-errors"));
+	fx_mib(f, 2, "UdpSndbufErrors", 2000);
+	run(f);
+	x = fx_find(f, "udp-send-buffer-errors");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, SEV_WARNING);
+	ck_assert_int_eq(x->side, SIDE_APP);
+	ck_assert(strstr(x->evidence[0], "rose by 1995 in 2.0 s"));
+	fx_free(f);
+}
+END_TEST
+
 static const struct finding *run_listener(struct fx *f)
 {
 	memset(&f->out, 0, sizeof(f->out));
@@ -211,6 +231,7 @@ static Suite *suite(void)
 	tcase_add_test(t, udp__capped_by_rmem_max_is_kernel);
 	tcase_add_test(t, udp__one_sample_full_warns_without_change);
 	tcase_add_test(t, udp__host_counter_without_socket_warns);
+	tcase_add_test(t, udp__sndbuf_errors_need_a_rise);
 	tcase_add_test(t, udp__port_with_udp_socket_is_no_refusal);
 	tcase_add_test(t, udp__nothing_bound_says_icmp);
 	suite_add_tcase(s, t);
