@@ -23,14 +23,6 @@
 
 #include "../model/addr.h"
 
-/*
- * "Full": Recv-Q at 75 % of rb or more. Recv-Q counts each datagram's
- * truesize (a 512-byte datagram costs 1280 bytes), so a full queue stops
- * up to one datagram short of rb: 212480 of 212992 with 512-byte
- * datagrams, and a 64 KiB one leaves a third of a default buffer unused.
- */
-#define UDP_FULL_PCT 75
-
 /* Proposed buffer: the next power of two at or above four times the
  * current one (room for a burst), at least 8 MiB (what busy syslog and
  * DNS receivers are usually given), at most 256 MiB (beyond that a
@@ -58,11 +50,6 @@ struct udp_view {
 	enum udp_cause cause;
 };
 
-static bool udp_full(const struct s_udp *u)
-{
-	return u->rb && (uint64_t)u->rq * 100 >= (uint64_t)u->rb * UDP_FULL_PCT;
-}
-
 static void view_build(const struct series *ser, const struct s_udp *ref, struct udp_view *v)
 {
 	const struct sample *last = series_last(ser);
@@ -80,7 +67,7 @@ static void view_build(const struct series *ser, const struct s_udp *ref, struct
 				v->d_from = x->drops;
 			}
 			v->d_to = x->drops;
-			if (udp_full(x)) {
+			if (sample_udp_full(x)) {
 				v->full++;
 				v->full_last = i == ser->n - 1;
 			}
@@ -118,7 +105,7 @@ static void evidence(struct finding *f, const struct series *ser, const struct u
 	const struct s_udp *u = v->u;
 
 	finding_evidence(f, "ss -uanm 'sport = :%u': Recv-Q at most %u of skmem rb%u; full (>= %u %%) in %u of %u samples",
-			 u->port, v->rq_max, u->rb, UDP_FULL_PCT, v->full, v->seen);
+			 u->port, v->rq_max, u->rb, SAMPLE_UDP_FULL_PCT, v->full, v->seen);
 	if (v->seen >= 2)
 		finding_evidence(f, "ss -uanm 'sport = :%u': skmem d%u -> d%u (+%u in %.1f s)", u->port,
 				 v->d_from, v->d_to, v->d_to - v->d_from,

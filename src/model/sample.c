@@ -364,6 +364,11 @@ void sample_add_udp(struct sample *s, const struct sock_rec *r)
 	u->owner = -1;
 }
 
+bool sample_udp_full(const struct s_udp *u)
+{
+	return u->rb && (uint64_t)u->rq * 100 >= (uint64_t)u->rb * SAMPLE_UDP_FULL_PCT;
+}
+
 bool sample_udp_bound(const struct sample *s, uint16_t port)
 {
 	return s->udp_port[port >> 3] & (1u << (port & 7));

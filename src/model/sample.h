@@ -253,6 +253,15 @@ void sample_add_ulistener(struct sample *s, const struct sock_rec *r);
 /* Fold one UDP socket in: its port into udp_port, and the socket into
  * udp[] when it dropped or holds datagrams (bounded, then dropped). */
 void sample_add_udp(struct sample *s, const struct sock_rec *r);
+/*
+ * A UDP socket's queue is "full" at SAMPLE_UDP_FULL_PCT % of rb or more.
+ * Recv-Q counts each datagram's truesize (a 512-byte datagram costs 1280
+ * bytes), so a full queue stops up to one datagram short of rb: 212480
+ * of 212992 with 512-byte datagrams, and a 64 KiB one leaves a third of
+ * a default buffer unused.
+ */
+#define SAMPLE_UDP_FULL_PCT 75
+bool sample_udp_full(const struct s_udp *u);
 /* A UDP socket bound to this local port (either family, any address). */
 bool sample_udp_bound(const struct sample *s, uint16_t port);
 /* The process entry for pid, created if room; NULL when full. */

@@ -153,7 +153,7 @@ bool sample_build_owners_wanted(const struct sample_builder *b)
 		if (s->ulisteners[i].rq > s->ulisteners[i].wq)
 			return true;
 	for (uint32_t i = 0; i < s->n_udp; i++)
-		if (s->udp[i].drops || s->udp[i].port == b->o.want_port)
+		if (sample_udp_full(&s->udp[i]) || s->udp[i].port == b->o.want_port)
 			return true;
 	for (uint32_t i = 0; i < s->n_listeners; i++) {
 		const struct s_listener *l = &s->listeners[i];
