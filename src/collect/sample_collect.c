@@ -23,6 +23,7 @@
 #include "procfs.h"
 #include "procmap.h"
 #include "procnet_mib.h"
+#include "sample_collect_more.h"
 #include "sockdiag.h"
 #include "sockstat.h"
 #include "sysctl_read.h"
@@ -329,7 +330,8 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	if (own)
 		c->ds = own;
 	if (meta_collect(&s->meta, root, err) || dump_sockets(c, &stats, err) ||
-	    dump_conns(c, err))
+	    dump_conns(c, err) || sample_collect_unix(&b, c->ds, err) ||
+	    sample_collect_udp(&b, c->ds, err))
 		goto out;
 	collect_counters(&b, root);
 	if (o->kmsg)

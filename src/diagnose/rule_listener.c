@@ -11,6 +11,9 @@
  * network namespace, as every container does): side APP. A listener on
  * 0.0.0.0, :: or any non-loopback address is not this rule's business.
  *
+ * A port with a UDP socket and no TCP listener is not refused: UDP has
+ * no RST, so the rule says so as a note instead.
+ *
  * Without --port the rule says nothing: a host has many closed ports and
  * only the user knows which one should be open.
  */
@@ -66,9 +69,42 @@ static void no_listener(const struct rule *self, const struct series *ser, const
 		 seen ? "It was listening earlier in this run and is gone now: the service is "
 			"restarting or crashing (systemctl status, journalctl -u UNIT). "
 		      : "");
+	/* UDP has no RST: say what a datagram to this port gets
+	 * (kernel-facts.md "UDP to a port nobody bound: ICMP port unreachable"). */
+	if (series_have(ser) & HAVE_UDP) {
+		finding_evidence(f, "ss -uan 'sport = :%u': no UDP socket either", port);
+		diag_appendf(f->explanation, sizeof(f->explanation),
+			     " No UDP socket is bound to port %u either: a UDP datagram to it gets an ICMP port unreachable (nstat -az UdpNoPorts counts them), which a connected UDP client sees as ECONNREFUSED on a later call and an unconnected one never sees.",
+			     port);
+	}
 	snprintf(f->verify_command, sizeof(f->verify_command), "ss -ltn 'sport = :%u'", port);
 	snprintf(f->fixed_when, sizeof(f->fixed_when),
 		 "a LISTEN line for :%u on 0.0.0.0, [::] or the address clients use", port);
+}
+
+/* No TCP listener, but a UDP socket on the port: nothing is refused;
+ * whether TCP was meant only the user knows. */
+static void udp_only(const struct rule *self, const struct series *ser, uint16_t port,
+		     struct findings *out)
+{
+	struct finding *f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
+
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "port %u", port);
+	finding_evidence(f, "ss -ltn 'sport = :%u': no TCP listener; ss -uan 'sport = :%u': a UDP socket is bound",
+			 port, port);
+	finding_evidence(f, "network namespace looked at: %s", netns_of(series_last(ser)));
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "Port %u is a UDP port here: a UDP socket is bound to it and no TCP socket listens. UDP has no "
+		 "connection to refuse, so there is no RST and no \"connection refused\" for its clients; datagrams "
+		 "the socket cannot take are dropped silently (see udp-receive-buffer). Only if the clients use "
+		 "TCP on this port is the service missing a TCP listener.",
+		 port);
+	snprintf(f->verify_command, sizeof(f->verify_command), "ss -uanm 'sport = :%u'; ss -ltn 'sport = :%u'",
+		 port, port);
+	snprintf(f->fixed_when, sizeof(f->fixed_when),
+		 "nothing to fix for UDP clients; for TCP ones, a LISTEN line for :%u", port);
 }
 
 static void loopback_only(const struct rule *self, const struct series *ser, const struct focus *o,
@@ -144,7 +180,10 @@ static void check(const struct rule *self, const struct series *ser,
 		return;
 	port = (uint16_t)o->port;
 	if (!sample_port_listening(last, port)) {
-		no_listener(self, ser, o, port, out);
+		if ((series_have(ser) & HAVE_UDP) && sample_udp_bound(last, port))
+			udp_only(self, ser, port, out);
+		else
+			no_listener(self, ser, o, port, out);
 		return;
 	}
 	for (uint32_t i = 0; i < last->n_listeners; i++) {

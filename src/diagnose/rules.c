@@ -25,6 +25,8 @@ const struct rule *const rules[] = {
 	&rule_app_limited,
 	&rule_closing_pile,
 	&rule_connect_timeouts,
+	&rule_unix_accept_queue_overflow,
+	&rule_udp_receive_buffer,
 	NULL,
 };
 const size_t n_rules = sizeof(rules) / sizeof(rules[0]) - 1;

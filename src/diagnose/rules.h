@@ -106,6 +106,8 @@ extern const struct rule rule_no_listener;
 extern const struct rule rule_receiver_window_limited;
 extern const struct rule rule_sender_buffer_limited;
 extern const struct rule rule_app_limited;
+extern const struct rule rule_unix_accept_queue_overflow;
+extern const struct rule rule_udp_receive_buffer;
 
 /* Small shared helpers for rules. */
 /* A sysctl's first value, or false when missing. */

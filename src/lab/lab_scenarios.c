@@ -136,6 +136,18 @@ const struct lab_scenario lab_scenarios[] = {
 	  "no change.",
 	  sc_accept_overflow_once, "accept-queue-overflow", SIDE_APP,
 	  EXPECT_SEV(SEV_WARNING), true },
+	{ "unix-accept-overflow", "a UNIX listener with listen(8) that never accepts; clients get EAGAIN",
+	  "A php-fpm-like pool listens on a UNIX socket with backlog 8 and never calls accept(). "
+	  "nginx-like clients connect non-blocking: 9 wait in the queue (ss -xl Recv-Q 9 > "
+	  "Send-Q 8), the rest fail with EAGAIN. The pool is the cause.",
+	  sc_unix_accept_overflow, "unix-accept-queue-overflow", SIDE_APP,
+	  EXPECT_SEV(SEV_CRITICAL), true },
+	{ "udp-slow-reader", "a UDP receiver reading 100 datagrams/s under a 20,000/s flood",
+	  "A UDP receiver with the default buffer reads one datagram every 10 ms while a sender "
+	  "floods it: the receive queue stays full and the kernel drops the rest (skmem d, "
+	  "UdpRcvbufErrors). A bigger buffer would only delay the drops: the reader is the cause.",
+	  sc_udp_slow_reader, "udp-receive-buffer", SIDE_APP,
+	  EXPECT_SEV(SEV_CRITICAL), true },
 };
 const size_t lab_n_scenarios = sizeof(lab_scenarios) / sizeof(lab_scenarios[0]);
 

@@ -39,5 +39,8 @@ int sc_last_ack_pile(struct lab *l, struct strbuf *err);
 int sc_syn_flood_elsewhere(struct lab *l, struct strbuf *err);
 /* sc_i9b.c: one-sample triage (--once) of a live incident */
 int sc_accept_overflow_once(struct lab *l, struct strbuf *err);
+/* sc_i9d.c: UNIX listeners, UDP receivers */
+int sc_unix_accept_overflow(struct lab *l, struct strbuf *err);
+int sc_udp_slow_reader(struct lab *l, struct strbuf *err);
 
 #endif

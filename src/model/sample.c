@@ -330,6 +330,8 @@ static const struct {
 	[9] = { "conntrack table", "conntrack -C; sysctl net.netfilter.nf_conntrack_max" },
 	[10] = { "conntrack drops", "conntrack -S" },
 	[11] = { "kernel log", "dmesg" },
+	[12] = { "UNIX listeners", "ss -xl" },
+	[13] = { "UDP sockets", "ss -uanm" },
 };
 
 static int have_index(enum sample_have bit)
@@ -352,4 +354,72 @@ const char *sample_have_source(enum sample_have bit)
 	int i = have_index(bit);
 
 	return i < 0 ? "?" : have_names[i].source;
+}
+
+void sample_add_ulistener(struct sample *s, const struct sock_rec *r)
+{
+	struct s_ulistener *u;
+	size_t n;
+
+	if (r->table != TBL_UNIX || r->state != SS_LISTEN || !r->u.un.has_rqlen)
+		return;
+	if (s->n_ulisteners == SAMPLE_ULISTENERS_MAX) {
+		s->ulisteners_dropped++;
+		return;
+	}
+	u = &s->ulisteners[s->n_ulisteners++];
+	memset(u, 0, sizeof(*u));
+	u->netid = r->netid;
+	u->inode = r->inode;
+	u->rq = r->u.un.rq;
+	u->wq = r->u.un.wq;
+	u->owner = -1;
+	n = r->u.un.path_len < SAMPLE_UNIX_PATH_MAX ? r->u.un.path_len : SAMPLE_UNIX_PATH_MAX;
+	if (!n)
+		return;
+	memcpy(u->path, r->u.un.path, n);
+	/* An abstract name starts with NUL; ss prints it with '@'. */
+	if (u->path[0] == '\0')
+		u->path[0] = '@';
+	for (size_t i = 1; i < n; i++)
+		if (u->path[i] == '\0')
+			u->path[i] = '@';
+}
+
+void sample_add_udp(struct sample *s, const struct sock_rec *r)
+{
+	struct s_udp *u;
+
+	if (r->table != TBL_UDP)
+		return;
+	if (r->sport)
+		s->udp_port[r->sport >> 3] |= (uint8_t)(1u << (r->sport & 7));
+	if (!r->has_skmem || r->skmem_n <= SK_MEMINFO_DROPS ||
+	    (!r->skmem[SK_MEMINFO_DROPS] && !r->rqueue))
+		return;
+	if (s->n_udp == SAMPLE_UDP_MAX) {
+		s->udp_dropped++;
+		return;
+	}
+	u = &s->udp[s->n_udp++];
+	memset(u, 0, sizeof(*u));
+	u->family = r->family;
+	memcpy(u->addr, r->saddr, sizeof(u->addr));
+	u->port = r->sport;
+	u->cookie = r->cookie;
+	u->inode = r->inode;
+	u->rq = r->rqueue;
+	u->rb = r->skmem[SK_MEMINFO_RCVBUF];
+	u->drops = r->skmem[SK_MEMINFO_DROPS];
+	u->owner = -1;
+}
+
+bool sample_udp_full(const struct s_udp *u)
+{
+	return u->rb && (uint64_t)u->rq * 100 >= (uint64_t)u->rb * SAMPLE_UDP_FULL_PCT;
+}
+
+bool sample_udp_bound(const struct sample *s, uint16_t port)
+{
+	return s->udp_port[port >> 3] & (1u << (port & 7));
 }

@@ -38,6 +38,9 @@
 /* Remote addresses with closing-state sockets kept apart; a pile is a
  * few peers, a busy host's ordinary closes spread over many. */
 #define SAMPLE_CLOSING_MAX 256
+#define SAMPLE_ULISTENERS_MAX 1024
+#define SAMPLE_UNIX_PATH_MAX 108
+#define SAMPLE_UDP_MAX 512
 
 /* A TCP listener and what hangs off it. */
 struct s_listener {
@@ -52,6 +55,32 @@ struct s_listener {
 	bool has_drops;
 	uint32_t drops;         /* skmem d: TcpExtListenDrops for this socket */
 	uint32_t syn_recv;      /* SYN-RECV request sockets on its port */
+	int32_t owner;          /* index into procs[], -1 unknown */
+};
+
+/* A UNIX stream or seqpacket listener (ss -xl): the same accept queue
+ * as TCP's (kernel-facts.md "UNIX listener accept queue"). */
+struct s_ulistener {
+	char path[SAMPLE_UNIX_PATH_MAX + 1]; /* "@name" for abstract, "" unnamed */
+	uint8_t netid;          /* NETID_U_STR, NETID_U_SEQ */
+	uint32_t inode;
+	uint32_t rq;            /* connections waiting for accept() (Recv-Q) */
+	uint32_t wq;            /* the limit: min(backlog, somaxconn) (Send-Q) */
+	int32_t owner;          /* index into procs[], -1 unknown */
+};
+
+/* A UDP socket worth a look: one that has dropped datagrams (skmem d)
+ * or holds some in its receive queue. Matched across samples by cookie.
+ * kernel-facts.md "UDP receive buffer drops" */
+struct s_udp {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port;
+	uint64_t cookie;
+	uint32_t inode;
+	uint32_t rq;            /* Recv-Q: bytes queued (truesize, as rmem_alloc) */
+	uint32_t rb;            /* skmem rb: the receive buffer, SO_RCVBUF doubled */
+	uint32_t drops;         /* skmem d: datagrams dropped on this socket */
 	int32_t owner;          /* index into procs[], -1 unknown */
 };
 
@@ -171,7 +200,9 @@ enum sample_have {
 	HAVE_CONNTRACK = 1u << 9,      /* nf_conntrack_count (and _max); max 0: no table */
 	HAVE_CONNTRACK_STAT = 1u << 10, /* conntrack drop counters */
 	HAVE_KLOG = 1u << 11,          /* the kernel log was read */
-	HAVE_BITS = 12
+	HAVE_UNIX_LISTENERS = 1u << 12, /* UNIX stream/seqpacket listeners with queues */
+	HAVE_UDP = 1u << 13,           /* UDP sockets with skmem (bound ports, drops) */
+	HAVE_BITS = 14
 };
 
 /* For the report: the capture that provides a have bit ("ss -tan"). */
@@ -203,6 +234,15 @@ struct sample {
 	struct s_dest dests[SAMPLE_DESTS_MAX];
 	int32_t dest_hash[SAMPLE_DESTS_MAX * 2];  /* index into dests, -1 empty */
 	uint8_t listen_port[SAMPLE_PORTS / 8];    /* bitmap: ports with a listener */
+
+	uint32_t n_ulisteners;
+	uint32_t ulisteners_dropped;
+	struct s_ulistener ulisteners[SAMPLE_ULISTENERS_MAX];
+
+	uint32_t n_udp;
+	uint32_t udp_dropped;
+	struct s_udp udp[SAMPLE_UDP_MAX];
+	uint8_t udp_port[SAMPLE_PORTS / 8];       /* bitmap: ports a UDP socket is bound to */
 
 	uint32_t n_conns;
 	uint32_t conns_dropped;  /* matching connections beyond SAMPLE_CONNS_MAX */
@@ -265,6 +305,23 @@ void sample_add_conn(struct sample *s, const struct sock_rec *r, bool peer);
 /* Fold one FIN-WAIT-1 / CLOSING / LAST-ACK socket into closing[]
  * (sample_closing.c); other states are ignored. */
 void sample_add_closing(struct sample *s, const struct sock_rec *r);
+/* Keep one UNIX listener (r: table TBL_UNIX, state SS_LISTEN, with
+ * RQLEN); bounded, then counted as dropped. */
+void sample_add_ulistener(struct sample *s, const struct sock_rec *r);
+/* Fold one UDP socket in: its port into udp_port, and the socket into
+ * udp[] when it dropped or holds datagrams (bounded, then dropped). */
+void sample_add_udp(struct sample *s, const struct sock_rec *r);
+/*
+ * A UDP socket's queue is "full" at SAMPLE_UDP_FULL_PCT % of rb or more.
+ * Recv-Q counts each datagram's truesize (a 512-byte datagram costs 1280
+ * bytes), so a full queue stops up to one datagram short of rb: 212480
+ * of 212992 with 512-byte datagrams, and a 64 KiB one leaves a third of
+ * a default buffer unused.
+ */
+#define SAMPLE_UDP_FULL_PCT 75
+bool sample_udp_full(const struct s_udp *u);
+/* A UDP socket bound to this local port (either family, any address). */
+bool sample_udp_bound(const struct sample *s, uint16_t port);
 /* The process entry for pid, created if room; NULL when full. */
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
 /* The tracked CLOSE-WAIT socket with this cookie; NULL when absent. */

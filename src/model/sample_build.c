@@ -74,6 +74,31 @@ bool sample_build_sock(struct sample_builder *b, const struct sock_rec *r)
 	return fetch;
 }
 
+void sample_build_ulisteners_begin(struct sample_builder *b)
+{
+	b->s->n_ulisteners = 0;
+	b->s->ulisteners_dropped = 0;
+	b->s->have |= HAVE_UNIX_LISTENERS;
+}
+
+void sample_build_ulistener(struct sample_builder *b, const struct sock_rec *r)
+{
+	sample_add_ulistener(b->s, r);
+}
+
+void sample_build_udp_begin(struct sample_builder *b)
+{
+	b->s->n_udp = 0;
+	b->s->udp_dropped = 0;
+	memset(b->s->udp_port, 0, sizeof(b->s->udp_port));
+	b->s->have |= HAVE_UDP;
+}
+
+void sample_build_udp(struct sample_builder *b, const struct sock_rec *r)
+{
+	sample_add_udp(b->s, r);
+}
+
 bool sample_build_wants_conns(const struct sample_builder *b)
 {
 	return b->o.peer.set || b->n_stuck;
@@ -125,6 +150,12 @@ bool sample_build_owners_wanted(const struct sample_builder *b)
 
 	if (b->n_cw || s->n_conns)
 		return true;
+	for (uint32_t i = 0; i < s->n_ulisteners; i++)
+		if (s->ulisteners[i].rq > s->ulisteners[i].wq)
+			return true;
+	for (uint32_t i = 0; i < s->n_udp; i++)
+		if (sample_udp_full(&s->udp[i]) || s->udp[i].port == b->o.want_port)
+			return true;
 	for (uint32_t i = 0; i < s->n_listeners; i++) {
 		const struct s_listener *l = &s->listeners[i];
 
@@ -170,6 +201,12 @@ void sample_build_attribute(struct sample_builder *b, sample_owner_fn lookup, vo
 			p->listeners++;
 			s->listeners[i].owner = (int32_t)(p - s->procs);
 		}
+	for (uint32_t i = 0; i < s->n_ulisteners; i++)
+		if ((p = owner_of(b, s->ulisteners[i].inode, lookup, ctx)))
+			s->ulisteners[i].owner = (int32_t)(p - s->procs);
+	for (uint32_t i = 0; i < s->n_udp; i++)
+		if ((p = owner_of(b, s->udp[i].inode, lookup, ctx)))
+			s->udp[i].owner = (int32_t)(p - s->procs);
 	for (uint32_t i = 0; i < s->n_conns; i++)
 		if ((p = owner_of(b, s->conns[i].inode, lookup, ctx)))
 			s->conns[i].owner = (int32_t)(p - s->procs);

@@ -77,6 +77,16 @@ bool sample_build_sock(struct sample_builder *b, const struct sock_rec *r);
  * timer backed off CONN_STUCK_RETRANS times).
  */
 bool sample_build_wants_conns(const struct sample_builder *b);
+/* The UNIX listener list starts, or starts over (a torn dump); marks
+ * HAVE_UNIX_LISTENERS. */
+void sample_build_ulisteners_begin(struct sample_builder *b);
+/* One UNIX socket; kept when it is a stream/seqpacket listener with
+ * Recv-Q/Send-Q (UNIX_DIAG_RQLEN). */
+void sample_build_ulistener(struct sample_builder *b, const struct sock_rec *r);
+/* The UDP socket list starts, or starts over; marks HAVE_UDP. */
+void sample_build_udp_begin(struct sample_builder *b);
+/* One UDP socket, with skmem when the source has it. */
+void sample_build_udp(struct sample_builder *b, const struct sock_rec *r);
 /* The stuck cookies (sorted after sample_build_conns_begin), for sources
  * that can fetch exactly those sockets. */
 const uint64_t *sample_build_stuck(const struct sample_builder *b, uint32_t *n);

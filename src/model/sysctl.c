@@ -21,6 +21,9 @@ const struct sysctl_def sysctl_defs[SYSCTL_MAX] = {
 	[SYSCTL_FILE_MAX] = { "fs.file-max", SYSCTL_HOST },
 	[SYSCTL_NR_OPEN] = { "fs.nr_open", SYSCTL_HOST },
 	[SYSCTL_TCP_ORPHAN_RETRIES] = { "net.ipv4.tcp_orphan_retries", SYSCTL_NETNS },
+	/* Read-only in a child namespace on 6.18 (kernel-facts.md "Which sysctls"). */
+	[SYSCTL_RMEM_MAX] = { "net.core.rmem_max", SYSCTL_HOST },
+	[SYSCTL_RMEM_DEFAULT] = { "net.core.rmem_default", SYSCTL_HOST },
 };
 
 /*

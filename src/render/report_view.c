@@ -22,6 +22,7 @@ static const char *const watched_names[] = {
 	"TcpAttemptFails", "TcpExtTCPAbortOnData", "TcpExtTCPAbortOnClose",
 	"TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnMemory", "TcpExtTCPTimeWaitOverflow",
 	"TcpExtTCPMemoryPressures", "TcpExtTCPRetransFail", "TcpExtTCPBacklogDrop",
+	"UdpRcvbufErrors", "Udp6RcvbufErrors", "UdpSndbufErrors", "Udp6SndbufErrors",
 };
 
 _Static_assert(sizeof(watched_names) / sizeof(watched_names[0]) <= REPORT_WATCHED_MAX,

@@ -64,10 +64,10 @@ N=$(echo "$NAMES" | wc -l)
 # list, per scenario, extra checks (9), usage (3), leftovers (2), keep (3), Ctrl-C (2)
 tap_plan $((1 + N + 9 + 3 + 2 + 3 + 2))
 
-if [ "$N" -eq 21 ] && [ "$("$SV" lab list | tail -n +2 | wc -l)" -eq 21 ]; then
-	tap_ok "lab list lists all 21 scenarios (text and JSON)"
+if [ "$N" -eq 27 ] && [ "$("$SV" lab list | tail -n +2 | wc -l)" -eq 27 ]; then
+	tap_ok "lab list lists all 27 scenarios (text and JSON)"
 else
-	tap_not_ok "lab list lists all 21 scenarios (text and JSON)"
+	tap_not_ok "lab list lists all 27 scenarios (text and JSON)"
 	tap_diag "JSON: $N; text: $("$SV" lab list | tail -n +2 | wc -l)"
 fi
 

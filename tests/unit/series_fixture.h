@@ -20,7 +20,7 @@
 
 /* The inputs a synthetic sample represents unless a test says otherwise. */
 #define FX_HAVE (HAVE_SOCKETS | HAVE_LISTEN_DROPS | HAVE_MIB | HAVE_SYSCTL | HAVE_SOCKSTAT | HAVE_FDS | \
-		 HAVE_CONNTRACK)
+		 HAVE_CONNTRACK | HAVE_UNIX_LISTENERS | HAVE_UDP)
 
 struct fx {
 	struct sample *s[8];
