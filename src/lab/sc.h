@@ -28,18 +28,18 @@ int sc_resets(struct lab *l, struct strbuf *err);
 int sc_receiver_not_reading(struct lab *l, struct strbuf *err);
 int sc_app_limited_sender(struct lab *l, struct strbuf *err);
 
-/* sc_i9a.c: counts that mislead (CLOSE-WAIT in the accept queue, a fd leak) */
+/* sc_misleading.c: counts that mislead (CLOSE-WAIT in the accept queue, a fd leak) */
 int sc_accept_queue_close_wait(struct lab *l, struct strbuf *err);
 int sc_slow_accept_keeps_up(struct lab *l, struct strbuf *err);
 int sc_fd_leak(struct lab *l, struct strbuf *err);
-/* sc_i9c.c: outbound connects that hang, closing-state piles */
+/* sc_peer_silent.c: outbound connects that hang, closing-state piles */
 int sc_connect_timeouts(struct lab *l, struct strbuf *err);
 int sc_fin_wait_1_pile(struct lab *l, struct strbuf *err);
 int sc_last_ack_pile(struct lab *l, struct strbuf *err);
 int sc_syn_flood_elsewhere(struct lab *l, struct strbuf *err);
-/* sc_i9b.c: one-sample triage (--once) of a live incident */
+/* sc_once.c: one-sample triage (--once) of a live incident */
 int sc_accept_overflow_once(struct lab *l, struct strbuf *err);
-/* sc_i9d.c: UNIX listeners, UDP receivers */
+/* sc_udp_unix.c: UNIX listeners, UDP receivers */
 int sc_unix_accept_overflow(struct lab *l, struct strbuf *err);
 int sc_udp_slow_reader(struct lab *l, struct strbuf *err);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Scenarios where counts alone mislead (issue 9): CLOSE-WAIT children
+ * Scenarios where counts alone mislead: CLOSE-WAIT children
  * still in an accept queue, a server that keeps CLOSE-WAIT briefly
  * while it answers (a pile at every sample, never the same sockets),
  * and a process whose fd count climbs toward its limit.

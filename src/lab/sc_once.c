@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * One-sample honesty (issue 9 item 6): the accept-overflow incident
+ * One-sample honesty: the accept-overflow incident
  * (listen(8), never accept(), a burst of clients: Recv-Q 9 > Send-Q 8)
  * triaged with a single sample, as `sockvet --once` would. One sample
  * cannot confirm a trend, but a queue full right now is not healthy:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Issue 9's outbound and closing-state scenarios, two namespaces over a
+ * Outbound and closing-state scenarios, two namespaces over a
  * veth (this host 10.99.0.1, the peer 10.99.0.2) as in sc_net.c:
  *
  *   connect-timeouts  clients here connect to the peer, whose nftables
