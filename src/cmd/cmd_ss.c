@@ -756,6 +756,10 @@ int cmd_ss(int argc, char **argv)
 		goto out;
 	}
 
+	if (c.replay_path && !(c.dbs & DBM(DB_TCP))) {
+		ret = cmd_fail(SV_EXIT_USAGE, "--replay lists TCP sockets and no tcp is in the filter");
+		goto out;
+	}
 	if (list_sockets(&c, &run, &stats, &ret))
 		goto out;
 	rc = run.json ? ss_json_finish(run.json, &err) : ss_text_finish(run.text, &err);

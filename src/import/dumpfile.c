@@ -116,37 +116,82 @@ static int fill(FILE *fp, const char *path, uint8_t *buf, size_t cap,
 	return 0;
 }
 
-int dumpfile_replay_stream(FILE *fp, const char *path,
-			   const struct dumpfile_filter *filter,
-			   sock_cb cb, void *ctx, struct strbuf *err)
+/*
+ * What a replay checks before it hands the caller any record: a message
+ * type a TCP dump holds, an AF_INET/AF_INET6 socket, and a file that ends
+ * with NLMSG_DONE. last is the type of the last message seen.
+ */
+struct whole_check {
+	const char *path;
+	uint16_t last;
+	size_t msgs;
+};
+
+static int check_msgs(struct whole_check *w, const uint8_t *buf, size_t len,
+		      size_t base, struct strbuf *err)
 {
-	struct replay_filter rf = { { 0, 0 }, cb, ctx };
-	struct diag_decoder d;
+	struct nlmsghdr h;
+	size_t off = 0, adv;
+	uint8_t fam;
+
+	while (len - off >= sizeof(h)) {
+		memcpy(&h, buf + off, sizeof(h));
+		switch (h.nlmsg_type) {
+		case SOCK_DIAG_BY_FAMILY:
+			fam = h.nlmsg_len > sizeof(h) ? buf[off + sizeof(h)] : 0;
+			if (fam != AF_INET && fam != AF_INET6)
+				return error_set(err, "%s: socket of family %u at byte %zu is not TCP over IPv4 or IPv6",
+						 w->path, fam, base + off + sizeof(h));
+			break;
+		case NLMSG_DONE:
+		case NLMSG_ERROR:
+			break;
+		default:
+			return error_set(err, "%s: unknown netlink message type %u at byte %zu",
+					 w->path, h.nlmsg_type, base + off);
+		}
+		w->last = h.nlmsg_type;
+		w->msgs++;
+		adv = NLMSG_ALIGN(h.nlmsg_len);
+		off = adv > len - off ? len : off + adv;
+	}
+	return 0;
+}
+
+/*
+ * One pass over the file: with check set, decode without a callback and
+ * check every message (and copy what is read to spool if not NULL); else
+ * replay through d's callback. Memory is one chunk (or one message).
+ */
+static int replay_pass(FILE *fp, struct diag_decoder *d, struct whole_check *check,
+		       FILE *spool, struct strbuf *err)
+{
+	const char *path = d->what;
 	uint8_t *buf, *nb;
-	size_t cap = DUMPFILE_CHUNK, have = 0, base = 0, done = 0, need = 0;
+	size_t cap = DUMPFILE_CHUNK, have = 0, base = 0, done = 0, need = 0, old;
 	size_t len0 = err ? err->len : 0;
 	bool eof = false;
 	int r, ret = -1;
 
-	if (filter)
-		rf.f = *filter;
 	buf = malloc(cap);
 	if (!buf)
 		return error_set(err, "%s: out of memory", path);
-	memset(&d, 0, sizeof(d));
-	d.table = TBL_TCP;
-	d.cb = filter_cb;
-	d.ctx = &rf;
-	d.what = path;
 	while (!eof || have) {
+		old = have;
 		if (!eof && fill(fp, path, buf, cap, &have, &eof, err))
 			goto out;
+		if (spool && fwrite(buf + old, 1, have - old, spool) != have - old) {
+			error_set(err, "%s: cannot keep a copy of the input: %s", path, strerror(errno));
+			goto out;
+		}
 		if (complete_len(buf, have, base, eof, path, &done, &need, err))
 			goto out;
-		r = done ? sockdiag_decode_buf(&d, buf, done, base, err) : DIAG_DECODE_MORE;
+		if (check && check_msgs(check, buf, done, base, err))
+			goto out;
+		r = done ? sockdiag_decode_buf(d, buf, done, base, err) : DIAG_DECODE_MORE;
 		if (r < 0) {
-			if (d.cb_failed)
-				sockdiag_cb_failed(&d, len0, err);
+			if (d->cb_failed)
+				sockdiag_cb_failed(d, len0, err);
 			goto out;
 		}
 		if (r == DIAG_DECODE_STOP)
@@ -171,18 +216,76 @@ int dumpfile_replay_stream(FILE *fp, const char *path,
 			cap = need;
 		}
 	}
-	ret = 0;
+	if (check && !check->msgs)
+		error_set(err, "%s: empty recording at byte 0: no netlink message", path);
+	else if (check && check->last != NLMSG_DONE)
+		error_set(err, "%s: the recording ends at byte %zu without NLMSG_DONE (cut short?)",
+			  path, base);
+	else
+		ret = 0;
 out:
 	free(buf);
+	return ret;
+}
+
+/*
+ * A replay is whole or an error: a first pass checks every message and
+ * decodes it with no callback, and only then a second pass from the start
+ * hands records to cb. Two passes keep memory at one chunk however big
+ * the file; a stream that cannot seek (stdin) is copied to a temporary
+ * file during the first pass.
+ */
+int dumpfile_replay_stream(FILE *fp, const char *path,
+			   const struct dumpfile_filter *filter,
+			   sock_cb cb, void *ctx, struct strbuf *err)
+{
+	struct replay_filter rf = { { 0, 0 }, cb, ctx };
+	struct whole_check w = { path, 0, 0 };
+	struct diag_decoder d;
+	FILE *spool = NULL, *in = fp;
+	long start = ftell(fp);
+	int ret = -1;
+
+	if (filter)
+		rf.f = *filter;
+	if (start < 0) {
+		spool = tmpfile();
+		if (!spool)
+			return error_set(err, "%s: cannot keep a copy of the input: %s",
+					 path, strerror(errno));
+	}
+	memset(&d, 0, sizeof(d));
+	d.table = TBL_TCP;
+	d.what = path;
+	if (replay_pass(fp, &d, &w, spool, err))
+		goto out;
+	if (spool)
+		in = spool;
+	if ((spool && fflush(spool)) || fseek(in, spool ? 0 : start, SEEK_SET)) {
+		error_set(err, "cannot read '%s' again: %s", path, strerror(errno));
+		goto out;
+	}
+	memset(&d, 0, sizeof(d));
+	d.table = TBL_TCP;
+	d.cb = filter_cb;
+	d.ctx = &rf;
+	d.what = path;
+	ret = replay_pass(in, &d, NULL, NULL, err);
+out:
+	if (spool)
+		fclose(spool);
 	return ret;
 }
 
 int dumpfile_replay(const char *path, const struct dumpfile_filter *filter,
 		    sock_cb cb, void *ctx, struct strbuf *err)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
 	int ret;
 
+	if (!strcmp(path, "-"))
+		return dumpfile_replay_stream(stdin, "stdin", filter, cb, ctx, err);
+	fp = fopen(path, "rb");
 	if (!fp)
 		return error_set(err, "cannot open '%s': %s", path, strerror(errno));
 	ret = dumpfile_replay_stream(fp, path, filter, cb, ctx, err);

@@ -27,7 +27,8 @@ struct dumpfile_filter {
  * success. Nothing of this host is read besides the file: records carry
  * exactly what the recording holds (netlink owners' names are not looked
  * up). Truncated or malformed input fails with a message naming the file
- * and byte offset. filter may be NULL.
+ * and byte offset, before any record reaches cb: a replay is whole or an
+ * error. Path "-" reads stdin. filter may be NULL.
  */
 int dumpfile_replay(const char *path, const struct dumpfile_filter *filter,
 		    sock_cb cb, void *ctx, struct strbuf *err);
