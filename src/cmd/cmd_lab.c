@@ -518,7 +518,7 @@ static int cmd_lab_run(const struct lab_cmdline *c)
 		       not_staged, now_s() - t0);
 	}
 	if (fflush(stdout))
-		ret = cmd_fail(SV_EXIT_FAILED, "lab: cannot write the report");
+		ret = cmd_fail(SV_EXIT_FAILED, "lab: cannot write the report: %s", strerror(errno));
 out:
 	strbuf_release(&json);
 	return ret;

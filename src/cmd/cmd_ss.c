@@ -763,7 +763,11 @@ int cmd_ss(int argc, char **argv)
 	if (list_sockets(&c, &run, &stats, &ret))
 		goto out;
 	rc = run.json ? ss_json_finish(run.json, &err) : ss_text_finish(run.text, &err);
-	if (rc || fflush(stdout) || ferror(stdout)) {
+	if (!rc && fflush(stdout)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot write the listing: %s", strerror(errno));
+		goto out;
+	}
+	if (rc || ferror(stdout)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the listing");
 		goto out;
 	}

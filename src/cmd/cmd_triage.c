@@ -6,6 +6,7 @@
  * 64 usage.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +205,11 @@ int cmd_triage(int argc, char **argv)
 	}
 	rc = c.json ? report_json(stdout, view, c.pretty, &err)
 		    : report_text(stdout, view, !c.json && cmd_use_color(c.color), &err);
-	if (rc || fflush(stdout)) {
+	if (!rc && fflush(stdout)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot write the report: %s", strerror(errno));
+		goto out;
+	}
+	if (rc) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the report");
 		goto out;
 	}

@@ -3,6 +3,8 @@
  * sockvet: find out why a service on this host will not accept
  * connections, from the kernel's socket state.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,7 +37,42 @@ static void usage(FILE *fp)
 	fprintf(fp, "\n'sockvet COMMAND --help' describes a command; man 8 sockvet has everything.\n");
 }
 
-int main(int argc, char **argv)
+/*
+ * A closed stdin/stdout/stderr (`>&-`) is held by /dev/null opened
+ * read-only: the next open() cannot take the descriptor (a -D file would
+ * then receive the listing), and every write to it fails with EBADF.
+ */
+static void hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) != fd)
+			return;
+}
+
+/*
+ * Every command's output is checked once more on the way out: help,
+ * version, summaries. ret stands if the command already failed (it said
+ * why); a verdict (0, 1, 2) whose report was not written becomes 3.
+ */
+static int check_stdout(int ret)
+{
+	int e = 0;
+
+	if (fflush(stdout))
+		e = errno;
+	else if (!ferror(stdout))
+		return ret;
+	if (ret >= SV_EXIT_FAILED)
+		return ret;
+	if (!e)
+		return cmd_fail(SV_EXIT_FAILED, "cannot write the output");
+	return cmd_fail(SV_EXIT_FAILED, "cannot write the output: %s", strerror(e));
+}
+
+static int run(int argc, char **argv)
 {
 	/* sockvet's own options; any other option word is triage's. */
 	static const struct option_def opts[] = {
@@ -64,4 +101,10 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	return cmd_fail(SV_EXIT_USAGE, "unknown command '%s' (try 'sockvet --help')", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	hold_std_fds();
+	return check_stdout(run(argc, argv));
 }

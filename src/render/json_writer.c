@@ -73,8 +73,11 @@ static const char digit_pairs[] =
 
 static int json_fail(struct json_writer *w, int code)
 {
-	if (!w->error)
+	if (!w->error) {
 		w->error = code;
+		if (code == JE_WRITE)
+			w->write_errno = errno;
+	}
 	return -1;
 }
 
@@ -148,6 +151,9 @@ int json_writer_check(const struct json_writer *w, struct strbuf *err)
 	if (w->error == JE_DEPTH)
 		return error_set(err, "%s (%d)", error_text[w->error],
 				 JSON_MAX_DEPTH);
+	if (w->error == JE_WRITE && w->write_errno)
+		return error_set(err, "%s: %s", error_text[w->error],
+				 strerror(w->write_errno));
 	return error_set(err, "%s", error_text[w->error]);
 }
 

@@ -55,6 +55,7 @@ struct json_writer {
 	unsigned flags;
 	int depth;               /* open containers */
 	int error;               /* enum in json_writer.c, 0 = none */
+	int write_errno;         /* errno of the first failed write, 0 if none */
 	bool key_pending;        /* a key was written, its value not yet */
 	uint8_t is_obj[JSON_MAX_DEPTH];
 	uint32_t count[JSON_MAX_DEPTH];  /* members written so far */

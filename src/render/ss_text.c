@@ -16,6 +16,7 @@
  * Those quirks are what decide where batches end, so they are kept,
  * with these constants, exactly; the memory held is at most a batch.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ struct ss_text {
 	char *out;
 	size_t out_len;
 	bool write_failed;
+	int write_errno;         /* errno of the first failed write */
 };
 
 static const enum align col_align[SS_COL_MAX] = {
@@ -192,10 +194,25 @@ static int tok_flush(struct ss_text *t, struct strbuf *err)
 	return 0;
 }
 
+static void write_fail(struct ss_text *t)
+{
+	if (!t->write_failed)
+		t->write_errno = errno;
+	t->write_failed = true;
+}
+
+/* The message of a failed write, with its errno. */
+static int write_error(const struct ss_text *t, struct strbuf *err)
+{
+	if (!t->write_errno)
+		return error_set(err, "cannot write the listing");
+	return error_set(err, "cannot write the listing: %s", strerror(t->write_errno));
+}
+
 static int out_flush(struct ss_text *t)
 {
 	if (t->out_len && fwrite(t->out, 1, t->out_len, t->fp) != t->out_len)
-		t->write_failed = true;
+		write_fail(t);
 	t->out_len = 0;
 	return t->write_failed ? -1 : 0;
 }
@@ -206,7 +223,7 @@ static void out_put(struct ss_text *t, const void *s, size_t n)
 		out_flush(t);
 		if (n > OUT_BUF) {
 			if (fwrite(s, 1, n, t->fp) != n)
-				t->write_failed = true;
+				write_fail(t);
 			return;
 		}
 	}
@@ -433,7 +450,7 @@ static int field_next(struct ss_text *t, struct strbuf *err)
 {
 	if (t->col == SS_COL_MAX - 1 && t->chunks >= BUF_CHUNKS_MAX)
 		return render(t) < 0 ?
-		       error_set(err, "cannot write the socket list") : 0;
+		       write_error(t, err) : 0;
 	if (tok_flush(t, err) < 0)
 		return -1;
 	t->col = t->col == SS_COL_MAX - 1 ? 0 : t->col + 1;
@@ -546,8 +563,12 @@ int ss_text_row(struct ss_text *t, const struct ss_row *row,
 
 int ss_text_finish(struct ss_text *t, struct strbuf *err)
 {
-	if (render(t) < 0 || fflush(t->fp) == EOF)
-		return error_set(err, "cannot write the socket list");
+	if (render(t) < 0)
+		return write_error(t, err);
+	if (fflush(t->fp) == EOF) {
+		write_fail(t);
+		return write_error(t, err);
+	}
 	return 0;
 }
 

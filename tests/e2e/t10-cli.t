@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..31"
+echo "1..66"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -92,4 +92,63 @@ for o in $(cat "$tmp/thelp"); do
 	grep -q -- "\*$o\*" "$top/docs/sockvet.8.scd" || missing="$missing $o"
 done
 if [ -z "$missing" ]; then ok "every triage --help option is in the man page"; else not_ok "every triage --help option is in the man page" "missing:$missing"; fi
+# A replay is whole or an error (exit 65, the byte offset, no row printed).
+D="$top/tests/data/tcp_v4v6_plain.dump"     # v4 DONE at 372, v6 DONE at 772
+: >"$tmp/empty.dump"
+head -c 772 "$D" >"$tmp/cut.dump"
+cp "$D" "$tmp/type.dump"; printf 'c' | dd of="$tmp/type.dump" bs=1 seek=128 conv=notrunc 2>/dev/null
+cp "$D" "$tmp/fam.dump"; printf 'M' | dd of="$tmp/fam.dump" bs=1 seek=540 conv=notrunc 2>/dev/null
+# expect_msg CODE DESC TEXT CMD...: as expect, and stderr holds TEXT.
+expect_msg() {
+	code=$1; desc=$2; text=$3; shift 3
+	expect "$code" "$desc" "$@"
+	grep -qF -- "$text" "$tmp/err" || not_ok "$desc: message" "wanted '$text'" "got: $(cat "$tmp/err")"
+}
+expect_msg 65 "replay of an empty file is exit 65" "at byte 0" "$SV" ss -tan --replay "$tmp/empty.dump"
+expect_msg 65 "replay cut at a message boundary is exit 65" "at byte 772 without NLMSG_DONE" "$SV" ss -tan --replay "$tmp/cut.dump"
+expect_msg 65 "replay of an unknown message type is exit 65" "unknown netlink message type 99 at byte 124" "$SV" ss -tan --replay "$tmp/type.dump"
+expect_msg 65 "replay of an impossible family is exit 65" "family 77 at byte 540" "$SV" ss -tan --replay "$tmp/fam.dump"
+expect_msg 65 "replay of a cut stdin is exit 65" "stdin: the recording ends at byte 772" sh -c '"$0" ss -tan --replay - <"$1"' "$SV" "$tmp/cut.dump"
+expect_msg 64 "--replay with no tcp in the filter is refused as -D" "no tcp is in the filter" "$SV" ss --replay "$D" -x
+"$SV" ss -tan --replay "$D" >"$tmp/file.out" 2>&1
+cat "$D" | "$SV" ss -tan --replay - >"$tmp/stdin.out" 2>&1
+if [ "$(wc -l <"$tmp/file.out")" -eq 7 ] && cmp -s "$tmp/file.out" "$tmp/stdin.out"; then
+	ok "--replay - reads stdin as --replay FILE"
+else
+	not_ok "--replay - reads stdin as --replay FILE" "$(cat "$tmp/stdin.out")"
+fi
+
+# Every command checks its writes: a full disk and a closed stdout are exit 3
+# with one line naming the errno.
+expect_wfail() {
+	desc=$1; shift
+	"$@" >/dev/full 2>"$tmp/err"; rc=$?
+	if [ $rc -eq 3 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "No space left on device" "$tmp/err" &&
+	   ! grep -q "sock_diag\|stopped\|byte" "$tmp/err"; then
+		ok "$desc >/dev/full is exit 3 with the errno"
+	else
+		not_ok "$desc >/dev/full is exit 3 with the errno" "exit $rc" "$(cat "$tmp/err")"
+	fi
+	"$@" >&- 2>"$tmp/err"; rc=$?
+	if [ $rc -eq 3 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "Bad file descriptor" "$tmp/err"; then
+		ok "$desc with stdout closed is exit 3 with the errno"
+	else
+		not_ok "$desc with stdout closed is exit 3 with the errno" "exit $rc" "$(cat "$tmp/err")"
+	fi
+}
+expect_wfail "--help" "$SV" --help
+expect_wfail "--version" "$SV" --version
+expect_wfail "help" "$SV" help
+expect_wfail "summary" "$SV" summary
+expect_wfail "summary --help" "$SV" summary --help
+expect_wfail "ss --help" "$SV" ss --help
+expect_wfail "ss --version" "$SV" ss --version
+expect_wfail "ss -s" "$SV" ss -s
+expect_wfail "ss -tan" "$SV" ss -tan
+expect_wfail "ss -a --json" "$SV" ss -a --json
+expect_wfail "ss --replay --json" "$SV" ss -tan --replay "$D" --json
+expect_wfail "ss -D -" "$SV" ss -tan -D -
+expect_wfail "triage --help" "$SV" triage --help
+expect_wfail "triage --once" "$SV" --once
+
 [ $fails -eq 0 ]

@@ -355,7 +355,7 @@ START_TEST(json_writer__write_failure_is_reported)
 		json_cstr(&w, "fill the buffer past one flush");
 	json_arr_end(&w);
 	ck_assert_int_eq(json_writer_finish(&w, &err), -1);
-	ck_assert_str_eq(err.buf, "cannot write json output");
+	ck_assert_str_eq(err.buf, "cannot write json output: No space left on device");
 	strbuf_release(&err);
 	fclose(fp);
 }

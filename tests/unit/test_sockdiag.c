@@ -309,7 +309,7 @@ START_TEST(replay__truncated_file_names_the_byte_offset)
 	ck_assert_int_lt(dumpfile_replay(path, &all_file, keep, &g, &err), 0);
 	ck_assert_msg(strstr(err.buf, want), "%s", err.buf);
 	ck_assert_msg(strstr(err.buf, path), "%s", err.buf);
-	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(g.n, 0);      /* whole or an error: no row first */
 	unlink(path);
 	strbuf_release(&err);
 }

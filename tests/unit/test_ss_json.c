@@ -675,7 +675,7 @@ START_TEST(ss_json__write_error_reaches_finish)
 	if (!r)
 		r = ss_json_finish(j, &err);
 	ck_assert_int_eq(r, -1);
-	ck_assert_str_eq(err.buf, "cannot write json output");
+	ck_assert_str_eq(err.buf, "cannot write json output: No space left on device");
 	ss_json_free(j);
 	fclose(fp);
 	strbuf_release(&err);
