@@ -468,7 +468,7 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 		OPT_STRING('D', "diag", &c->dump_path, "FILE",
 			   "dump raw TCP socket information to FILE (- for stdout), as ss -D"),
 		OPT_STRING(0, "replay", &c->replay_path, "FILE",
-			   "list TCP sockets from a dump written by -D (or ss -D) instead of the kernel"),
+			   "list TCP sockets from a dump written by -D (or ss -D; - for stdin) instead of the kernel"),
 		OPT_STRING('N', "net", &c->netns, "NETNS", "switch to the network namespace NETNS"),
 		OPT_STRING('F', "filter", &c->filter_file, "FILE",
 			   "read a filter expression from FILE (not supported yet)"),

@@ -22,11 +22,8 @@ struct fz {
 static int touch(const struct sock_rec *s, void *ctx)
 {
 	struct fz *f = ctx;
-	struct tcp_info ti;
 	uint32_t acc = 0, i;
 
-	if (sock_tcp_info(s, &ti))
-		acc += ti.tcpi_state;
 	for (i = 0; i < s->tcpi_len; i++)
 		acc += s->tcpi[i];
 	acc += (uint32_t)strlen(s->cong) + (uint32_t)strlen(s->ulp) + s->sport;
