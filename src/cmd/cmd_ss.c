@@ -747,27 +747,20 @@ int cmd_ss(int argc, char **argv)
 		goto out;
 	}
 
+	if ((c.dump_path || c.replay_path) && !(c.dbs & DBM(DB_TCP))) {
+		ret = cmd_fail(SV_EXIT_USAGE, "%s TCP sockets and no tcp is in the filter",
+			       c.dump_path ? "-D dumps" : "--replay lists");
+		goto out;
+	}
 	if (c.dump_path) {
-		if (!(c.dbs & DBM(DB_TCP))) {
-			ret = cmd_fail(SV_EXIT_USAGE, "-D dumps TCP sockets and no tcp is in the filter");
-			goto out;
-		}
 		ret = run_dump(&c, &err) ? cmd_fail(SV_EXIT_FAILED, "%s", err.buf) : SV_EXIT_OK;
 		goto out;
 	}
 
-	if (c.replay_path && !(c.dbs & DBM(DB_TCP))) {
-		ret = cmd_fail(SV_EXIT_USAGE, "--replay lists TCP sockets and no tcp is in the filter");
-		goto out;
-	}
 	if (list_sockets(&c, &run, &stats, &ret))
 		goto out;
 	rc = run.json ? ss_json_finish(run.json, &err) : ss_text_finish(run.text, &err);
-	if (!rc && fflush(stdout)) {
-		ret = cmd_fail(SV_EXIT_FAILED, "cannot write the listing: %s", strerror(errno));
-		goto out;
-	}
-	if (rc || ferror(stdout)) {
+	if (rc || fflush(stdout) || ferror(stdout)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the listing");
 		goto out;
 	}
