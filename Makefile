@@ -6,6 +6,8 @@
 #   make bench      benchmarks against ss/netstat (root; see bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make fuzz       libFuzzer targets (clang), short runs
+#   make check-asan unit tests and t10 built with ASan + UBSan, in build/asan
+#                   (run by `make check` when CI=true)
 #
 # CC, CFLAGS, CPPFLAGS, LDFLAGS are honoured: ours are appended, never
 # replace yours. DEVELOPER=0 drops -Werror (for packagers).
@@ -55,7 +57,7 @@ HELPERS := $(HELPER_SRCS:.c=)
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:.c=)
 
-.PHONY: all run check test unit bench install uninstall clean deps fuzz man asan
+.PHONY: all run check test unit bench install uninstall clean deps fuzz man asan check-asan
 
 all: sockvet
 
@@ -94,6 +96,7 @@ unit: $(UNIT_TESTS)
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(HELPERS)
 	prove -f $(UNIT_TESTS) $(sort $(wildcard tests/e2e/*.t))
+	$(Q)if [ "$${CI:-}" = true ]; then $(MAKE) --no-print-directory check-asan; fi
 
 test: check
 
@@ -114,6 +117,35 @@ install: sockvet
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sockvet $(DESTDIR)$(MANDIR)/man8/sockvet.8
 
+# AddressSanitizer + UndefinedBehaviorSanitizer, any finding fatal. The
+# objects go to their own tree (build/asan), so the normal build never
+# links a sanitized object and the two never rebuild each other.
+ASAN_DIR   := build/asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_OBJS  := $(addprefix $(ASAN_DIR)/,$(OBJS))
+ASAN_LIB_OBJS := $(addprefix $(ASAN_DIR)/,$(LIB_OBJS))
+ASAN_UNIT  := $(addprefix $(ASAN_DIR)/,$(UNIT_TESTS))
+ASAN_ENV   := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+$(ASAN_DIR)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(QCC)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+$(ASAN_DIR)/sockvet: $(ASAN_OBJS)
+	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(ALL_LDFLAGS) $(LIBS)
+
+$(ASAN_DIR)/tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(ASAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Wno-strict-prototypes -Wno-old-style-definition $(CHECK_CFLAGS) -o $@ $< $(ASAN_LIB_OBJS) $(ALL_LDFLAGS) $(LIBS) $(CHECK_LIBS)
+
+$(ASAN_DIR)/tests/unit/test_parse_options.t: src/cmd/parse_options.c src/cmd/parse_options.h
+
+check-asan:
+	$(Q)$(MAKE) --no-print-directory $(ASAN_DIR)/sockvet $(ASAN_UNIT)
+	$(ASAN_ENV) prove -f $(ASAN_UNIT)
+	$(ASAN_ENV) SOCKVET=$(CURDIR)/$(ASAN_DIR)/sockvet prove -f tests/e2e/t10-cli.t
+
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:.c=)
 fuzz:
@@ -125,5 +157,6 @@ fuzz:
 
 clean:
 	rm -f sockvet $(OBJS) $(OBJS:.o=.d) $(UNIT_TESTS) $(HELPERS) $(BENCH_BINS) $(FUZZ_BINS)
+	rm -rf $(ASAN_DIR)
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)

@@ -15,7 +15,11 @@
  * so a thread shows its own name), read once per task on its first
  * socket fd, exactly as ss's fscanf("%*d (%[^)])") would read it: the
  * text between the first '(' and the first ')', at most 15 bytes, empty
- * when the file cannot be read or the pattern does not match.
+ * when the file cannot be read or the pattern does not match. That cut
+ * is what the text listing prints; JSON carries the true name too: the
+ * text between the first '(' and the LAST ')' (the fields after comm
+ * are numbers and a state letter, so the last ')' ends it), so a name
+ * `a(b)c"d` is "a(b" in the table and `a(b)c"d` in users[].comm.
  *
  * ss prepends every entry to a hash chain, so it prints the owners of
  * one inode in the reverse of the scan order. We record entries in scan
@@ -46,6 +50,8 @@
 #define PROCMAP_STAT_BUF 512
 #define PROCMAP_LIST_MAX (256u << 20)
 #define COMM_LEN 16
+/* A comm slot: ss's cut at [0], the true name at [COMM_LEN]. */
+#define COMM_SLOT (2 * COMM_LEN)
 
 struct pm_ent {
 	uint32_t ino;
@@ -66,7 +72,7 @@ struct procmap {
 	struct sock_owner *owners;
 	struct pm_slot *slots;
 	size_t mask;            /* slots has mask + 1 entries, or none */
-	char (*comms)[COMM_LEN];
+	char (*comms)[COMM_SLOT];
 	size_t unreadable;
 	struct procmap_proc *procs;
 	size_t n_procs;
@@ -77,7 +83,7 @@ struct scan {
 	char *dents;            /* PROCMAP_DENTS_BUF bytes, reused */
 	struct pm_ent *ents;
 	size_t n_ents, alloc_ents;
-	char (*comms)[COMM_LEN];
+	char (*comms)[COMM_SLOT];
 	size_t n_comms, alloc_comms;
 	size_t unreadable;
 	struct procmap_proc *procs;
@@ -162,20 +168,48 @@ static void stat_comm(const char *b, size_t len, char out[COMM_LEN])
 	out[n] = '\0';
 }
 
-static void read_comm(int dirfd, const char *stat_path, char out[COMM_LEN])
+/*
+ * The true comm: after the first '(' up to the last ')', at most 15
+ * bytes (the kernel's TASK_COMM_LEN less the NUL). Without both
+ * parentheses it is ss's cut, whatever that is.
+ */
+static void stat_comm_true(const char *b, size_t len, const char *cut, char out[COMM_LEN])
+{
+	const char *open = memchr(b, '(', len), *close = NULL;
+	size_t n;
+
+	for (size_t i = len; open && i-- > (size_t)(open - b);)
+		if (b[i] == ')') {
+			close = b + i;
+			break;
+		}
+	if (!open || !close) {
+		memcpy(out, cut, COMM_LEN);
+		return;
+	}
+	n = (size_t)(close - open - 1);
+	if (n > COMM_LEN - 1)
+		n = COMM_LEN - 1;
+	memcpy(out, open + 1, n);
+	out[n] = '\0';
+}
+
+static void read_comm(int dirfd, const char *stat_path, char out[COMM_SLOT])
 {
 	char buf[PROCMAP_STAT_BUF];
 	ssize_t n;
 	int fd;
 
-	out[0] = '\0';
+	out[0] = out[COMM_LEN] = '\0';
 	fd = openat(dirfd, stat_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (n > 0)
+	if (n > 0) {
 		stat_comm(buf, (size_t)n, out);
+		stat_comm_true(buf, (size_t)n, out, out + COMM_LEN);
+	}
 }
 
 static int grow(void **p, size_t *alloc, size_t need, size_t size,
@@ -208,7 +242,7 @@ static int task_comm(struct scan *s, int dirfd, const char *stat_path, uint32_t 
 
 	if (*comm != UINT32_MAX)
 		return 0;
-	ret = grow((void **)&s->comms, &s->alloc_comms, s->n_comms + 1, COMM_LEN, "tasks", err);
+	ret = grow((void **)&s->comms, &s->alloc_comms, s->n_comms + 1, COMM_SLOT, "tasks", err);
 	if (ret)
 		return ret;
 	*comm = (uint32_t)s->n_comms++;
@@ -407,6 +441,7 @@ static int map_index(struct procmap *m, struct scan *s, struct strbuf *err)
 		struct sock_owner *o = &m->owners[sl->start + sl->fill++];
 
 		o->comm = m->comms[e->comm];
+		o->comm_true = m->comms[e->comm] + COMM_LEN;
 		o->pid = e->pid;
 		o->tid = e->tid;
 		o->fd = e->fd;

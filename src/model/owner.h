@@ -16,6 +16,11 @@ struct sock_owner {
 	uint32_t pid;
 	uint32_t tid;       /* 0 unless threads were walked */
 	int32_t fd;
+	/*
+	 * The whole name when ss's cut at the first ')' shortened it (JSON
+	 * prints this one); NULL where the source only has the cut.
+	 */
+	const char *comm_true;
 };
 
 #endif

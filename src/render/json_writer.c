@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/textesc.h"
+
 enum json_error {
 	JE_NONE,
 	JE_DEPTH,
@@ -250,42 +252,6 @@ int json_arr_end(struct json_writer *w)
 	return container_end(w, false);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p (RFC 3629, Unicode
- * table 3-7), or 0 if the byte at p does not start one.
- */
-static size_t utf8_seq_len(const uint8_t *p, size_t avail)
-{
-	uint8_t c = p[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	/* Second-byte ranges exclude overlongs, surrogates and > U+10FFFF. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 static void out_string(struct json_writer *w, const uint8_t *s, size_t len)
 {
 	size_t i = 0, run, n;
@@ -317,7 +283,8 @@ static void out_string(struct json_writer *w, const uint8_t *s, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_seq_len(s + i, len - i);
+		/* s[i] >= 0x80 here: 0 unless it starts a well-formed sequence. */
+		n = text_utf8_len(s + i, len - i);
 		if (n) {
 			out_bytes(w, s + i, n);
 			i += n;

@@ -17,9 +17,22 @@
 #include <time.h>
 
 #include "../util/fmt.h"
+#include "../util/textesc.h"
 
 #define WRAP 76
 #define CONNS_SHOWN 5
+/* Escaping writes at most 4 bytes per byte (\xNN); the longest text is an explanation. */
+#define ESC_MAX (4 * sizeof(((struct finding *)0)->explanation) + 1)
+
+/*
+ * Every string from outside (names, paths, the host's own names, and
+ * the finding texts that quote them) goes out through text_fputs or
+ * esc(): a control byte in a process name must not reach the terminal.
+ */
+static void put(FILE *fp, const char *s)
+{
+	text_fputs(s, fp);
+}
 
 static const char *paint(bool color, enum severity s)
 {
@@ -34,9 +47,10 @@ static const char *unpaint(bool color)
 }
 
 /* Prose at WRAP columns after `indent` spaces; words are never split. */
-static void wrap(FILE *fp, const char *text, int indent)
+static void wrap(FILE *fp, const char *raw, int indent)
 {
-	const char *p = text;
+	char text[ESC_MAX];
+	const char *p = text_escape(text, sizeof(text), raw);
 	int col = indent;
 
 	fprintf(fp, "%*s", indent, "");
@@ -69,7 +83,11 @@ static void wrap(FILE *fp, const char *text, int indent)
 static void print_owner(FILE *fp, const struct s_proc *owner)
 {
 	if (owner)
-		fprintf(fp, "  %s[%u]", owner->comm, owner->pid);
+{
+		fputs("  ", fp);
+		put(fp, owner->comm);
+		fprintf(fp, "[%u]", owner->pid);
+	}
 }
 
 static void print_states(FILE *fp, const struct report_view *v)
@@ -182,12 +200,17 @@ static void print_header(FILE *fp, const struct report_view *v)
 {
 	char tbuf[32];
 
-	if (v->netns_name[0])
-		fprintf(fp, "sockvet triage: %s, kernel %s, netns %s (%s), at %s\n", v->host, v->kernel,
-			v->netns_name, v->netns[0] ? v->netns : "unknown", when(tbuf, v->time_unix));
-	else
-		fprintf(fp, "sockvet triage: %s, kernel %s, netns %s, at %s\n", v->host, v->kernel,
-			v->netns[0] ? v->netns : "unknown", when(tbuf, v->time_unix));
+	fputs("sockvet triage: ", fp);
+	put(fp, v->host);
+	fputs(", kernel ", fp);
+	put(fp, v->kernel);
+	fputs(", netns ", fp);
+	if (v->netns_name[0]) {
+		put(fp, v->netns_name);
+		fputs(" (", fp);
+	}
+	put(fp, v->netns[0] ? v->netns : "unknown");
+	fprintf(fp, "%s, at %s\n", v->netns_name[0] ? ")" : "", when(tbuf, v->time_unix));
 	if (v->netns_name[0]) {
 		char how[320];
 
@@ -200,8 +223,10 @@ static void print_header(FILE *fp, const struct report_view *v)
 	fprintf(fp, "%u sample%s", v->samples, v->samples == 1 ? " (no trends: --once)" : "s");
 	if (v->samples > 1)
 		fprintf(fp, ", %.1f s apart", v->interval_s);
-	if (v->focus[0])
-		fprintf(fp, "; focus: %s", v->focus);
+	if (v->focus[0]) {
+		fputs("; focus: ", fp);
+		put(fp, v->focus);
+	}
 	fputs("\n\nWhat the sockets and counters show\n", fp);
 	print_states(fp, v);
 	print_listeners(fp, v);
@@ -211,13 +236,18 @@ static void print_header(FILE *fp, const struct report_view *v)
 
 static void print_finding(FILE *fp, bool color, const struct finding *f)
 {
+	char subject[4 * sizeof(f->subject) + 1];
+
 	fprintf(fp, "\n  %s%-8s%s %-8s %s: %s\n", paint(color, f->severity),
 		verdict_severity_name(f->severity), unpaint(color), verdict_side_label(f->side),
-		f->id, f->subject);
+		f->id, text_escape(subject, sizeof(subject), f->subject));
 	if (f->explanation[0])
 		wrap(fp, f->explanation, 4);
-	for (unsigned i = 0; i < f->n_evidence; i++)
-		fprintf(fp, "    - %s\n", f->evidence[i]);
+	for (unsigned i = 0; i < f->n_evidence; i++) {
+		fputs("    - ", fp);
+		put(fp, f->evidence[i]);
+		fputc('\n', fp);
+	}
 }
 
 /* "healthy", said out loud with why, then every finding (notes included). */
@@ -249,6 +279,13 @@ static void print_verdict(FILE *fp, const struct report_view *v, bool color)
 		fprintf(fp, "\n  (%u more findings not shown)\n", v->findings_dropped);
 }
 
+static void put_line(FILE *fp, const char *label, const char *s)
+{
+	fputs(label, fp);
+	put(fp, s);
+	fputc('\n', fp);
+}
+
 static void print_changes(FILE *fp, const struct report_view *v)
 {
 	if (!v->n_changes)
@@ -260,11 +297,17 @@ static void print_changes(FILE *fp, const struct report_view *v)
 		for (unsigned k = 0; k < f->n_changes && k < FINDING_CHANGES_MAX; k++) {
 			const struct change *c = &f->changes[k];
 
-			fprintf(fp, "  [%s] %s: %s -> %s\n", f->id, c->setting, c->current, c->proposed);
+			fprintf(fp, "  [%s] ", f->id);
+			put(fp, c->setting);
+			fputs(": ", fp);
+			put(fp, c->current);
+			fputs(" -> ", fp);
+			put(fp, c->proposed);
+			fputc('\n', fp);
 			if (c->effective[0])
-				fprintf(fp, "      takes effect: %s\n", c->effective);
+				put_line(fp, "      takes effect: ", c->effective);
 			if (c->backout[0])
-				fprintf(fp, "      back out: %s\n", v->findings[i].backout[k]);
+				put_line(fp, "      back out: ", v->findings[i].backout[k]);
 		}
 	}
 }
@@ -279,9 +322,10 @@ static void print_verify(FILE *fp, const struct report_view *v)
 
 		if (!f->verify_command[0] || f->severity == SEV_INFO)
 			continue;
-		fprintf(fp, "  [%s] %s\n", f->id, v->findings[i].verify);
+		fprintf(fp, "  [%s] ", f->id);
+		put_line(fp, "", v->findings[i].verify);
 		if (f->fixed_when[0])
-			fprintf(fp, "      fixed when: %s\n", f->fixed_when);
+			put_line(fp, "      fixed when: ", f->fixed_when);
 	}
 }
 
@@ -304,7 +348,8 @@ int report_text(FILE *fp, const struct report_view *v, bool color, struct strbuf
 	for (uint32_t i = 0; i < v->n_unavailable; i++) {
 		if (!i)
 			fputs("\nCould not read (the verdict knows less)\n", fp);
-		fprintf(fp, "  %s: %s\n", v->unavailable[i].what, v->unavailable[i].why);
+		fprintf(fp, "  %s: ", v->unavailable[i].what);
+		put_line(fp, "", v->unavailable[i].why);
 	}
 	if (ferror(fp))
 		return error_set(err, "cannot write the report: %s", strerror(errno));

@@ -346,7 +346,8 @@ static void users_put(struct json_writer *w, const struct ss_row *row,
 	for (i = 0; i < row->n_owners; i++) {
 		o = &row->owners[i];
 		json_obj_begin(w);
-		json_kv_cstr(w, "comm", o->comm ? o->comm : "");
+		/* The true name: the text listing keeps ss's cut at the first ')'. */
+		json_kv_cstr(w, "comm", o->comm_true ? o->comm_true : o->comm ? o->comm : "");
 		json_kv_u64(w, "pid", o->pid);
 		if (threads)
 			json_kv_u64(w, "tid", o->tid);

@@ -6,6 +6,7 @@
 
 #include "../model/addr.h"
 #include "../util/fmt.h"
+#include "../util/textesc.h"
 
 static const char *const table_names[TBL_MAX] = {
 	[TBL_NETLINK] = "NETLINK", [TBL_PACKET] = "PACKET", [TBL_UNIX] = "UNIX",
@@ -17,8 +18,14 @@ int summary_text_print(FILE *fp, const struct snap_meta *m,
 {
 	char b1[32];
 
-	fprintf(fp, "sockvet: %s, kernel %s, netns %s\n\n", m->host, m->kernel,
-		m->netns[0] ? m->netns : "unknown");
+	/* Names from the host, escaped: see util/textesc.h. */
+	fputs("sockvet: ", fp);
+	text_fputs(m->host, fp);
+	fputs(", kernel ", fp);
+	text_fputs(m->kernel, fp);
+	fputs(", netns ", fp);
+	text_fputs(m->netns[0] ? m->netns : "unknown", fp);
+	fputs("\n\n", fp);
 	fprintf(fp, "Sockets: %s\n", fmt_thousands(b1, t->total));
 	for (int tb = TBL_MPTCP; tb >= 0; tb--) {
 		uint64_t sum = 0;

@@ -51,6 +51,8 @@
  *     9600           listener shared with 2 forked children (3 users).
  *     6000 x11       listener owned by a child whose comm, set with
  *                    PR_SET_NAME, is "pop wk,x y" (space and comma).
+ *     6001           listener owned by a child named `a(b)c"d`: ss
+ *                    prints "a(b" (cut at the first ')').
  *   TCP/IPv6
  *     8443           [::]:8443 v6only listener and an accepted pair over
  *                    [::1].
@@ -109,6 +111,8 @@
 #define MAX_PATHS 8
 #define MAX_CHILDREN 8
 #define WEIRD_COMM "pop wk,x y"
+/* ss's text cuts it at the first ')' ("a(b"); sockvet's JSON has it whole. */
+#define PAREN_COMM "a(b)c\"d"
 
 static volatile sig_atomic_t stop;
 static char paths[MAX_PATHS][sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -475,19 +479,18 @@ static void build_tcp4(void)
 	accept_one(l, "9501");
 }
 
-/* 6000 owned by a renamed child; 9600 shared with two forked children. */
-static void build_children(void)
+/* A child named comm listening on 127.0.0.1:port, up before we go on. */
+static void renamed_listener(const char *comm, uint16_t port)
 {
 	struct pollfd p;
 	int pfd[2];
 	char b;
-	int i;
 
 	if (pipe(pfd) == -1)
 		fail("pipe");
-	if (spawn_child(WEIRD_COMM) == 0) {
+	if (spawn_child(comm) == 0) {
 		close(pfd[0]);
-		tcp_listener(AF_INET, "127.0.0.1", 6000, 8, NULL);
+		tcp_listener(AF_INET, "127.0.0.1", port, 8, NULL);
 		if (write(pfd[1], "r", 1) != 1)
 			_exit(1);
 		idle_until_deadline();
@@ -501,6 +504,18 @@ static void build_children(void)
 		fail("renamed child did not start");
 	}
 	close(pfd[0]);
+}
+
+/*
+ * 6000 and 6001 owned by renamed children; 9600 shared with two forked
+ * children.
+ */
+static void build_children(void)
+{
+	int i;
+
+	renamed_listener(WEIRD_COMM, 6000);
+	renamed_listener(PAREN_COMM, 6001);
 
 	/* The parent keeps the listener open as well: three owners. */
 	tcp_listener(AF_INET, "0.0.0.0", 9600, 511, NULL);

@@ -164,6 +164,35 @@ START_TEST(procmap__owners_in_reverse_scan_order)
 }
 END_TEST
 
+/*
+ * The true name, for JSON: from the first '(' to the LAST ')', where
+ * ss's text cuts at the first ')'. `we"ird) na,me` is "we\"ird" in the
+ * table and whole in JSON; "()x)" is empty for ss and ")x" for real.
+ */
+START_TEST(procmap__true_comm_ends_at_the_last_paren)
+{
+	struct strbuf err = STRBUF_INIT;
+	const struct sock_owner *o;
+	struct procmap *m;
+
+	build_tree();
+	ck_assert_int_eq(procmap_build(&m, root, false, &err), 0);
+	ck_assert_uint_eq(procmap_lookup(m, 501, &o), 1);
+	ck_assert_str_eq(o[0].comm, "we\"ird");
+	ck_assert_str_eq(o[0].comm_true, "we\"ird) na,me");
+	ck_assert_uint_eq(procmap_lookup(m, 502, &o), 1);
+	ck_assert_str_eq(o[0].comm, "");
+	ck_assert_str_eq(o[0].comm_true, ")x");
+	ck_assert_uint_eq(procmap_lookup(m, 500, &o), 3);
+	for (unsigned i = 0; i < 3; i++)
+		if (o[i].pid == 200)
+			ck_assert_str_eq(o[i].comm_true, "nginx");
+	procmap_free(m);
+	rm_tree();
+	strbuf_release(&err);
+}
+END_TEST
+
 START_TEST(procmap__comm_quirks_of_ss)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -178,6 +207,7 @@ START_TEST(procmap__comm_quirks_of_ss)
 	ck_assert_int_eq(o[0].fd, 9);
 	ck_assert_uint_eq(procmap_lookup(m, 503, &o), 1);
 	ck_assert_str_eq(o[0].comm, "abcdefghijklmno");
+	ck_assert_str_eq(o[0].comm_true, "abcdefghijklmno");
 	procmap_free(m);
 	rm_tree();
 	strbuf_release(&err);
@@ -308,6 +338,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, procmap__owners_in_reverse_scan_order);
 	tcase_add_test(tc, procmap__comm_quirks_of_ss);
+	tcase_add_test(tc, procmap__true_comm_ends_at_the_last_paren);
 	tcase_add_test(tc, procmap__missing_and_non_socket_inodes);
 	tcase_add_test(tc, procmap__threads_walk_task_dirs_like_ss_T);
 	tcase_add_test(tc, procmap__bad_root_is_an_error);

@@ -70,7 +70,8 @@ static int keep(const struct sock_rec *s, void *arg)
 	if (s->table == TBL_UNIX) {
 		g->r[g->n].u.un.icons = NULL;
 		g->path_len[g->n] = s->u.un.path_len;
-		memcpy(g->path[g->n], s->u.un.path, s->u.un.path_len);
+		if (s->u.un.path_len)   /* an unnamed socket's path is NULL */
+			memcpy(g->path[g->n], s->u.un.path, s->u.un.path_len);
 		g->r[g->n].u.un.path = NULL;
 		g->icon0[g->n] = s->u.un.n_icons ? s->u.un.icons[0] : 0;
 	}
@@ -131,9 +132,11 @@ static void msg_begin(struct msgbuf *m, uint16_t type, uint16_t flags)
 	m->len += sizeof(h);
 }
 
+/* p may be NULL with n 0 (an empty payload): memcpy's arguments may not. */
 static void msg_put(struct msgbuf *m, const void *p, size_t n)
 {
-	memcpy(m->b + m->len, p, n);
+	if (n)
+		memcpy(m->b + m->len, p, n);
 	m->len += NLMSG_ALIGN(n);
 }
 
@@ -143,7 +146,8 @@ static void msg_attr(struct msgbuf *m, uint16_t type, const void *p,
 	uint16_t hdr[2] = { claimed_len ? claimed_len : (uint16_t)(n + 4), type };
 
 	memcpy(m->b + m->len, hdr, 4);
-	memcpy(m->b + m->len + 4, p, n);
+	if (n)
+		memcpy(m->b + m->len + 4, p, n);
 	m->len += NLMSG_ALIGN(n + 4);
 }
 

@@ -241,8 +241,8 @@ START_TEST(fmt__users_list_with_and_without_threads)
 {
 	struct sock_rec s = tcp4("0.0.0.0", 9600, "0.0.0.0", 0);
 	struct sock_owner o[2] = {
-		{ "python3", 19550, 19551, 3 },
-		{ "a-very-long-nam", 7, 7, 22 },
+		{ "python3", 19550, 19551, 3, NULL },
+		{ "a-very-long-nam", 7, 7, 22, NULL },
 	};
 	struct ss_row row = { .sock = &s, .owners = o, .n_owners = 2 };
 

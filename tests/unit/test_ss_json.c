@@ -494,8 +494,8 @@ END_TEST
 START_TEST(ss_json__users_with_and_without_threads)
 {
 	static const struct sock_owner owners[] = {
-		{ "we\"ird) na,me", 19550, 19551, 3 },
-		{ "python3", 19507, 19507, 4 },
+		{ "we\"ird) na,me", 19550, 19551, 3, NULL },
+		{ "python3", 19507, 19507, 4, NULL },
 	};
 	struct ss_view v = { .show_proc = true };
 	struct sock_rec s;
@@ -597,11 +597,31 @@ START_TEST(ss_json__mptcp_info_and_sockopt)
 }
 END_TEST
 
+/*
+ * A process named `a(b)c"d`: the text listing prints ss's cut "a(b";
+ * users[].comm carries the whole name.
+ */
+START_TEST(ss_json__users_comm_is_the_true_name)
+{
+	static const struct sock_owner owner = { "a(b", 7, 0, 3, "a(b)c\"d" };
+	struct ss_view v = { .show_proc = true };
+	struct sock_rec s;
+	struct ss_row row = { .sock = &s, .owners = &owner, .n_owners = 1 };
+	char *got;
+
+	tcp4(&s, "0.0.0.0", 9600, "0.0.0.0", 0);
+	s.state = SS_LISTEN;
+	got = render(&v, &row, 1);
+	ck_assert_ptr_nonnull(strstr(got, "\"users\":[{\"comm\":\"a(b)c\\\"d\",\"pid\":7,"));
+	free(got);
+}
+END_TEST
+
 /* Every group on, compact and pretty, must satisfy a real parser. */
 START_TEST(ss_json__output_parses_with_jq)
 {
 	static const char name[] = "\0x\x01\"\\\xc3(";
-	static const struct sock_owner owner = { "a\tb\xff", 1, 2, 3 };
+	static const struct sock_owner owner = { "a\tb\xff", 1, 2, 3, NULL };
 	struct ss_view v = { .extended = true, .timers = true, .mem = true,
 			     .info = true, .tos = true, .show_proc = true,
 			     .show_threads = true };
@@ -702,6 +722,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ss_json__tcp_info_full_and_longer_than_known);
 	tcase_add_test(tc, ss_json__cc_objects);
 	tcase_add_test(tc, ss_json__users_with_and_without_threads);
+	tcase_add_test(tc, ss_json__users_comm_is_the_true_name);
 	tcase_add_test(tc, ss_json__netlink_and_packet);
 	tcase_add_test(tc, ss_json__mptcp_info_and_sockopt);
 	tcase_add_test(tc, ss_json__output_parses_with_jq);

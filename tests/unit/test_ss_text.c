@@ -113,8 +113,8 @@ START_TEST(text__process_column_pads_rows_but_not_by_the_last_row)
 		tcp("127.0.0.1", 9091, "0.0.0.0", 0, SS_LISTEN),
 		tcp("127.0.0.1", 9092, "0.0.0.0", 0, SS_LISTEN),
 	};
-	struct sock_owner o[2] = { { "python3", 7339, 0, 3 },
-				   { "python3", 7339, 0, 22 } };
+	struct sock_owner o[2] = { { "python3", 7339, 0, 3, NULL },
+				   { "python3", 7339, 0, 22, NULL } };
 	struct ss_row rows[3] = {
 		{ .sock = &r[0], .owners = &o[0], .n_owners = 1 },
 		{ .sock = &r[1] },

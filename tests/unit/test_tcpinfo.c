@@ -412,6 +412,7 @@ START_TEST(json__report_connection_has_tcp_info_not_scaled_keys)
 	ck_assert_ptr_null(strstr(got, "_bps"));
 	ck_assert_ptr_null(strstr(got, "busy_ms"));
 	free(got);
+	fx_free(f);
 }
 END_TEST
 
