@@ -24,6 +24,15 @@
  *  - in a -F file only '#' lines are comments (ss also skips lines that
  *    start with '0', which drops a filter line such as `0x10`-marks).
  *
+ * Two behaviours of ss 6.1 that the reference notes got wrong, checked
+ * on live sockets and kept here: `and` and `or` bind equally, left to
+ * right (`a or b and c` is `( a or b ) and c`); and `autobound` is the
+ * kernel's test (the local port was not fixed by bind(): accepted and
+ * connect()ed sockets, bind to port 0), which a decoded record cannot
+ * show. filter_match() approximates it by ip_local_port_range, as
+ * ss's user-space evaluator (run_ssfilter) does; a live caller must
+ * leave that node to the kernel's bytecode.
+ *
  * Errors are one line: "filter: expected a port after 'dport =' (column
  * 14)"; filter_error_caret() renders the text with a caret under the
  * column. Columns are 1-based in the joined expression text.

@@ -2,12 +2,11 @@
 /*
  * The filter grammar, by recursive descent (ss: misc/ssfilter.y):
  *
- *   expr    := and { OR and }
- *   and     := unary { [AND] unary }       juxtaposition is `and`
+ *   expr    := unary { (OR | AND | nothing) unary }   left to right
  *   unary   := NOT unary | '(' expr ')' | predicate
  *   predicate := KEYWORD [OP] VALUE | autobound
  *
- * `or` binds loosest, `!` tightest. An empty text is no filter (ss ''
+ * `!` binds tightest; `and` and `or` bind equally (see parse_expr). An empty text is no filter (ss ''
  * lists everything); `( )`, a dangling operator or a bare host are
  * errors, as in ss.
  */
@@ -177,34 +176,28 @@ static bool parse_starts_term(enum filter_tok t)
 	return t == FT_WORD || t == FT_NOT || t == FT_LPAREN;
 }
 
-static int parse_and(struct parser *p)
+/*
+ * `and`, `or` and juxtaposition bind equally, left to right, as in ss's
+ * grammar (exprlist: exprlist '|' expr | exprlist '&' expr | exprlist
+ * expr): `a or b and c` is `( a or b ) and c`. Checked on ss 6.1 with
+ * listeners on :41001 and :41002: `sport = :41001 or sport = :41002 and
+ * sport = :41003` lists nothing.
+ */
+static int parse_expr(struct parser *p)
 {
 	int l = parse_unary(p), r;
 
 	while (l >= 0) {
 		const struct filter_token *t = parse_peek(p);
+		enum filter_kind kind = t->type == FT_OR ? FK_OR : FK_AND;
 		unsigned col = t->col;
 
-		if (t->type == FT_AND)
+		if (t->type == FT_AND || t->type == FT_OR)
 			p->lx->pos++;
 		else if (!parse_starts_term(t->type))
 			break;
 		r = parse_unary(p);
-		l = r < 0 ? r : parse_node(p, FK_AND, col, l, r);
-	}
-	return l;
-}
-
-static int parse_expr(struct parser *p)
-{
-	int l = parse_and(p), r;
-
-	while (l >= 0 && parse_peek(p)->type == FT_OR) {
-		unsigned col = parse_peek(p)->col;
-
-		p->lx->pos++;
-		r = parse_and(p);
-		l = r < 0 ? r : parse_node(p, FK_OR, col, l, r);
+		l = r < 0 ? r : parse_node(p, kind, col, l, r);
 	}
 	return l;
 }
