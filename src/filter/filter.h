@@ -99,6 +99,13 @@ struct filter {
 	bool has_states;         /* state/exclude words were given */
 	uint32_t states;         /* 1 << enum sock_state */
 	unsigned needs;          /* enum filter_need bits */
+	/*
+	 * A FAMILY: prefix on an address (`dst inet6:*`) restricts the
+	 * whole listing to that family, as ss's parse_hostcond does (the
+	 * last one wins); 0: no restriction. Checked on ss 6.1:
+	 * `sport = :P and not dst inet:*` lists nothing, v6 rows included.
+	 */
+	uint8_t family_only;
 	uint16_t port_lo, port_hi;   /* autobound: ip_local_port_range */
 };
 

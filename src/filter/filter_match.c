@@ -53,8 +53,8 @@ static bool match_inet(const struct filter_host *h, const struct sock_rec *s,
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 
-	if (h->prefix < 0)
-		return !h->family || h->family == s->family;
+	if (h->prefix < 0)   /* `*`: any address, whatever its family */
+		return true;
 	if (h->family == s->family)
 		return match_bits(addr, h->addr, (unsigned)h->prefix);
 	/* a v4 condition matches a v4-mapped v6 socket, as the kernel's
@@ -211,6 +211,8 @@ bool filter_match(const struct filter *f, const struct sock_rec *s,
 	struct match_ctx m = { f, s, owners, ctx };
 
 	if (f->has_states && !(f->states & (1u << s->state)))
+		return false;
+	if (f->family_only && s->family != f->family_only)
 		return false;
 	return f->root < 0 || match_node(&m, f->root);
 }

@@ -83,6 +83,12 @@ static int parse_op(struct parser *p, const struct filter_keyword *kw,
 	return 0;
 }
 
+static bool has_family_prefix(const char *s)
+{
+	return !strncmp(s, "inet:", 5) || !strncmp(s, "inet6:", 6) ||
+	       !strncmp(s, "unix:", 5);
+}
+
 static int parse_predicate(struct parser *p)
 {
 	const struct filter_token *kt = parse_peek(p), *vt;
@@ -128,6 +134,8 @@ static int parse_predicate(struct parser *p)
 	ret = filter_value_parse(kw, vt, n, p->err);
 	if (ret < 0)
 		return ret;
+	if (kw->val == FV_HOST && has_family_prefix(vt->s))
+		p->f->family_only = n->u.host.family;
 	if (kw->val == FV_COUNT || kw->val == FV_USEC)
 		p->f->needs |= kw->kind >= FK_RTT && kw->kind <= FK_LASTACK ?
 			FILTER_NEED_TCPINFO : 0;
@@ -209,6 +217,7 @@ void filter_init(struct filter *f)
 	f->has_states = false;
 	f->states = 0;
 	f->needs = 0;
+	f->family_only = 0;
 	f->port_lo = 32768;      /* the kernel's default ip_local_port_range */
 	f->port_hi = 60999;
 }
@@ -226,6 +235,7 @@ int filter_parse(struct filter *f, const char *text, struct strbuf *err)
 	f->n = 0;
 	f->root = -1;
 	f->needs = 0;
+	f->family_only = 0;
 	ret = filter_lex_run(lx, text, err);
 	if (ret < 0 || lx->n == 0)
 		goto out;
