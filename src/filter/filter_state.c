@@ -49,11 +49,9 @@ int filter_state_word(const char *name, uint32_t *mask, struct strbuf *err)
 {
 	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]); i++)
 		if (!strcasecmp(name, state_words[i].name)) {
+			/* request sockets: the kernel reports them as
+			 * SYN-RECV, not NEW_SYN_RECV, so no bit 12 */
 			*mask = state_words[i].mask;
-			/* a request socket is SYN-RECV to the user (the
-			 * kernel widens its request mask the same way) */
-			if (*mask & ST(SS_SYN_RECV))
-				*mask |= ST(SS_NEW_SYN_RECV);
 			return 0;
 		}
 	return error_set(err, "filter: wrong state name: %s", name);
@@ -70,7 +68,7 @@ int filter_parse_argv(struct filter *f, int argc, char *const *argv,
 {
 	struct strbuf text = STRBUF_INIT;
 	bool exclude;
-	uint32_t m;
+	uint32_t m = 0;
 	int i = 0, ret = 0;
 
 	filter_init(f);
@@ -85,7 +83,7 @@ int filter_parse_argv(struct filter *f, int argc, char *const *argv,
 		if (ret < 0)
 			goto out;
 		if (!f->has_states)
-			f->states = exclude ? ST_ALL | ST(SS_NEW_SYN_RECV) : 0;
+			f->states = exclude ? ST_ALL : 0;
 		f->states = exclude ? f->states & ~m : f->states | m;
 		f->has_states = true;
 	}

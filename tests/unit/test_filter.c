@@ -213,11 +213,11 @@ START_TEST(filter__state_words_and_groups)
 		{ "unconnected", ST(SS_CLOSE) },
 		{ "closed", ST(SS_CLOSE) },
 		{ "close", ST(SS_CLOSE) },
-		{ "syn-rcv", ST(SS_SYN_RECV) | ST(SS_NEW_SYN_RECV) },
-		{ "bucket", ST(SS_SYN_RECV) | ST(SS_NEW_SYN_RECV) | ST(SS_TIME_WAIT) },
-		{ "all", 0xfff | ST(SS_NEW_SYN_RECV) },
-		{ "connected", (0xfff & ~(ST(SS_LISTEN) | ST(SS_CLOSE))) | ST(SS_NEW_SYN_RECV) },
-		{ "synchronized", (0xfff & ~(ST(SS_LISTEN) | ST(SS_CLOSE) | ST(SS_SYN_SENT))) | ST(SS_NEW_SYN_RECV) },
+		{ "syn-rcv", ST(SS_SYN_RECV) },
+		{ "bucket", ST(SS_SYN_RECV) | ST(SS_TIME_WAIT) },
+		{ "all", 0xfff },
+		{ "connected", (0xfff & ~(ST(SS_LISTEN) | ST(SS_CLOSE))) },
+		{ "synchronized", (0xfff & ~(ST(SS_LISTEN) | ST(SS_CLOSE) | ST(SS_SYN_SENT))) },
 		{ "big", 0xfff & ~(ST(SS_SYN_RECV) | ST(SS_TIME_WAIT)) },
 	};
 	/* ss 6.1: rc 255 "wrong state name" for each */
@@ -490,7 +490,7 @@ START_TEST(filter__state_mask_in_match)
 	struct sock_rec s;
 
 	ck_assert_int_eq(filter_parse_argv(f, 2, argv, &err), 0);
-	fx_sock(&s, AF_INET, "10.0.0.1", 80, "10.0.0.2", 5000, SS_NEW_SYN_RECV);
+	fx_sock(&s, AF_INET, "10.0.0.1", 80, "10.0.0.2", 5000, SS_SYN_RECV);
 	ck_assert(filter_match(f, &s, NULL, NULL));
 	s.state = SS_ESTABLISHED;
 	ck_assert(!filter_match(f, &s, NULL, NULL));
