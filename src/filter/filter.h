@@ -106,6 +106,12 @@ struct filter {
 	 * `sport = :P and not dst inet:*` lists nothing, v6 rows included.
 	 */
 	uint8_t family_only;
+	/*
+	 * Set by the caller after filter_init(), before parsing: ss's
+	 * preferred family (-x, -f unix: AF_UNIX), under which an address
+	 * without a FAMILY: prefix is read (`ss -xa src GLOB`, a UNIX path pattern).
+	 */
+	uint8_t preferred_family;
 	uint16_t port_lo, port_hi;   /* autobound: ip_local_port_range */
 };
 
@@ -119,6 +125,8 @@ struct filter_owner {
 typedef unsigned (*filter_owners_fn)(void *ctx, const struct sock_rec *s,
 				     struct filter_owner *out, unsigned max);
 
+/* filter_parse*() keep preferred_family and, for filter_parse(), the
+ * state words already set; each call replaces the expression. */
 void filter_init(struct filter *f);
 int filter_parse(struct filter *f, const char *text, struct strbuf *err);
 int filter_parse_argv(struct filter *f, int argc, char *const *argv,

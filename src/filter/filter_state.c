@@ -71,7 +71,8 @@ int filter_parse_argv(struct filter *f, int argc, char *const *argv,
 	uint32_t m = 0;
 	int i = 0, ret = 0;
 
-	filter_init(f);
+	f->has_states = false;
+	f->states = 0;
 	strbuf_init(&text, FILTER_MAX_TEXT + 1);
 	for (; i < argc && state_keyword(argv[i], &exclude); i += 2) {
 		if (i + 1 == argc) {
@@ -106,7 +107,6 @@ int filter_parse_file(struct filter *f, const char *text, struct strbuf *err)
 	const char *line = text;
 	int ret = 0;
 
-	filter_init(f);
 	strbuf_init(&sb, FILTER_MAX_TEXT + 1);
 	while (*line) {
 		const char *nl = strchr(line, '\n');

@@ -160,17 +160,22 @@ bad:
 }
 
 static int value_host(const struct filter_token *t, struct filter_host *h,
-		      struct strbuf *err)
+		      int preferred_family, struct strbuf *err)
 {
 	char buf[256];
 	char *addr = buf, *port = NULL;
 	const char *s = t->s;
+	bool unix_prefix = !strncmp(s, "unix:", 5);
 
 	h->port = -1;
 	h->prefix = -1;
-	if (!strncmp(s, "unix:", 5)) {
+	if (unix_prefix || preferred_family == AF_UNIX) {
+		s += unix_prefix ? 5 : 0;
+		if (strlen(s) >= sizeof(h->path))
+			return error_set(err, "filter: path longer than %zu bytes (column %u)",
+					 sizeof(h->path) - 1, t->col);
 		h->family = AF_UNIX;
-		snprintf(h->path, sizeof(h->path), "%s", s[5] ? s + 5 : "*");
+		snprintf(h->path, sizeof(h->path), "%s", *s ? s : "*");
 		return 0;
 	}
 	if (!strncmp(s, "inet:", 5)) {
@@ -289,7 +294,7 @@ static bool value_uid(const char *s, uint64_t *uid)
 
 int filter_value_parse(const struct filter_keyword *kw,
 		       const struct filter_token *t, struct filter_node *n,
-		       struct strbuf *err)
+		       int preferred_family, struct strbuf *err)
 {
 	unsigned long long v;
 	const char *rest;
@@ -298,7 +303,7 @@ int filter_value_parse(const struct filter_keyword *kw,
 
 	switch (kw->val) {
 	case FV_HOST:
-		return value_host(t, &n->u.host, err);
+		return value_host(t, &n->u.host, preferred_family, err);
 	case FV_PORT:
 		if (value_port(t->s, t, &port, err) < 0)
 			return -1;

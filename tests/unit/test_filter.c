@@ -482,6 +482,36 @@ START_TEST(filter__fill_of_a_listener)
 }
 END_TEST
 
+START_TEST(filter__unix_paths)
+{
+	char *argv[] = { (char *)"src", (char *)"*/sockvet-population-stream.sock" };
+	struct filter *f = fx_new();
+	struct strbuf err = STRBUF_INIT;
+	struct sock_rec s;
+	static const char path[] = "/tmp/x/sockvet-population-stream.sock";
+
+	/* inet (no -x): not an address, as ss -ta rejects it */
+	ck_assert_int_eq(filter_parse_argv(f, 2, argv, &err), -1);
+	filter_init(f);
+	f->preferred_family = AF_UNIX;
+	ck_assert_int_eq(filter_parse_argv(f, 2, argv, &err), 0);
+	memset(&s, 0, sizeof(s));
+	s.table = TBL_UNIX;
+	s.family = AF_UNIX;
+	s.u.un.path = path;
+	s.u.un.path_len = sizeof(path) - 1;
+	ck_assert(filter_match(f, &s, NULL, NULL));
+	s.u.un.path_len = 5;
+	ck_assert(!filter_match(f, &s, NULL, NULL));
+	ck_assert_int_eq(filter_parse(f, "src unix:@abs*", &err), 0);
+	s.u.un.path = "\0abstract";
+	s.u.un.path_len = 9;
+	ck_assert(filter_match(f, &s, NULL, NULL));
+	strbuf_release(&err);
+	free(f);
+}
+END_TEST
+
 START_TEST(filter__state_mask_in_match)
 {
 	char *argv[] = { (char *)"state", (char *)"syn-recv" };
@@ -544,6 +574,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, filter__matches_extensions);
 	tcase_add_test(tc, filter__missing_values_are_false);
 	tcase_add_test(tc, filter__fill_of_a_listener);
+	tcase_add_test(tc, filter__unix_paths);
 	tcase_add_test(tc, filter__state_mask_in_match);
 	tcase_add_test(tc, filter__bounds);
 	suite_add_tcase(s, tc);
