@@ -30,6 +30,7 @@
 #include "../collect/sockdiag.h"
 #include "../collect/sockstat.h"
 #include "../collect/sysctl_read.h"
+#include "../filter/filter.h"
 #include "../import/dumpfile.h"
 #include "../model/counters.h"
 #include "../render/ss_summary.h"
@@ -143,33 +144,6 @@ static const struct {
 	{ "inet", AF_INET }, { "inet6", AF_INET6 }, { "link", AF_PACKET },
 	{ "unix", AF_UNIX }, { "netlink", AF_NETLINK }, { "vsock", AF_VSOCK },
 	{ "xdp", AF_XDP },
-};
-
-/* State words after the options: `state X`, `exclude X`. */
-static const struct {
-	const char *name;
-	uint32_t mask;
-} state_names[] = {
-	{ "all", SS_ALL_6_1 },
-	{ "connected", SS_ALL_6_1 & ~(ST(SS_CLOSE) | ST(SS_LISTEN)) },
-	{ "synchronized", SS_ALL_6_1 & ~(ST(SS_CLOSE) | ST(SS_LISTEN) | ST(SS_SYN_SENT)) },
-	{ "bucket", ST(SS_SYN_RECV) | ST(SS_TIME_WAIT) },
-	{ "big", SS_ALL_6_1 & ~(ST(SS_SYN_RECV) | ST(SS_TIME_WAIT)) },
-	{ "unknown", ST(SS_UNKNOWN_) },
-	{ "established", ST(SS_ESTABLISHED) },
-	{ "syn-sent", ST(SS_SYN_SENT) },
-	{ "syn-recv", ST(SS_SYN_RECV) },
-	{ "syn-rcv", ST(SS_SYN_RECV) },
-	{ "fin-wait-1", ST(SS_FIN_WAIT1) },
-	{ "fin-wait-2", ST(SS_FIN_WAIT2) },
-	{ "time-wait", ST(SS_TIME_WAIT) },
-	{ "unconnected", ST(SS_CLOSE) },
-	{ "close", ST(SS_CLOSE) },
-	{ "closed", ST(SS_CLOSE) },
-	{ "close-wait", ST(SS_CLOSE_WAIT) },
-	{ "last-ack", ST(SS_LAST_ACK) },
-	{ "listening", ST(SS_LISTEN) },
-	{ "closing", ST(SS_CLOSING) },
 };
 
 struct ss_cmdline {
@@ -361,16 +335,11 @@ static int opt_threads(const struct option_def *opt, const char *arg, struct str
 	return PARSE_CB_OK;
 }
 
+/* The state and group names are the filter module's (src/filter). */
 static int scan_state(const char *word, uint32_t *mask)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++) {
-		if (!strcasecmp(word, state_names[i].name)) {
-			*mask = state_names[i].mask;
-			return 0;
-		}
-	}
+	if (filter_state_word(word, mask, NULL) == 0)
+		return 0;
 	return cmd_fail(SV_EXIT_USAGE, "wrong state name: %s", word);
 }
 
