@@ -282,15 +282,21 @@ static int opt_query(const struct option_def *opt, const char *arg, struct strbu
 		return error_set(err, "query too long: '%s'", arg);
 	strcpy(buf, arg);
 	for (p = buf; p; p = comma ? comma + 1 : NULL) {
+		/* ss: a leading '!' takes the tables out again, in list order. */
+		bool drop = *p == '!';
+
 		comma = strchr(p, ',');
 		if (comma)
 			*comma = '\0';
 		for (i = 0; i < sizeof(db_names) / sizeof(db_names[0]); i++)
-			if (!strcmp(p, db_names[i].name))
+			if (!strcmp(p + drop, db_names[i].name))
 				break;
 		if (i == sizeof(db_names) / sizeof(db_names[0]))
 			return error_set(err, "\"%s\" is illegal socket table id", p);
-		c->dbs |= db_names[i].dbs;
+		if (drop)
+			c->dbs &= ~db_names[i].dbs;
+		else
+			c->dbs |= db_names[i].dbs;
 	}
 	return PARSE_CB_OK;
 }
@@ -594,6 +600,11 @@ static void build_query(const struct ss_cmdline *c, struct diag_query *q)
 		q->families = DIAG_FAM_INET6;
 	else
 		q->families = DIAG_FAM_INET | DIAG_FAM_INET6;
+	/* ... but its /proc/net/raw fallback reads every family flag given. */
+	if (c->families & FAM(AF_INET))
+		q->proc_families |= DIAG_FAM_INET;
+	if (c->families & FAM(AF_INET6))
+		q->proc_families |= DIAG_FAM_INET6;
 	q->states = c->states;
 	q->needs = DIAG_NEED_UNIX_RQ;
 	if (c->view.info)
