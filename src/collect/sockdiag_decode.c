@@ -32,14 +32,15 @@
  *            kernels, 9 since backlog and drops were added), SHUTDOWN 1,
  *            DCTCPINFO 16, PROTOCOL 1, SKV6ONLY 1, MARK 4, BBRINFO 20,
  *            CLASS_ID 4, ULP_INFO nested {NAME string}, CGROUP_ID 8,
- *            SOCKOPT 2
+ *            SOCKOPT 2, MD5SIG n * struct tcp_diag_md5sig (100 bytes;
+ *            a trailing part entry is dropped)
  *   unix:    NAME <= 108 (sun_path; leading NUL = abstract; a path
  *            name includes its terminating NUL), VFS 8,
  *            PEER 4, ICONS n*4, RQLEN 8, MEMINFO >= 28, SHUTDOWN 1, UID 4
  *   packet:  INFO 24, FANOUT 4, UID 4, MEMINFO >= 28
  *   netlink: MEMINFO >= 28, GROUPS 0..n words
  *
- * Anything else (LOCALS, MD5SIG, rings, bpf filters, future types) is
+ * Anything else (LOCALS, rings, bpf filters, future types) is
  * skipped. NLMSG_ERROR carries a struct nlmsgerr whose first int is
  * -errno (0 is an ACK). NLM_F_DUMP_INTR in any message's flags means the
  * kernel saw the table change under the dump.
@@ -307,6 +308,15 @@ static int decode_inet_attr(struct sock_rec *s, const struct attr *a,
 		break;
 	case INET_DIAG_ULP_INFO:
 		return decode_ulp(s, a, d, err) < 0 ? -1 : 0;
+	case INET_DIAG_MD5SIG: {
+		size_t n = a->len / sizeof(struct tcp_diag_md5sig);
+
+		if (n > UINT16_MAX / sizeof(struct tcp_diag_md5sig))
+			n = UINT16_MAX / sizeof(struct tcp_diag_md5sig);
+		s->md5sig = n ? a->data : NULL;
+		s->md5sig_len = (uint16_t)(n * sizeof(struct tcp_diag_md5sig));
+		break;
+	}
 	default:
 		break;
 	}

@@ -379,6 +379,28 @@ static void put_mptcp_stats(struct ss_field *f, const struct sock_rec *s)
 	}
 }
 
+/*
+ * " md5keys:ADDR/PREFIX=,..." in the kernel's order, as ss prints them.
+ * ss 6.1 then writes each key, escaped, straight to stdout ahead of its
+ * buffered rows (not into the row); a secret has no business on a
+ * terminal, so the key is left out and the row ends at '='.
+ */
+static void put_md5keys(struct ss_field *f, const struct sock_rec *s)
+{
+	size_t n = sock_md5key_count(s);
+
+	for (size_t i = 0; i < n; i++) {
+		struct sock_md5key k;
+
+		sock_md5key_get(s, i, &k);
+		ss_puts(f, i ? "," : " md5keys:");
+		ss_puts(f, k.addr);
+		ss_puts(f, "/");
+		ss_put_u64(f, k.prefixlen);
+		ss_puts(f, "=");
+	}
+}
+
 void ss_fmt_tcp_info(struct ss_fmt *fmt, struct ss_field *f,
 		     const struct sock_rec *s)
 {
@@ -397,6 +419,7 @@ void ss_fmt_tcp_info(struct ss_fmt *fmt, struct ss_field *f,
 		put_tcp_stats(fmt, &lf, s, info.v);
 		*f = lf;
 	}
+	put_md5keys(f, s);
 	if (s->has_ulp && s->ulp[0]) {
 		ss_puts(f, " tcp-ulp-");
 		ss_puts(f, s->ulp);

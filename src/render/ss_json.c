@@ -374,6 +374,26 @@ int ss_json_new(struct ss_json **out, const struct ss_view *v, FILE *fp,
 	return 0;
 }
 
+/* "md5keys":[{"addr":"127.0.0.1","prefixlen":32}]: never the key. */
+static void md5keys_put(struct json_writer *w, const struct sock_rec *s)
+{
+	size_t n = sock_md5key_count(s);
+
+	if (!n)
+		return;
+	json_kv_arr_begin(w, "md5keys");
+	for (size_t i = 0; i < n; i++) {
+		struct sock_md5key k;
+
+		sock_md5key_get(s, i, &k);
+		json_obj_begin(w);
+		json_kv_cstr(w, "addr", k.addr);
+		json_kv_u64(w, "prefixlen", k.prefixlen);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 int ss_json_row(struct ss_json *j, const struct ss_row *row,
 		struct strbuf *err)
 {
@@ -409,6 +429,7 @@ int ss_json_row(struct ss_json *j, const struct ss_row *row,
 		if (s->has_ulp)
 			json_kv_str(w, "ulp", s->ulp,
 				    strnlen(s->ulp, sizeof(s->ulp)));
+		md5keys_put(w, s);
 		tcp_info_put(w, s);
 		mptcp_info_put(w, s);
 		cc_info_put(w, s);

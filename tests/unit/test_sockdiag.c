@@ -453,6 +453,49 @@ START_TEST(decode__unknown_attribute_is_skipped)
 }
 END_TEST
 
+/* Two MD5 keys and a stray tail: two entries, addresses and prefixes. */
+START_TEST(decode__md5sig_gives_each_whole_key_entry)
+{
+	struct strbuf err = STRBUF_INIT;
+	static struct msgbuf m;
+	static struct got g;
+	struct tcp_diag_md5sig sig[2];
+	uint8_t buf[sizeof(sig) + 12];
+	struct sock_md5key k;
+
+	memset(&m, 0, sizeof(m));
+	memset(&g, 0, sizeof(g));
+	memset(sig, 0, sizeof(sig));
+	memset(buf, 0, sizeof(buf));
+	sig[0].tcpm_family = AF_INET;
+	sig[0].tcpm_prefixlen = 8;
+	sig[0].tcpm_keylen = 3;
+	sig[0].tcpm_addr[0] = htonl(0x0a000000);
+	memcpy(sig[0].tcpm_key, "k,\\", 3);
+	sig[1].tcpm_family = AF_INET6;
+	sig[1].tcpm_prefixlen = 128;
+	sig[1].tcpm_addr[3] = htonl(1);
+	memcpy(buf, sig, sizeof(sig));
+	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
+	put_inet(&m, 22, SS_LISTEN);
+	msg_attr(&m, INET_DIAG_MD5SIG, buf, sizeof(buf), 0);
+	msg_end(&m);
+	ck_assert_int_eq(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err), 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(sock_md5key_count(&g.r[0]), 2);
+	sock_md5key_get(&g.r[0], 0, &k);
+	ck_assert_str_eq(k.addr, "10.0.0.0");
+	ck_assert_uint_eq(k.prefixlen, 8);
+	sock_md5key_get(&g.r[0], 1, &k);
+	ck_assert_str_eq(k.addr, "::1");
+	ck_assert_uint_eq(k.prefixlen, 128);
+	/* Copies outliving the buffer lose it, as they lose tcp_info. */
+	sock_rec_detach(&g.r[0]);
+	ck_assert_uint_eq(sock_md5key_count(&g.r[0]), 0);
+	strbuf_release(&err);
+}
+END_TEST
+
 START_TEST(decode__attribute_longer_than_message_is_an_error)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -1030,6 +1073,7 @@ static Suite *suite(void)
 	tcase_add_test(lv, collect__record_writes_a_dump_that_replays);
 	tcase_add_test(lv, collect__every_table_dumps_or_is_reported_absent);
 	tcase_add_test(lv, lookup__finds_a_connection_by_id_with_tcp_info);
+	tcase_add_test(sy, decode__md5sig_gives_each_whole_key_entry);
 	tcase_add_test(lv, session__serves_the_next_dump_after_a_stop);
 	tcase_add_test(lv, netns__unknown_name_fails_with_the_path);
 	suite_add_tcase(s, fx);
