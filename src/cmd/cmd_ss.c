@@ -556,8 +556,13 @@ static int on_sock(const struct sock_rec *s, void *vctx)
 		row.n_owners = procmap_lookup(r->pm, s->inode, &row.owners);
 	}
 	if (c->view.extended && s->has_cgroup) {
-		if (!r->cg && cgroup_map_new(&r->cg, "/proc", r->err))
-			return SOCK_CB_ERROR;
+		if (!r->cg) {
+			if (cgroup_map_new(&r->cg, "/proc", r->err))
+				return SOCK_CB_ERROR;
+			/* ss -N remounts /sys, losing the cgroup2 mount there. */
+			if (c->netns)
+				cgroup_map_without_sys(r->cg);
+		}
 		row.cgroup_path = cgroup_map_path(r->cg, s->cgroup_id);
 	}
 	r->rows++;
