@@ -27,6 +27,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <linux/mptcp.h>
 
 #include "tcpinfo.h"
 
@@ -186,6 +187,15 @@ struct sock_rec {
 	struct tcp_bbr_info bbr;
 	bool has_ulp;
 	char ulp[16];
+	/*
+	 * ULP_INFO's MPTCP nest on a subflow (-i: "flags:... token:..."):
+	 * present has bit 1u << MPTCP_SUBFLOW_ATTR_* for each attribute sent
+	 * (tokens and ids only to CAP_NET_ADMIN callers).
+	 */
+	struct sock_mptcp_sf {
+		uint16_t present;
+		uint64_t val[MPTCP_SUBFLOW_ATTR_ID_LOC + 1];  /* by attribute type */
+	} mptcp_sf;
 	/*
 	 * INET_DIAG_MD5SIG (TCP_MD5SIG keys; the kernel sends it to
 	 * CAP_NET_ADMIN callers only): md5sig_len / sizeof(struct

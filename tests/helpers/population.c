@@ -60,6 +60,9 @@
  *                    [::1]; then a TCP-MD5 key for fd00::/64.
  *     8444           dual-stack listener (*:8444) and an accepted
  *                    connection from 127.0.0.1: [::ffff:127.0.0.1].
+ *   MPTCP (when the kernel has it enabled; skipped otherwise)
+ *     127.0.0.1:9700 listener and a connected pair that exchanged 100
+ *                    bytes: their subflows show tcp-ulp-mptcp with -i.
  *   UDP
  *     127.0.0.1:5353 mdns with 3 unread datagrams sent by a connected
  *                    UDP socket (ESTAB).
@@ -543,6 +546,31 @@ static void build_children(void)
 	}
 }
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+/* 9700: an MPTCP pair, if this kernel allows MPTCP sockets at all. */
+static void build_mptcp(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, AF_INET, "127.0.0.1", 9700);
+	int l = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP), c, s;
+	char buf[100];
+
+	if (l == -1)
+		return;
+	memset(buf, 'm', sizeof(buf));
+	c = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+	if (c == -1 || bind(l, (struct sockaddr *)&ss, len) == -1 || listen(l, 4) == -1 ||
+	    connect(c, (struct sockaddr *)&ss, len) == -1)
+		fail("mptcp 9700");
+	s = accept_one(l, "9700");
+	send_all(c, buf, sizeof(buf), "9700");
+	if (read(s, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+		fail("mptcp 9700 read");
+}
+
 static void build_tcp6(void)
 {
 	struct lopts v6only = { .v6only = 1 };
@@ -788,6 +816,7 @@ int main(int argc, char **argv)
 	build_children();
 	build_tcp4();
 	build_tcp6();
+	build_mptcp();
 	build_udp_raw();
 	build_unix(dir);
 	settle();

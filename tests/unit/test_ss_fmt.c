@@ -380,6 +380,41 @@ START_TEST(fmt__md5keys_without_the_key)
 }
 END_TEST
 
+/* ss 6.1's mptcp_subflow_info(): letters, token pair, hex numbers. */
+START_TEST(fmt__mptcp_subflow_after_the_ulp_name)
+{
+	struct sock_rec s = tcp4("127.0.0.1", 7373, "127.0.0.1", 51200);
+	static const unsigned attrs[] = {
+		MPTCP_SUBFLOW_ATTR_TOKEN_REM, MPTCP_SUBFLOW_ATTR_TOKEN_LOC,
+		MPTCP_SUBFLOW_ATTR_ID_REM, MPTCP_SUBFLOW_ATTR_ID_LOC,
+		MPTCP_SUBFLOW_ATTR_MAP_SEQ, MPTCP_SUBFLOW_ATTR_MAP_SFSEQ,
+		MPTCP_SUBFLOW_ATTR_SSN_OFFSET, MPTCP_SUBFLOW_ATTR_MAP_DATALEN,
+		MPTCP_SUBFLOW_ATTR_FLAGS,
+	};
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		s.mptcp_sf.present |= (uint16_t)(1u << attrs[i]);
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_TOKEN_LOC] = 0x236de16f;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_ID_REM] = 1;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_SEQ] = 0xee8047c74ec3cc0dull;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_SFSEQ] = 1;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_SSN_OFFSET] = 0xdc38a7ee;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_DATALEN] = 0x40;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_FLAGS] = 0x1c3;   /* M m e c v */
+	s.has_ulp = true;
+	strcpy(s.ulp, "mptcp");
+	view.info = true;
+	ck_assert_str_eq(col(&s, SS_COL_PROC),
+			 "\n\t tcp-ulp-mptcp flags:Mmecv token:0000(id:1)/236de16f(id:0)"
+			 " seq:ee8047c74ec3cc0d sfseq:1 ssnoff:dc38a7ee maplen:40");
+	/* No token without all four of its attributes; no flags when 0. */
+	s.mptcp_sf.present &= (uint16_t)~(1u << MPTCP_SUBFLOW_ATTR_ID_LOC);
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_FLAGS] = 0;
+	ck_assert_str_eq(col(&s, SS_COL_PROC),
+			 "\n\t tcp-ulp-mptcp seq:ee8047c74ec3cc0d sfseq:1 ssnoff:dc38a7ee maplen:40");
+}
+END_TEST
+
 START_TEST(fmt__udp_gets_no_info_line_but_raw_does)
 {
 	struct sock_rec s = tcp4("0.0.0.0", 5353, "0.0.0.0", 0);
@@ -522,6 +557,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fmt__tcp_info_tokens_and_order);
 	tcase_add_test(tc, fmt__udp_gets_no_info_line_but_raw_does);
 	tcase_add_test(tc, fmt__md5keys_without_the_key);
+	tcase_add_test(tc, fmt__mptcp_subflow_after_the_ulp_name);
 	tcase_add_test(tc, fmt__tos_uses_hash_x);
 	tcase_add_test(tc, fmt__unix_rows);
 	tcase_add_test(tc, fmt__netlink_rows_name_the_owner);

@@ -515,6 +515,27 @@ START_TEST(ss_json__md5keys_without_the_key)
 }
 END_TEST
 
+START_TEST(ss_json__mptcp_subflow_keys_only_when_sent)
+{
+	struct ss_view v = { .info = true };
+	struct sock_rec s;
+
+	tcp4(&s, "127.0.0.1", 1, "127.0.0.1", 2);
+	s.has_ulp = true;
+	strcpy(s.ulp, "mptcp");
+	s.mptcp_sf.present = 1u << MPTCP_SUBFLOW_ATTR_MAP_SEQ | 1u << MPTCP_SUBFLOW_ATTR_FLAGS;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_SEQ] = 0xee8047c74ec3cc0dull;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_FLAGS] = 0xc1;
+	check_one(&v, &s,
+		"{\"netid\":\"tcp\",\"state\":\"ESTAB\",\"recv_q\":0,"
+		"\"send_q\":0,"
+		"\"local\":{\"addr\":\"127.0.0.1\",\"port\":1},"
+		"\"peer\":{\"addr\":\"127.0.0.1\",\"port\":2},"
+		"\"ulp\":\"mptcp\","
+		"\"mptcp_subflow\":{\"map_seq\":17185815099391331341,\"flags\":193}}");
+}
+END_TEST
+
 START_TEST(ss_json__users_with_and_without_threads)
 {
 	static const struct sock_owner owners[] = {
@@ -728,6 +749,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ss_json__users_with_and_without_threads);
 	tcase_add_test(tc, ss_json__netlink_and_packet);
 	tcase_add_test(tc, ss_json__md5keys_without_the_key);
+	tcase_add_test(tc, ss_json__mptcp_subflow_keys_only_when_sent);
 	tcase_add_test(tc, ss_json__mptcp_info_and_sockopt);
 	tcase_add_test(tc, ss_json__output_parses_with_jq);
 	tcase_add_test(tc, ss_json__write_error_reaches_finish);
