@@ -293,10 +293,7 @@ static int opt_query(const struct option_def *opt, const char *arg, struct strbu
 				break;
 		if (i == sizeof(db_names) / sizeof(db_names[0]))
 			return error_set(err, "\"%s\" is illegal socket table id", p);
-		if (drop)
-			c->dbs &= ~db_names[i].dbs;
-		else
-			c->dbs |= db_names[i].dbs;
+		c->dbs = drop ? c->dbs & ~db_names[i].dbs : c->dbs | db_names[i].dbs;
 	}
 	return PARSE_CB_OK;
 }
@@ -556,13 +553,11 @@ static int on_sock(const struct sock_rec *s, void *vctx)
 		row.n_owners = procmap_lookup(r->pm, s->inode, &row.owners);
 	}
 	if (c->view.extended && s->has_cgroup) {
-		if (!r->cg) {
-			if (cgroup_map_new(&r->cg, "/proc", r->err))
-				return SOCK_CB_ERROR;
-			/* ss -N remounts /sys, losing the cgroup2 mount there. */
-			if (c->netns)
-				cgroup_map_without_sys(r->cg);
-		}
+		if (!r->cg && cgroup_map_new(&r->cg, "/proc", r->err))
+			return SOCK_CB_ERROR;
+		/* ss -N remounts /sys, losing the cgroup2 mount there. */
+		if (c->netns)
+			cgroup_map_without_sys(r->cg);
 		row.cgroup_path = cgroup_map_path(r->cg, s->cgroup_id);
 	}
 	r->rows++;
@@ -606,10 +601,8 @@ static void build_query(const struct ss_cmdline *c, struct diag_query *q)
 	else
 		q->families = DIAG_FAM_INET | DIAG_FAM_INET6;
 	/* ... but its /proc/net/raw fallback reads every family flag given. */
-	if (c->families & FAM(AF_INET))
-		q->proc_families |= DIAG_FAM_INET;
-	if (c->families & FAM(AF_INET6))
-		q->proc_families |= DIAG_FAM_INET6;
+	q->proc_families = (c->families & FAM(AF_INET) ? DIAG_FAM_INET : 0) |
+			   (c->families & FAM(AF_INET6) ? DIAG_FAM_INET6 : 0);
 	q->states = c->states;
 	q->needs = DIAG_NEED_UNIX_RQ;
 	if (c->view.info)
