@@ -256,15 +256,18 @@ static int opt_query(const struct option_def *opt, const char *arg, struct strbu
 		return error_set(err, "query too long: '%s'", arg);
 	strcpy(buf, arg);
 	for (p = buf; p; p = comma ? comma + 1 : NULL) {
+		/* ss: a leading '!' takes the tables out again, in list order. */
+		bool drop = *p == '!';
+
 		comma = strchr(p, ',');
 		if (comma)
 			*comma = '\0';
 		for (i = 0; i < sizeof(db_names) / sizeof(db_names[0]); i++)
-			if (!strcmp(p, db_names[i].name))
+			if (!strcmp(p + drop, db_names[i].name))
 				break;
 		if (i == sizeof(db_names) / sizeof(db_names[0]))
 			return error_set(err, "\"%s\" is illegal socket table id", p);
-		c->dbs |= db_names[i].dbs;
+		c->dbs = drop ? c->dbs & ~db_names[i].dbs : c->dbs | db_names[i].dbs;
 	}
 	return PARSE_CB_OK;
 }
@@ -521,6 +524,9 @@ static int on_sock(const struct sock_rec *s, void *vctx)
 	if (c->view.extended && s->has_cgroup) {
 		if (!r->cg && cgroup_map_new(&r->cg, "/proc", r->err))
 			return SOCK_CB_ERROR;
+		/* ss -N remounts /sys, losing the cgroup2 mount there. */
+		if (c->netns)
+			cgroup_map_without_sys(r->cg);
 		row.cgroup_path = cgroup_map_path(r->cg, s->cgroup_id);
 	}
 	r->rows++;
@@ -563,6 +569,9 @@ static void build_query(const struct ss_cmdline *c, struct diag_query *q)
 		q->families = DIAG_FAM_INET6;
 	else
 		q->families = DIAG_FAM_INET | DIAG_FAM_INET6;
+	/* ... but its /proc/net/raw fallback reads every family flag given. */
+	q->proc_families = (c->families & FAM(AF_INET) ? DIAG_FAM_INET : 0) |
+			   (c->families & FAM(AF_INET6) ? DIAG_FAM_INET6 : 0);
 	q->states = c->states;
 	q->needs = DIAG_NEED_UNIX_RQ;
 	if (c->view.info)

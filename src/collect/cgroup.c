@@ -35,6 +35,7 @@ struct cg_ent {
 struct cgroup_map {
 	char *proc_root;
 	bool loaded;
+	bool no_sys;            /* cgroup_map_without_sys() */
 	char *mnt;              /* the cgroup2 mount point, NULL if none */
 	int mnt_fd;
 	int mnt_id;
@@ -126,8 +127,17 @@ static void unescape_octal(char *s)
 	*w = '\0';
 }
 
-/* The mount point of the first cgroup2 line of PROC_ROOT/mounts, or NULL. */
-static char *find_cgroup2(const char *proc_root)
+/* Whether dir is /sys or below it. */
+static bool under_sys(const char *dir)
+{
+	return !strncmp(dir, "/sys", 4) && (dir[4] == '\0' || dir[4] == '/');
+}
+
+/*
+ * The mount point of the first cgroup2 line of PROC_ROOT/mounts, or NULL;
+ * with no_sys, lines at or under /sys do not count.
+ */
+static char *find_cgroup2(const char *proc_root, bool no_sys)
 {
 	char path[PATH_MAX], *line = NULL, *mnt = NULL;
 	size_t cap = 0, total = 0;
@@ -153,6 +163,8 @@ static char *find_cgroup2(const char *proc_root)
 		if (!dir || !type || strcmp(type, "cgroup2") != 0)
 			continue;
 		unescape_octal(dir);
+		if (no_sys && under_sys(dir))
+			continue;
 		mnt = strdup(dir);
 		break;
 	}
@@ -230,7 +242,7 @@ static void cg_load(struct cgroup_map *m)
 	int fd;
 
 	m->loaded = true;
-	m->mnt = find_cgroup2(m->proc_root);
+	m->mnt = find_cgroup2(m->proc_root, m->no_sys);
 	if (!m->mnt)
 		return;
 	m->mnt_fd = open(m->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -306,6 +318,11 @@ const char *cgroup_map_path(struct cgroup_map *m, uint64_t id)
 		return p;
 	memcpy(m->fallback, buf, sizeof(buf));
 	return m->fallback;
+}
+
+void cgroup_map_without_sys(struct cgroup_map *m)
+{
+	m->no_sys = true;
 }
 
 void cgroup_map_free(struct cgroup_map *m)

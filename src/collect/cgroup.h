@@ -37,6 +37,14 @@ int cgroup_map_new(struct cgroup_map **out, const char *proc_root,
  */
 const char *cgroup_map_path(struct cgroup_map *m, uint64_t id);
 
+/*
+ * As after ss -N NS (iproute2's netns_switch() unshares the mount
+ * namespace and mounts a fresh sysfs on /sys): a cgroup2 mount at or
+ * under /sys is not seen, so on the usual layout every id reads
+ * "unreachable:<hex id>", as ss prints it. Call before the first lookup.
+ */
+void cgroup_map_without_sys(struct cgroup_map *m);
+
 void cgroup_map_free(struct cgroup_map *m);
 
 #endif

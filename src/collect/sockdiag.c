@@ -422,7 +422,9 @@ static int dump_table(struct diag_session *ds, const struct diag_query *q,
 					q->stats->absent_tables |= TBL_BIT(t);
 				/* No raw_diag: ss reads /proc/net/raw{,6}; so do we. */
 				if (t == TBL_RAW && !q->record && cb) {
-					r = procnet_raw_read(q->proc_root, fam, q->states,
+					r = procnet_raw_read(q->proc_root,
+							     q->proc_families ? q->proc_families : fam,
+							     q->states,
 							     cb, ctx, err);
 					return r > 0 ? REQ_STOPPED : r;
 				}

@@ -79,6 +79,12 @@ struct diag_query {
 	/* Where /proc/net/raw is read when raw_diag is absent; NULL = "/proc". */
 	const char *proc_root;
 	/*
+	 * The families /proc/net/raw{,6} are read for when that happens; 0 =
+	 * families. ss reads every family flag given there (its filter's
+	 * family mask) but dumps only the last one over netlink.
+	 */
+	unsigned proc_families;
+	/*
 	 * Optional: an inet_diag filter program (INET_DIAG_REQ_BYTECODE) the
 	 * kernel runs before it builds a socket's message, so what it rejects
 	 * costs neither tcp_info nor bytes. At most SOCKDIAG_BYTECODE_MAX.

@@ -31,15 +31,16 @@
  *            string, TOS 1, TCLASS 1, SKMEMINFO >= 28 (7 u32 on old
  *            kernels, 9 since backlog and drops were added), SHUTDOWN 1,
  *            DCTCPINFO 16, PROTOCOL 1, SKV6ONLY 1, MARK 4, BBRINFO 20,
- *            CLASS_ID 4, ULP_INFO nested {NAME string}, CGROUP_ID 8,
- *            SOCKOPT 2
+ *            CLASS_ID 4, ULP_INFO nested {NAME string, MPTCP nested
+ *            {SUBFLOW_ATTR_*: u32; MAP_SEQ u64, DATALEN u16, IDs u8}}, CGROUP_ID 8,
+ *            SOCKOPT 2, MD5SIG n * 100 (struct tcp_diag_md5sig)
  *   unix:    NAME <= 108 (sun_path; leading NUL = abstract; a path
  *            name includes its terminating NUL), VFS 8,
  *            PEER 4, ICONS n*4, RQLEN 8, MEMINFO >= 28, SHUTDOWN 1, UID 4
  *   packet:  INFO 24, FANOUT 4, UID 4, MEMINFO >= 28
  *   netlink: MEMINFO >= 28, GROUPS 0..n words
  *
- * Anything else (LOCALS, MD5SIG, rings, bpf filters, future types) is
+ * Anything else (LOCALS, rings, bpf filters, future types) is
  * skipped. NLMSG_ERROR carries a struct nlmsgerr whose first int is
  * -errno (0 is an ACK). NLM_F_DUMP_INTR in any message's flags means the
  * kernel saw the table change under the dump.
@@ -64,6 +65,7 @@
 #include <arpa/inet.h>
 
 #include <linux/inet_diag.h>
+#include <linux/mptcp.h>
 #include <linux/netlink.h>
 #include <linux/netlink_diag.h>
 #include <linux/packet_diag.h>
@@ -193,20 +195,55 @@ static int get_skmem(struct sock_rec *s, const struct attr *a,
 	return 0;
 }
 
-static int decode_ulp(struct sock_rec *s, const struct attr *outer,
-		      const struct diag_decoder *d, struct strbuf *err)
+typedef int (*nested_fn)(struct sock_rec *s, const struct attr *a,
+			 const struct diag_decoder *d, struct strbuf *err);
+
+/* fn on each attribute nested in outer; stops at its first error. */
+static int each_nested(struct sock_rec *s, const struct attr *outer, nested_fn fn,
+		       const struct diag_decoder *d, struct strbuf *err)
 {
 	struct attr_it it = { outer->data, outer->len, outer->off + 4 };
 	struct attr a;
 	int r;
 
-	while ((r = attr_next(&it, &a, d, err)) > 0) {
-		if (a.type == INET_ULP_INFO_NAME) {
-			get_str(s->ulp, sizeof(s->ulp), &a);
-			s->has_ulp = true;
-		}
-	}
+	while ((r = attr_next(&it, &a, d, err)) > 0)
+		if (fn(s, &a, d, err) < 0)
+			return -1;
 	return r;
+}
+
+/* One attribute of ULP_INFO's MPTCP subflow nest; short is an error. */
+static int mptcp_sf_attr(struct sock_rec *s, const struct attr *a,
+			 const struct diag_decoder *d, struct strbuf *err)
+{
+	union { uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64; } v = { 0 };
+	size_t want = a->type == MPTCP_SUBFLOW_ATTR_MAP_SEQ ? 8 :
+		      a->type == MPTCP_SUBFLOW_ATTR_ID_REM ||
+		      a->type == MPTCP_SUBFLOW_ATTR_ID_LOC ? 1 :
+		      a->type == MPTCP_SUBFLOW_ATTR_MAP_DATALEN ? 2 : 4;
+
+	if (a->type > MPTCP_SUBFLOW_ATTR_ID_LOC)
+		return 0;
+	if (attr_short(a, want, d, err))
+		return -1;
+	s->mptcp_sf.present |= (uint16_t)(1u << a->type);
+	/* Host order: u8 (IDs), u16 (MAP_DATALEN), u64 (MAP_SEQ), else u32. */
+	memcpy(&v, a->data, want);
+	s->mptcp_sf.val[a->type] = want == 1 ? v.u8 : want == 2 ? v.u16 :
+				   want == 4 ? v.u32 : v.u64;
+	return 0;
+}
+
+static int ulp_attr(struct sock_rec *s, const struct attr *a,
+		    const struct diag_decoder *d, struct strbuf *err)
+{
+	if (a->type == INET_ULP_INFO_NAME) {
+		get_str(s->ulp, sizeof(s->ulp), a);
+		s->has_ulp = true;
+	} else if (a->type == INET_ULP_INFO_MPTCP) {
+		return each_nested(s, a, mptcp_sf_attr, d, err) < 0 ? -1 : 0;
+	}
+	return 0;
 }
 
 /*
@@ -306,7 +343,16 @@ static int decode_inet_attr(struct sock_rec *s, const struct attr *a,
 		s->has_sockopt = true;
 		break;
 	case INET_DIAG_ULP_INFO:
-		return decode_ulp(s, a, d, err) < 0 ? -1 : 0;
+		return each_nested(s, a, ulp_attr, d, err) < 0 ? -1 : 0;
+	case INET_DIAG_MD5SIG: {
+		size_t n = a->len / sizeof(struct tcp_diag_md5sig);
+
+		if (n > UINT16_MAX / sizeof(struct tcp_diag_md5sig))
+			n = UINT16_MAX / sizeof(struct tcp_diag_md5sig);
+		s->md5sig = n ? a->data : NULL;
+		s->md5sig_len = (uint16_t)(n * sizeof(struct tcp_diag_md5sig));
+		break;
+	}
 	default:
 		break;
 	}

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "sock.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 
 /*
  * ss's words for the kernel's TCP states, one row per state. A column is
@@ -93,10 +97,29 @@ void sock_rec_detach(struct sock_rec *s)
 	s->tcpi_len = 0;
 	s->mptcpi = NULL;
 	s->mptcpi_len = 0;
+	s->md5sig = NULL;
+	s->md5sig_len = 0;
 	if (s->table == TBL_UNIX) {
 		s->u.un.path = NULL;
 		s->u.un.path_len = 0;
 		s->u.un.icons = NULL;
 		s->u.un.n_icons = 0;
 	}
+}
+
+size_t sock_md5key_count(const struct sock_rec *s)
+{
+	return s->md5sig ? s->md5sig_len / sizeof(struct tcp_diag_md5sig) : 0;
+}
+
+void sock_md5key_get(const struct sock_rec *s, size_t i, struct sock_md5key *out)
+{
+	struct tcp_diag_md5sig sig;
+
+	/* The payload is only 4-byte aligned in the receive buffer. */
+	memcpy(&sig, s->md5sig + i * sizeof(sig), sizeof(sig));
+	out->prefixlen = sig.tcpm_prefixlen;
+	if ((sig.tcpm_family != AF_INET && sig.tcpm_family != AF_INET6) ||
+	    !inet_ntop(sig.tcpm_family, sig.tcpm_addr, out->addr, sizeof(out->addr)))
+		snprintf(out->addr, sizeof(out->addr), "???");
 }

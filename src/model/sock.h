@@ -22,10 +22,12 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <linux/mptcp.h>
 
 #include "tcpinfo.h"
 
@@ -185,6 +187,23 @@ struct sock_rec {
 	struct tcp_bbr_info bbr;
 	bool has_ulp;
 	char ulp[16];
+	/*
+	 * ULP_INFO's MPTCP nest on a subflow (-i: "flags:... token:..."):
+	 * present has bit 1u << MPTCP_SUBFLOW_ATTR_* for each attribute sent
+	 * (tokens and ids only to CAP_NET_ADMIN callers).
+	 */
+	struct sock_mptcp_sf {
+		uint16_t present;
+		uint64_t val[MPTCP_SUBFLOW_ATTR_ID_LOC + 1];  /* by attribute type */
+	} mptcp_sf;
+	/*
+	 * INET_DIAG_MD5SIG (TCP_MD5SIG keys; the kernel sends it to
+	 * CAP_NET_ADMIN callers only): md5sig_len / sizeof(struct
+	 * tcp_diag_md5sig) entries as the kernel sent them, key bytes
+	 * included. Renderers print addresses and prefixes, never keys.
+	 */
+	uint16_t md5sig_len;
+	const uint8_t *md5sig;
 	bool has_class_id;
 	uint32_t class_id;       /* INET_DIAG_CLASS_ID (--tos) */
 	bool has_sockopt;
@@ -212,6 +231,16 @@ struct sock_rec {
  * socket's path and pending-peer array) is cleared with its length.
  */
 void sock_rec_detach(struct sock_rec *s);
+
+/* One TCP-MD5 key of a record, without its key bytes. */
+struct sock_md5key {
+	char addr[46];           /* INET6_ADDRSTRLEN; "???" for another family */
+	unsigned prefixlen;
+};
+
+/* How many keys s->md5sig holds; entry i of them into out. */
+size_t sock_md5key_count(const struct sock_rec *s);
+void sock_md5key_get(const struct sock_rec *s, size_t i, struct sock_md5key *out);
 
 /*
  * The names of states, timers and netids: one table each (sock.c), with

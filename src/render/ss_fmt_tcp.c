@@ -379,6 +379,80 @@ static void put_mptcp_stats(struct ss_field *f, const struct sock_rec *s)
 	}
 }
 
+#define SF_HAS(s, a) ((s)->mptcp_sf.present & (1u << MPTCP_SUBFLOW_ATTR_##a))
+#define SF(s, a) ((s)->mptcp_sf.val[MPTCP_SUBFLOW_ATTR_##a])
+
+/* " KEY" and v in hex with at least `width` digits, as printf("%0*x"). */
+static void put_hex_w(struct ss_field *f, const char *key, uint64_t v, int width)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%0*llx", width, (unsigned long long)v);
+	ss_puts(f, key);
+	ss_puts(f, buf);
+}
+
+/*
+ * An MPTCP subflow's ULP details, as ss 6.1's mptcp_subflow_info():
+ * flag letters, then "token:REM(id:N)/LOC(id:N)" only when all four
+ * are there, then seq, sfseq, ssnoff, maplen in hex.
+ */
+static void put_mptcp_subflow(struct ss_field *f, const struct sock_rec *s)
+{
+	static const char letters[] = "MmJjBbecv";  /* MPTCP_SUBFLOW_FLAG_* bits 0..8 */
+	char caps[sizeof(letters)];
+	size_t n = 0;
+
+	if (SF_HAS(s, FLAGS) && SF(s, FLAGS)) {
+		for (unsigned b = 0; b < sizeof(letters) - 1; b++)
+			if (SF(s, FLAGS) & (1u << b))
+				caps[n++] = letters[b];
+		caps[n] = '\0';
+		ss_puts(f, " flags:");
+		ss_puts(f, caps);
+	}
+	if (SF_HAS(s, TOKEN_REM) && SF_HAS(s, TOKEN_LOC) && SF_HAS(s, ID_REM) &&
+	    SF_HAS(s, ID_LOC)) {
+		put_hex_w(f, " token:", SF(s, TOKEN_REM), 4);
+		ss_puts(f, "(id:");
+		ss_put_u64(f, SF(s, ID_REM));
+		put_hex_w(f, ")/", SF(s, TOKEN_LOC), 4);
+		ss_puts(f, "(id:");
+		ss_put_u64(f, SF(s, ID_LOC));
+		ss_puts(f, ")");
+	}
+	if (SF_HAS(s, MAP_SEQ))
+		put_hex_w(f, " seq:", SF(s, MAP_SEQ), 1);
+	if (SF_HAS(s, MAP_SFSEQ))
+		put_hex_w(f, " sfseq:", SF(s, MAP_SFSEQ), 1);
+	if (SF_HAS(s, SSN_OFFSET))
+		put_hex_w(f, " ssnoff:", SF(s, SSN_OFFSET), 1);
+	if (SF_HAS(s, MAP_DATALEN))
+		put_hex_w(f, " maplen:", SF(s, MAP_DATALEN), 1);
+}
+
+/*
+ * " md5keys:ADDR/PREFIX=,..." in the kernel's order, as ss prints them.
+ * ss 6.1 then writes each key, escaped, straight to stdout ahead of its
+ * buffered rows (not into the row); a secret has no business on a
+ * terminal, so the key is left out and the row ends at '='.
+ */
+static void put_md5keys(struct ss_field *f, const struct sock_rec *s)
+{
+	size_t n = sock_md5key_count(s);
+
+	for (size_t i = 0; i < n; i++) {
+		struct sock_md5key k;
+
+		sock_md5key_get(s, i, &k);
+		ss_puts(f, i ? "," : " md5keys:");
+		ss_puts(f, k.addr);
+		ss_puts(f, "/");
+		ss_put_u64(f, k.prefixlen);
+		ss_puts(f, "=");
+	}
+}
+
 void ss_fmt_tcp_info(struct ss_fmt *fmt, struct ss_field *f,
 		     const struct sock_rec *s)
 {
@@ -397,8 +471,10 @@ void ss_fmt_tcp_info(struct ss_fmt *fmt, struct ss_field *f,
 		put_tcp_stats(fmt, &lf, s, info.v);
 		*f = lf;
 	}
+	put_md5keys(f, s);
 	if (s->has_ulp && s->ulp[0]) {
 		ss_puts(f, " tcp-ulp-");
 		ss_puts(f, s->ulp);
 	}
+	put_mptcp_subflow(f, s);
 }

@@ -375,6 +375,54 @@ int ss_json_new(struct ss_json **out, const struct ss_view *v, FILE *fp,
 	return 0;
 }
 
+/*
+ * "mptcp_subflow":{...}: an MPTCP subflow's ULP attributes, each under
+ * its kernel name (MPTCP_SUBFLOW_ATTR_*, lower case), only when sent.
+ */
+static void mptcp_subflow_put(struct json_writer *w, const struct sock_rec *s)
+{
+	static const char *const names[MPTCP_SUBFLOW_ATTR_ID_LOC + 1] = {
+		[MPTCP_SUBFLOW_ATTR_TOKEN_REM] = "token_rem",
+		[MPTCP_SUBFLOW_ATTR_TOKEN_LOC] = "token_loc",
+		[MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ] = "relwrite_seq",
+		[MPTCP_SUBFLOW_ATTR_MAP_SEQ] = "map_seq",
+		[MPTCP_SUBFLOW_ATTR_MAP_SFSEQ] = "map_sfseq",
+		[MPTCP_SUBFLOW_ATTR_SSN_OFFSET] = "ssn_offset",
+		[MPTCP_SUBFLOW_ATTR_MAP_DATALEN] = "map_datalen",
+		[MPTCP_SUBFLOW_ATTR_FLAGS] = "flags",
+		[MPTCP_SUBFLOW_ATTR_ID_REM] = "id_rem",
+		[MPTCP_SUBFLOW_ATTR_ID_LOC] = "id_loc",
+	};
+
+	if (!s->mptcp_sf.present)
+		return;
+	json_kv_obj_begin(w, "mptcp_subflow");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i] && (s->mptcp_sf.present & (1u << i)))
+			json_kv_u64(w, names[i], s->mptcp_sf.val[i]);
+	json_obj_end(w);
+}
+
+/* "md5keys":[{"addr":"127.0.0.1","prefixlen":32}]: never the key. */
+static void md5keys_put(struct json_writer *w, const struct sock_rec *s)
+{
+	size_t n = sock_md5key_count(s);
+
+	if (!n)
+		return;
+	json_kv_arr_begin(w, "md5keys");
+	for (size_t i = 0; i < n; i++) {
+		struct sock_md5key k;
+
+		sock_md5key_get(s, i, &k);
+		json_obj_begin(w);
+		json_kv_cstr(w, "addr", k.addr);
+		json_kv_u64(w, "prefixlen", k.prefixlen);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 int ss_json_row(struct ss_json *j, const struct ss_row *row,
 		struct strbuf *err)
 {
@@ -410,6 +458,8 @@ int ss_json_row(struct ss_json *j, const struct ss_row *row,
 		if (s->has_ulp)
 			json_kv_str(w, "ulp", s->ulp,
 				    strnlen(s->ulp, sizeof(s->ulp)));
+		mptcp_subflow_put(w, s);
+		md5keys_put(w, s);
 		tcp_info_put(w, s);
 		mptcp_info_put(w, s);
 		cc_info_put(w, s);

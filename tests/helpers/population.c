@@ -27,7 +27,11 @@
  *                    EINVAL and an unanswered ARP ends in an ICMP host
  *                    unreachable that aborts SYN-SENT after ~3 s. The
  *                    client has TCP_SYNCNT 10, so it outlives -t.
- *     9090           listener, backlog 16, 2 connections queued.
+ *     9090           listener, backlog 16, 2 connections queued;
+ *                    then TCP-MD5 keys (key POP_MD5_KEY) for
+ *                    127.0.0.2/32 and, with a prefix, 10.0.0.0/8, so -i
+ *                    shows md5keys:10.0.0.0/8=,127.0.0.2/32= (the
+ *                    kernel lists the newest first).
  *     7000 bbs       established pair; the client sent 1000 bytes the
  *                    accepted side never reads (Recv-Q 1000).
  *     5432 postgresql established pair; the receiver (SO_RCVBUF 64 KiB,
@@ -55,9 +59,12 @@
  *                    prints "a(b" (cut at the first ')').
  *   TCP/IPv6
  *     8443           [::]:8443 v6only listener and an accepted pair over
- *                    [::1].
+ *                    [::1]; then a TCP-MD5 key for fd00::/64.
  *     8444           dual-stack listener (*:8444) and an accepted
  *                    connection from 127.0.0.1: [::ffff:127.0.0.1].
+ *   MPTCP (when the kernel has it enabled; skipped otherwise)
+ *     127.0.0.1:9700 listener and a connected pair that exchanged 100
+ *                    bytes: their subflows show tcp-ulp-mptcp with -i.
  *   UDP
  *     127.0.0.1:5353 mdns with 3 unread datagrams sent by a connected
  *                    UDP socket (ESTAB).
@@ -384,6 +391,31 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * ss 6.1 prints every TCP-MD5 key's bytes straight to stdout ahead of
+ * its table; t20 strips this exact string there (keep them in step).
+ */
+#define POP_MD5_KEY "sockvet-pop-md5"
+
+/* A TCP-MD5 key for ADDR/PREFIX on fd; prefix < 0: the whole address. */
+static void add_md5(int fd, int family, const char *addr, int prefix)
+{
+	struct tcp_md5sig m;
+	int opt = TCP_MD5SIG;
+
+	memset(&m, 0, sizeof(m));
+	make_addr(&m.tcpm_addr, family, addr, 0);
+	if (prefix >= 0) {
+		m.tcpm_flags = TCP_MD5SIG_FLAG_PREFIX;
+		m.tcpm_prefixlen = (uint8_t)prefix;
+		opt = TCP_MD5SIG_EXT;
+	}
+	m.tcpm_keylen = (uint16_t)strlen(POP_MD5_KEY);
+	memcpy(m.tcpm_key, POP_MD5_KEY, m.tcpm_keylen);
+	if (setsockopt(fd, IPPROTO_TCP, opt, &m, sizeof(m)) == -1)
+		fail("TCP_MD5SIG %s", addr);
+}
+
 static void build_tcp4(void)
 {
 	static char chunk[4096];
@@ -411,6 +443,8 @@ static void build_tcp4(void)
 	for (i = 0; i < 2; i++)
 		tcp_client(AF_INET, "127.0.0.1", 9090, NULL);
 	wait_listen_queue(l, 2, "9090");
+	add_md5(l, AF_INET, "127.0.0.2", -1);
+	add_md5(l, AF_INET, "10.0.0.0", 8);
 
 	/* 7000: unread data on the accepted side. */
 	l = tcp_listener(AF_INET, "127.0.0.1", 7000, 8, NULL);
@@ -527,6 +561,31 @@ static void build_children(void)
 	}
 }
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+/* 9700: an MPTCP pair, if this kernel allows MPTCP sockets at all. */
+static void build_mptcp(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, AF_INET, "127.0.0.1", 9700);
+	int l = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP), c, s;
+	char buf[100];
+
+	if (l == -1)
+		return;
+	memset(buf, 'm', sizeof(buf));
+	c = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+	if (c == -1 || bind(l, (struct sockaddr *)&ss, len) == -1 || listen(l, 4) == -1 ||
+	    connect(c, (struct sockaddr *)&ss, len) == -1)
+		fail("mptcp 9700");
+	s = accept_one(l, "9700");
+	send_all(c, buf, sizeof(buf), "9700");
+	if (read(s, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+		fail("mptcp 9700 read");
+}
+
 static void build_tcp6(void)
 {
 	struct lopts v6only = { .v6only = 1 };
@@ -537,6 +596,7 @@ static void build_tcp6(void)
 	l = tcp_listener(AF_INET6, "::", 8443, 10, &v6only);
 	tcp_client(AF_INET6, "::1", 8443, NULL);
 	accept_one(l, "8443");
+	add_md5(l, AF_INET6, "fd00::", 64);
 
 	/* 8444: dual-stack listener, accepted v4-mapped connection. */
 	l = tcp_listener(AF_INET6, "::", 8444, 10, &dual);
@@ -771,6 +831,7 @@ int main(int argc, char **argv)
 	build_children();
 	build_tcp4();
 	build_tcp6();
+	build_mptcp();
 	build_udp_raw();
 	build_unix(dir);
 	settle();

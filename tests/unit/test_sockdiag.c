@@ -457,6 +457,101 @@ START_TEST(decode__unknown_attribute_is_skipped)
 }
 END_TEST
 
+/* Two MD5 keys and a stray tail: two entries, addresses and prefixes. */
+START_TEST(decode__md5sig_gives_each_whole_key_entry)
+{
+	struct strbuf err = STRBUF_INIT;
+	static struct msgbuf m;
+	static struct got g;
+	struct tcp_diag_md5sig sig[2];
+	uint8_t buf[sizeof(sig) + 12];
+	struct sock_md5key k;
+
+	memset(&m, 0, sizeof(m));
+	memset(&g, 0, sizeof(g));
+	memset(sig, 0, sizeof(sig));
+	memset(buf, 0, sizeof(buf));
+	sig[0].tcpm_family = AF_INET;
+	sig[0].tcpm_prefixlen = 8;
+	sig[0].tcpm_keylen = 3;
+	sig[0].tcpm_addr[0] = htonl(0x0a000000);
+	memcpy(sig[0].tcpm_key, "k,\\", 3);
+	sig[1].tcpm_family = AF_INET6;
+	sig[1].tcpm_prefixlen = 128;
+	sig[1].tcpm_addr[3] = htonl(1);
+	memcpy(buf, sig, sizeof(sig));
+	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
+	put_inet(&m, 22, SS_LISTEN);
+	msg_attr(&m, INET_DIAG_MD5SIG, buf, sizeof(buf), 0);
+	msg_end(&m);
+	ck_assert_int_eq(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err), 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(sock_md5key_count(&g.r[0]), 2);
+	sock_md5key_get(&g.r[0], 0, &k);
+	ck_assert_str_eq(k.addr, "10.0.0.0");
+	ck_assert_uint_eq(k.prefixlen, 8);
+	sock_md5key_get(&g.r[0], 1, &k);
+	ck_assert_str_eq(k.addr, "::1");
+	ck_assert_uint_eq(k.prefixlen, 128);
+	/* Copies outliving the buffer lose it, as they lose tcp_info. */
+	sock_rec_detach(&g.r[0]);
+	ck_assert_uint_eq(sock_md5key_count(&g.r[0]), 0);
+	strbuf_release(&err);
+}
+END_TEST
+
+/* ULP_INFO {NAME "mptcp", MPTCP {...}}: each subflow attribute kept. */
+START_TEST(decode__mptcp_subflow_ulp_attributes)
+{
+	struct strbuf err = STRBUF_INIT;
+	static struct msgbuf m;
+	static struct got g;
+	uint8_t nest[128], ulp[160];
+	size_t n = 0, u = 0;
+	uint32_t tok = 0x236de16f, flags = 0xc1;
+	uint64_t seq = 0xee8047c74ec3cc0dull;
+	uint16_t maplen = 0x40;
+	uint8_t id = 3;
+
+#define PUT(buf, off, type, p, len) do { \
+		uint16_t h[2] = { (uint16_t)((len) + 4), (type) }; \
+		memcpy((buf) + (off), h, 4); \
+		memcpy((buf) + (off) + 4, (p), (len)); \
+		(off) += NLMSG_ALIGN((len) + 4); \
+	} while (0)
+	memset(nest, 0, sizeof(nest));
+	memset(ulp, 0, sizeof(ulp));
+	PUT(nest, n, MPTCP_SUBFLOW_ATTR_TOKEN_LOC, &tok, 4);
+	PUT(nest, n, MPTCP_SUBFLOW_ATTR_MAP_SEQ, &seq, 8);
+	PUT(nest, n, MPTCP_SUBFLOW_ATTR_MAP_DATALEN, &maplen, 2);
+	PUT(nest, n, MPTCP_SUBFLOW_ATTR_FLAGS, &flags, 4);
+	PUT(nest, n, MPTCP_SUBFLOW_ATTR_ID_LOC, &id, 1);
+	PUT(ulp, u, INET_ULP_INFO_NAME, "mptcp", 6);
+	PUT(ulp, u, INET_ULP_INFO_MPTCP, nest, n);
+#undef PUT
+	memset(&m, 0, sizeof(m));
+	memset(&g, 0, sizeof(g));
+	msg_begin(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
+	put_inet(&m, 22, SS_ESTABLISHED);
+	msg_attr(&m, INET_DIAG_ULP_INFO, ulp, u, 0);
+	msg_end(&m);
+	ck_assert_int_eq(sockdiag_decode(m.b, m.len, TBL_TCP, keep, &g, NULL, &err), 0);
+	ck_assert_str_eq(err.buf, "");
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.r[0].ulp, "mptcp");
+	ck_assert_uint_eq(g.r[0].mptcp_sf.present,
+			  1u << MPTCP_SUBFLOW_ATTR_TOKEN_LOC | 1u << MPTCP_SUBFLOW_ATTR_MAP_SEQ |
+			  1u << MPTCP_SUBFLOW_ATTR_MAP_DATALEN | 1u << MPTCP_SUBFLOW_ATTR_FLAGS |
+			  1u << MPTCP_SUBFLOW_ATTR_ID_LOC);
+	ck_assert_uint_eq(g.r[0].mptcp_sf.val[MPTCP_SUBFLOW_ATTR_TOKEN_LOC], tok);
+	ck_assert_uint_eq(g.r[0].mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_SEQ], seq);
+	ck_assert_uint_eq(g.r[0].mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_DATALEN], 0x40);
+	ck_assert_uint_eq(g.r[0].mptcp_sf.val[MPTCP_SUBFLOW_ATTR_FLAGS], 0xc1);
+	ck_assert_uint_eq(g.r[0].mptcp_sf.val[MPTCP_SUBFLOW_ATTR_ID_LOC], 3);
+	strbuf_release(&err);
+}
+END_TEST
+
 START_TEST(decode__attribute_longer_than_message_is_an_error)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -1034,6 +1129,8 @@ static Suite *suite(void)
 	tcase_add_test(lv, collect__record_writes_a_dump_that_replays);
 	tcase_add_test(lv, collect__every_table_dumps_or_is_reported_absent);
 	tcase_add_test(lv, lookup__finds_a_connection_by_id_with_tcp_info);
+	tcase_add_test(sy, decode__md5sig_gives_each_whole_key_entry);
+	tcase_add_test(sy, decode__mptcp_subflow_ulp_attributes);
 	tcase_add_test(lv, session__serves_the_next_dump_after_a_stop);
 	tcase_add_test(lv, netns__unknown_name_fails_with_the_path);
 	suite_add_tcase(s, fx);

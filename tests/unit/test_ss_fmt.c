@@ -350,6 +350,71 @@ START_TEST(fmt__tcp_info_tokens_and_order)
 }
 END_TEST
 
+/* md5keys after tcp_info, before the ULP, as ss; the key never shows. */
+START_TEST(fmt__md5keys_without_the_key)
+{
+	struct sock_rec s = tcp4("127.0.0.1", 9090, "0.0.0.0", 0);
+	struct tcp_diag_md5sig sig[2];
+
+	memset(sig, 0, sizeof(sig));
+	sig[0].tcpm_family = AF_INET;
+	sig[0].tcpm_prefixlen = 8;
+	sig[0].tcpm_keylen = 6;
+	inet_pton(AF_INET, "10.0.0.0", sig[0].tcpm_addr);
+	memcpy(sig[0].tcpm_key, "secret", 6);
+	sig[1].tcpm_family = AF_INET6;
+	sig[1].tcpm_prefixlen = 128;
+	inet_pton(AF_INET6, "::1", sig[1].tcpm_addr);
+	s.state = SS_LISTEN;
+	s.md5sig = (const uint8_t *)sig;
+	s.md5sig_len = sizeof(sig);
+	s.has_cong = true;
+	strcpy(s.cong, "bbr");
+	s.has_ulp = true;
+	strcpy(s.ulp, "tls");
+	view.info = true;
+	ck_assert_str_eq(col(&s, SS_COL_PROC),
+			 "\n\t md5keys:10.0.0.0/8=,::1/128= tcp-ulp-tls");
+	view.info = false;
+	ck_assert_str_eq(col(&s, SS_COL_PROC), "");
+}
+END_TEST
+
+/* ss 6.1's mptcp_subflow_info(): letters, token pair, hex numbers. */
+START_TEST(fmt__mptcp_subflow_after_the_ulp_name)
+{
+	struct sock_rec s = tcp4("127.0.0.1", 7373, "127.0.0.1", 51200);
+	static const unsigned attrs[] = {
+		MPTCP_SUBFLOW_ATTR_TOKEN_REM, MPTCP_SUBFLOW_ATTR_TOKEN_LOC,
+		MPTCP_SUBFLOW_ATTR_ID_REM, MPTCP_SUBFLOW_ATTR_ID_LOC,
+		MPTCP_SUBFLOW_ATTR_MAP_SEQ, MPTCP_SUBFLOW_ATTR_MAP_SFSEQ,
+		MPTCP_SUBFLOW_ATTR_SSN_OFFSET, MPTCP_SUBFLOW_ATTR_MAP_DATALEN,
+		MPTCP_SUBFLOW_ATTR_FLAGS,
+	};
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		s.mptcp_sf.present |= (uint16_t)(1u << attrs[i]);
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_TOKEN_LOC] = 0x236de16f;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_ID_REM] = 1;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_SEQ] = 0xee8047c74ec3cc0dull;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_SFSEQ] = 1;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_SSN_OFFSET] = 0xdc38a7ee;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_DATALEN] = 0x40;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_FLAGS] = 0x1c3;   /* M m e c v */
+	s.has_ulp = true;
+	strcpy(s.ulp, "mptcp");
+	view.info = true;
+	ck_assert_str_eq(col(&s, SS_COL_PROC),
+			 "\n\t tcp-ulp-mptcp flags:Mmecv token:0000(id:1)/236de16f(id:0)"
+			 " seq:ee8047c74ec3cc0d sfseq:1 ssnoff:dc38a7ee maplen:40");
+	/* No token without all four of its attributes; no flags when 0. */
+	s.mptcp_sf.present &= (uint16_t)~(1u << MPTCP_SUBFLOW_ATTR_ID_LOC);
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_FLAGS] = 0;
+	ck_assert_str_eq(col(&s, SS_COL_PROC),
+			 "\n\t tcp-ulp-mptcp seq:ee8047c74ec3cc0d sfseq:1 ssnoff:dc38a7ee maplen:40");
+}
+END_TEST
+
 START_TEST(fmt__udp_gets_no_info_line_but_raw_does)
 {
 	struct sock_rec s = tcp4("0.0.0.0", 5353, "0.0.0.0", 0);
@@ -491,6 +556,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, fmt__milliseconds_like_percent_g);
 	tcase_add_test(tc, fmt__tcp_info_tokens_and_order);
 	tcase_add_test(tc, fmt__udp_gets_no_info_line_but_raw_does);
+	tcase_add_test(tc, fmt__md5keys_without_the_key);
+	tcase_add_test(tc, fmt__mptcp_subflow_after_the_ulp_name);
 	tcase_add_test(tc, fmt__tos_uses_hash_x);
 	tcase_add_test(tc, fmt__unix_rows);
 	tcase_add_test(tc, fmt__netlink_rows_name_the_owner);

@@ -491,6 +491,51 @@ START_TEST(ss_json__cc_objects)
 }
 END_TEST
 
+START_TEST(ss_json__md5keys_without_the_key)
+{
+	struct ss_view v = { .info = true };
+	struct tcp_diag_md5sig sig;
+	struct sock_rec s;
+
+	tcp4(&s, "127.0.0.1", 1, "0.0.0.0", 0);
+	memset(&sig, 0, sizeof(sig));
+	sig.tcpm_family = AF_INET6;
+	sig.tcpm_prefixlen = 64;
+	sig.tcpm_keylen = 6;
+	inet_pton(AF_INET6, "fd00::", sig.tcpm_addr);
+	memcpy(sig.tcpm_key, "secret", 6);
+	s.md5sig = (const uint8_t *)&sig;
+	s.md5sig_len = sizeof(sig);
+	check_one(&v, &s,
+		"{\"netid\":\"tcp\",\"state\":\"ESTAB\",\"recv_q\":0,"
+		"\"send_q\":0,"
+		"\"local\":{\"addr\":\"127.0.0.1\",\"port\":1},"
+		"\"peer\":{\"addr\":\"0.0.0.0\",\"port\":0},"
+		"\"md5keys\":[{\"addr\":\"fd00::\",\"prefixlen\":64}]}");
+}
+END_TEST
+
+START_TEST(ss_json__mptcp_subflow_keys_only_when_sent)
+{
+	struct ss_view v = { .info = true };
+	struct sock_rec s;
+
+	tcp4(&s, "127.0.0.1", 1, "127.0.0.1", 2);
+	s.has_ulp = true;
+	strcpy(s.ulp, "mptcp");
+	s.mptcp_sf.present = 1u << MPTCP_SUBFLOW_ATTR_MAP_SEQ | 1u << MPTCP_SUBFLOW_ATTR_FLAGS;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_MAP_SEQ] = 0xee8047c74ec3cc0dull;
+	s.mptcp_sf.val[MPTCP_SUBFLOW_ATTR_FLAGS] = 0xc1;
+	check_one(&v, &s,
+		"{\"netid\":\"tcp\",\"state\":\"ESTAB\",\"recv_q\":0,"
+		"\"send_q\":0,"
+		"\"local\":{\"addr\":\"127.0.0.1\",\"port\":1},"
+		"\"peer\":{\"addr\":\"127.0.0.1\",\"port\":2},"
+		"\"ulp\":\"mptcp\","
+		"\"mptcp_subflow\":{\"map_seq\":17185815099391331341,\"flags\":193}}");
+}
+END_TEST
+
 START_TEST(ss_json__users_with_and_without_threads)
 {
 	static const struct sock_owner owners[] = {
@@ -724,6 +769,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, ss_json__users_with_and_without_threads);
 	tcase_add_test(tc, ss_json__users_comm_is_the_true_name);
 	tcase_add_test(tc, ss_json__netlink_and_packet);
+	tcase_add_test(tc, ss_json__md5keys_without_the_key);
+	tcase_add_test(tc, ss_json__mptcp_subflow_keys_only_when_sent);
 	tcase_add_test(tc, ss_json__mptcp_info_and_sockopt);
 	tcase_add_test(tc, ss_json__output_parses_with_jq);
 	tcase_add_test(tc, ss_json__write_error_reaches_finish);
