@@ -31,6 +31,7 @@
 #include "../collect/sockstat.h"
 #include "../collect/sysctl_read.h"
 #include "../filter/filter.h"
+#include "ss_filter.h"
 #include "../import/dumpfile.h"
 #include "../model/counters.h"
 #include "../render/ss_summary.h"
@@ -164,6 +165,7 @@ struct ss_cmdline {
 	const char *filter_file;
 	int n_expr;              /* words left after the state words */
 	char **expr;
+	struct filter *filter;   /* the expression, or NULL (ss_filter.c) */
 };
 
 static const char ss_usage[] =
@@ -175,7 +177,8 @@ static const char ss_footer[] =
 	"                   established | syn-sent | syn-recv | fin-wait-1 |\n"
 	"                   fin-wait-2 | time-wait | closed | close-wait |\n"
 	"                   last-ack | listening | closing\n"
-	"   Filter expressions (dport, src, ...) are not supported yet.\n";
+	"   EXPRESSION: src/dst/sport/dport/dev/fwmark/cgroup conditions and the\n"
+	"   extensions (recv-q, send-q, rtt, fill, ...), evaluated in user space.\n";
 
 static void set_db(struct ss_cmdline *c, enum ss_db db)
 {
@@ -384,10 +387,6 @@ static int parse_state_words(struct ss_cmdline *c, int argc, char **argv)
 /* What the options cannot say together: 0, or the usage error's exit status. */
 static int check_args(const struct ss_cmdline *c)
 {
-	if (c->filter_file || c->n_expr > 0)
-		return cmd_fail(SV_EXIT_USAGE, "filter expressions are not supported yet "
-				"(got '%s'); only 'state'/'exclude' words, -4/-6/-A/-f and table flags filter",
-				c->filter_file ? c->filter_file : c->expr[0]);
 	if (c->dump_path && c->replay_path)
 		return cmd_fail(SV_EXIT_USAGE, "-D and --replay cannot be combined");
 	if (c->json_pretty && !c->json)
@@ -443,7 +442,7 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 			   "list TCP sockets from a dump written by -D (or ss -D; - for stdin) instead of the kernel"),
 		OPT_STRING('N', "net", &c->netns, "NETNS", "switch to the network namespace NETNS"),
 		OPT_STRING('F', "filter", &c->filter_file, "FILE",
-			   "read a filter expression from FILE (not supported yet)"),
+			   "read the filter expression from FILE (- for stdin)"),
 		OPT_END(),
 	};
 	const struct cmd_spec spec = {
@@ -459,6 +458,9 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 	*code = parse_state_words(c, argc - n, argv + n);
 	if (!*code)
 		*code = check_args(c);
+	if (!*code)
+		*code = ss_filter_setup(&c->filter, c->n_expr, c->expr, c->filter_file,
+					c->preferred_family);
 	return *code ? -1 : 0;
 }
 
@@ -512,15 +514,19 @@ static int on_sock(const struct sock_rec *s, void *vctx)
 		nlcomm_fill(&named, "/proc");
 		row.sock = &named;
 	}
-	if (c->view.show_proc && s->inode && !r->pm_failed) {
+	if ((c->view.show_proc || (c->filter && (c->filter->needs & FILTER_NEED_PROCS))) &&
+	    s->inode && !r->pm_failed) {
 		/* Built on the first row that needs it, never for a listing
 		 * whose rows have no owner to show. */
 		if (!r->pm && procmap_build(&r->pm, "/proc", c->view.show_threads, r->err)) {
 			r->pm_failed = true;
 			return SOCK_CB_ERROR;
 		}
-		row.n_owners = procmap_lookup(r->pm, s->inode, &row.owners);
+		if (c->view.show_proc)
+			row.n_owners = procmap_lookup(r->pm, s->inode, &row.owners);
 	}
+	if (!ss_filter_row(c->filter, row.sock, r->pm))
+		return SOCK_CB_OK;
 	if (c->view.extended && s->has_cgroup) {
 		if (!r->cg && cgroup_map_new(&r->cg, "/proc", r->err))
 			return SOCK_CB_ERROR;
@@ -574,7 +580,7 @@ static void build_query(const struct ss_cmdline *c, struct diag_query *q)
 			   (c->families & FAM(AF_INET6) ? DIAG_FAM_INET6 : 0);
 	q->states = c->states;
 	q->needs = DIAG_NEED_UNIX_RQ;
-	if (c->view.info)
+	if (c->view.info || (c->filter && (c->filter->needs & FILTER_NEED_TCPINFO)))
 		q->needs |= DIAG_NEED_INFO;
 	if (c->view.mem)
 		q->needs |= DIAG_NEED_MEM | DIAG_NEED_UNIX_MEM;
@@ -761,6 +767,7 @@ out:
 		procmap_free(run.pm);
 	if (run.cg)
 		cgroup_map_free(run.cg);
+	ss_filter_free(c.filter);
 	strbuf_release(&err);
 	return ret;
 }
