@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..66"
+echo "1..71"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -38,8 +38,11 @@ expect 64 "missing option argument is a usage error" "$SV" ss -A
 expect 64 "bad family is a usage error" "$SV" ss -f bogus
 expect 64 "bad table name is a usage error" "$SV" ss -A tcp,nope
 expect 64 "bad state name is a usage error" "$SV" ss -t state nonsense
-expect 64 "filter expression is refused, not ignored" "$SV" ss -tan dport = :22
-expect 64 "-F filter file is refused" "$SV" ss -t -F /dev/null
+expect 0 "a filter expression lists" "$SV" ss -tan dport = :22
+expect 0 "an extension filter on a live listing lists" "$SV" ss -tan '( send-q > 0 )'
+expect 0 "a tcp_info extension filter lists" "$SV" ss -tan 'rtt > 200ms'
+expect 64 "autobound is refused until the kernel filter" "$SV" ss -tan autobound
+expect 64 "-F of a missing file is a usage error" "$SV" ss -t -F "$tmp/no-such-filter"
 expect 64 "summary takes no arguments" "$SV" summary extra
 expect 0 "ss --help exits 0" "$SV" ss --help
 expect 0 "triage --help exits 0" "$SV" triage --help
@@ -60,9 +63,22 @@ if grep -q -- "--port: '70000'.*sockvet triage --help" "$tmp/err"; then ok "tria
 "$SV" ss -f bogus 2>"$tmp/err" >/dev/null
 if grep -q "\"bogus\" is invalid family (try 'sockvet ss --help')" "$tmp/err"; then ok "ss family error names the value and ss's help"; else not_ok "ss family error names the value and ss's help" "$(cat "$tmp/err")"; fi
 
-# The refusal says why.
-"$SV" ss -tan dport = :22 2>"$tmp/err" >/dev/null
-if grep -q "not supported yet" "$tmp/err"; then ok "filter refusal says 'not supported yet'"; else not_ok "filter refusal says 'not supported yet'" "$(cat "$tmp/err")"; fi
+# A bad filter: exit 64, nothing on stdout, the message then the caret.
+"$SV" ss -tan dport = 2>"$tmp/err" >"$tmp/out"; rc=$?
+if [ "$rc" -eq 64 ] && [ ! -s "$tmp/out" ] &&
+   grep -q "^sockvet: filter: expected a port after 'dport =' (column 8)$" "$tmp/err" &&
+   [ "$(sed -n 2p "$tmp/err")" = "  dport =" ] && [ "$(sed -n 3p "$tmp/err")" = "         ^" ]; then
+	ok "a bad filter exits 64 with the caret and no listing"
+else not_ok "a bad filter exits 64 with the caret and no listing" "exit $rc" "$(cat "$tmp/err")"; fi
+# -F FILE: '#' lines skipped, the rows match the same expression given inline.
+printf '# keep 1..1023\n( sport < :1024 )\n' >"$tmp/filter"
+"$SV" ss -tan -F "$tmp/filter" >"$tmp/f1" 2>"$tmp/err"; rc=$?
+"$SV" ss -tan '( sport < :1024 )' >"$tmp/f2" 2>>"$tmp/err"
+if [ "$rc" -eq 0 ] && cmp -s "$tmp/f1" "$tmp/f2"; then ok "-F FILE filters as the inline expression"; else not_ok "-F FILE filters as the inline expression" "exit $rc" "$(cat "$tmp/err")"; fi
+printf '( sport = :1 or\n' >"$tmp/badf"
+"$SV" ss -tan -F "$tmp/badf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 64 ] && [ ! -s "$tmp/out" ] && grep -q "column" "$tmp/err" && grep -q '\^$' "$tmp/err"; then
+	ok "a bad -F file exits 64 with the caret"; else not_ok "a bad -F file exits 64 with the caret" "exit $rc" "$(cat "$tmp/err")"; fi
 
 # --list-options (for completion) lists what the parser takes, hidden aliases too.
 "$SV" ss --list-options >"$tmp/list"
