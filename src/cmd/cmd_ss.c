@@ -172,7 +172,7 @@ static const char ss_usage[] =
 	"Usage: sockvet ss [ OPTIONS ]\n"
 	"       sockvet ss [ OPTIONS ] [ FILTER ]\n";
 static const char ss_footer[] =
-	"\n   FILTER := [ state STATE-FILTER ] [ exclude STATE-FILTER ]\n"
+	"\n   FILTER := [ state STATE-FILTER ] [ exclude STATE-FILTER ] [ EXPRESSION ]\n"
 	"   STATE-FILTER := all | connected | synchronized | bucket | big |\n"
 	"                   established | syn-sent | syn-recv | fin-wait-1 |\n"
 	"                   fin-wait-2 | time-wait | closed | close-wait |\n"
