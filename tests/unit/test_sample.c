@@ -1,28 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tap_check.h"
+#include "rec_fixture.h"
 #include "../../src/model/sample.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-static struct sock_rec tcp4(int state, const char *src, uint16_t sport,
-			    const char *dst, uint16_t dport)
-{
-	struct sock_rec r;
-
-	memset(&r, 0, sizeof(r));
-	r.table = TBL_TCP;
-	r.netid = NETID_TCP;
-	r.family = AF_INET;
-	r.state = (uint8_t)state;
-	inet_pton(AF_INET, src, r.saddr);
-	inet_pton(AF_INET, dst, r.daddr);
-	r.sport = sport;
-	r.dport = dport;
-	return r;
-}
 
 START_TEST(sample__listener_queue_drops_and_syn_recv)
 {
