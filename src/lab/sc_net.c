@@ -68,6 +68,9 @@
  * segments (thousands a second) at a modest CPU cost. */
 #define LOSS_PCT 10
 #define BULK_KIB_S 16384
+/* Four flows: one alone sometimes stalls in RTO backoff for the whole
+ * two seconds a triage samples (seen as a flaky lab run). */
+#define BULK_FLOWS 4
 #define RETRANS_READY 100
 
 static unsigned active_s(const struct lab *l)
@@ -313,7 +316,7 @@ int sc_lossy_path(struct lab *l, struct strbuf *err)
 	struct net_role sink = { .addr = PEER_ADDR, .port = port, .backlog = 8,
 				 .active_s = active_s(l) };
 	struct net_role snd = { .addr = PEER_ADDR, .port = port, .rate = BULK_KIB_S,
-				.active_s = active_s(l) };
+				.count = BULK_FLOWS, .active_s = active_s(l) };
 	/* Counted where the sender is: role 1. */
 	struct net_want w = { .role = 1, .mib = "TcpRetransSegs", .min_mib = RETRANS_READY };
 	char nft[256];

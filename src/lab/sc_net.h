@@ -18,7 +18,7 @@ struct net_role {
 	const char *addr;        /* IPv4 to bind (servers) or connect to (clients) */
 	int port;
 	int backlog;             /* servers: listen() backlog */
-	unsigned count;          /* connections to open (fin-wait-2 clients and server) */
+	unsigned count;          /* connections to open (fin-wait-2 clients and server, bulk flows) */
 	unsigned rate;           /* per second: SYNs, connects, or KiB sent (bulk) */
 	unsigned interval_ms;    /* refused clients: pause between attempts */
 	unsigned active_s;       /* how long the busy loop runs before holding */
@@ -49,9 +49,10 @@ int net_role_abort_server(void *arg);
 /* rate connections/s to addr:port, each waiting for the server's RST;
  * ready after the first resets. */
 int net_role_reset_clients(void *arg);
-/* listen, ready; accept one connection and read it until EOF. */
+/* listen, ready; accept connections (up to 16) and read them until EOF. */
 int net_role_sink(void *arg);
-/* Connect to addr:port and send rate KiB/s; ready after the first MiB. */
+/* count connections (1 when 0) to addr:port, rate KiB/s over all of
+ * them; ready after the first MiB. */
 int net_role_bulk(void *arg);
 
 #endif

@@ -43,6 +43,8 @@
 #define RESETS_READY 5
 #define BULK_READY (1u << 20)
 #define BULK_CHUNK 65536
+/* Bulk flows at most (net_role.count). */
+#define BULK_FLOWS_MAX 16
 /* fds beyond the connections: stdio, listener, the lab's pipe, slack. */
 #define FD_SLACK 64
 /* All of the fin-wait-2 connections must be up within this. */
@@ -367,62 +369,104 @@ int net_role_reset_clients(void *arg)
 	lab_role_hold();
 }
 
+/* Read what is there on fd; false once the peer closed or it failed. */
+static bool sink_drain(int fd, char *buf, size_t size)
+{
+	for (;;) {
+		ssize_t n = read(fd, buf, size);
+
+		if (n > 0)
+			continue;
+		return n < 0 && (errno == EINTR || errno == EAGAIN);
+	}
+}
+
 int net_role_sink(void *arg)
 {
 	const struct net_role *r = arg;
 	uint64_t end = deadline(r);
 	static char buf[BULK_CHUNK];
-	int fd = -1, lfd = listener(r);
+	struct pollfd p[1 + BULK_FLOWS_MAX];
+	unsigned n = 1;
 
+	p[0].fd = listener(r);
+	p[0].events = POLLIN;
 	lab_role_ready();
-	while (fd < 0 && lab_now_ms() < end)
-		fd = lab_accept_wait(lfd, 100);
-	while (fd >= 0 && lab_now_ms() < end) {
-		ssize_t n;
-
-		if (lab_poll_fd(fd, POLLIN, 100) <= 0)
+	while (lab_now_ms() < end) {
+		if (poll(p, n, 100) <= 0)
 			continue;
-		n = read(fd, buf, sizeof(buf));
-		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-			break;
+		for (unsigned i = 1; i < n; i++)
+			if (p[i].fd >= 0 && p[i].revents && !sink_drain(p[i].fd, buf, sizeof(buf)))
+				p[i].fd = -1;  /* poll() skips it from now on */
+		if ((p[0].revents & POLLIN) && n < 1 + BULK_FLOWS_MAX) {
+			int fd = accept4(p[0].fd, NULL, NULL, SOCK_NONBLOCK);
+
+			if (fd >= 0)
+				p[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		}
 	}
 	lab_role_hold();
 }
 
+/* count (at least 1) nonblocking connections to r, established. */
+static unsigned bulk_connect(const struct net_role *r, int *fds)
+{
+	unsigned k = r->count ? r->count : 1;
+	struct sockaddr_in dst;
+
+	if (k > BULK_FLOWS_MAX)
+		k = BULK_FLOWS_MAX;
+	dst_of(&dst, r);
+	for (unsigned i = 0; i < k; i++) {
+		int e;
+
+		fds[i] = lab_connect(NULL, &dst, true);
+		/* A dropped SYN is resent after 1 s: give the connect a few tries. */
+		e = fds[i] < 0 ? errno : connect_result(fds[i], 5 * STEP_MS);
+		if (e)
+			lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(e));
+	}
+	return k;
+}
+
+/*
+ * Several flows, not one: a single connection on a lossy path now and
+ * then sits in RTO backoff for a second or more, and a triage that
+ * samples then sees almost no segments at all.
+ */
 int net_role_bulk(void *arg)
 {
 	const struct net_role *r = arg;
 	static char buf[BULK_CHUNK];
-	struct sockaddr_in dst;
+	int fds[BULK_FLOWS_MAX];
+	struct pollfd p[BULK_FLOWS_MAX];
 	uint64_t t0, end, sent = 0;
-	struct timeval tv = { 0, 200000 };
-	int e, fd;
+	unsigned k = bulk_connect(r, fds), next = 0;
 
-	dst_of(&dst, r);
-	fd = lab_connect(NULL, &dst, true);
-	/* A dropped SYN is resent after 1 s: give the connect a few tries. */
-	e = fd < 0 ? errno : connect_result(fd, 5 * STEP_MS);
-	if (e)
-		lab_role_fail("connect %s:%d: %s", r->addr, r->port, strerror(e));
-	if (fcntl(fd, F_SETFL, 0) || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
-		lab_role_fail("socket options: %s", strerror(errno));
 	memset(buf, 'x', sizeof(buf));
+	for (unsigned i = 0; i < k; i++)
+		p[i] = (struct pollfd){ .fd = fds[i], .events = POLLOUT };
 	t0 = lab_now_ms();
 	end = deadline(r);
 	while (lab_now_ms() < end) {
 		uint64_t due = (lab_now_ms() - t0) * r->rate * 1024u / 1000u;
-		ssize_t n;
+		unsigned i;
+		ssize_t n = -1;
 
 		if (sent >= due) {
 			lab_nap_ms(PACE_MS);
 			continue;
 		}
-		n = write(fd, buf, sizeof(buf));
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		/* Round robin over the flows that take data now. */
+		for (i = 0; i < k && n < 0; i++, next = (next + 1) % k) {
+			n = write(fds[next], buf, sizeof(buf));
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				lab_role_fail("send to %s:%d: %s", r->addr, r->port, strerror(errno));
+		}
+		if (n < 0) {
+			poll(p, k, 10);
 			continue;
-		if (n <= 0)
-			lab_role_fail("send to %s:%d: %s", r->addr, r->port,
-				      n < 0 ? strerror(errno) : "nothing written");
+		}
 		if (sent < BULK_READY && sent + (uint64_t)n >= BULK_READY)
 			lab_role_ready();
 		sent += (uint64_t)n;
