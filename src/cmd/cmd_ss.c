@@ -165,7 +165,7 @@ struct ss_cmdline {
 	const char *filter_file;
 	int n_expr;              /* words left after the state words */
 	char **expr;
-	struct filter *filter;   /* the expression, or NULL (ss_filter.c) */
+	struct ss_filter *filter;  /* the expression, or NULL (ss_filter.c) */
 };
 
 static const char ss_usage[] =
@@ -177,8 +177,9 @@ static const char ss_footer[] =
 	"                   established | syn-sent | syn-recv | fin-wait-1 |\n"
 	"                   fin-wait-2 | time-wait | closed | close-wait |\n"
 	"                   last-ack | listening | closing\n"
-	"   EXPRESSION: src/dst/sport/dport/dev/fwmark/cgroup conditions and the\n"
-	"   extensions (recv-q, send-q, rtt, fill, ...), evaluated in user space.\n";
+	"   EXPRESSION: src/dst/sport/dport/dev/fwmark/cgroup/autobound conditions\n"
+	"   (sent to the kernel as bytecode) and the extensions (recv-q, send-q,\n"
+	"   rtt, fill, ...; user space). See FILTERS in sockvet(8).\n";
 
 static void set_db(struct ss_cmdline *c, enum ss_db db)
 {
@@ -460,7 +461,7 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 		*code = check_args(c);
 	if (!*code)
 		*code = ss_filter_setup(&c->filter, c->n_expr, c->expr, c->filter_file,
-					c->preferred_family);
+					c->preferred_family, !c->replay_path);
 	return *code ? -1 : 0;
 }
 
@@ -514,7 +515,7 @@ static int on_sock(const struct sock_rec *s, void *vctx)
 		nlcomm_fill(&named, "/proc");
 		row.sock = &named;
 	}
-	if ((c->view.show_proc || (c->filter && (c->filter->needs & FILTER_NEED_PROCS))) &&
+	if ((c->view.show_proc || (ss_filter_needs(c->filter) & FILTER_NEED_PROCS)) &&
 	    s->inode && !r->pm_failed) {
 		/* Built on the first row that needs it, never for a listing
 		 * whose rows have no owner to show. */
@@ -579,8 +580,9 @@ static void build_query(const struct ss_cmdline *c, struct diag_query *q)
 	q->proc_families = (c->families & FAM(AF_INET) ? DIAG_FAM_INET : 0) |
 			   (c->families & FAM(AF_INET6) ? DIAG_FAM_INET6 : 0);
 	q->states = c->states;
+	ss_filter_query(c->filter, q);
 	q->needs = DIAG_NEED_UNIX_RQ;
-	if (c->view.info || (c->filter && (c->filter->needs & FILTER_NEED_TCPINFO)))
+	if (c->view.info || (ss_filter_needs(c->filter) & FILTER_NEED_TCPINFO))
 		q->needs |= DIAG_NEED_INFO;
 	if (c->view.mem)
 		q->needs |= DIAG_NEED_MEM | DIAG_NEED_UNIX_MEM;
@@ -734,6 +736,12 @@ int cmd_ss(int argc, char **argv)
 	if ((c.dump_path || c.replay_path) && !(c.dbs & DBM(DB_TCP))) {
 		ret = cmd_fail(SV_EXIT_USAGE, "%s TCP sockets and no tcp is in the filter",
 			       c.dump_path ? "-D dumps" : "--replay lists");
+		goto out;
+	}
+	if (c.dump_path && ss_filter_user_part(c.filter)) {
+		/* The file holds what the kernel sent: it cannot apply send-q & co. */
+		ret = cmd_fail(SV_EXIT_USAGE, "-D records what the kernel's filter selects; "
+			       "apply the extensions (send-q, rtt, pid, ...) to its --replay");
 		goto out;
 	}
 	if (c.dump_path) {

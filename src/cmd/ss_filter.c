@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sockvet ss filter glue: parse with src/filter, print the one-line error
- * and the caret, refuse what user space cannot judge (autobound), and
- * match rows. The kernel bytecode compilation is not done yet: every
- * expression runs in user space on the decoded record.
+ * and the caret, compile the kernel's part for a live listing, and match
+ * rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "ss_filter.h"
+
+_Static_assert(FILTER_BC_MAX <= SOCKDIAG_BYTECODE_MAX, "a filter program fits a request");
 
 /* Bigger than FILTER_MAX_TEXT so an oversized file is seen as such. */
 #define SS_FILTER_FILE_MAX (FILTER_MAX_TEXT + 2)
@@ -68,20 +70,38 @@ static void shown_text(int argc, char **argv, const char *file_text, struct strb
 	}
 }
 
-static bool has_autobound(const struct filter *f)
+/* Print the error, with the caret under its column when it names one. */
+static int parse_failed(int argc, char **argv, const char *file_text, const char *msg)
 {
-	for (unsigned i = 0; i < f->n; i++)
-		if (f->nodes[i].kind == FK_AUTOBOUND)
-			return true;
-	return false;
+	struct strbuf shown = STRBUF_INIT, caret = STRBUF_INIT;
+	unsigned col = error_column(msg);
+	int ret = cmd_fail(SV_EXIT_USAGE, "%s", msg);
+
+	if (col) {
+		shown_text(argc, argv, file_text, &shown);
+		filter_error_caret(shown.buf ? shown.buf : "", col, &caret);
+		fputs(caret.buf ? caret.buf : "", stderr);
+	}
+	strbuf_release(&shown);
+	strbuf_release(&caret);
+	return ret;
 }
 
-int ss_filter_setup(struct filter **out, int argc, char **argv,
-		    const char *path, int preferred_af)
+/*
+ * The kernel reports marks and runs a mark condition only for
+ * CAP_NET_ADMIN; without it (not root) fwmark stays in user space.
+ */
+static unsigned compile_flags(void)
 {
-	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT, caret = STRBUF_INIT;
-	struct filter *f = NULL;
-	unsigned col;
+	return geteuid() == 0 ? FILTER_BC_MARK : 0;
+}
+
+int ss_filter_setup(struct ss_filter **out, int argc, char **argv,
+		    const char *path, int preferred_af, bool live)
+{
+	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	struct ss_filter *sf = NULL;
+	struct filter *f;
 	int ret = SV_EXIT_OK;
 
 	*out = NULL;
@@ -92,11 +112,12 @@ int ss_filter_setup(struct filter **out, int argc, char **argv,
 			       "cannot be combined", path);
 		goto out;
 	}
-	f = malloc(sizeof(*f));
-	if (!f) {
+	sf = malloc(sizeof(*sf));
+	if (!sf) {
 		ret = cmd_fail(SV_EXIT_FAILED, "filter: out of memory");
 		goto out;
 	}
+	f = &sf->f;
 	filter_init(f);
 	if (preferred_af == AF_UNIX)
 		f->preferred_family = AF_UNIX;
@@ -106,30 +127,39 @@ int ss_filter_setup(struct filter **out, int argc, char **argv,
 	}
 	if (path ? filter_parse_file(f, text.buf ? text.buf : "", &err) :
 		   filter_parse_argv(f, argc, argv, &err)) {
-		col = error_column(err.buf);
+		ret = parse_failed(argc, argv, path ? text.buf ? text.buf : "" : NULL, err.buf);
+		goto out;
+	}
+	sf->bc.len = 0;
+	if (live && filter_compile(f, compile_flags(), &sf->bc, &err)) {
 		ret = cmd_fail(SV_EXIT_USAGE, "%s", err.buf);
-		if (col) {
-			struct strbuf shown = STRBUF_INIT;
-
-			shown_text(argc, argv, path ? text.buf ? text.buf : "" : NULL, &shown);
-			filter_error_caret(shown.buf ? shown.buf : "", col, &caret);
-			fputs(caret.buf ? caret.buf : "", stderr);
-			strbuf_release(&shown);
-		}
 		goto out;
 	}
-	if (has_autobound(f)) {
-		ret = cmd_fail(SV_EXIT_USAGE, "autobound needs the kernel filter (not yet)");
-		goto out;
-	}
-	*out = f;
-	f = NULL;
+	*out = sf;
+	sf = NULL;
 out:
-	free(f);
+	free(sf);
 	strbuf_release(&err);
 	strbuf_release(&text);
-	strbuf_release(&caret);
 	return ret;
+}
+
+unsigned ss_filter_needs(const struct ss_filter *f)
+{
+	return f ? f->f.needs : 0;
+}
+
+void ss_filter_query(const struct ss_filter *f, struct diag_query *q)
+{
+	if (!f || !f->bc.len)
+		return;
+	q->bytecode = f->bc.code;
+	q->bytecode_len = f->bc.len;
+}
+
+bool ss_filter_user_part(const struct ss_filter *f)
+{
+	return f && !filter_kernel_only(&f->f);
 }
 
 static unsigned row_owners(void *ctx, const struct sock_rec *s,
@@ -149,13 +179,13 @@ static unsigned row_owners(void *ctx, const struct sock_rec *s,
 	return (unsigned)i;
 }
 
-bool ss_filter_row(const struct filter *f, const struct sock_rec *s,
+bool ss_filter_row(const struct ss_filter *f, const struct sock_rec *s,
 		   const struct procmap *pm)
 {
-	return !f || filter_match(f, s, row_owners, (void *)pm);
+	return !f || filter_match(&f->f, s, row_owners, (void *)pm);
 }
 
-void ss_filter_free(struct filter *f)
+void ss_filter_free(struct ss_filter *f)
 {
 	free(f);
 }

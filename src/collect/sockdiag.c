@@ -227,7 +227,12 @@ static void build_inet(struct nlmsghdr *nlh, const struct diag_query *q,
 	r->idiag_ext = inet_ext(q->needs);
 	if (t == TBL_MPTCP)
 		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, IPPROTO_MPTCP);
-	if (q->bytecode && q->bytecode_len && q->bytecode_len <= SOCKDIAG_BYTECODE_MAX)
+	/*
+	 * Only TCP and UDP: raw_diag and mptcp_diag may not run it (and raw
+	 * rows may come from /proc), so their rows are filtered by the caller.
+	 */
+	if (q->bytecode && q->bytecode_len && q->bytecode_len <= SOCKDIAG_BYTECODE_MAX &&
+	    (t == TBL_TCP || t == TBL_UDP))
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, q->bytecode_len, q->bytecode);
 }
 
@@ -315,7 +320,8 @@ static int record_chunk(const struct diag_query *q, const uint8_t *buf,
 static int dump_one(struct diag_session *ds, const struct diag_query *q,
 		    struct diag_decoder *d, int family, struct strbuf *err)
 {
-	uint32_t req[64];  /* aligned room: header, request, one u32 attribute */
+	/* aligned room: header, request, a u32 attribute and the bytecode */
+	uint32_t req[64 + (SOCKDIAG_BYTECODE_MAX + 8) / 4];
 	struct nlmsghdr *nlh;
 	struct strbuf derr = STRBUF_INIT;
 	size_t n, len0 = err ? err->len : 0;

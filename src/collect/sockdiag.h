@@ -30,7 +30,7 @@ enum diag_need {
 	DIAG_NEED_UNIX_MEM = 1 << 5, /* UNIX_DIAG_MEMINFO (-m) */
 };
 
-#define SOCKDIAG_BYTECODE_MAX 128
+#define SOCKDIAG_BYTECODE_MAX 8192
 
 /*
  * Bytecode accepting inet sockets whose remote end is addr (family

@@ -30,8 +30,8 @@
  * kernel's test (the local port was not fixed by bind(): accepted and
  * connect()ed sockets, bind to port 0), which a decoded record cannot
  * show. filter_match() approximates it by ip_local_port_range, as
- * ss's user-space evaluator (run_ssfilter) does; a live caller must
- * leave that node to the kernel's bytecode.
+ * ss's user-space evaluator (run_ssfilter) does; a live caller also
+ * sends filter_compile()'s bytecode, and a row must pass both, as in ss.
  *
  * Errors are one line: "filter: expected a port after 'dport =' (column
  * 14)"; filter_error_caret() renders the text with a caret under the
@@ -141,6 +141,39 @@ bool filter_match(const struct filter *f, const struct sock_rec *s,
 
 /* The whole filter can go to the kernel (no extension anywhere). */
 bool filter_kernel_only(const struct filter *f);
+
+/*
+ * The kernel's part, as inet_diag bytecode (filter_bytecode.c). A program
+ * is at most FILTER_BC_MAX bytes: 256 nodes of at most 28 bytes fit.
+ */
+#define FILTER_BC_MAX 8192
+
+struct filter_bc {
+	uint32_t len;            /* 0: no program, the kernel lists all */
+	uint8_t code[FILTER_BC_MAX];
+};
+
+enum filter_bc_flag {
+	/* fwmark may go to the kernel: it needs CAP_NET_ADMIN there
+	 * (EPERM otherwise), and without it no mark is reported either */
+	FILTER_BC_MARK = 1u << 0,
+};
+
+/*
+ * Compile f for an inet_diag dump of TCP or UDP sockets: bc gets the
+ * tightest program the kernel can run that accepts every socket f
+ * accepts (exactly f when f has no extension; len 0 when nothing can be
+ * said there). The caller still runs filter_match() on every row the
+ * kernel returns, as ss does: the kernel's and user space's tests differ
+ * for autobound (the bind lock against ip_local_port_range), and ss's
+ * rows are those both accept. 0, or -1 with a message in err (the
+ * program would be too long).
+ */
+int filter_compile(const struct filter *f, unsigned flags, struct filter_bc *bc,
+		   struct strbuf *err);
+
+/* Can the kernel's bytecode decide this one condition? */
+bool filter_node_kernel(const struct filter_node *n, unsigned flags);
 
 /* "TEXT\n      ^\n": the expression with a caret under column col. */
 void filter_error_caret(const char *text, unsigned col, struct strbuf *out);

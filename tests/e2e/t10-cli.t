@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..71"
+echo "1..72"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -41,7 +41,8 @@ expect 64 "bad state name is a usage error" "$SV" ss -t state nonsense
 expect 0 "a filter expression lists" "$SV" ss -tan dport = :22
 expect 0 "an extension filter on a live listing lists" "$SV" ss -tan '( send-q > 0 )'
 expect 0 "a tcp_info extension filter lists" "$SV" ss -tan 'rtt > 200ms'
-expect 64 "autobound is refused until the kernel filter" "$SV" ss -tan autobound
+expect 0 "autobound lists (kernel bytecode)" "$SV" ss -tan autobound
+expect 64 "-D with an extension filter is a usage error" "$SV" ss -D "$tmp/x.dump" '( send-q > 0 )'
 expect 64 "-F of a missing file is a usage error" "$SV" ss -t -F "$tmp/no-such-filter"
 expect 64 "summary takes no arguments" "$SV" summary extra
 expect 0 "ss --help exits 0" "$SV" ss --help

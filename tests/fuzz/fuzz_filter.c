@@ -4,9 +4,13 @@
  * Parsing must stay within its bounds (node pool, nesting, text length)
  * whatever the bytes; an accepted filter must be a well-formed tree
  * (children before parents, within the pool) that the matcher can run
- * on a socket, and an error must be one line naming a column.
+ * on a socket, and an error must be one line naming a column. Its
+ * bytecode, with and without fwmark, must pass the kernel's audit
+ * (tests/unit/bc_ref.h): a program the kernel refuses would fail the
+ * listing instead of filtering it.
  */
 #include "../../src/filter/filter.h"
+#include "../unit/bc_ref.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +28,19 @@ static void fuzz_check_tree(const struct filter *f)
 	}
 	if (f->root >= (int)f->n)
 		abort();
+}
+
+static void fuzz_check_bytecode(const struct filter *f)
+{
+	static struct filter_bc bc;
+	struct strbuf err = STRBUF_INIT;
+
+	for (unsigned flags = 0; flags <= FILTER_BC_MARK; flags += FILTER_BC_MARK) {
+		if (filter_compile(f, flags, &bc, &err) ||
+		    bc_ref_audit(bc.code, (int)bc.len))
+			abort();
+	}
+	strbuf_release(&err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -48,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.family = AF_INET6;
 		s.state = SS_ESTABLISHED;
 		(void)filter_match(&f, &s, NULL, NULL);
+		fuzz_check_bytecode(&f);
 	} else if (!strstr(err.buf, "filter: ") || strchr(err.buf, '\n')) {
 		abort();
 	}

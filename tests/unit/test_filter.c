@@ -12,7 +12,9 @@
  * population (v4, v6, dual-stack listener with v4-mapped peers, a
  * marked socket, a bound client): 46 expressions (state words and
  * groups, prefixes, FAMILY:*, port ranges, not/and/or chains, fwmark,
- * dev) gave the same rows; `autobound` alone differs (filter.h).
+ * dev) gave the same rows; `autobound` there is only ss's user-space
+ * approximation, which a live listing pairs with the kernel's test
+ * (test_filter_bytecode.c).
  */
 #include "tap_check.h"
 #include "../../src/filter/filter.h"
