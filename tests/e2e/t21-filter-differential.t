@@ -81,22 +81,18 @@ caret_ok() {
 	[ "$(sed -n 3p "$T/b.err")" = "$(printf "%$((_col + 1))s^" '')" ]
 }
 
-# check_reject DESC FLAGSTRING: both refuse, nothing on stdout.
-check_reject() {
-	run_both "$2"
-	_why=
-	[ "$(cat "$T/a.rc")" -ne 0 ] || _why="$_why; ss accepted it"
-	[ -s "$T/a" ] && _why="$_why; ss printed to stdout"
+# why_refused PATTERN: appends to $_why what is wrong with sockvet's
+# refusal: exit 64, nothing on stdout, a message matching PATTERN, and
+# the caret under the column the message names.
+why_refused() {
+	[ "$(cat "$T/b.rc")" -eq 64 ] || _why="$_why; sockvet exit $(cat "$T/b.rc"), not 64"
 	[ -s "$T/b" ] && _why="$_why; sockvet printed to stdout"
-	if [ "$DIFF_SS_AS_SOCKVET" = 1 ]; then
-		[ "$(cat "$T/b.rc")" -ne 0 ] || _why="$_why; sockvet accepted it"
-	else
-		[ "$(cat "$T/b.rc")" -eq 64 ] ||
-			_why="$_why; sockvet exit $(cat "$T/b.rc"), not 64"
-		grep -q 'filter\|state' "$T/b.err" ||
-			_why="$_why; no filter:/state message from sockvet"
-		caret_ok || _why="$_why; caret not under the column"
-	fi
+	grep -q "$1" "$T/b.err" || _why="$_why; no '$1' message from sockvet"
+	caret_ok || _why="$_why; caret not under the column"
+}
+
+# verdict DESC: ok when nothing was found wrong ($_why empty).
+verdict() {
 	if [ -z "$_why" ]; then
 		tap_ok "$1"
 		return
@@ -104,6 +100,24 @@ check_reject() {
 	tap_not_ok "$1 (${_why#; })"
 	tap_diag "ss exit $(cat "$T/a.rc"), sockvet exit $(cat "$T/b.rc"); sockvet stderr:"
 	tap_diag_file "$T/b.err" 5
+	[ -s "$T/extra" ] && tap_diag "rows not in the unfiltered listing:" &&
+		tap_diag_file "$T/extra" 5
+}
+
+# check_reject DESC FLAGSTRING: both refuse, nothing on stdout.
+check_reject() {
+	run_both "$2"
+	_why=
+	rm -f "$T/extra"
+	[ "$(cat "$T/a.rc")" -ne 0 ] || _why="$_why; ss accepted it"
+	[ -s "$T/a" ] && _why="$_why; ss printed to stdout"
+	if [ "$DIFF_SS_AS_SOCKVET" = 1 ]; then
+		[ "$(cat "$T/b.rc")" -ne 0 ] || _why="$_why; sockvet accepted it"
+		[ -s "$T/b" ] && _why="$_why; sockvet printed to stdout"
+	else
+		why_refused 'filter\|state'
+	fi
+	verdict "$1"
 }
 
 # Blanks squeezed, line ends stripped: the padding of a listing depends
@@ -123,12 +137,10 @@ check_sockvet_only() {
 	fi
 	run_both "$3"
 	_why=
+	rm -f "$T/extra"
 	if [ "$1" = sv-reject ]; then
 		[ "$(cat "$T/a.rc")" -eq 0 ] || _why="$_why; ss refused it"
-		[ "$(cat "$T/b.rc")" -eq 64 ] || _why="$_why; sockvet exit $(cat "$T/b.rc")"
-		[ -s "$T/b" ] && _why="$_why; sockvet printed to stdout"
-		grep -q 'filter:' "$T/b.err" || _why="$_why; no filter: message"
-		caret_ok || _why="$_why; caret not under the column"
+		why_refused 'filter:'
 	else
 		[ "$(cat "$T/a.rc")" -ne 0 ] || _why="$_why; ss accepted it"
 		[ "$(cat "$T/b.rc")" -eq 0 ] || _why="$_why; sockvet exit $(cat "$T/b.rc")"
@@ -140,13 +152,7 @@ check_sockvet_only() {
 		[ -s "$T/extra" ] && _why="$_why; rows not in the unfiltered listing"
 		head -1 "$T/b" | grep -q '^\(State\|Netid\) ' || _why="$_why; no header"
 	fi
-	if [ -z "$_why" ]; then
-		tap_ok "$2"
-		return
-	fi
-	tap_not_ok "$2 (${_why#; })"
-	tap_diag "ss exit $(cat "$T/a.rc"), sockvet exit $(cat "$T/b.rc"); sockvet stderr:"
-	tap_diag_file "$T/b.err" 5
+	verdict "$2"
 }
 
 # run_line LINE: one matrix line (TODO suffix already taken off).
