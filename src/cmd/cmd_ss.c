@@ -397,6 +397,13 @@ static int check_args(const struct ss_cmdline *c)
 	return SV_EXIT_OK;
 }
 
+/* The protocols whose service names a filter port may use (ss: dbs). */
+static unsigned svc_protos(const struct ss_cmdline *c)
+{
+	return (c->dbs & DBM(DB_TCP) ? FILTER_SVC_TCP : 0) |
+	       (c->dbs & DBM(DB_UDP) ? FILTER_SVC_UDP : 0);
+}
+
 /* 0 to list, or -1 with *code the exit status (help, version, usage error). */
 static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 {
@@ -461,7 +468,7 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 		*code = check_args(c);
 	if (!*code)
 		*code = ss_filter_setup(&c->filter, c->n_expr, c->expr, c->filter_file,
-					c->preferred_family, !c->replay_path);
+					c->preferred_family, svc_protos(c), !c->replay_path);
 	return *code ? -1 : 0;
 }
 

@@ -97,7 +97,7 @@ static unsigned compile_flags(void)
 }
 
 int ss_filter_setup(struct ss_filter **out, int argc, char **argv,
-		    const char *path, int preferred_af, bool live)
+		    const char *path, int preferred_af, unsigned svc_protos, bool live)
 {
 	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
 	struct ss_filter *sf = NULL;
@@ -119,8 +119,8 @@ int ss_filter_setup(struct ss_filter **out, int argc, char **argv,
 	}
 	f = &sf->f;
 	filter_init(f);
-	if (preferred_af == AF_UNIX)
-		f->preferred_family = AF_UNIX;
+	f->preferred_family = (uint8_t)preferred_af;
+	f->svc_protos = (uint8_t)svc_protos;
 	if (path && read_text(path, &text, &err) < 0) {
 		ret = cmd_fail(SV_EXIT_USAGE, "%s", err.buf);
 		goto out;

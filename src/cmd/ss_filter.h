@@ -23,13 +23,15 @@ struct ss_filter {
 
 /*
  * Parse the expression words (argc/argv, may be 0) or the file path
- * (NULL: none; "-": stdin). preferred_af: AF_UNIX under -x / -f unix.
+ * (NULL: none; "-": stdin). preferred_af: the family -4/-6/-f/-x named
+ * last (addresses are read in it, as ss); svc_protos: enum filter_svc
+ * bits of the tables listed (service names are looked up for those).
  * live: rows come from the kernel (not --replay), so compile the
  * kernel's part. Returns 0, or the exit status after printing the error
  * and caret. *out is NULL when there is no expression (every row matches).
  */
 int ss_filter_setup(struct ss_filter **out, int argc, char **argv,
-		    const char *path, int preferred_af, bool live);
+		    const char *path, int preferred_af, unsigned svc_protos, bool live);
 
 /* enum filter_need bits of the expression; 0 without one. */
 unsigned ss_filter_needs(const struct ss_filter *f);

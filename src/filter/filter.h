@@ -87,6 +87,8 @@ struct filter_node {
 	uint64_t cgroup_id;      /* FK_CGROUP: resolved at parse time */
 };
 
+enum filter_svc { FILTER_SVC_TCP = 1u << 0, FILTER_SVC_UDP = 1u << 1 };
+
 enum filter_need {
 	FILTER_NEED_TCPINFO = 1u << 0,   /* rtt, retrans, cwnd, last* */
 	FILTER_NEED_PROCS = 1u << 1,     /* pid, comm: the /proc scan */
@@ -112,6 +114,12 @@ struct filter {
 	 * without a FAMILY: prefix is read (`ss -xa src GLOB`, a UNIX path pattern).
 	 */
 	uint8_t preferred_family;
+	/*
+	 * Set by the caller too: the tables listed (FILTER_SVC_TCP/UDP; 0
+	 * both). A service name is looked up for those protocols only, as
+	 * ss does: `-u sport = :redis` is an error (redis is TCP-only).
+	 */
+	uint8_t svc_protos;
 	uint16_t port_lo, port_hi;   /* autobound: ip_local_port_range */
 };
 
@@ -125,7 +133,7 @@ struct filter_owner {
 typedef unsigned (*filter_owners_fn)(void *ctx, const struct sock_rec *s,
 				     struct filter_owner *out, unsigned max);
 
-/* filter_parse*() keep preferred_family and, for filter_parse(), the
+/* filter_parse*() keep preferred_family, svc_protos and, for filter_parse(), the
  * state words already set; each call replaces the expression. */
 void filter_init(struct filter *f);
 int filter_parse(struct filter *f, const char *text, struct strbuf *err);

@@ -26,7 +26,7 @@ const struct filter_keyword *filter_keyword_find(const char *word);
 /* Parse t->s into n (kind and op already set); message names the column. */
 int filter_value_parse(const struct filter_keyword *kw,
 		       const struct filter_token *t, struct filter_node *n,
-		       int preferred_family, struct strbuf *err);
+		       const struct filter *f, struct strbuf *err);
 
 /* autobound: the kernel's ip_local_port_range, read once at parse time. */
 void filter_port_range(struct filter *f);

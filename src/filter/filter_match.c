@@ -48,17 +48,24 @@ static bool match_bits(const uint8_t *a, const uint8_t *b, unsigned bits)
 	return ((a[bytes] ^ b[bytes]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
+/*
+ * ss's user-space address test (inet2_addr_match in ss.c), kept as it
+ * is because ss's rows are those it accepts: the prefix is compared on
+ * the raw address bytes whatever the two families (a v4 socket's bytes
+ * after the first 4 are zero, so `src ::/64` holds for 0.0.0.0), a /0
+ * or `*` holds for any socket, and a v4 condition also tries a v4-mapped
+ * socket's last 4 bytes. A live listing pairs this with the kernel's
+ * family-aware test (filter_bytecode.c), as ss does.
+ */
 static bool match_inet(const struct filter_host *h, const struct sock_rec *s,
 		       const uint8_t *addr)
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 
-	if (h->prefix < 0)   /* `*`: any address, whatever its family */
+	if (h->prefix <= 0)
 		return true;
-	if (h->family == s->family)
-		return match_bits(addr, h->addr, (unsigned)h->prefix);
-	/* a v4 condition matches a v4-mapped v6 socket, as the kernel's
-	 * inet_diag_bc_run does */
+	if (match_bits(addr, h->addr, (unsigned)h->prefix))
+		return true;
 	return h->family == AF_INET && s->family == AF_INET6 &&
 	       !memcmp(addr, mapped, sizeof(mapped)) &&
 	       match_bits(addr + 12, h->addr, (unsigned)h->prefix);

@@ -131,7 +131,7 @@ static int parse_predicate(struct parser *p)
 				 parse_col(p));
 	}
 	p->lx->pos++;
-	ret = filter_value_parse(kw, vt, n, p->f->preferred_family, p->err);
+	ret = filter_value_parse(kw, vt, n, p->f, p->err);
 	if (ret < 0)
 		return ret;
 	if (kw->val == FV_HOST && has_family_prefix(vt->s))
@@ -219,6 +219,7 @@ void filter_init(struct filter *f)
 	f->needs = 0;
 	f->family_only = 0;
 	f->preferred_family = 0;
+	f->svc_protos = 0;
 	f->port_lo = 32768;      /* the kernel's default ip_local_port_range */
 	f->port_hi = 60999;
 }

@@ -71,11 +71,38 @@ static bool value_ulong(const char *s, unsigned long long max,
 	return true;
 }
 
-static int value_port(const char *s, const struct filter_token *t,
+/*
+ * A service name, for the protocols of the tables listed (ss: its UDP
+ * name first, an error when the two protocols disagree).
+ */
+static int value_service(const char *s, const struct filter_token *t, unsigned protos,
+			 int32_t *port, struct strbuf *err)
+{
+	struct servent *se;
+	int udp = -1, tcp = -1;
+
+	if (!protos)
+		protos = FILTER_SVC_TCP | FILTER_SVC_UDP;
+	if ((protos & FILTER_SVC_UDP) && *s && (se = getservbyname(s, "udp")))
+		udp = ntohs((uint16_t)se->s_port);
+	if ((protos & FILTER_SVC_TCP) && *s && (se = getservbyname(s, "tcp")))
+		tcp = ntohs((uint16_t)se->s_port);
+	if (udp >= 0 && tcp >= 0 && udp != tcp)
+		return error_set(err, "filter: ambiguous port '%s': %d/udp, %d/tcp (column %u)",
+				 s, udp, tcp, t->col);
+	if (udp < 0 && tcp < 0)
+		return error_set(err, "filter: '%s' is not a port number or a service name in "
+				 "/etc/services%s (column %u)", s,
+				 protos == FILTER_SVC_TCP ? " for tcp" :
+				 protos == FILTER_SVC_UDP ? " for udp" : "", t->col);
+	*port = udp >= 0 ? udp : tcp;
+	return 0;
+}
+
+static int value_port(const char *s, const struct filter_token *t, unsigned protos,
 		      int32_t *port, struct strbuf *err)
 {
 	unsigned long long v;
-	struct servent *se;
 
 	if (*s == ':')
 		s++;
@@ -86,14 +113,7 @@ static int value_port(const char *s, const struct filter_token *t,
 	if (isdigit((unsigned char)*s) || *s == '-')
 		return error_set(err, "filter: '%s' is not a port: 0 to 65535 (column %u)",
 				 t->s, t->col);
-	se = *s ? getservbyname(s, "tcp") : NULL;
-	if (!se && *s)
-		se = getservbyname(s, "udp");
-	if (!se)
-		return error_set(err, "filter: '%s' is not a port number or a service name in /etc/services (column %u)",
-				 s, t->col);
-	*port = ntohs((uint16_t)se->s_port);
-	return 0;
+	return value_service(s, t, protos, port, err);
 }
 
 static bool value_addr(const char *s, int family, struct filter_host *h)
@@ -160,8 +180,9 @@ bad:
 }
 
 static int value_host(const struct filter_token *t, struct filter_host *h,
-		      int preferred_family, struct strbuf *err)
+		      const struct filter *f, struct strbuf *err)
 {
+	int preferred_family = f->preferred_family;
 	char buf[256];
 	char *addr = buf, *port = NULL;
 	const char *s = t->s;
@@ -184,6 +205,9 @@ static int value_host(const struct filter_token *t, struct filter_host *h,
 	} else if (!strncmp(s, "inet6:", 6)) {
 		h->family = AF_INET6;
 		s += 6;
+	} else if (preferred_family == AF_INET || preferred_family == AF_INET6) {
+		/* -4/-6/-f: the address is read in that family only, as ss */
+		h->family = (uint8_t)preferred_family;
 	}
 	if (strlen(s) >= sizeof(buf))
 		return error_set(err, "filter: address too long (column %u)", t->col);
@@ -211,7 +235,7 @@ static int value_host(const struct filter_token *t, struct filter_host *h,
 					 t->s, t->col);
 	}
 	if (port && *port && strcmp(port, "*") &&
-	    value_port(port, t, &h->port, err) < 0)
+	    value_port(port, t, f->svc_protos, &h->port, err) < 0)
 		return -1;
 	return value_prefix(addr, h, t, err);
 }
@@ -294,7 +318,7 @@ static bool value_uid(const char *s, uint64_t *uid)
 
 int filter_value_parse(const struct filter_keyword *kw,
 		       const struct filter_token *t, struct filter_node *n,
-		       int preferred_family, struct strbuf *err)
+		       const struct filter *f, struct strbuf *err)
 {
 	unsigned long long v;
 	const char *rest;
@@ -303,9 +327,9 @@ int filter_value_parse(const struct filter_keyword *kw,
 
 	switch (kw->val) {
 	case FV_HOST:
-		return value_host(t, &n->u.host, preferred_family, err);
+		return value_host(t, &n->u.host, f, err);
 	case FV_PORT:
-		if (value_port(t->s, t, &port, err) < 0)
+		if (value_port(t->s, t, f->svc_protos, &port, err) < 0)
 			return -1;
 		n->u.num = (uint64_t)port;
 		return 0;

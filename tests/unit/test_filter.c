@@ -559,6 +559,23 @@ START_TEST(filter__bounds)
 }
 END_TEST
 
+/* ss's user-space address test is raw bytes, whatever the families. */
+START_TEST(filter__addresses_as_ss_user_space)
+{
+	struct sock_rec v4, v6;
+
+	fx_sock(&v4, AF_INET, "0.0.0.0", 9090, "0.0.0.0", 0, SS_LISTEN);
+	fx_sock(&v6, AF_INET6, "::1", 8443, "2001:db8::5", 50000, SS_ESTABLISHED);
+	ck_assert(fx_match("src ::/64", &v4, NULL));         /* 4 bytes, then zeros */
+	ck_assert(!fx_match("src [::1]", &v4, NULL));
+	ck_assert(fx_match("src 0.0.0.0/0", &v6, NULL));     /* /0 holds for all */
+	ck_assert(fx_match("src 0.0.0.0", &v6, NULL));       /* ::1 starts with 0.0.0.0 */
+	ck_assert(!fx_match("dst 0.0.0.0", &v6, NULL));
+	ck_assert(fx_match("dst 32.1.13.184", &v6, NULL));   /* 2001:0db8 as v4 bytes */
+	ck_assert(!fx_match("not src ::/0", &v4, NULL));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -579,6 +596,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, filter__unix_paths);
 	tcase_add_test(tc, filter__state_mask_in_match);
 	tcase_add_test(tc, filter__bounds);
+	tcase_add_test(tc, filter__addresses_as_ss_user_space);
 	suite_add_tcase(s, tc);
 	return s;
 }

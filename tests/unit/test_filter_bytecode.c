@@ -89,40 +89,60 @@ static bool fx_kernel(int i)
 	return !fx_bc.len || bc_ref_run(fx_bc.code, (int)fx_bc.len, &k);
 }
 
-/* The kernel's tests, written as the matcher reads them. */
-static const char *const exact[] = {
-	"sport = :80", "sport == 80", "sport != :80", "sport < :443", "sport > :443",
-	"sport <= :443", "sport >= :443", "sport lt 1", "sport gt 65534",
-	"dport = :40000", "dport != :40000", "dport < :40001", "dport > :8080",
-	"dport <= :0", "dport >= :65535",
-	"src 10.0.0.1", "src 10.0.0.0/8", "src 10.0.0.0/24", "src 0.0.0.0/0", "src 10.0.0.1:80",
-	"src *:443", "dst 10.0.0.5", "dst 10.0.0.5:40000", "dst 10.0.0.0/25",
-	"dst 10.0.0.128/25", "src [2001:db8::1]", "src 2001:db8::/32", "src 2001:db8::/64",
-	"dst [2001:db8::5]:50000", "dst [::1]", "src ::/0", "src inet6:*", "dst inet:*",
-	"dst [::ffff:10.0.0.5]", "src 255.255.255.255/32", "src 255.255.255.254/31",
-	"dev = 1", "dev != 1", "fwmark = 0x22", "fwmark != 0x22", "fwmark = 0x10/0x10",
-	"fwmark = 0x0/0xff", "not sport = :80", "not not sport = :80",
-	"sport = :80 and dst 10.0.0.5", "sport = :80 or sport = :443",
-	"sport = :80 or sport = :443 or dport = :8080",
-	"( sport = :80 or sport = :443 ) and not dst 10.0.0.0/8",
-	"not ( sport = :80 or dport = :443 )", "not ( sport = :80 and dst 10.0.0.5 )",
-	"( sport >= :80 and sport <= :443 ) or ( dport >= :40000 and dport <= :41000 )",
-	"sport = :80 and ( dport = :40000 or dport = :40002 ) and src 10.0.0.1",
-	"not ( not ( sport = :22 or not dport = :8080 ) and src 10.0.0.0/8 )",
-	"src 10.0.0.1 or src [2001:db8::1] or dst [::1]",
-	"autobound", "not autobound", "autobound and sport = :80",
-	"dst 10.0.0.5 and ( autobound or dev = 2 )",
+/*
+ * The kernel's tests, written as the matcher reads them, and the sockets
+ * on which the two must agree: 0 all; 4 the IPv4 and v4-mapped ones; 6
+ * the other IPv6 ones. Across families they differ on purpose: user
+ * space is ss's raw-bytes test (filter_match.c), the kernel's is
+ * family-aware, and ss's rows are those both accept.
+ */
+static const struct { const char *expr; int fam; } exact[] = {
+	{ "sport = :80", 0 }, { "sport == 80", 0 }, { "sport != :80", 0 },
+	{ "sport < :443", 0 }, { "sport > :443", 0 }, { "sport <= :443", 0 },
+	{ "sport >= :443", 0 }, { "sport lt 1", 0 }, { "sport gt 65534", 0 },
+	{ "dport = :40000", 0 }, { "dport != :40000", 0 }, { "dport < :40001", 0 },
+	{ "dport > :8080", 0 }, { "dport <= :0", 0 }, { "dport >= :65535", 0 },
+	{ "src *:443", 0 }, { "dev = 1", 0 }, { "dev != 1", 0 }, { "fwmark = 0x22", 0 },
+	{ "fwmark != 0x22", 0 }, { "fwmark = 0x10/0x10", 0 }, { "fwmark = 0x0/0xff", 0 },
+	{ "not sport = :80", 0 }, { "not not sport = :80", 0 },
+	{ "sport = :80 or sport = :443", 0 },
+	{ "sport = :80 or sport = :443 or dport = :8080", 0 },
+	{ "not ( sport = :80 or dport = :443 )", 0 },
+	{ "( sport >= :80 and sport <= :443 ) or ( dport >= :40000 and dport <= :41000 )", 0 },
+	{ "src 10.0.0.1", 4 }, { "src 10.0.0.0/8", 4 }, { "src 10.0.0.0/24", 4 },
+	{ "src 0.0.0.0/0", 4 }, { "src 10.0.0.1:80", 4 }, { "dst 10.0.0.5", 4 },
+	{ "dst 10.0.0.5:40000", 4 }, { "dst 10.0.0.0/25", 4 }, { "dst 10.0.0.128/25", 4 },
+	{ "dst inet:*", 4 }, { "src 255.255.255.255/32", 4 }, { "src 255.255.255.254/31", 4 },
+	{ "sport = :80 and dst 10.0.0.5", 4 },
+	{ "( sport = :80 or sport = :443 ) and not dst 10.0.0.0/8", 4 },
+	{ "not ( sport = :80 and dst 10.0.0.5 )", 4 },
+	{ "sport = :80 and ( dport = :40000 or dport = :40002 ) and src 10.0.0.1", 4 },
+	{ "not ( not ( sport = :22 or not dport = :8080 ) and src 10.0.0.0/8 )", 4 },
+	{ "src [2001:db8::1]", 6 }, { "src 2001:db8::/32", 6 }, { "src 2001:db8::/64", 6 },
+	{ "dst [2001:db8::5]:50000", 6 }, { "dst [::1]", 6 }, { "src ::/0", 6 },
+	{ "src inet6:*", 6 }, { "src [2001:db8::1] or dst [::1]", 6 },
+	{ "not ( dst 2001:db8::/64 and sport != :443 )", 6 },
 };
 
-static void fx_check_exact(const char *expr)
+static bool fx_same_family(int i, int fam)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const struct sock_rec *s = &fx_socks[i];
+	bool is_mapped = s->family == AF_INET6 && !memcmp(s->saddr, mapped, 12);
+
+	if (fam == 4)
+		return s->family == AF_INET || is_mapped;
+	return fam == 0 || (s->family == AF_INET6 && !is_mapped);
+}
+
+static void fx_check_exact(const char *expr, int fam)
 {
 	fx_compile(expr, FILTER_BC_MARK);
 	for (int i = 0; i < N_SOCKS; i++) {
 		bool user = filter_match(&fx_f, &fx_socks[i], NULL, NULL);
 
-		/* ss's rows are those both accept; port_lo..hi is all ports here */
-		if (strstr(expr, "autobound"))
-			user = user && (fx_kernel(i) || !user);
+		if (!fx_same_family(i, fam))
+			continue;
 		ck_assert_msg(!fx_f.family_only ? fx_kernel(i) == user : !user || fx_kernel(i),
 			      "'%s' on socket %d: kernel %d, user space %d", expr, i, fx_kernel(i),
 			      user);
@@ -133,8 +153,7 @@ START_TEST(bytecode__kernel_and_user_space_agree)
 {
 	fx_population();
 	for (size_t k = 0; k < sizeof(exact) / sizeof(exact[0]); k++)
-		if (!strstr(exact[k], "autobound"))
-			fx_check_exact(exact[k]);
+		fx_check_exact(exact[k].expr, exact[k].fam);
 }
 END_TEST
 
