@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "../collect/netns.h"
+#include "../filter/filter.h"
 #include "../render/report.h"
 #include "triage_run.h"
 
@@ -32,56 +33,20 @@ struct triage_cmdline {
 };
 
 
-static int parse_peer(struct focus *o, const char *arg, struct strbuf *err)
-{
-	char buf[128];
-	char *host = buf, *port = NULL;
-
-	if (strlen(arg) >= sizeof(buf))
-		return error_set(err, "--peer: too long: '%s'", arg);
-	strcpy(buf, arg);
-	if (buf[0] == '[') {
-		char *close = strchr(buf, ']');
-
-		if (!close)
-			return error_set(err, "--peer: missing ']' in '%s'", arg);
-		*close = '\0';
-		host = buf + 1;
-		if (close[1] == ':')
-			port = close + 2;
-		else if (close[1])
-			return error_set(err, "--peer: unexpected '%s' after ']'", close + 1);
-	} else if (strchr(buf, ':') == strrchr(buf, ':') && strchr(buf, ':')) {
-		port = strchr(buf, ':');
-		*port++ = '\0';
-	}
-	if (inet_pton(AF_INET, host, o->peer.addr) == 1)
-		o->peer.family = AF_INET;
-	else if (inet_pton(AF_INET6, host, o->peer.addr) == 1)
-		o->peer.family = AF_INET6;
-	else
-		return error_set(err, "--peer: '%s' is not an IPv4 or IPv6 address", host);
-	o->peer.port = -1;
-	if (port) {
-		char *e;
-		long p = strtol(port, &e, 10);
-
-		if (!*port || *e || p < 1 || p > 65535)
-			return error_set(err, "--peer: bad port '%s'", port);
-		o->peer.port = (int)p;
-	}
-	o->peer.set = true;
-	return 0;
-}
-
 static int opt_peer(const struct option_def *opt, const char *arg, struct strbuf *err)
 {
 	struct triage_cmdline *c = opt->value;
 
-	if (parse_peer(&c->o, arg, err))
+	/* the filter language's own address and port parsers */
+	if (filter_peer_parse(arg, &c->o.peer, err))
 		return PARSE_CB_ERROR;
 	c->peer_arg = arg;
 	return PARSE_CB_OK;
+}
+
+static int opt_port(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	return filter_port_parse(arg, opt->value, err) ? PARSE_CB_ERROR : PARSE_CB_OK;
 }
 
 static int opt_symptom(const struct option_def *opt, const char *arg, struct strbuf *err)
@@ -125,7 +90,8 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 {
 	const struct option_def opts[] = {
 		OPT_HELP(),
-		OPT_INT(0, "port", &c->o.port, "P", 1, 65535, "focus on the service on TCP port P"),
+		OPT_CALLBACK(0, "port", &c->o.port, "P", "focus on the service on port P (a number or "
+			     "a service name)", opt_port),
 		OPT_CALLBACK(0, "peer", c, "ADDR[:PORT]",
 			     "connections whose remote end is ADDR, judged on their tcp_info", opt_peer),
 		OPT_CALLBACK(0, "symptom", &c->o.symptom, "S",

@@ -32,6 +32,11 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 		t->fs = calloc(1, sizeof(*t->fs));
 	if (!t->fs)
 		return error_set(err, "out of memory");
+	if (t->o.peer.set && !t->peer_bc) {
+		t->peer_bc = malloc(sizeof(*t->peer_bc));
+		if (!t->peer_bc || filter_peer_compile(&t->o.peer, t->peer_bc, err))
+			return t->peer_bc ? -1 : error_set(err, "out of memory");
+	}
 	if (sockdiag_session_open(&ds, err))
 		return -1;
 	for (unsigned i = 0; i < t->samples; i++) {
@@ -45,6 +50,10 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 		so.owners = lastone ? SAMPLE_OWNERS_AUTO : SAMPLE_OWNERS_COUNTS;
 		so.kmsg = lastone;
 		so.peer = t->o.peer;
+		if (t->peer_bc) {
+			so.peer_bc = t->peer_bc->code;
+			so.peer_bc_len = t->peer_bc->len;
+		}
 		if (!t->buf[i])
 			t->buf[i] = malloc(sizeof(*t->buf[i]));
 		if (!t->buf[i]) {
@@ -76,6 +85,7 @@ void triage_run_release(struct triage_run *t)
 		t->buf[i] = NULL;
 	}
 	free(t->fs);
+	free(t->peer_bc);
 	t->fs = NULL;
 }
 

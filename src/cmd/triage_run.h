@@ -10,6 +10,7 @@
  */
 
 #include "../diagnose/finding.h"
+#include "../filter/filter.h"
 #include "../util/strbuf.h"
 
 #define TRIAGE_SAMPLES_MAX 8      /* a trend needs 2; 8 caps memory (~2 MiB each) */
@@ -24,6 +25,7 @@ struct triage_run {
 	const struct sample *cs[TRIAGE_SAMPLES_MAX];
 	struct series ser;
 	struct findings *fs;
+	struct filter_bc *peer_bc;   /* with a peer: its kernel program */
 };
 
 /* Collect and diagnose; 0, or negative with a message in err. */

@@ -31,6 +31,7 @@
 
 struct collect_ctx {
 	struct sample_builder *b;
+	const struct sample_opts *o;
 	struct diag_session *ds;
 	bool torn;
 	uint32_t n_stuck;
@@ -77,17 +78,16 @@ static int on_conn(const struct sock_rec *r, void *vctx)
 static int dump_peer_conns(struct collect_ctx *c, struct strbuf *err)
 {
 	const struct peer *pe = &c->b->o.peer;
-	uint8_t bc[SOCKDIAG_BYTECODE_MAX];
 	struct diag_query q = {
 		.session = c->ds,
 		.tables = TBL_BIT(TBL_TCP),
 		.states = CONN_STATES,
 		.needs = DIAG_NEED_INFO | DIAG_NEED_MEM,
 		.on_restart = on_restart,
-		.bytecode = bc,
+		.bytecode = c->o->peer_bc,
+		.bytecode_len = c->o->peer_bc_len,
 	};
 
-	q.bytecode_len = sockdiag_bc_remote(bc, pe->family, pe->addr, pe->port);
 	/* An IPv4 peer lives in v4 sockets and v4-mapped v6 ones. */
 	q.families = pe->family == AF_INET6 ? DIAG_FAM_INET6 : DIAG_FAM_INET | DIAG_FAM_INET6;
 	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
@@ -322,6 +322,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	if (!c)
 		return error_set(err, "out of memory");
 	c->b = &b;
+	c->o = o;
 	c->ds = o->session;
 	if (sample_build_begin(&b, s, &bo, err))
 		goto out;

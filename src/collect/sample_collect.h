@@ -30,12 +30,19 @@ struct sample_opts {
 	bool kmsg;               /* read the kernel log */
 	const char *kmsg_path;   /* NULL: /dev/kmsg */
 	/*
-	 * --peer: connections whose remote end matches (peer_match) are
+	 * --peer: connections whose remote end matches are
 	 * kept one by one with their tcp_info (sample.conns). Without a
 	 * peer only clearly stuck connections are (see conn_stuck() in
 	 * sample_collect.c).
 	 */
 	struct peer peer;
+	/*
+	 * With a peer: the kernel program that selects its connections
+	 * (filter_peer_compile(), the same compiler as `ss dst ...`); the
+	 * caller keeps it alive for the call.
+	 */
+	const void *peer_bc;
+	size_t peer_bc_len;
 };
 
 /* Fill s with one sample of the host (the current network namespace). */

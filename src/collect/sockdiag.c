@@ -236,32 +236,6 @@ static void build_inet(struct nlmsghdr *nlh, const struct diag_query *q,
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, q->bytecode_len, q->bytecode);
 }
 
-size_t sockdiag_bc_remote(uint8_t buf[SOCKDIAG_BYTECODE_MAX], int family,
-			  const uint8_t addr[16], int port)
-{
-	struct inet_diag_bc_op op;
-	struct inet_diag_hostcond hc;
-	size_t alen = family == AF_INET ? 4 : 16;
-	size_t len = sizeof(op) + sizeof(hc) + alen;
-
-	/*
-	 * One condition: "yes" jumps exactly to the end (accept: the program
-	 * must end with nothing left), "no" 4 bytes past it (reject).
-	 */
-	memset(&op, 0, sizeof(op));
-	op.code = INET_DIAG_BC_D_COND;
-	op.yes = (uint8_t)len;
-	op.no = (uint16_t)(len + 4);
-	memset(&hc, 0, sizeof(hc));
-	hc.family = (uint8_t)family;
-	hc.prefix_len = (uint8_t)(alen * 8);
-	hc.port = port >= 0 ? port : -1;
-	memcpy(buf, &op, sizeof(op));
-	memcpy(buf + sizeof(op), &hc, sizeof(hc));
-	memcpy(buf + sizeof(op) + sizeof(hc), addr, alen);
-	return len;
-}
-
 static void build_request(struct nlmsghdr *nlh, const struct diag_query *q,
 			  enum sock_table t, int family)
 {

@@ -32,15 +32,6 @@ enum diag_need {
 
 #define SOCKDIAG_BYTECODE_MAX 8192
 
-/*
- * Bytecode accepting inet sockets whose remote end is addr (family
- * AF_INET or AF_INET6; an AF_INET address also matches its v4-mapped
- * form in IPv6 sockets) and, when port >= 0, whose remote port is port.
- * Returns its length in buf (room: SOCKDIAG_BYTECODE_MAX).
- */
-size_t sockdiag_bc_remote(uint8_t buf[SOCKDIAG_BYTECODE_MAX], int family,
-			  const uint8_t addr[16], int port);
-
 /* How often a table dump flagged NLM_F_DUMP_INTR is started again. */
 #define SOCKDIAG_INTR_RETRIES 3
 

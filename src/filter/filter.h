@@ -18,9 +18,9 @@
  * tests/unit/test_filter.c), with these deliberate differences:
  *  - extension keywords are accepted (ss 6.1 rejects `send-q > 0` with
  *    "an inet prefix is expected rather than send-q");
- *  - ports outside 0..65535 are rejected (ss 6.1 accepts `dport = :70000`
- *    and `dport = -1`, which then match nothing: a typo should not
- *    silently give an empty listing);
+ *  - ports outside 0..65535 are rejected (ss 6.1 accepts `dport = :70000`,
+ *    which matches nothing, and `dport = :-1`, which matches every row: a
+ *    typo should not silently give an empty or a whole listing);
  *  - in a -F file only '#' lines are comments (ss also skips lines that
  *    start with '0', which drops a filter line such as `0x10`-marks).
  *
@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../model/focus.h"
 #include "../model/sock.h"
 #include "../util/strbuf.h"
 
@@ -179,6 +180,23 @@ enum filter_bc_flag {
  */
 int filter_compile(const struct filter *f, unsigned flags, struct filter_bc *bc,
 		   struct strbuf *err);
+
+/*
+ * triage's --peer and --port, read with the filter language's own value
+ * parsers: ADDR, ADDR:PORT, [V6ADDR]:PORT, ports by number or service
+ * name. A peer is one address (no prefix, no `*`). 0, or -1 with a
+ * message naming the option in err.
+ */
+int filter_peer_parse(const char *text, struct peer *out, struct strbuf *err);
+int filter_port_parse(const char *text, int *port, struct strbuf *err);
+
+/*
+ * The kernel program for "dst PEER" (the --peer dump): the same compiler
+ * as `ss dst ...`; the model's peer_match() is its user-space twin for
+ * sources without a kernel (the kernel's family-aware test, not ss's
+ * raw-bytes one). 0, or -1 with a message in err.
+ */
+int filter_peer_compile(const struct peer *p, struct filter_bc *bc, struct strbuf *err);
 
 /* Can the kernel's bytecode decide this one condition? */
 bool filter_node_kernel(const struct filter_node *n, unsigned flags);

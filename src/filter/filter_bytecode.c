@@ -34,6 +34,7 @@
 #include "filter.h"
 
 #include <linux/inet_diag.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -294,4 +295,27 @@ int filter_compile(const struct filter *f, unsigned flags, struct filter_bc *bc,
 		bc->len = 0;
 	}
 	return 0;
+}
+
+int filter_peer_compile(const struct peer *p, struct filter_bc *bc, struct strbuf *err)
+{
+	struct filter *f = calloc(1, sizeof(*f));
+	struct filter_host *h;
+	int ret;
+
+	if (!f)
+		return error_set(err, "out of memory");
+	filter_init(f);
+	f->n = 1;
+	f->root = 0;
+	f->nodes[0].kind = FK_DST;
+	f->nodes[0].left = f->nodes[0].right = -1;
+	h = &f->nodes[0].u.host;
+	h->family = p->family;
+	memcpy(h->addr, p->addr, sizeof(h->addr));
+	h->prefix = p->family == AF_INET ? 32 : 128;
+	h->port = p->port;
+	ret = filter_compile(f, 0, bc, err);
+	free(f);
+	return ret;
 }

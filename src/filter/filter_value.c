@@ -373,3 +373,65 @@ int filter_value_parse(const struct filter_keyword *kw,
 				 t->s, kw->what, t->col);
 	return 0;
 }
+
+int filter_peer_parse(const char *text, struct peer *out, struct strbuf *err)
+{
+	char bracketed[INET6_ADDRSTRLEN + 3];
+	struct filter_token t = { .type = FT_WORD, .col = 1, .s = text };
+	struct filter_host h;
+	struct filter *f = calloc(1, sizeof(*f));
+	struct strbuf why = STRBUF_INIT;
+	int ret = -1;
+
+	if (!f)
+		return error_set(err, "--peer: out of memory");
+	filter_init(f);
+	memset(&h, 0, sizeof(h));
+	/* a bare IPv6 address (no port) reads as one, as before */
+	if (text[0] != '[' && strchr(text, ':') != strrchr(text, ':') &&
+	    strlen(text) < sizeof(bracketed) - 2) {
+		snprintf(bracketed, sizeof(bracketed), "[%s]", text);
+		t.s = bracketed;
+	}
+	if (value_host(&t, &h, f, &why) < 0) {
+		/* "filter: X (column 1)": keep X, the column says nothing here */
+		const char *m = why.buf ? why.buf : "";
+		const char *col = strstr(m, " (column ");
+
+		if (!strncmp(m, "filter: ", 8))
+			m += 8;
+		error_set(err, "--peer: %.*s", col ? (int)(col - m) : (int)strlen(m), m);
+		goto out;
+	}
+	if ((h.family != AF_INET && h.family != AF_INET6) ||
+	    h.prefix != (h.family == AF_INET ? 32 : 128)) {
+		error_set(err, "--peer: '%s' is not one IPv4 or IPv6 address[:port]", text);
+		goto out;
+	}
+	memset(out, 0, sizeof(*out));
+	out->set = true;
+	out->family = h.family;
+	memcpy(out->addr, h.addr, sizeof(out->addr));
+	out->port = h.port;
+	ret = 0;
+out:
+	strbuf_release(&why);
+	free(f);
+	return ret;
+}
+
+int filter_port_parse(const char *text, int *port, struct strbuf *err)
+{
+	struct filter_token t = { .type = FT_WORD, .col = 1, .s = text };
+	struct strbuf why = STRBUF_INIT;
+	int32_t p;
+	int ret = 0;
+
+	if (value_port(text, &t, 0, &p, &why) < 0 || p == 0)
+		ret = error_set(err, "--port: '%s' is not a port (1 to 65535) or a service name",
+				text);
+	else
+		*port = p;
+	strbuf_release(&why);
+	return ret;
+}

@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..72"
+echo "1..76"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -50,6 +50,9 @@ expect 0 "triage --help exits 0" "$SV" triage --help
 expect 64 "triage: bad port is a usage error" "$SV" --port 70000
 expect 64 "triage: bad symptom is a usage error" "$SV" --symptom sad
 expect 64 "triage: bad peer is a usage error" "$SV" --peer not-an-address
+expect 64 "triage: a peer is one address, not a prefix" "$SV" --peer 10.0.0.0/8
+expect 64 "triage: a peer's port is checked by the filter parser" "$SV" --peer 10.0.0.1:99999
+expect 64 "triage: an unknown service name is a usage error" "$SV" --port no-such-service
 expect 64 "triage: samples out of range is a usage error" "$SV" --samples 0
 expect 64 "triage: stray argument is a usage error" "$SV" triage extra
 expect 64 "triage: an argument to a flag that takes none is a usage error" "$SV" --once=3
@@ -59,6 +62,11 @@ expect 64 "summary: unknown flag is a usage error" "$SV" summary --bogus
 expect 0 "ss --list-options exits 0" "$SV" ss --list-options
 
 # A usage error names the option and the help of the command that failed.
+# --port and --peer take what the filter language takes: service names,
+# [v6]:port, a bare v6 address (usage errors exit 64 before any sampling,
+# so any other status means the option was accepted)
+"$SV" --port http-alt --peer '[::1]:ssh' --samples 1 >/dev/null 2>"$tmp/err"
+if [ $? -ne 64 ]; then ok "triage: --port by service name and --peer [v6]:service accepted"; else not_ok "triage: --port by service name and --peer [v6]:service accepted" "$(cat "$tmp/err")"; fi
 "$SV" --port 70000 2>"$tmp/err" >/dev/null
 if grep -q -- "--port: '70000'.*sockvet triage --help" "$tmp/err"; then ok "triage range error names --port and triage's help"; else not_ok "triage range error names --port and triage's help" "$(cat "$tmp/err")"; fi
 "$SV" ss -f bogus 2>"$tmp/err" >/dev/null

@@ -323,6 +323,49 @@ START_TEST(bytecode__deep_nesting)
 }
 END_TEST
 
+/* triage's --peer: parsed and compiled by the filter module. */
+START_TEST(bytecode__peer)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct peer p;
+
+	fx_population();
+	ck_assert_int_eq(filter_peer_parse("10.0.0.5", &p, &err), 0);
+	ck_assert(p.set && p.family == AF_INET && p.port == -1);
+	ck_assert_int_eq(filter_peer_compile(&p, &fx_bc, &err), 0);
+	ck_assert_int_eq(bc_ref_audit(fx_bc.code, (int)fx_bc.len), 0);
+	ck_assert(fx_kernel(0) && fx_kernel(5) && fx_kernel(9));   /* v4, v4-mapped */
+	ck_assert(!fx_kernel(1) && !fx_kernel(11));
+	ck_assert_int_eq(filter_peer_parse("[2001:db8::5]:https", &p, &err), 0);
+	ck_assert(p.family == AF_INET6 && p.port == 443);
+	ck_assert_int_eq(filter_peer_compile(&p, &fx_bc, &err), 0);
+	ck_assert(fx_kernel(10) && !fx_kernel(4));                 /* 443, not 50000 */
+	ck_assert_int_eq(filter_peer_parse("2001:db8::5", &p, &err), 0);
+	ck_assert(p.port == -1);
+	ck_assert_int_eq(filter_peer_parse("10.0.0.0/8", &p, &err), -1);
+	ck_assert_int_eq(filter_peer_parse("*", &p, &err), -1);
+	ck_assert_int_eq(filter_peer_parse("10.0.0.1:70000", &p, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.buf, "--peer: "));
+	strbuf_release(&err);
+}
+END_TEST
+
+START_TEST(bytecode__port_option)
+{
+	struct strbuf err = STRBUF_INIT;
+	int port = -1;
+
+	ck_assert_int_eq(filter_port_parse("8080", &port, &err), 0);
+	ck_assert_int_eq(port, 8080);
+	ck_assert_int_eq(filter_port_parse("ssh", &port, &err), 0);
+	ck_assert_int_eq(port, 22);
+	ck_assert_int_eq(filter_port_parse("0", &port, &err), -1);
+	ck_assert_int_eq(filter_port_parse("65536", &port, &err), -1);
+	ck_assert_int_eq(filter_port_parse("no-such-service", &port, &err), -1);
+	strbuf_release(&err);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("filter_bytecode");
@@ -334,6 +377,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, bytecode__exact_shapes);
 	tcase_add_test(tc, bytecode__longest_programs);
 	tcase_add_test(tc, bytecode__deep_nesting);
+	tcase_add_test(tc, bytecode__peer);
+	tcase_add_test(tc, bytecode__port_option);
 	suite_add_tcase(s, tc);
 	return s;
 }
