@@ -172,7 +172,6 @@ static enum bc_res bc_eq_ne(struct bc_emit *e, const struct filter_node *n, uint
 /* A condition; BC_TRUE/BC_FALSE stand in for one the kernel cannot run. */
 static enum bc_res bc_leaf(struct bc_emit *e, const struct filter_node *n, bool pos)
 {
-	uint32_t dev = (uint32_t)n->u.num;
 	struct inet_diag_markcond mc = { n->u.mark.value, n->u.mark.mask };
 
 	if (!filter_node_kernel(n, e->flags))
@@ -182,7 +181,6 @@ static enum bc_res bc_leaf(struct bc_emit *e, const struct filter_node *n, bool 
 	case FK_DST: return bc_host(e, &n->u.host, false);
 	case FK_SPORT: return bc_port(e, n, true);
 	case FK_DPORT: return bc_port(e, n, false);
-	case FK_DEV: return bc_eq_ne(e, n, INET_DIAG_BC_DEV_COND, &dev, sizeof(dev));
 	case FK_FWMARK: return bc_eq_ne(e, n, INET_DIAG_BC_MARK_COND, &mc, sizeof(mc));
 	case FK_CGROUP:
 		return bc_eq_ne(e, n, INET_DIAG_BC_CGROUP_COND, &n->cgroup_id,
@@ -263,12 +261,25 @@ bool filter_node_kernel(const struct filter_node *n, unsigned flags)
 		/* an address needs its family for the kernel's hostcond */
 		return h->prefix < 0 || h->family == AF_INET || h->family == AF_INET6 ||
 		       h->family == AF_UNIX;
-	case FK_SPORT: case FK_DPORT: case FK_DEV:
+	case FK_SPORT: case FK_DPORT:
 	case FK_CGROUP: case FK_AUTOBOUND:
 		return true;
 	case FK_FWMARK:
 		return flags & FILTER_BC_MARK;
 	}
+	return false;
+}
+
+/*
+ * ss 6.1 compiles no `dev` condition, and then sends no program at all
+ * for the expression: its rows are user space's alone, and where the two
+ * tests differ (autobound: the bind lock or the port range) they show.
+ */
+static bool bc_has_dev(const struct filter *f)
+{
+	for (unsigned i = 0; i < f->n; i++)
+		if (f->nodes[i].kind == FK_DEV)
+			return true;
 	return false;
 }
 
@@ -279,7 +290,7 @@ int filter_compile(const struct filter *f, unsigned flags, struct filter_bc *bc,
 	enum bc_res r;
 
 	bc->len = 0;
-	if (f->root < 0)
+	if (f->root < 0 || bc_has_dev(f))
 		return 0;
 	r = bc_node(&e, f->root, true);
 	if (r == BC_ERR) {

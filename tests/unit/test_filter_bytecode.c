@@ -102,7 +102,7 @@ static const struct { const char *expr; int fam; } exact[] = {
 	{ "sport >= :443", 0 }, { "sport lt 1", 0 }, { "sport gt 65534", 0 },
 	{ "dport = :40000", 0 }, { "dport != :40000", 0 }, { "dport < :40001", 0 },
 	{ "dport > :8080", 0 }, { "dport <= :0", 0 }, { "dport >= :65535", 0 },
-	{ "src *:443", 0 }, { "dev = 1", 0 }, { "dev != 1", 0 }, { "fwmark = 0x22", 0 },
+	{ "src *:443", 0 }, { "fwmark = 0x22", 0 },
 	{ "fwmark != 0x22", 0 }, { "fwmark = 0x10/0x10", 0 }, { "fwmark = 0x0/0xff", 0 },
 	{ "not sport = :80", 0 }, { "not not sport = :80", 0 },
 	{ "sport = :80 or sport = :443", 0 },
@@ -167,10 +167,13 @@ START_TEST(bytecode__autobound_is_the_bind_lock)
 	fx_compile("not autobound", 0);
 	for (int i = 0; i < N_SOCKS; i++)
 		ck_assert_int_eq(fx_kernel(i), fx_locked[i]);
-	fx_compile("dst 10.0.0.5 and ( autobound or dev = 2 )", 0);
+	fx_compile("dst 10.0.0.5 and ( autobound or sport = :80 )", 0);
 	ck_assert(fx_kernel(0));          /* unlocked */
-	ck_assert(!fx_kernel(9));         /* locked, dev 0 */
-	ck_assert(fx_kernel(11) == false); /* other dst */
+	ck_assert(!fx_kernel(9));         /* locked, port 65535 */
+	ck_assert(!fx_kernel(11));        /* other dst */
+	/* as ss 6.1: `dev` anywhere, and no program at all */
+	fx_compile("autobound and not dev lo", 0);
+	ck_assert_uint_eq(fx_bc.len, 0);
 }
 END_TEST
 
@@ -179,7 +182,7 @@ static const char *const loose[] = {
 	"send-q > 0", "not send-q > 0", "send-q > 0 or sport = :80",
 	"send-q > 0 and sport = :80", "not ( send-q > 0 and sport = :80 )",
 	"not ( send-q > 0 or sport = :80 )", "( sport = :80 or rtt > 1ms ) and dst 10.0.0.0/8",
-	"uid = 0 and not ( dport = :40000 or inode > 5 )", "not not ( send-q > 0 or dev = 1 )",
+	"uid = 0 and not ( dport = :40000 or inode > 5 )", "not not ( send-q > 0 or fwmark = 1 )",
 	"dst 10.0.0.5 and not ( send-q > 0 and not sport = :80 )",
 };
 
