@@ -14,7 +14,7 @@
 
 #include "cmd.h"
 #include "../collect/netns.h"
-#include "../filter/filter.h"
+#include "focus_opts.h"
 #include "../render/report.h"
 #include "triage_run.h"
 
@@ -22,41 +22,14 @@
 #define INTERVAL_MAX 60.0
 
 struct triage_cmdline {
-	struct focus o;
+	struct focus_opts f;
 	int samples;
 	double interval;
 	const char *netns;
-	const char *peer_arg;    /* --peer as given, for the report's focus line */
 	bool json, pretty;
 	int color;               /* CMD_COLOR_* */
-	char focus[160];
 };
 
-
-static int opt_peer(const struct option_def *opt, const char *arg, struct strbuf *err)
-{
-	struct triage_cmdline *c = opt->value;
-
-	/* the filter language's own address and port parsers */
-	if (filter_peer_parse(arg, &c->o.peer, err))
-		return PARSE_CB_ERROR;
-	c->peer_arg = arg;
-	return PARSE_CB_OK;
-}
-
-static int opt_port(const struct option_def *opt, const char *arg, struct strbuf *err)
-{
-	return filter_port_parse(arg, opt->value, err) ? PARSE_CB_ERROR : PARSE_CB_OK;
-}
-
-static int opt_symptom(const struct option_def *opt, const char *arg, struct strbuf *err)
-{
-	enum symptom *sym = opt->value;
-
-	if (symptom_parse(arg, sym))
-		return PARSE_CB_OK;
-	return error_set(err, "--symptom: '%s' is not one of refused, timeout, reset, slow, exhaustion", arg);
-}
 
 static int opt_interval(const struct option_def *opt, const char *arg, struct strbuf *err)
 {
@@ -70,32 +43,11 @@ static int opt_interval(const struct option_def *opt, const char *arg, struct st
 	return PARSE_CB_OK;
 }
 
-/* "--port 80 --peer 10.0.0.1 --symptom refused": what the report says it was asked. */
-static void focus_line(struct triage_cmdline *c)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	sb.max = sizeof(c->focus) - 1;
-	if (c->o.port >= 0)
-		strbuf_addf(&sb, " --port %d", c->o.port);
-	if (c->peer_arg)
-		strbuf_addf(&sb, " --peer %s", c->peer_arg);
-	if (c->o.symptom != SYMPTOM_NONE)
-		strbuf_addf(&sb, " --symptom %s", symptom_name(c->o.symptom));
-	snprintf(c->focus, sizeof(c->focus), "%s", sb.len ? sb.buf + 1 : "");
-	strbuf_release(&sb);
-}
-
 static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code)
 {
 	const struct option_def opts[] = {
 		OPT_HELP(),
-		OPT_CALLBACK(0, "port", &c->o.port, "P", "focus on the service on port P (a number or "
-			     "a service name)", opt_port),
-		OPT_CALLBACK(0, "peer", c, "ADDR[:PORT]",
-			     "connections whose remote end is ADDR, judged on their tcp_info", opt_peer),
-		OPT_CALLBACK(0, "symptom", &c->o.symptom, "S",
-			     "what users see: refused, timeout, reset, slow, exhaustion", opt_symptom),
+		FOCUS_OPTIONS(&c->f),
 		OPT_INT(0, "samples", &c->samples, "N", 1, SAMPLES_MAX,
 			"samples to take (default 3, at most 8)"),
 		OPT_CALLBACK(0, "interval", &c->interval, "SEC", "seconds between samples (default 1)",
@@ -122,8 +74,7 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 	c->samples = 3;
 	c->interval = 1.0;
 	c->color = CMD_COLOR_AUTO;
-	c->o.port = -1;
-	c->o.peer.port = -1;
+	focus_opts_init(&c->f);
 	n = cmd_parse_options(&spec, argc, argv, code);
 	if (n < 0)
 		return -1;
@@ -136,7 +87,7 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 		*code = cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
 		return -1;
 	}
-	focus_line(c);
+	focus_opts_text(&c->f);
 	return 0;
 }
 
@@ -156,7 +107,7 @@ int cmd_triage(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: %s", err.buf);
 		goto out;
 	}
-	t.o = c.o;
+	t.o = c.f.o;
 	t.samples = (unsigned)c.samples;
 	t.interval = c.interval;
 	if (triage_run(&t, &err)) {
@@ -164,7 +115,7 @@ int cmd_triage(int argc, char **argv)
 		goto out;
 	}
 	view = malloc(sizeof(*view));
-	if (!view || report_view_build(view, &t.ser, t.fs, &c.o, c.focus, &err) ||
+	if (!view || report_view_build(view, &t.ser, t.fs, &c.f.o, c.f.text, &err) ||
 	    report_view_set_netns(view, c.netns, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot report: %s", err.len ? err.buf : "out of memory");
 		goto out;

@@ -113,6 +113,31 @@ static void write_summary(struct json_writer *w, const struct report_view *v)
 	json_obj_end(w);
 }
 
+static void write_read(struct json_writer *w, const struct capture_list *cl)
+{
+	static const char *const status[] = {
+		[CAPTURE_USED] = "used", [CAPTURE_UNKNOWN] = "not_recognised",
+		[CAPTURE_REPEAT] = "not_read", [CAPTURE_ERROR] = "error",
+	};
+
+	json_kv_arr_begin(w, "inputs");
+	for (uint32_t i = 0; i < cl->n; i++) {
+		const struct capture_read *c = &cl->r[i];
+
+		json_obj_begin(w);
+		json_kv_cstr(w, "file", c->file);
+		json_kv_u64(w, "line", c->line);
+		json_kv_cstr(w, "command", c->cmd);
+		json_kv_cstr(w, "status", status[c->status]);
+		json_kv_cstr(w, "what", c->what);
+		json_kv_u64(w, "lines_used", c->rows);
+		json_kv_u64(w, "lines_skipped", c->skipped);
+		json_kv_cstr(w, "note", c->note);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 int report_json_write(struct json_writer *w, const struct report_view *v)
 {
 	json_obj_begin(w);
@@ -124,6 +149,8 @@ int report_json_write(struct json_writer *w, const struct report_view *v)
 	json_kv_i64(w, "time_unix", v->time_unix);
 	json_kv_u64(w, "samples", v->samples);
 	json_kv_double(w, "interval_s", v->interval_s);
+	if (v->read)
+		write_read(w, v->read);
 	json_kv_obj_begin(w, "verdict");
 	json_kv_cstr(w, "side", verdict_side_word(&v->verdict));
 	json_kv_cstr(w, "severity", verdict_severity_word(&v->verdict));

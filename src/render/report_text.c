@@ -196,10 +196,62 @@ static const char *when(char buf[32], int64_t t)
 	return buf;
 }
 
+static const char *const read_status[] = {
+	[CAPTURE_USED] = "", [CAPTURE_UNKNOWN] = "not recognised",
+	[CAPTURE_REPEAT] = "not read", [CAPTURE_ERROR] = "error",
+};
+
+/* analyze: each section read, what it was taken for, what was left out. */
+static void print_read(FILE *fp, const struct capture_list *cl)
+{
+	char line[640];
+
+	fputs("sockvet analyze: captures, not this host (one snapshot: no trends)\n\nRead\n", fp);
+	for (uint32_t i = 0; i < cl->n; i++) {
+		const struct capture_read *c = &cl->r[i];
+		size_t n;
+
+		snprintf(line, sizeof(line), "%s:%u%s%s: ", c->file, c->line,
+			 c->cmd[0] ? " $ " : "", c->cmd);
+		n = strlen(line);
+		if (c->status == CAPTURE_USED)
+			snprintf(line + n, sizeof(line) - n, "%s (%llu lines used, %llu skipped)",
+				 c->what, (unsigned long long)c->rows,
+				 (unsigned long long)c->skipped);
+		else
+			snprintf(line + n, sizeof(line) - n, "%s%s%s", read_status[c->status],
+				 c->what[0] ? ": " : "", c->what);
+		fputs("  ", fp);
+		put(fp, line);
+		fputc('\n', fp);
+		if (c->note[0]) {
+			fputs("    ", fp);
+			put(fp, c->note);
+			fputc('\n', fp);
+		}
+	}
+	if (cl->dropped)
+		fprintf(fp, "  (%u more sections not listed)\n", cl->dropped);
+}
+
 static void print_header(FILE *fp, const struct report_view *v)
 {
 	char tbuf[32];
 
+	if (v->read) {
+		print_read(fp, v->read);
+		if (v->focus[0]) {
+			fputs("Focus: ", fp);
+			put(fp, v->focus);
+			fputc('\n', fp);
+		}
+		fputs("\nWhat the sockets and counters show\n", fp);
+		print_states(fp, v);
+		print_listeners(fp, v);
+		print_conns(fp, v);
+		print_counters(fp, v);
+		return;
+	}
 	fputs("sockvet triage: ", fp);
 	put(fp, v->host);
 	fputs(", kernel ", fp);

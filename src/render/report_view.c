@@ -327,3 +327,8 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	v->unavailable = last->unavailable;
 	return 0;
 }
+
+void report_view_set_read(struct report_view *v, const struct capture_list *read)
+{
+	v->read = read;
+}

@@ -25,6 +25,7 @@
 #include "../diagnose/verdict.h"
 #include "../model/addr.h"
 #include "../model/focus.h"
+#include "../model/capture.h"
 #include "../model/series.h"
 #include "../util/strbuf.h"
 
@@ -133,6 +134,9 @@ struct report_view {
 	/* Sources that could not be read (the verdict knows less). */
 	uint32_t n_unavailable;
 	const struct s_unavailable *unavailable;
+
+	/* sockvet analyze: what was read, section by section; NULL live. */
+	const struct capture_list *read;
 };
 
 /*
@@ -152,6 +156,9 @@ int report_view_build(struct report_view *v, const struct series *ser,
  * err (a name too long to show).
  */
 int report_view_set_netns(struct report_view *v, const char *name, struct strbuf *err);
+
+/* After report_view_build: the sample came from captures (analyze). */
+void report_view_set_read(struct report_view *v, const struct capture_list *read);
 
 /*
  * cmd as it must be run in namespace ns ("" or NULL: unchanged), into
