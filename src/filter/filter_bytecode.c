@@ -135,29 +135,29 @@ static enum bc_res bc_port(struct bc_emit *e, const struct filter_node *n, bool 
 /* src/dst [FAMILY:]ADDR[/PREFIX][:PORT] as one hostcond. */
 static enum bc_res bc_host(struct bc_emit *e, const struct filter_host *h, bool src)
 {
-	struct {
-		struct inet_diag_hostcond hc;
-		uint8_t addr[16];
-	} c;
+	/* the hostcond, then its address (a flexible array in the uapi) */
+	uint8_t c[sizeof(struct inet_diag_hostcond) + 16];
+	struct inet_diag_hostcond hc;
 	size_t alen = h->family == AF_INET6 ? 16 : 4;
 
 	if (h->family == AF_UNIX)
 		return BC_FALSE;         /* never an inet socket */
 	if (h->prefix < 0 && h->port < 0)
 		return BC_TRUE;          /* `*`: every inet socket */
-	memset(&c, 0, sizeof(c));
-	c.hc.port = h->port;
+	memset(&hc, 0, sizeof(hc));
+	memset(c, 0, sizeof(c));
+	hc.port = h->port;
 	if (h->prefix < 0) {
 		/* any address, whatever its family: the port only */
-		c.hc.family = AF_UNSPEC;
+		hc.family = AF_UNSPEC;
 		alen = 0;
 	} else {
-		c.hc.family = h->family;
-		c.hc.prefix_len = (uint8_t)h->prefix;
-		memcpy(c.addr, h->addr, alen);
+		hc.family = h->family;
+		hc.prefix_len = (uint8_t)h->prefix;
+		memcpy(c + sizeof(hc), h->addr, alen);
 	}
-	return bc_op(e, src ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND, &c,
-		     sizeof(c.hc) + alen);
+	memcpy(c, &hc, sizeof(hc));
+	return bc_op(e, src ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND, c, sizeof(hc) + alen);
 }
 
 /* = or != on one op whose argument is arg. */

@@ -454,8 +454,10 @@ static int import_dir(struct run *r, const char *path, struct strbuf *err)
 	return ret;
 }
 
-int import_run(const char *const *paths, unsigned n, const struct sample_build_opts *bo,
-	       struct sample *s, struct capture_list *cl, struct strbuf *err)
+/* paths, or fp when paths is NULL (fuzzing, tests). */
+static int run_inputs(const char *const *paths, unsigned n, FILE *fp, const char *name,
+		      const struct sample_build_opts *bo, struct sample *s,
+		      struct capture_list *cl, struct strbuf *err)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	int ret = -1;
@@ -466,11 +468,16 @@ int import_run(const char *const *paths, unsigned n, const struct sample_build_o
 	r->cl = cl;
 	if (sample_build_begin(&r->b, s, bo, err))
 		goto out;
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < (paths ? n : 1); i++) {
 		struct stat st;
-		int rc = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode) ?
-			 import_dir(r, paths[i], err) : import_file(r, paths[i], err);
+		int rc;
 
+		if (!paths)
+			rc = import_stream(r, fp, name, err);
+		else if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			rc = import_dir(r, paths[i], err);
+		else
+			rc = import_file(r, paths[i], err);
 		if (rc < 0) {
 			sample_build_abort(&r->b);
 			goto out;
@@ -481,4 +488,16 @@ int import_run(const char *const *paths, unsigned n, const struct sample_build_o
 out:
 	free(r);
 	return ret;
+}
+
+int import_run(const char *const *paths, unsigned n, const struct sample_build_opts *bo,
+	       struct sample *s, struct capture_list *cl, struct strbuf *err)
+{
+	return run_inputs(paths, n, NULL, NULL, bo, s, cl, err);
+}
+
+int import_run_stream(FILE *fp, const char *name, const struct sample_build_opts *bo,
+		      struct sample *s, struct capture_list *cl, struct strbuf *err)
+{
+	return run_inputs(NULL, 0, fp, name, bo, s, cl, err);
 }

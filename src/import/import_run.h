@@ -4,6 +4,8 @@
 
 /* `sockvet analyze`'s inputs into one sample (import.c). */
 
+#include <stdio.h>
+
 #include "import.h"
 #include "../model/capture.h"
 
@@ -17,6 +19,10 @@
  */
 int import_run(const char *const *paths, unsigned n, const struct sample_build_opts *bo,
 	       struct sample *s, struct capture_list *cl, struct strbuf *err);
+
+/* The same for one open stream (name is for messages); fp is not closed. */
+int import_run_stream(FILE *fp, const char *name, const struct sample_build_opts *bo,
+		      struct sample *s, struct capture_list *cl, struct strbuf *err);
 
 /* Is line a shell prompt with a known tool's command? The command into cmd. */
 bool import_prompt(const char *line, char *cmd, size_t size);
