@@ -114,8 +114,14 @@ static size_t prefix_len(const struct line *l)
 int mib_parse_pairs(struct mib *m, const char *buf, size_t len,
 		    const char *fname, struct strbuf *err)
 {
+	return mib_parse_pairs_at(m, buf, len, fname, 1, err);
+}
+
+int mib_parse_pairs_at(struct mib *m, const char *buf, size_t len,
+		       const char *fname, unsigned first_line, struct strbuf *err)
+{
 	const char *pos = buf, *end = buf + len;
-	struct line h = { 0 }, v;
+	struct line h = { .no = first_line - 1 }, v;
 
 	while (next_line(&pos, end, &h)) {
 		size_t plen, hi, vi;
@@ -171,8 +177,14 @@ int mib_parse_pairs(struct mib *m, const char *buf, size_t len,
 int mib_parse_kv(struct mib *m, const char *buf, size_t len,
 		 const char *fname, struct strbuf *err)
 {
+	return mib_parse_kv_at(m, buf, len, fname, 1, err);
+}
+
+int mib_parse_kv_at(struct mib *m, const char *buf, size_t len,
+		    const char *fname, unsigned first_line, struct strbuf *err)
+{
 	const char *pos = buf, *end = buf + len;
-	struct line l = { 0 };
+	struct line l = { .no = first_line - 1 };
 
 	while (next_line(&pos, end, &l)) {
 		size_t i = 0, ns, ne, vs;

@@ -20,6 +20,12 @@ int mib_parse_pairs(struct mib *m, const char *buf, size_t len,
 		    const char *fname, struct strbuf *err);
 int mib_parse_kv(struct mib *m, const char *buf, size_t len,
 		 const char *fname, struct strbuf *err);
+/* The same on a piece of a larger text whose first line is first_line
+ * (an imported capture), so messages name the capture's line. */
+int mib_parse_pairs_at(struct mib *m, const char *buf, size_t len,
+		       const char *fname, unsigned first_line, struct strbuf *err);
+int mib_parse_kv_at(struct mib *m, const char *buf, size_t len,
+		    const char *fname, unsigned first_line, struct strbuf *err);
 
 /* Reads a whole (small) file into sb, refusing more than max bytes. */
 int procnet_slurp(struct strbuf *sb, const char *path, size_t max, struct strbuf *err);

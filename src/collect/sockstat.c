@@ -66,12 +66,17 @@ struct cur {
 	const char *p;
 	const char *end;        /* end of the line (at '\n' or EOF) */
 	unsigned lineno;
+	bool colon_pos;         /* messages as "FILE:LINE:COL: what" (imports) */
 };
 
 static int cur_error(const struct cur *c, const char *what, struct strbuf *err)
 {
+	unsigned col = (unsigned)(c->p - c->line) + 1;
+
+	if (c->colon_pos)
+		return error_set(err, "%s:%u:%u: %s", c->path, c->lineno, col, what);
 	return error_set(err, "'%s': line %u, column %u: %s", c->path,
-			 c->lineno, (unsigned)(c->p - c->line) + 1, what);
+			 c->lineno, col, what);
 }
 
 static bool is_blank(char ch)
@@ -111,11 +116,14 @@ static int number(struct cur *c, int64_t *v, struct strbuf *err)
 		return cur_error(c, "expected a number", err);
 	}
 	for (; c->p < c->end && *c->p >= '0' && *c->p <= '9'; c->p++) {
-		u = u * 10 + (uint64_t)(*c->p - '0');
-		if (u > (uint64_t)INT64_MAX) {
+		uint64_t d = (uint64_t)(*c->p - '0');
+
+		/* Checked before the multiply, which could wrap past 2^64. */
+		if (u > ((uint64_t)INT64_MAX - d) / 10) {
 			c->p = start;
 			return cur_error(c, "number out of range", err);
 		}
+		u = u * 10 + d;
 	}
 	if (c->p < c->end && !is_blank(*c->p))
 		return cur_error(c, "expected a blank after the number", err);
@@ -172,41 +180,59 @@ static bool next_line(struct cur *c, const char *buf_end)
 	return true;
 }
 
+/* One "LABEL: name value [name value]..." line at c. */
+static int sockstat_line(struct sockstat_counts *out, struct cur *c, struct strbuf *err)
+{
+	const char *l, *n;
+	size_t llen, nlen;
+	int pairs = 0;
+
+	if (label(c, &l, &llen, err))
+		return -1;
+	for (;;) {
+		struct counter *ct;
+		int64_t v;
+
+		skip_blanks(c);
+		if (c->p >= c->end)
+			break;
+		n = word(c, &nlen);
+		skip_blanks(c);
+		if (number(c, &v, err))
+			return -1;
+		ct = lookup(out, l, llen, n, nlen);
+		if (ct) {
+			ct->present = true;
+			ct->v = v;
+		}
+		pairs++;
+	}
+	if (!pairs)
+		return cur_error(c, "expected 'name value' after the label", err);
+	return 0;
+}
+
 static int parse_sockstat(struct sockstat_counts *out, struct cur *c,
 			  const char *buf_end, struct strbuf *err)
 {
 	while (next_line(c, buf_end)) {
-		const char *l, *n;
-		size_t llen, nlen;
-		int pairs = 0;
-
 		if (c->p == c->end && c->end == buf_end)
 			break;  /* the final newline */
-		if (label(c, &l, &llen, err))
+		if (sockstat_line(out, c, err))
 			return -1;
-		for (;;) {
-			struct counter *ct;
-			int64_t v;
-
-			skip_blanks(c);
-			if (c->p >= c->end)
-				break;
-			n = word(c, &nlen);
-			skip_blanks(c);
-			if (number(c, &v, err))
-				return -1;
-			ct = lookup(out, l, llen, n, nlen);
-			if (ct) {
-				ct->present = true;
-				ct->v = v;
-			}
-			pairs++;
-		}
-		if (!pairs)
-			return cur_error(c, "expected 'name value' after the label",
-					 err);
 	}
 	return 0;
+}
+
+int sockstat_parse_line(struct sockstat_counts *out, const char *line, size_t len,
+			const char *file, unsigned lineno, struct strbuf *err)
+{
+	struct cur c = {
+		.path = file, .buf = line, .line = line, .p = line, .end = line + len,
+		.lineno = lineno, .colon_pos = true,
+	};
+
+	return sockstat_line(out, &c, err);
 }
 
 /* Header and value lines in pairs: "Tcp: A B C" then "Tcp: 1 2 3". */

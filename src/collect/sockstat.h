@@ -24,4 +24,12 @@
 int sockstat_read(struct sockstat_counts *out, const char *proc_root,
 		  struct strbuf *err);
 
+/*
+ * One sockstat or sockstat6 line ("TCP: inuse 1 orphan 0 tw 0 alloc 2
+ * mem 1") into *out (not cleared), with the same checks; errors are
+ * "FILE:LINE:COL: what". For pasted captures (src/import).
+ */
+int sockstat_parse_line(struct sockstat_counts *out, const char *line, size_t len,
+			const char *file, unsigned lineno, struct strbuf *err);
+
 #endif
