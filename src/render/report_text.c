@@ -94,6 +94,10 @@ static void print_states(FILE *fp, const struct report_view *v)
 {
 	char n[32];
 
+	if (!v->have_sockets) {
+		fputs("  TCP sockets: not in the input (no socket list was read)\n", fp);
+		return;
+	}
 	fprintf(fp, "  TCP sockets: %s", fmt_thousands(n, v->tcp_total));
 	for (unsigned i = 0; i < v->n_states; i++)
 		fprintf(fp, ", %s %s", v->states[i].name, fmt_thousands(n, v->states[i].n));
@@ -102,6 +106,8 @@ static void print_states(FILE *fp, const struct report_view *v)
 
 static void print_listeners(FILE *fp, const struct report_view *v)
 {
+	if (!v->have_sockets)
+		return;
 	fprintf(fp, "  TCP listeners: %u (%u with a full accept queue)%s\n", v->n_listeners,
 		v->n_full_listeners, v->listeners_cut ? " [more than could be kept]" : "");
 	for (unsigned i = 0; i < v->n_listener_rows; i++) {
@@ -306,7 +312,16 @@ static void print_finding(FILE *fp, bool color, const struct finding *f)
 static void print_verdict(FILE *fp, const struct report_view *v, bool color)
 {
 	fputs("\nVerdict\n", fp);
-	if (v->verdict.healthy) {
+	if (v->verdict.healthy && v->read && v->n_not_run) {
+		char why[320];
+
+		fprintf(fp, "  %snothing found%s in what was read.\n", paint(color, SEV_INFO),
+			unpaint(color));
+		snprintf(why, sizeof(why), "%u check%s had no input to judge (see Not checked): "
+			 "this is not a clean bill of health.%s", v->n_not_run,
+			 v->n_not_run == 1 ? "" : "s", v->n_findings ? " Notes:" : "");
+		wrap(fp, why, 4);
+	} else if (v->verdict.healthy) {
 		char why[320];
 		const char *notes = v->n_findings ? " Notes:" : "";
 

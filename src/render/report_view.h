@@ -97,7 +97,9 @@ struct report_view {
 	double span_s;           /* first to last sample, 0 with one */
 	const char *focus;       /* "--port 8080 --symptom refused", or "" */
 
-	/* What the sockets show (the last sample). */
+	/* What the sockets show (the last sample); nothing when the sample
+	 * has no socket list (an analyze without ss output). */
+	bool have_sockets;
 	uint64_t tcp_total;
 	unsigned n_states;       /* states with sockets, in SS_* order */
 	struct report_state states[SS_STATE_MAX];
