@@ -74,17 +74,22 @@ static int parse_args(struct analyze_cmdline *c, int argc, char **argv, int *cod
 	return n;
 }
 
-/* Nothing usable: say what was read and why none of it counted. */
+/* Nothing usable: one line, with the first section's reason. */
 static int nothing_read(const struct capture_list *cl)
 {
-	fprintf(stderr, "sockvet: analyze: nothing in the input could be read\n");
-	for (uint32_t i = 0; i < cl->n; i++) {
-		const struct capture_read *r = &cl->r[i];
+	const struct capture_read *r = cl->n ? &cl->r[0] : NULL;
+	unsigned unknown = 0, errors = 0;
 
-		fprintf(stderr, "  %s:%u%s%s: %s\n", r->file, r->line, r->cmd[0] ? " $ " : "",
-			r->cmd, r->status == CAPTURE_UNKNOWN ? r->what : r->note);
+	for (uint32_t i = 0; i < cl->n; i++) {
+		unknown += cl->r[i].status == CAPTURE_UNKNOWN;
+		errors += cl->r[i].status == CAPTURE_ERROR;
 	}
-	return SV_EXIT_FAILED;
+	if (!r)
+		return cmd_fail(SV_EXIT_FAILED, "analyze: nothing could be read: the input is empty");
+	return cmd_fail(SV_EXIT_FAILED, "analyze: nothing could be read (%u section%s: %u not "
+			"recognised, %u with errors); %s:%u%s%s: %s", cl->n, cl->n == 1 ? "" : "s",
+			unknown, errors, r->file, r->line, r->cmd[0] ? " $ " : "", r->cmd,
+			r->status == CAPTURE_UNKNOWN ? r->what : r->note);
 }
 
 static int print_report(const struct analyze_cmdline *c, const struct report_view *v,

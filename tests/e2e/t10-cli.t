@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..76"
+echo "1..80"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -57,6 +57,11 @@ expect 64 "triage: samples out of range is a usage error" "$SV" --samples 0
 expect 64 "triage: stray argument is a usage error" "$SV" triage extra
 expect 64 "triage: an argument to a flag that takes none is a usage error" "$SV" --once=3
 expect 64 "triage: missing option argument is a usage error" "$SV" --port
+expect 64 "analyze: no input is a usage error" "$SV" analyze
+expect 64 "analyze: --pretty without --json is a usage error" "$SV" analyze --pretty -
+expect 3 "analyze: a missing file alone: nothing could be read" "$SV" analyze /nonexistent/capture.txt
+printf 'lorem ipsum\n' | "$SV" analyze - >/dev/null 2>"$tmp/err"
+if [ $? -eq 3 ] && grep -q "not recognised" "$tmp/err"; then ok "analyze: prose alone exits 3 and says it was not recognised"; else not_ok "analyze: prose alone exits 3 and says it was not recognised" "$(cat "$tmp/err")"; fi
 expect 64 "lab: unknown flag is a usage error" "$SV" lab -q
 expect 64 "summary: unknown flag is a usage error" "$SV" summary --bogus
 expect 0 "ss --list-options exits 0" "$SV" ss --list-options
