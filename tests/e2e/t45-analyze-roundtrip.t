@@ -1,0 +1,97 @@
+#!/bin/sh
+# t45-analyze-roundtrip: offline analysis gives the live verdict. For lab
+# scenarios a single snapshot can judge, stage the incident (`lab run
+# NAME --keep`), then inside its namespace, at the same moment:
+#   - capture what a user would paste, with the real tools, as one
+#     terminal transcript: ss -s, ss -tan, ss -tlnp, nstat -az, sysctl
+#     of the settings the rules read, cat /proc/net/sockstat;
+#   - triage live with one sample (`sockvet -N NS --once --json`),
+# and check that `sockvet analyze` of the transcript finds the same
+# warning and critical finding ids with the same sides. One sample on
+# both sides: analyze reads one snapshot, so a trend-only finding is not
+# expected of it. Needs root, ip, nft, jq, ss, nstat.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_require_root
+for _c in nft jq ss nstat; do
+	if ! command -v "$_c" >/dev/null 2>&1; then
+		echo "1..0 # SKIP $_c not installed"
+		exit 0
+	fi
+done
+e2e_init
+SV=${SOCKVET:-$E2E_ROOT/sockvet}
+T=$E2E_TMP
+[ -x "$SV" ] || make -C "$E2E_ROOT" -s sockvet >/dev/null || tap_bail "cannot build sockvet"
+
+# Judged from sockets, counters and sysctls alone (no /proc of the host).
+SCENARIOS="accept-overflow somaxconn-cap fin-wait-2 nothing-listening loopback-only"
+
+# The focus options the lab triages its scenario with ("lab:   triage:
+# sockvet -N NS --port 8080 --symptom refused"): both sides get them.
+focus_of() {
+	sed -n 's/^lab: *triage: sockvet -N [^ ]*//p' "$1" | head -n 1
+}
+
+cleanup() {
+	"$SV" lab clean all >/dev/null 2>&1
+	e2e_cleanup
+}
+trap 'cleanup' EXIT
+
+N=$(echo "$SCENARIOS" | wc -w)
+tap_plan $((N * 2))
+
+# The transcript a user pastes: prompts, then each tool's output.
+capture() {
+	ns=$1
+	for cmd in "ss -s" "ss -tan" "ss -tlnp" "nstat -az" \
+		   "sysctl net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_syncookies net.ipv4.ip_local_port_range net.ipv4.tcp_fin_timeout" \
+		   "cat /proc/net/sockstat"; do
+		echo "root@web1:~# $cmd"
+		# shellcheck disable=SC2086
+		NSTAT_HISTORY=$T/nstat.hist ip netns exec "$ns" $cmd 2>&1
+	done
+}
+
+# "id side" per warning or critical finding, sorted.
+verdicts() {
+	jq -r '.findings[] | select(.severity == "warning" or .severity == "critical") |
+		"\(.id) \(.side)"' "$1" | sort -u
+}
+
+for name in $SCENARIOS; do
+	ns=sockvet-lab-$name
+	if ! "$SV" lab run "$name" --keep >"$T/$name.lab" 2>"$T/$name.laberr"; then
+		tap_not_ok "$name: staged"
+		tap_diag_file "$T/$name.laberr" 5
+		tap_not_ok "$name: analyze finds what live triage finds"
+		continue
+	fi
+	focus=$(focus_of "$T/$name.lab")
+	capture "$ns" >"$T/$name.txt"
+	# shellcheck disable=SC2086
+	"$SV" -N "$ns" --once --json $focus >"$T/$name.live.json" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$SV" analyze --json $focus "$T/$name.txt" >"$T/$name.offline.json" \
+		2>"$T/$name.offline.err"
+	rc=$?
+	"$SV" lab clean "$name" >/dev/null 2>&1
+	used=$(jq '[.inputs[] | select(.status == "used")] | length' "$T/$name.offline.json" 2>/dev/null)
+	if [ "$rc" -le 2 ] && [ "${used:-0}" -ge 5 ]; then
+		tap_ok "$name: analyze read the transcript ($used sections used, exit $rc)"
+	else
+		tap_not_ok "$name: analyze read the transcript (exit $rc, ${used:-0} sections used)"
+		tap_diag_file "$T/$name.offline.err" 5
+		tap_diag "$(jq -c '[.inputs[]? | {command, status, what}]' "$T/$name.offline.json" 2>/dev/null | head -c 600)"
+	fi
+	verdicts "$T/$name.live.json" >"$T/$name.live"
+	verdicts "$T/$name.offline.json" >"$T/$name.offline"
+	if [ -s "$T/$name.live" ] && cmp -s "$T/$name.live" "$T/$name.offline"; then
+		tap_ok "$name: analyze finds what live triage finds ($(tr '\n' ',' <"$T/$name.live" | sed 's/,$//'))"
+	else
+		tap_not_ok "$name: analyze finds what live triage finds"
+		tap_diag "live: $(tr '\n' ',' <"$T/$name.live")"
+		tap_diag "offline: $(tr '\n' ',' <"$T/$name.offline")"
+	fi
+done
