@@ -315,7 +315,7 @@ static int sum_line(struct ss_st *st, const struct tok *t, size_t n)
 		return sum_num(&t[2], &m->tcp_ip) ? 1 : 2;
 	if (ss_tok_is(&t[0], "UDP"))
 		return sum_num(&t[2], &m->udp_ip) ? 1 : 2;
-	return ss_tok_is(&t[0], "RAW") || ss_tok_is(&t[0], "INET") || ss_tok_is(&t[0], "FRAG") ? 1 : 0;
+	return ss_tok_is(&t[0], "*") || ss_tok_is(&t[0], "RAW") || ss_tok_is(&t[0], "INET") || ss_tok_is(&t[0], "FRAG") ? 1 : 0;
 }
 
 static void sum_set(struct counter *c, bool have, int64_t v)
@@ -455,6 +455,8 @@ static int ss_line(void *vst, const char *s, size_t len, const struct import_pos
 		len--;
 	n = ss_tokenize(s, len, t, SS_TOK_MAX);
 	if (!n) {
+		/* -i on a socket without info: the tab alone */
+		st->cont += st->pend && len && s[0] == '\t';
 		st->skipped++;
 		return 0;
 	}
