@@ -93,6 +93,7 @@ struct ss_cmd {
 	bool seen;               /* an ss command line was given */
 	bool tcp, udp;           /* -t / -u (neither: ss lists all) */
 	bool summary;            /* -s */
+	bool listening;          /* -l: listeners only */
 	bool subset;             /* a filter, | grep, | head: rows may be missing */
 	uint32_t states;         /* `state X`: the mask; 0 none */
 	uint8_t one_state;       /* the State column's value when it is absent */
@@ -135,6 +136,10 @@ static void cmd_short_flags(struct ss_cmd *c, const char *w)
 			c->udp = true;
 		else if (*p == 's')
 			c->summary = true;
+		else if (*p == 'l')
+			c->listening = true;
+		else if (*p == '4' || *p == '6')
+			c->subset = true;
 		else if (*p == 'A' || *p == 'f' || *p == 'F')
 			c->subset = true;  /* the rest of the word is an argument */
 		if (*p == 'A' || *p == 'f' || *p == 'F')
@@ -150,6 +155,8 @@ static void cmd_long_flag(struct ss_cmd *c, const char *w)
 		c->udp = true;
 	else if (!strcmp(w, "--summary"))
 		c->summary = true;
+	else if (!strcmp(w, "--listening"))
+		c->listening = true;
 }
 
 /* The words after ss, up to a pipe. */
@@ -521,6 +528,8 @@ static void end_notes(const struct ss_st *st, struct import_summary *sum)
 {
 	if (st->c.subset)
 		snprintf(sum->note, sizeof(sum->note), "a subset (filter or pipe): absent rows are not zero");
+	if (st->c.listening && !st->c.subset)
+		snprintf(sum->note, sizeof(sum->note), "listeners only (-l): other states absent, not zero");
 	note_add(sum, "%s LISTEN/UDP rows already given earlier, not added", st->dup);
 	note_add(sum, "%s rows with unknown service names left out", st->svc);
 	note_add(sum, "%s rows with host names left out", st->host);

@@ -206,6 +206,7 @@ START_TEST(ss__listeners_not_added_twice)
 	r = run_file("ss -tlnp", 0, "real61-tlnp.txt");
 	ck_assert_uint_eq(r->s->n_listeners, 4);
 	ck_assert_uint_eq(r->s->have & HAVE_LISTEN_DROPS, 0);
+	ck_assert_ptr_nonnull(strstr(r->sum.note, "listeners only"));
 	run_free(r);
 }
 END_TEST
