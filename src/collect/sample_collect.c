@@ -147,7 +147,7 @@ static int dump_sockets(struct collect_ctx *c, struct diag_stats *stats, struct 
 	};
 
 	for (int attempt = 0; attempt < SAMPLE_DUMP_ATTEMPTS; attempt++) {
-		sample_build_socks_begin(c->b, HAVE_SOCKETS | HAVE_LISTEN_DROPS);
+		sample_build_socks_begin(c->b, HAVE_SOCKETS | HAVE_CONN_STATES | HAVE_LISTEN_DROPS);
 		c->n_stuck = 0;
 		c->torn = false;
 		q.states = 1u << SS_LISTEN;

@@ -507,7 +507,7 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_close_wait_leak = {
 	.ids = { "close-wait-leak" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
-	.needs = HAVE_SOCKETS,
+	.needs = HAVE_SOCKETS | HAVE_CONN_STATES,
 	.check = check,
 	.summary = "CLOSE-WAIT persisting or growing, per process",
 };

@@ -196,7 +196,7 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_closing_pile = {
 	.ids = { "closing-pile" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION) | SYMPTOM_BIT(SYMPTOM_RESET),
-	.needs = HAVE_SOCKETS,
+	.needs = HAVE_SOCKETS | HAVE_CONN_STATES,
 	.check = check,
 	.summary = "FIN-WAIT-1/CLOSING/LAST-ACK piles to one peer",
 };

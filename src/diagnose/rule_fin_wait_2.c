@@ -165,7 +165,7 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_fin_wait_2_pile = {
 	.ids = { "fin-wait-2-pile" },
 	.symptoms = 0,
-	.needs = HAVE_SOCKETS,
+	.needs = HAVE_SOCKETS | HAVE_CONN_STATES,
 	.check = check,
 	.summary = "peers not closing their side",
 };

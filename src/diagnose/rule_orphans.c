@@ -86,7 +86,7 @@ static void check(const struct rule *self, const struct series *ser,
 	else if (orphans >= 0)
 		finding_evidence(f, "cat /proc/net/sockstat: TCP orphan %lld; net.ipv4.tcp_max_orphans not "
 				 "readable here (host-wide, hidden in a child netns)", (long long)orphans);
-	if (last->have & HAVE_SOCKETS)
+	if (last->have & HAVE_CONN_STATES)
 		finding_evidence(f, "ss -tan: FIN-WAIT-1 %llu, FIN-WAIT-2 %llu, CLOSING %llu, LAST-ACK %llu "
 				 "(this netns; orphans are among them)",
 				 (unsigned long long)st[SS_FIN_WAIT1], (unsigned long long)st[SS_FIN_WAIT2],

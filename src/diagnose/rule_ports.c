@@ -341,7 +341,7 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_ephemeral_port_exhaustion = {
 	.ids = { "ephemeral-port-exhaustion" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
-	.needs = HAVE_SOCKETS,
+	.needs = HAVE_SOCKETS | HAVE_CONN_STATES,
 	.check = check,
 	.summary = "client tuples per destination vs the usable port range",
 };

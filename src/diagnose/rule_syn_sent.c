@@ -121,7 +121,7 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_connect_timeouts = {
 	.ids = { "connect-timeouts" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_TIMEOUT),
-	.needs = HAVE_SOCKETS,
+	.needs = HAVE_SOCKETS | HAVE_CONN_STATES,
 	.check = check,
 	.summary = "SYN-SENT piling up to one destination",
 };

@@ -268,7 +268,7 @@ static void check(const struct rule *self, const struct series *ser,
 const struct rule rule_time_wait_pile = {
 	.ids = { "time-wait-pile" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
-	.needs = HAVE_SOCKETS,
+	.needs = HAVE_SOCKETS | HAVE_CONN_STATES,
 	.check = check,
 	.summary = "TIME-WAIT: normal unless a destination nears the port range",
 };

@@ -94,6 +94,7 @@ struct ss_cmd {
 	bool tcp, udp;           /* -t / -u (neither: ss lists all) */
 	bool summary;            /* -s */
 	bool listening;          /* -l: listeners only */
+	bool all;                /* -a: every state */
 	bool subset;             /* a filter, | grep, | head: rows may be missing */
 	uint32_t states;         /* `state X`: the mask; 0 none */
 	uint8_t one_state;       /* the State column's value when it is absent */
@@ -138,6 +139,8 @@ static void cmd_short_flags(struct ss_cmd *c, const char *w)
 			c->summary = true;
 		else if (*p == 'l')
 			c->listening = true;
+		else if (*p == 'a')
+			c->all = true;
 		else if (*p == '4' || *p == '6')
 			c->subset = true;
 		else if (*p == 'A' || *p == 'f' || *p == 'F')
@@ -157,6 +160,8 @@ static void cmd_long_flag(struct ss_cmd *c, const char *w)
 		c->summary = true;
 	else if (!strcmp(w, "--listening"))
 		c->listening = true;
+	else if (!strcmp(w, "--all"))
+		c->all = true;
 }
 
 /* The words after ss, up to a pipe. */
@@ -360,7 +365,8 @@ static void flush_tcp(struct ss_st *st)
 		return;
 	}
 	if (!st->socks && !(st->prior & HAVE_SOCKETS)) {
-		sample_build_socks_begin(st->b, HAVE_SOCKETS);
+		/* what the rows cover is marked at the end (ss_coverage) */
+		sample_build_socks_begin(st->b, 0);
 		st->socks = true;
 	}
 	if (r->state == SS_CLOSE_WAIT && !st->x.ino) {
@@ -545,6 +551,36 @@ static void end_notes(const struct ss_st *st, struct import_summary *sum)
 			 (long long)st->sum.tw, (long long)st->sum.estab);
 }
 
+/*
+ * What the TCP rows are complete for, marked in the sample: listeners
+ * (HAVE_SOCKETS) with -a or -l, every other state (HAVE_CONN_STATES)
+ * with -a alone; nothing for a filter, `state X`, a pipe, or `ss -tn`
+ * (no listeners). A table without its command line is read by its rows:
+ * LISTEN and other states together is an -a table, LISTEN alone -l.
+ */
+static uint32_t ss_coverage(const struct ss_st *st)
+{
+	bool full, lis;
+	uint32_t have = 0;
+
+	if (!st->socks && !(st->prior & HAVE_SOCKETS))
+		return 0;
+	if (st->c.seen) {
+		full = !st->c.subset && st->c.all && !st->c.listening;
+		lis = !st->c.subset && (st->c.all || st->c.listening);
+	} else {
+		full = st->listeners && st->tcp > st->listeners;
+		lis = st->listeners > 0;
+	}
+	if (lis || full)
+		have |= HAVE_SOCKETS;
+	if (full)
+		have |= HAVE_CONN_STATES;
+	if (have)
+		sample_build_mark(st->b, have);
+	return have;
+}
+
 static int ss_end(void *vst, struct import_summary *sum, struct strbuf *err)
 {
 	struct ss_st *st = vst;
@@ -555,9 +591,10 @@ static int ss_end(void *vst, struct import_summary *sum, struct strbuf *err)
 	memset(sum, 0, sizeof(*sum));
 	/* an empty full TCP table is a fact; an empty subset is not */
 	if (!st->socks && !(st->prior & HAVE_SOCKETS) && st->header && st->c.tcp && !st->c.subset) {
-		sample_build_socks_begin(st->b, HAVE_SOCKETS);
+		sample_build_socks_begin(st->b, 0);
 		st->socks = true;
 	}
+	sum->have |= ss_coverage(st);
 	/* without sk: the CLOSE-WAIT sockets cannot be matched across samples */
 	if (st->socks && st->no_cookie)
 		st->b->s->cw_tracked = false;
@@ -567,7 +604,7 @@ static int ss_end(void *vst, struct import_summary *sum, struct strbuf *err)
 	}
 	if (st->sum.total || st->sum.tcp || st->sum.transport)
 		sum_store(st);
-	sum->have |= (st->socks ? HAVE_SOCKETS : 0) | (st->udp_started ? HAVE_UDP : 0);
+	sum->have |= st->udp_started ? HAVE_UDP : 0;
 	sum->rows = st->rows;
 	sum->skipped = st->skipped;
 	if (st->tcp || st->udp || st->socks || !st->sum.tcp)

@@ -332,6 +332,7 @@ static const struct {
 	[11] = { "kernel log", "dmesg" },
 	[12] = { "UNIX listeners", "ss -xl" },
 	[13] = { "UDP sockets", "ss -uanm" },
+	[14] = { "sockets in every state", "ss -tan" },
 };
 
 static int have_index(enum sample_have bit)

@@ -188,7 +188,7 @@ struct s_cw {
  * the report names the capture that would let it (sample_have_source).
  */
 enum sample_have {
-	HAVE_SOCKETS = 1u << 0,        /* the TCP socket list: states, listeners, queues */
+	HAVE_SOCKETS = 1u << 0,        /* TCP listeners, complete (queues, addresses) */
 	HAVE_LISTEN_DROPS = 1u << 1,   /* per-listener skmem d */
 	HAVE_CONNS = 1u << 2,          /* the per-connection tcp_info pass ran */
 	HAVE_MIB = 1u << 3,            /* SNMP / netstat counters */
@@ -202,7 +202,14 @@ enum sample_have {
 	HAVE_KLOG = 1u << 11,          /* the kernel log was read */
 	HAVE_UNIX_LISTENERS = 1u << 12, /* UNIX stream/seqpacket listeners with queues */
 	HAVE_UDP = 1u << 13,           /* UDP sockets with skmem (bound ports, drops) */
-	HAVE_BITS = 14
+	/*
+	 * TCP sockets in every other state, complete: a live dump has them;
+	 * a pasted `ss -tlnp` (listeners) or `ss -tan state close-wait` (one
+	 * state) does not, and a rule counting a state must not read its
+	 * absence as zero.
+	 */
+	HAVE_CONN_STATES = 1u << 14,
+	HAVE_BITS = 15
 };
 
 /* For the report: the capture that provides a have bit ("ss -tan"). */

@@ -98,6 +98,10 @@ static void print_states(FILE *fp, const struct report_view *v)
 		fputs("  TCP sockets: not in the input (no socket list was read)\n", fp);
 		return;
 	}
+	if (!v->have_conn_states) {
+		fputs("  TCP sockets: listeners only in the input (other states not counted)\n", fp);
+		return;
+	}
 	fprintf(fp, "  TCP sockets: %s", fmt_thousands(n, v->tcp_total));
 	for (unsigned i = 0; i < v->n_states; i++)
 		fprintf(fp, ", %s %s", v->states[i].name, fmt_thousands(n, v->states[i].n));

@@ -317,6 +317,7 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	v->span_s = series_span_s(ser);
 	v->focus = focus_text ? focus_text : "";
 	v->have_sockets = (last->have & HAVE_SOCKETS) != 0;
+	v->have_conn_states = (last->have & HAVE_CONN_STATES) != 0;
 	view_states(v, last);
 	view_listeners(v, ser);
 	view_conns(v, last, focus);

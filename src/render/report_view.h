@@ -100,6 +100,7 @@ struct report_view {
 	/* What the sockets show (the last sample); nothing when the sample
 	 * has no socket list (an analyze without ss output). */
 	bool have_sockets;
+	bool have_conn_states;   /* false: listeners only (a pasted ss -tlnp) */
 	uint64_t tcp_total;
 	unsigned n_states;       /* states with sockets, in SS_* order */
 	struct report_state states[SS_STATE_MAX];

@@ -25,7 +25,7 @@ T=$E2E_TMP
 [ -x "$SV" ] || make -C "$E2E_ROOT" -s sockvet >/dev/null || tap_bail "cannot build sockvet"
 
 # Judged from sockets, counters and sysctls alone (no /proc of the host).
-SCENARIOS="accept-overflow somaxconn-cap fin-wait-2 nothing-listening loopback-only"
+SCENARIOS="accept-overflow accept-queue-close-wait port-exhaustion syn-flood-nocookies nothing-listening loopback-only"
 
 # The focus options the lab triages its scenario with ("lab:   triage:
 # sockvet -N NS --port 8080 --symptom refused"): both sides get them.

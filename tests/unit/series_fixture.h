@@ -19,7 +19,7 @@
 #include "../../src/diagnose/rules.h"
 
 /* The inputs a synthetic sample represents unless a test says otherwise. */
-#define FX_HAVE (HAVE_SOCKETS | HAVE_LISTEN_DROPS | HAVE_MIB | HAVE_SYSCTL | HAVE_SOCKSTAT | HAVE_FDS | \
+#define FX_HAVE (HAVE_SOCKETS | HAVE_CONN_STATES | HAVE_LISTEN_DROPS | HAVE_MIB | HAVE_SYSCTL | HAVE_SOCKSTAT | HAVE_FDS | \
 		 HAVE_CONNTRACK | HAVE_UNIX_LISTENERS | HAVE_UDP)
 
 struct fx {

@@ -103,8 +103,10 @@ START_TEST(ss__tan_real)
 	const struct s_listener *l;
 
 	ck_assert_int_eq(r->rc, 0);
-	ck_assert_uint_eq(r->s->have & (HAVE_SOCKETS | HAVE_SOCKSTAT | HAVE_UDP), HAVE_SOCKETS);
-	ck_assert_uint_eq(r->sum.have, HAVE_SOCKETS);
+	/* -a: listeners and every other state, complete */
+	ck_assert_uint_eq(r->s->have & (HAVE_SOCKETS | HAVE_CONN_STATES | HAVE_SOCKSTAT | HAVE_UDP),
+			  HAVE_SOCKETS | HAVE_CONN_STATES);
+	ck_assert_uint_eq(r->sum.have, HAVE_SOCKETS | HAVE_CONN_STATES);
 	ck_assert_uint_eq(r->s->n_listeners, 4);
 	ck_assert_uint_eq(tcp_state(r, SS_ESTABLISHED), 10);
 	ck_assert_uint_eq(tcp_state(r, SS_FIN_WAIT2), 1);
@@ -158,6 +160,35 @@ START_TEST(ss__state_filter_without_state_column)
 	ck_assert_ptr_nonnull(strstr(n->sum.note, "without State"));
 	run_free(r);
 	run_free(n);
+}
+END_TEST
+
+/*
+ * What a table is complete for: a one-state or listeners-only paste must
+ * never let a rule read the other states as zero (no-listener on a
+ * `state close-wait` table, a TIME-WAIT count from `ss -tlnp`).
+ */
+START_TEST(ss__coverage)
+{
+	static const struct { const char *cmd; const char *file; uint32_t have; } rows[] = {
+		{ "ss -tan", "real61-tan.txt", HAVE_SOCKETS | HAVE_CONN_STATES },
+		{ NULL, "real61-tan.txt", HAVE_SOCKETS | HAVE_CONN_STATES },
+		{ "ss -tlnp", "real61-tlnp.txt", HAVE_SOCKETS },
+		{ NULL, "real61-tln.txt", HAVE_SOCKETS },
+		{ "ss -tan state close-wait", "real61-state-close-wait.txt", 0 },
+		{ "ss -tan | grep 8080", "real61-tan.txt", 0 },
+		{ "ss -tn", "real61-tan.txt", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct run *r = run_file(rows[i].cmd, 0, rows[i].file);
+
+		ck_assert_int_eq(r->rc, 0);
+		ck_assert_msg((r->s->have & (HAVE_SOCKETS | HAVE_CONN_STATES)) == rows[i].have,
+			      "'%s' on %s: have %#x", rows[i].cmd ? rows[i].cmd : "(none)",
+			      rows[i].file, r->s->have);
+		run_free(r);
+	}
 }
 END_TEST
 
@@ -382,6 +413,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ss__tanoe_real_ino_and_cookies);
 	tcase_add_test(tc, ss__state_filter_without_state_column);
 	tcase_add_test(tc, ss__no_header);
+	tcase_add_test(tc, ss__coverage);
 	tcase_add_test(tc, ss__service_names);
 	tcase_add_test(tc, ss__listeners_not_added_twice);
 	tcase_add_test(tc, ss__skmem_continuations);

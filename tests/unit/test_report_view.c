@@ -470,7 +470,7 @@ START_TEST(view__rules_without_input_are_named_with_their_capture)
 	bool found = false;
 
 	for (unsigned i = 0; i < 2; i++)
-		f->s[i]->have = HAVE_SOCKETS;
+		f->s[i]->have = HAVE_SOCKETS | HAVE_CONN_STATES;
 	diagnose_run(&f->ser, &f->opts, &f->out);
 	v = view_of(f, NULL);
 	for (unsigned i = 0; i < v->n_not_run; i++)

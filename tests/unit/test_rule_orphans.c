@@ -154,7 +154,7 @@ START_TEST(orphans__no_socket_list_no_state_line)
 	x = fx_find(f, "orphan-sockets");
 	ck_assert(fx_has_text(x, "ss -tan: FIN-WAIT-1"));
 	for (unsigned i = 0; i < 2; i++)
-		f->s[i]->have &= ~(uint32_t)HAVE_SOCKETS;
+		f->s[i]->have &= ~(uint32_t)HAVE_CONN_STATES;
 	run(f);
 	x = fx_find(f, "orphan-sockets");
 	ck_assert_ptr_nonnull(x);
