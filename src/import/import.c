@@ -243,7 +243,7 @@ static void section_start(struct run *r, struct section *sec, struct strbuf *err
 		if (sec->rec) {
 			sec->rec->status = CAPTURE_UNKNOWN;
 			snprintf(sec->rec->what, sizeof(sec->rec->what),
-				 "not recognised (tried ss, nstat/netstat -s, sysctl, kernel log)");
+				 "tried ss, nstat/netstat -s, sysctl, kernel log");
 		}
 		return;
 	}

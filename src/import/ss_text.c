@@ -95,6 +95,8 @@ struct ss_cmd {
 	bool summary;            /* -s */
 	bool listening;          /* -l: listeners only */
 	bool all;                /* -a: every state */
+	char expr[256];          /* the filter expression's words */
+	int port_only;           /* the expression is `sport = :P`: P; else -1 */
 	bool subset;             /* a filter, | grep, | head: rows may be missing */
 	uint32_t states;         /* `state X`: the mask; 0 none */
 	uint8_t one_state;       /* the State column's value when it is absent */
@@ -186,10 +188,44 @@ static void cmd_words(struct ss_cmd *c, char **w, size_t n)
 			c->states = !strcmp(w[i], "state") ? c->states | m : (c->states ? c->states : SS_ALL_STATES) & ~m;
 			c->subset = true;
 			i++;
+		} else if (strlen(c->expr) + strlen(w[i]) + 2 < sizeof(c->expr)) {
+			/* a filter expression: judged whole in cmd_expr() */
+			if (c->expr[0])
+				strcat(c->expr, " ");
+			strcat(c->expr, w[i]);
 		} else {
-			c->subset = true;  /* a filter expression */
+			c->subset = true;
 		}
 	}
+}
+
+/*
+ * The expression, read by the filter language itself: `sport = :P` (the
+ * runbook's `ss -tlnp '( sport = :8080 )'`) keeps the table complete for
+ * port P's listeners; anything else makes it a subset.
+ */
+static void cmd_expr(struct ss_cmd *c)
+{
+	struct filter *f;
+	const struct filter_node *n;
+	struct strbuf err = STRBUF_INIT;
+
+	if (!c->expr[0])
+		return;
+	c->subset = true;
+	f = malloc(sizeof(*f));
+	if (!f)
+		return;
+	filter_init(f);
+	if (filter_parse(f, c->expr, &err) == 0 && f->root >= 0) {
+		n = &f->nodes[f->root];
+		if (n->kind == FK_SPORT && n->op == FOP_EQ) {
+			c->port_only = (int)n->u.num;
+			c->subset = false;
+		}
+	}
+	strbuf_release(&err);
+	free(f);
 }
 
 /* Fills c from cmd; c->seen stays false unless the command runs ss. */
@@ -199,6 +235,7 @@ static void cmd_parse(struct ss_cmd *c, const char *cmd)
 	size_t n = 0, i = 0, o = 0;
 
 	memset(c, 0, sizeof(*c));
+	c->port_only = -1;
 	if (!cmd)
 		return;
 	/* quotes and parentheses go; a pipe becomes a word of its own */
@@ -219,6 +256,7 @@ static void cmd_parse(struct ss_cmd *c, const char *cmd)
 		return;
 	c->seen = true;
 	cmd_words(c, w + i + 1, n - i - 1);
+	cmd_expr(c);
 	for (unsigned s = 1; s < SS_STATE_MAX; s++)
 		if (c->states == 1u << s)
 			c->one_state = (uint8_t)s;
@@ -536,6 +574,10 @@ static void end_notes(const struct ss_st *st, struct import_summary *sum)
 		snprintf(sum->note, sizeof(sum->note), "a subset (filter or pipe): absent rows are not zero");
 	if (st->c.listening && !st->c.subset)
 		snprintf(sum->note, sizeof(sum->note), "listeners only (-l): other states absent, not zero");
+	if (st->c.port_only >= 0 && !st->c.subset)
+		snprintf(sum->note + strlen(sum->note), sizeof(sum->note) - strlen(sum->note),
+			 "%sport %d only (sport = :%d): other ports absent, not zero",
+			 sum->note[0] ? "; " : "", st->c.port_only, st->c.port_only);
 	note_add(sum, "%s LISTEN/UDP rows already given earlier, not added", st->dup);
 	note_add(sum, "%s rows with unknown service names left out", st->svc);
 	note_add(sum, "%s rows with host names left out", st->host);
@@ -566,8 +608,12 @@ static uint32_t ss_coverage(const struct ss_st *st)
 	if (!st->socks && !(st->prior & HAVE_SOCKETS))
 		return 0;
 	if (st->c.seen) {
-		full = !st->c.subset && st->c.all && !st->c.listening;
-		lis = !st->c.subset && (st->c.all || st->c.listening);
+		/* `sport = :P`: P's listeners; a --port on another port is not covered */
+		bool port_ok = st->c.port_only < 0 || st->b->o.want_port < 0 ||
+			       st->b->o.want_port == st->c.port_only;
+
+		full = !st->c.subset && st->c.all && !st->c.listening && st->c.port_only < 0;
+		lis = !st->c.subset && (st->c.all || st->c.listening) && port_ok;
 	} else {
 		full = st->listeners && st->tcp > st->listeners;
 		lis = st->listeners > 0;
