@@ -51,6 +51,7 @@
 
 #define NAME_MAX_LEN 128
 #define CMD_NAMES 16
+#define LINE_MAX_LEN 1024         /* a name and its value fit; longer is not a setting */
 
 enum { ID_FILE_NR = SYSCTL_MAX, ID_CT_COUNT, ID_UNKNOWN = -1 };
 
@@ -244,15 +245,20 @@ static int sysctl_line(void *vst, const char *s, size_t len, const struct import
 		       struct strbuf *err)
 {
 	struct sysctl_import *st = vst;
-	char name[NAME_MAX_LEN];
+	char name[NAME_MAX_LEN], buf[LINE_MAX_LEN];
 	const char *val;
 	int id;
 
 	(void)err;
-	if (memchr(s, '\0', len) || strspn(s, " \t") == len) {
+	if (len >= sizeof(buf) || memchr(s, '\0', len) || strspn(s, " \t\r") == len) {
 		st->skipped++;
 		return 0;
 	}
+	memcpy(buf, s, len);
+	while (len && (buf[len - 1] == '\r' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	buf[len] = '\0';
+	s = buf;
 	if (st->src == SRC_ULIMIT) {
 		ulimit_line(st, s);
 		return 0;
