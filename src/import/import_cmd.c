@@ -148,6 +148,20 @@ const char *import_cmd_arg_prefix(const struct import_cmd *c, const char *prefix
 	return NULL;
 }
 
+void import_cmd_label(const struct import_cmd *c, const char *fallback, char *buf, size_t size)
+{
+	size_t o;
+
+	if (!c->prog[0]) {
+		snprintf(buf, size, "%s", fallback);
+		return;
+	}
+	o = (size_t)snprintf(buf, size, "%s", c->prog);
+	for (unsigned i = 0; i < c->argc && o < size; i++)
+		if (c->argv[i][0] == '-')
+			o += (size_t)snprintf(buf + o, size - o, " %s", c->argv[i]);
+}
+
 void import_note_add(struct import_summary *sum, const char *fmt, ...)
 {
 	size_t o = strlen(sum->note);

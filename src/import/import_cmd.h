@@ -10,6 +10,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "import.h"
 
@@ -34,6 +35,10 @@ bool import_cmd_word(const struct import_cmd *c, const char *w);
 
 /* The first argument starting with prefix ("/proc/sys/"); NULL if none. */
 const char *import_cmd_arg_prefix(const struct import_cmd *c, const char *prefix);
+
+/* "sysctl -n", "dmesg -T": the program and its options, for a summary;
+ * fallback when there is no command. */
+void import_cmd_label(const struct import_cmd *c, const char *fallback, char *buf, size_t size);
 
 /* Append "; "-separated text to sum->note (cut at its size). */
 void import_note_add(struct import_summary *sum, const char *fmt, ...)

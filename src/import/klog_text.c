@@ -332,8 +332,7 @@ static int klog_begin(void **out, struct sample_builder *b, const char *cmd, uin
 	st->subset = c.subset;
 	st->notime = !strcmp(c.prog, "dmesg") &&
 		     (import_cmd_flag(&c, 't') || import_cmd_word(&c, "--notime"));
-	if (cmd)
-		snprintf(st->label, sizeof(st->label), "%s", cmd);
+	import_cmd_label(&c, "", st->label, sizeof(st->label));
 	*out = st;
 	return 0;
 }
@@ -378,9 +377,9 @@ static int klog_end(void *vst, struct import_summary *sum, struct strbuf *err)
 	for (int i = 0; i < ST_MAX; i++)
 		if (st->style_n[i] > st->style_n[best])
 			best = (enum klog_style)i;
-	snprintf(sum->what, sizeof(sum->what), "%.40s: kernel log, %s lines, %s socket events",
+	snprintf(sum->what, sizeof(sum->what), "%.40s: kernel log, %s line%s, %s socket event%s",
 		 st->label[0] ? st->label : style_names[best], fmt_thousands(a, st->rows),
-		 fmt_thousands(e, st->events));
+		 st->rows == 1 ? "" : "s", fmt_thousands(e, st->events), st->events == 1 ? "" : "s");
 	sum->rows = st->rows;
 	sum->skipped = st->skipped;
 	klog_note(st, sum);

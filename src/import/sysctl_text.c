@@ -310,7 +310,7 @@ static int sysctl_begin(void **out, struct sample_builder *b, const char *cmd, u
 	st->b = b;
 	import_cmd_parse(&c, cmd);
 	st->subset = c.subset;
-	snprintf(st->label, sizeof(st->label), "%s", cmd ? cmd : "sysctl settings");
+	import_cmd_label(&c, "sysctl settings", st->label, sizeof(st->label));
 	if (!strcmp(c.prog, "sysctl")) {
 		st->src = SRC_SYSCTL;
 		st->bare = import_cmd_flag(&c, 'n') || import_cmd_word(&c, "--values");
@@ -388,8 +388,10 @@ static int sysctl_end(void *vst, struct import_summary *sum, struct strbuf *err)
 	if (st->src == SRC_ULIMIT)
 		snprintf(sum->what, sizeof(sum->what), "%.48s: shell limit", st->label);
 	else
-		snprintf(sum->what, sizeof(sum->what), "%.40s: %s settings read, %s others skipped",
-			 st->label, fmt_thousands(a, st->rows), fmt_thousands(c, st->unknown));
+		snprintf(sum->what, sizeof(sum->what), "%.40s: %s setting%s read%s%s%s", st->label,
+			 fmt_thousands(a, st->rows), st->rows == 1 ? "" : "s",
+			 st->unknown ? ", " : "", st->unknown ? fmt_thousands(c, st->unknown) : "",
+			 st->unknown ? " others skipped" : "");
 	sysctl_note(st, sum);
 	return 0;
 }
