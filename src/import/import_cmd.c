@@ -162,6 +162,24 @@ void import_cmd_label(const struct import_cmd *c, const char *fallback, char *bu
 			o += (size_t)snprintf(buf + o, size - o, " %s", c->argv[i]);
 }
 
+int import_head_score(const char *const *head, unsigned n,
+		      bool (*shaped)(const char *line, size_t len))
+{
+	unsigned k = 0, other = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t len = strlen(head[i]);
+
+		if (strspn(head[i], " \t\r") == len)
+			continue;
+		if (shaped(head[i], len))
+			k++;
+		else
+			other++;
+	}
+	return k ? 40 + (int)(50 * k / (k + other)) : 0;
+}
+
 void import_note_add(struct import_summary *sum, const char *fmt, ...)
 {
 	size_t o = strlen(sum->note);

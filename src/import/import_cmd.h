@@ -40,6 +40,14 @@ const char *import_cmd_arg_prefix(const struct import_cmd *c, const char *prefix
  * fallback when there is no command. */
 void import_cmd_label(const struct import_cmd *c, const char *fallback, char *buf, size_t size);
 
+/*
+ * Detection by content: the share of the non-blank head lines that
+ * shaped() accepts, as a score (0 when none: 40..90 otherwise), so a
+ * paragraph of prose around one matching line stays low.
+ */
+int import_head_score(const char *const *head, unsigned n,
+		      bool (*shaped)(const char *line, size_t len));
+
 /* Append "; "-separated text to sum->note (cut at its size). */
 void import_note_add(struct import_summary *sum, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

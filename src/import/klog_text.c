@@ -407,29 +407,22 @@ static int klog_cmd_score(const struct import_cmd *c)
 	return 0;
 }
 
+static bool klog_shaped(const char *line, size_t len)
+{
+	struct klog_line kl;
+
+	return klog_split(line, line + len, false, &kl) == LK_KERNEL;
+}
+
 static int klog_detect(const char *cmd, const char *const *head, unsigned n)
 {
 	struct import_cmd c;
-	struct klog_line kl;
-	unsigned k = 0, other = 0;
 	int score;
 
 	import_cmd_parse(&c, cmd);
 	if ((score = klog_cmd_score(&c)))
 		return score;
-	for (unsigned i = 0; i < n; i++) {
-		size_t len = strlen(head[i]);
-
-		if (strspn(head[i], " \t") == len)
-			continue;
-		if (klog_split(head[i], head[i] + len, false, &kl) == LK_KERNEL)
-			k++;
-		else
-			other++;
-	}
-	if (!k)
-		return 0;
-	return 40 + (int)(50 * k / (k + other));
+	return import_head_score(head, n, klog_shaped);
 }
 
 const struct importer import_klog = {

@@ -24,6 +24,8 @@
  *   cat's `cat: /proc/sys/X: No such file...`): the setting is missing
  *   (ENOENT), which is not 0; with -n it uses that name's turn.
  * - `sysctl -N` prints names only: nothing to read.
+ * - `cat /etc/sysctl.conf` (or sysctl.d files) has the same lines, but
+ *   they are what boot should set, not what runs: nothing is read.
  * - `ulimit -n` / `-Sn` / `-Hn` print `1024` or `unlimited`, and
  *   `ulimit -a` a row `open files (-n) 1024`. That is a shell's limit,
  *   not any process's: it goes in the note, never into the model.
@@ -74,6 +76,7 @@ struct sysctl_import {
 	enum src_kind src;
 	bool bare;                        /* bare values take names[] in turn */
 	bool names_only;                  /* sysctl -N */
+	bool config;                      /* /etc/sysctl.conf: wanted, not running, values */
 	bool hard;                        /* ulimit -H */
 	const char *subset;
 	char label[48];
@@ -263,8 +266,12 @@ static int sysctl_line(void *vst, const char *s, size_t len, const struct import
 		ulimit_line(st, s);
 		return 0;
 	}
-	if (st->names_only || missing_line(st, s))
-		return st->names_only ? (st->skipped++, 0) : 0;
+	if (st->names_only || st->config) {
+		st->skipped++;
+		return 0;
+	}
+	if (missing_line(st, s))
+		return 0;
 	if (split_kv(s, name, &val)) {
 		id = name_id(name);
 	} else if (st->bare && st->next_name < st->n_names) {
@@ -322,6 +329,10 @@ static int sysctl_begin(void **out, struct sample_builder *b, const char *cmd, u
 		st->src = SRC_CAT;
 		st->bare = true;
 	}
+	/* sysctl -p FILE prints what it set: running values; cat FILE does not */
+	st->config = st->src != SRC_SYSCTL && (import_cmd_arg_prefix(&c, "/etc/sysctl") ||
+					       import_cmd_arg_prefix(&c, "/usr/lib/sysctl.d") ||
+					       import_cmd_arg_prefix(&c, "/run/sysctl.d"));
 	if (st->bare)
 		cmd_names(st, &c);
 	*out = st;
@@ -371,6 +382,9 @@ static void sysctl_note(const struct sysctl_import *st, struct import_summary *s
 				st->hard ? "hard" : "soft", st->ulimit);
 	if (st->names_only)
 		import_note_add(sum, "names only (sysctl -N): no values");
+	if (st->config)
+		import_note_add(sum, "a configuration file: what is wanted at boot, not the running "
+				"values (give sysctl -a)");
 	if (st->refused)
 		import_note_add(sum, "%s value(s) refused, first %s", fmt_thousands(a, st->refused),
 				st->refused_at);
@@ -401,13 +415,19 @@ static void sysctl_free(void *st)
 	free(st);
 }
 
+static bool sysctl_shaped(const char *line, size_t len)
+{
+	char name[NAME_MAX_LEN];
+	const char *val;
+
+	(void)len;
+	return split_kv(line, name, &val);
+}
+
 /* Command first; then the share of head lines shaped like settings. */
 static int sysctl_detect(const char *cmd, const char *const *head, unsigned n)
 {
 	struct import_cmd c;
-	char name[NAME_MAX_LEN];
-	const char *val;
-	unsigned k = 0, other = 0;
 
 	import_cmd_parse(&c, cmd);
 	if (!strcmp(c.prog, "sysctl"))
@@ -416,17 +436,7 @@ static int sysctl_detect(const char *cmd, const char *const *head, unsigned n)
 		return 85;
 	if (import_cmd_arg_prefix(&c, "/proc/sys/"))
 		return 90;
-	for (unsigned i = 0; i < n; i++) {
-		if (strspn(head[i], " \t") == strlen(head[i]))
-			continue;
-		if (split_kv(head[i], name, &val))
-			k++;
-		else
-			other++;
-	}
-	if (!k)
-		return 0;
-	return 40 + (int)(50 * k / (k + other));
+	return import_head_score(head, n, sysctl_shaped);
 }
 
 const struct importer import_sysctl = {

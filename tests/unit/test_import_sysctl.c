@@ -143,6 +143,24 @@ START_TEST(cat_proc_sys__the_file_names_the_setting)
 }
 END_TEST
 
+START_TEST(config_file__not_the_running_values)
+{
+	static const char text[] = "# raised for the API\nnet.core.somaxconn = 65535\n";
+	struct import_result r = import_str(&import_sysctl, "cat /etc/sysctl.d/99-api.conf", text);
+
+	ck_assert_int_ge(import_detect_str(&import_sysctl, "cat /etc/sysctl.d/99-api.conf", text), 30);
+	ck_assert(!(r.s->have & HAVE_SYSCTL));
+	ck_assert(strstr(r.sum.note, "configuration file"));
+	free(r.s);
+
+	/* sysctl -p prints what it set: those are running values */
+	r = import_str(&import_sysctl, "sysctl -p /etc/sysctl.d/99-api.conf",
+		       "net.core.somaxconn = 65535\n");
+	ck_assert_int_eq(V(r, SOMAXCONN).v[0], 65535);
+	free(r.s);
+}
+END_TEST
+
 START_TEST(ulimit__note_only)
 {
 	struct import_result r = import_str(&import_sysctl, "ulimit -Hn", "524288\n");
@@ -238,6 +256,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sysctl_variants__colon_grep_and_old_procps);
 	tcase_add_test(tc, sysctl_n__values_take_the_command_names);
 	tcase_add_test(tc, cat_proc_sys__the_file_names_the_setting);
+	tcase_add_test(tc, config_file__not_the_running_values);
 	tcase_add_test(tc, ulimit__note_only);
 	tcase_add_test(tc, hostile__overflow_text_nul_subset);
 	tcase_add_test(tc, hostile__long_line_and_long_value);
