@@ -335,6 +335,9 @@ static int sysctl_begin(void **out, struct sample_builder *b, const char *cmd, u
 					       import_cmd_arg_prefix(&c, "/run/sysctl.d"));
 	if (st->bare)
 		cmd_names(st, &c);
+	if (st->src == SRC_CAT && st->n_names)   /* "cat" says nothing: name the setting */
+		snprintf(st->label, sizeof(st->label), "%.40s%s", st->names[0],
+			 st->n_names > 1 ? " ..." : "");
 	*out = st;
 	return 0;
 }

@@ -126,8 +126,9 @@ START_TEST(kmsg_and_levels__facility_decides)
 	ck_assert_int_eq(r.s->kevents[0].ts_us, 9102000000LL);
 	free(r.s);
 
-	r = import_str(&import_klog, "dmesg -r", "<4>[ 9001.5] TCP: out of memory -- consider tuning tcp_mem\n"
-			"<14>[ 9002.0] TCP: too many orphaned sockets\n");
+	r = import_str(&import_klog, "dmesg -r",
+		       "<4>[ 9001.5] TCP: out of memory -- consider tuning tcp_mem\n"
+		       "<14>[ 9002.0] TCP: too many orphaned sockets\n");
 	ck_assert_uint_eq(r.s->n_kevents, 1);
 	ck_assert_int_eq(r.s->kevents[0].ts_us, 9001500000LL);
 	free(r.s);

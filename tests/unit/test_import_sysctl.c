@@ -125,6 +125,7 @@ START_TEST(cat_proc_sys__the_file_names_the_setting)
 	ck_assert(!(r.s->have & HAVE_SYSCTL));
 	ck_assert_uint_eq(r.s->file_nr_alloc, 1088);
 	ck_assert_uint_eq(r.s->file_nr_max, 9223372036854775807ull);
+	ck_assert_str_eq(r.sum.what, "fs.file-nr: 1 setting read");
 	free(r.s);
 
 	r = import_str(&import_sysctl,
