@@ -3,7 +3,7 @@
 # scenarios a single snapshot can judge, stage the incident (`lab run
 # NAME --keep`), then inside its namespace, at the same moment:
 #   - capture what a user would paste, with the real tools, as one
-#     terminal transcript: ss -s, ss -tan, ss -tlnp, nstat -az, sysctl
+#     terminal transcript: ss -s, ss -tan, ss -tlnp, ss -uanm, nstat -az, sysctl
 #     of the settings the rules read, cat /proc/net/sockstat;
 #   - triage live with one sample (`sockvet -N NS --once --json`),
 # and check that `sockvet analyze` of the transcript finds the same
@@ -25,7 +25,7 @@ T=$E2E_TMP
 [ -x "$SV" ] || make -C "$E2E_ROOT" -s sockvet >/dev/null || tap_bail "cannot build sockvet"
 
 # Judged from sockets, counters and sysctls alone (no /proc of the host).
-SCENARIOS="accept-overflow accept-queue-close-wait port-exhaustion syn-flood-nocookies nothing-listening loopback-only"
+SCENARIOS="accept-overflow accept-queue-close-wait port-exhaustion syn-flood-nocookies nothing-listening loopback-only udp-slow-reader"
 
 # The focus options the lab triages its scenario with ("lab:   triage:
 # sockvet -N NS --port 8080 --symptom refused"): both sides get them.
@@ -45,7 +45,7 @@ tap_plan $((N * 2))
 # The transcript a user pastes: prompts, then each tool's output.
 capture() {
 	ns=$1
-	for cmd in "ss -s" "ss -tan" "ss -tlnp" "nstat -az" \
+	for cmd in "ss -s" "ss -tan" "ss -tlnp" "ss -uanm" "nstat -az" \
 		   "sysctl net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_syncookies net.ipv4.ip_local_port_range net.ipv4.tcp_fin_timeout" \
 		   "cat /proc/net/sockstat"; do
 		echo "root@web1:~# $cmd"
