@@ -96,6 +96,7 @@ static void check(const struct rule *self, const struct series *ser,
 	if (k.events)
 		finding_evidence(f, "dmesg: \"TCP: too many orphaned sockets\" %u time%s%s",
 				 k.events, k.events == 1 ? "" : "s",
+				 !k.timed ? ", when is not known" :
 				 k.recent ? ", during the samples" : ", before the samples");
 
 	snprintf(f->explanation, sizeof(f->explanation),

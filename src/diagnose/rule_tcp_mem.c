@@ -166,6 +166,7 @@ static void check(const struct rule *self, const struct series *ser,
 	if (k.events)
 		finding_evidence(f, "dmesg: \"TCP: out of memory -- consider tuning tcp_mem\" %u time%s%s",
 				 k.events, k.events == 1 ? "" : "s",
+				 !k.timed ? ", when is not known" :
 				 k.recent ? ", during the samples" : ", before the samples");
 	for (uint32_t i = 0; i < last->n_procs; i++)
 		unread += last->procs[i].close_wait_unread;

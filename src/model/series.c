@@ -54,7 +54,7 @@ bool series_mib_delta(const struct series *ser, const char *name, uint64_t *delt
 struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind)
 {
 	const struct sample *first = ser->s[0], *last = ser->s[ser->n - 1];
-	struct kev_scan k = { 0, 0, -1 };
+	struct kev_scan k = { 0, 0, first->meta.mono_ns > 0, -1 };
 
 	for (uint32_t i = 0; i < last->n_kevents; i++) {
 		const struct kevent *e = &last->kevents[i];
@@ -62,7 +62,7 @@ struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind)
 		if (e->kind != kind)
 			continue;
 		k.events++;
-		if (e->ts_us >= 0 && e->ts_us >= first->meta.mono_ns / 1000)
+		if (k.timed && e->ts_us >= 0 && e->ts_us >= first->meta.mono_ns / 1000)
 			k.recent++;
 		if (e->ts_us > k.newest_us)
 			k.newest_us = e->ts_us;

@@ -63,7 +63,10 @@ bool series_listener_drops(const struct series *ser, uint32_t idx, struct listen
  * so the last sample holds them all). */
 struct kev_scan {
 	unsigned events;
+	/* during the samples; never when their time is unknown (imported
+	 * captures: a pasted dmesg says nothing of when ss was run) */
 	unsigned recent;
+	bool timed;              /* the samples' times are known */
 	int64_t newest_us;       /* -1 when none had a timestamp */
 };
 struct kev_scan series_kevents(const struct series *ser, enum kevent_kind kind);

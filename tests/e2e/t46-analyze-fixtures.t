@@ -1,0 +1,39 @@
+#!/bin/sh
+# t46-analyze-fixtures: `sockvet analyze` on the captures in
+# tests/data/analyze gives the findings tests/data/analyze/EXPECT lists
+# (warning and critical only, "id side severity"), and reads every
+# section of them. No root needed: nothing here touches the kernel.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+if ! command -v jq >/dev/null 2>&1; then
+	echo "1..0 # SKIP jq not installed"
+	exit 0
+fi
+e2e_init
+SV=${SOCKVET:-$E2E_ROOT/sockvet}
+T=$E2E_TMP
+D=$E2E_ROOT/tests/data/analyze
+[ -x "$SV" ] || make -C "$E2E_ROOT" -s sockvet >/dev/null || tap_bail "cannot build sockvet"
+
+grep -v '^#' "$D/EXPECT" >"$T/expect"
+tap_plan "$(wc -l <"$T/expect")"
+while IFS= read -r line; do
+	spec=${line%%:*}
+	want=$(echo "${line#*: }" | tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^-$' | sort)
+	file=${spec%% *}
+	opts=
+	[ "$spec" != "$file" ] && opts=${spec#* }
+	# shellcheck disable=SC2086
+	"$SV" analyze --json $opts "$D/$file" >"$T/out.json" 2>"$T/err"
+	got=$(jq -r '.findings[] | select(.severity == "warning" or .severity == "critical") |
+		"\(.id) \(.side) \(.severity)"' "$T/out.json" 2>/dev/null | sort)
+	bad=$(jq '[.inputs[] | select(.status == "error")] | length' "$T/out.json" 2>/dev/null)
+	if [ "$got" = "$want" ] && [ "$bad" = 0 ]; then
+		tap_ok "$file${opts:+ $opts}: $(echo "$want" | tr '\n' ',' | sed 's/,$//')"
+	else
+		tap_not_ok "$file${opts:+ $opts}"
+		tap_diag "want: $(echo "$want" | tr '\n' ',')"
+		tap_diag "got:  $(echo "$got" | tr '\n' ',')  (sections in error: $bad)"
+		tap_diag_file "$T/err" 3
+	fi
+done <"$T/expect"
