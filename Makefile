@@ -166,7 +166,7 @@ $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_LIB)
 fuzz: $(addprefix $(FUZZ_DIR)/,$(notdir $(FUZZ_BINS)))
 	$(Q)for f in $(notdir $(FUZZ_BINS)); do \
 		rm -rf $(FUZZ_DIR)/corpus-$$f; cp -r tests/fuzz/corpus/$$f $(FUZZ_DIR)/corpus-$$f || exit 1; \
-		$(FUZZ_DIR)/$$f -max_total_time=$${FUZZ_SECONDS:-20} $(FUZZ_DIR)/corpus-$$f || exit 1; \
+		$(FUZZ_DIR)/$$f -artifact_prefix=$(FUZZ_DIR)/ -max_total_time=$${FUZZ_SECONDS:-20} $(FUZZ_DIR)/corpus-$$f || exit 1; \
 	done
 
 # CI: every target builds and survives a short run (make check with CI=true).

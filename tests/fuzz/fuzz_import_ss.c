@@ -105,7 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fuzz_feed(st, text, size, &lines, &err) == 0) {
 			if (import_ss.end(st, &sum, &err) ||
 			    sum.rows + sum.skipped > lines ||
-			    (sum.have & ~(uint32_t)(HAVE_SOCKETS | HAVE_UDP | HAVE_LISTEN_DROPS)) ||
+			    (sum.have & ~(uint32_t)(HAVE_SOCKETS | HAVE_CONN_STATES | HAVE_UDP |
+						     HAVE_LISTEN_DROPS)) ||
 			    !memchr(sum.what, '\0', sizeof(sum.what)) || !memchr(sum.note, '\0', sizeof(sum.note)))
 				abort();
 		} else {
