@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "triage", cmd_triage, "the default: sample this host, say what is wrong and how to fix it" },
 	{ "ss", cmd_ss, "list sockets; the iproute2 ss command line, plus --json" },
 	{ "analyze", cmd_analyze, "the triage verdict from captures of another host (ss, nstat, sysctl, dmesg text)" },
+	{ "capture", cmd_capture, "write what triage reads as a transcript for analyze elsewhere" },
 	{ "summary", cmd_summary, "one sample's per-state socket counts" },
 	{ "lab", cmd_lab, "stage real incidents in throwaway namespaces and check the verdict" },
 };

@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..80"
+echo "1..84"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -62,6 +62,19 @@ expect 64 "analyze: --pretty without --json is a usage error" "$SV" analyze --pr
 expect 3 "analyze: a missing file alone: nothing could be read" "$SV" analyze /nonexistent/capture.txt
 printf 'lorem ipsum\n' | "$SV" analyze - >/dev/null 2>"$tmp/err"
 if [ $? -eq 3 ] && grep -q "not recognised" "$tmp/err"; then ok "analyze: prose alone exits 3 and says it was not recognised"; else not_ok "analyze: prose alone exits 3 and says it was not recognised" "$(cat "$tmp/err")"; fi
+expect 64 "capture: a stray argument is a usage error" "$SV" capture extra
+expect 64 "capture: --samples out of range is a usage error" "$SV" capture --samples 0
+expect 3 "capture: an unwritable -o is exit 3" "$SV" capture -o /nonexistent/dir/cap.txt
+"$SV" capture >"$tmp/cap.txt" 2>"$tmp/err"
+cap_rc=$?
+"$SV" analyze "$tmp/cap.txt" >/dev/null 2>&1
+an_rc=$?
+if [ $cap_rc -eq 0 ] && [ $an_rc -le 2 ] && head -n 1 "$tmp/cap.txt" | grep -q '^# sockvet capture 1: ' &&
+   grep -q '^\$ ss -tanoem$' "$tmp/cap.txt"; then
+	ok "capture writes a versioned transcript that analyze reads"
+else
+	not_ok "capture writes a versioned transcript that analyze reads" "$(head -c 300 "$tmp/err")"
+fi
 expect 64 "lab: unknown flag is a usage error" "$SV" lab -q
 expect 64 "summary: unknown flag is a usage error" "$SV" summary --bogus
 expect 0 "ss --list-options exits 0" "$SV" ss --list-options

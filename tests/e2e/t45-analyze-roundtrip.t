@@ -7,7 +7,8 @@
 #     of the settings the rules read, cat /proc/net/sockstat;
 #   - triage live with one sample (`sockvet -N NS --once --json`),
 # and check that `sockvet analyze` of the transcript finds the same
-# warning and critical finding ids with the same sides. One sample on
+# warning and critical finding ids with the same sides; and the same for
+# `sockvet capture -N NS`'s bundle. One sample on
 # both sides: analyze reads one snapshot, so a trend-only finding is not
 # expected of it. Needs root, ip, nft, jq, ss, nstat.
 # shellcheck source=tests/e2e/lib.sh
@@ -40,7 +41,7 @@ cleanup() {
 trap 'cleanup' EXIT
 
 N=$(echo "$SCENARIOS" | wc -w)
-tap_plan $((N * 2))
+tap_plan $((N * 3))
 
 # The transcript a user pastes: prompts, then each tool's output.
 capture() {
@@ -76,6 +77,9 @@ for name in $SCENARIOS; do
 	"$SV" analyze --json $focus "$T/$name.txt" >"$T/$name.offline.json" \
 		2>"$T/$name.offline.err"
 	rc=$?
+	"$SV" capture -N "$ns" -o "$T/$name.cap" 2>"$T/$name.cap.err"
+	# shellcheck disable=SC2086
+	"$SV" analyze --json $focus "$T/$name.cap" >"$T/$name.cap.json" 2>>"$T/$name.cap.err"
 	"$SV" lab clean "$name" >/dev/null 2>&1
 	used=$(jq '[.inputs[] | select(.status == "used")] | length' "$T/$name.offline.json" 2>/dev/null)
 	if [ "$rc" -le 2 ] && [ "${used:-0}" -ge 5 ]; then
@@ -93,5 +97,14 @@ for name in $SCENARIOS; do
 		tap_not_ok "$name: analyze finds what live triage finds"
 		tap_diag "live: $(tr '\n' ',' <"$T/$name.live")"
 		tap_diag "offline: $(tr '\n' ',' <"$T/$name.offline")"
+	fi
+	verdicts "$T/$name.cap.json" >"$T/$name.cap.v"
+	if [ -s "$T/$name.live" ] && cmp -s "$T/$name.live" "$T/$name.cap.v"; then
+		tap_ok "$name: analyze of sockvet capture finds the same"
+	else
+		tap_not_ok "$name: analyze of sockvet capture finds the same"
+		tap_diag "live: $(tr '\n' ',' <"$T/$name.live")"
+		tap_diag "capture: $(tr '\n' ',' <"$T/$name.cap.v")"
+		tap_diag_file "$T/$name.cap.err" 3
 	fi
 done

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `sockvet capture [-o FILE] [--samples N --interval S] [-N NETNS]`: what
+ * live triage reads, written as the terminal transcript a person would
+ * paste, so that `sockvet analyze` reads it back with the same importers
+ * it uses for pasted text, and a person can read it too:
+ *
+ *   # sockvet capture 1: host web1, kernel 6.1.0-18-amd64, netns net:[4026531840], 2026-12-03T06:10:00Z, sample 1 of 1
+ *   $ ss -tanoem
+ *   State  Recv-Q Send-Q ...
+ *   $ ss -uanm
+ *   $ cat /proc/net/netstat
+ *   $ cat /proc/net/snmp
+ *   $ cat /proc/net/sockstat
+ *   $ sysctl net.core.somaxconn ...
+ *   $ cat /proc/sys/fs/file-nr
+ *   $ dmesg
+ *   [ 9001.500000] TCP: out of memory -- consider tuning tcp_mem
+ *
+ * The first line is the format's version and where and when it was
+ * taken. /proc files are copied as they are; the socket tables are
+ * `sockvet ss` output (ss's own format); the kernel log holds only the
+ * lines live triage would act on (kevent_classify), in dmesg's format,
+ * so no unrelated host text leaves the host. With --samples N the block
+ * repeats N times, INTERVAL seconds apart (analyze reads the first one
+ * today; the rest are there for a person and for later versions).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../collect/kmsg.h"
+#include "../collect/meta.h"
+#include "../collect/netns.h"
+#include "../model/kevent.h"
+#include "../model/sysctl.h"
+
+#define CAPTURE_VERSION 1
+#define CAPTURE_SAMPLES_MAX 8
+#define KMSG_REC_MAX 8192
+
+struct capture_cmdline {
+	const char *out;
+	const char *netns;
+	int samples;
+	double interval;
+};
+
+static void copy_file(const char *path)
+{
+	FILE *fp = fopen(path, "re");
+	char buf[4096];
+	size_t n;
+
+	printf("$ cat %s\n", path);
+	if (!fp) {
+		printf("cat: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(fp);
+}
+
+/* `sysctl A B ...` for every setting the rules read, from /proc/sys. */
+static void print_sysctls(void)
+{
+	fputs("$ sysctl", stdout);
+	for (int i = 0; i < SYSCTL_MAX; i++)
+		printf(" %s", sysctl_defs[i].name);
+	fputc('\n', stdout);
+	for (int i = 0; i < SYSCTL_MAX; i++) {
+		char path[256], text[256];
+		FILE *fp;
+		size_t n;
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", sysctl_defs[i].name);
+		for (char *p = path + 10; *p; p++)
+			*p = *p == '.' ? '/' : *p;
+		fp = fopen(path, "re");
+		if (!fp) {
+			printf("sysctl: cannot stat %s: %s\n", path, strerror(errno));
+			continue;
+		}
+		n = fread(text, 1, sizeof(text) - 1, fp);
+		fclose(fp);
+		text[n] = '\0';
+		text[strcspn(text, "\n")] = '\0';
+		printf("%s = %s\n", sysctl_defs[i].name, text);
+	}
+}
+
+/* The kernel log lines triage acts on, as dmesg prints them. */
+static void print_klog(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char rec[KMSG_REC_MAX];
+	ssize_t n;
+
+	fputs("$ dmesg\n", stdout);
+	if (fd < 0) {
+		printf("dmesg: read kernel buffer failed: %s\n", strerror(errno));
+		return;
+	}
+	while ((n = read(fd, rec, sizeof(rec) - 1)) != 0) {
+		const char *msg;
+		size_t len;
+		long long ts;
+		struct kevent ev;
+
+		if (n < 0) {
+			if (errno == EPIPE || errno == EINTR)
+				continue;
+			break;   /* EAGAIN: the end of the buffer */
+		}
+		rec[n] = '\0';
+		if (!kmsg_parse_record(rec, (size_t)n, &msg, &len, &ts) ||
+		    !kevent_classify(msg, len, &ev))
+			continue;
+		printf("[%5lld.%06lld] %.*s\n", ts / 1000000, ts % 1000000, (int)len, msg);
+	}
+	close(fd);
+}
+
+/* sockvet ss, in this process, with its output where ours goes. */
+static void print_ss(const char *flags)
+{
+	char ss[] = "ss", fl[16];
+	char *argv[] = { ss, fl, NULL };
+
+	snprintf(fl, sizeof(fl), "%s", flags);
+	printf("$ ss %s\n", flags);
+	fflush(stdout);
+	cmd_ss(2, argv);
+	fflush(stdout);
+}
+
+static void capture_one(int i, int n, bool klog)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct snap_meta m;
+	struct tm tm;
+	char when[32] = "";
+
+	memset(&m, 0, sizeof(m));
+	if (meta_collect(&m, "/proc", &err))
+		strbuf_reset(&err);  /* a header with blanks is still a capture */
+	if (gmtime_r(&(time_t){ (time_t)m.time_unix }, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("# sockvet capture %d: host %s, kernel %s, netns %s, %s, sample %d of %d\n",
+	       CAPTURE_VERSION, m.host, m.kernel, m.netns[0] ? m.netns : "unknown", when, i + 1, n);
+	print_ss("-tanoem");
+	print_ss("-uanm");
+	copy_file("/proc/net/netstat");
+	copy_file("/proc/net/snmp");
+	copy_file("/proc/net/sockstat");
+	print_sysctls();
+	copy_file("/proc/sys/fs/file-nr");
+	if (klog)
+		print_klog();
+	strbuf_release(&err);
+}
+
+static int opt_interval(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	double *interval = opt->value;
+	char *e;
+	double d = strtod(arg, &e);
+
+	if (!*arg || *e || !(d >= 0.1 && d <= 60))
+		return error_set(err, "--interval: '%s' is not 0.1 to 60 seconds", arg);
+	*interval = d;
+	return PARSE_CB_OK;
+}
+
+static int parse_args(struct capture_cmdline *c, int argc, char **argv, int *code)
+{
+	const struct option_def opts[] = {
+		OPT_HELP(),
+		OPT_STRING('o', "output", &c->out, "FILE", "write the capture to FILE (default: stdout)"),
+		OPT_INT(0, "samples", &c->samples, "N", 1, CAPTURE_SAMPLES_MAX,
+			"samples to take (default 1, at most 8)"),
+		OPT_CALLBACK(0, "interval", &c->interval, "SEC", "seconds between samples (default 1)",
+			     opt_interval),
+		OPT_STRING('N', "net", &c->netns, "NETNS", "capture the named network namespace"),
+		OPT_END(),
+	};
+	const struct cmd_spec spec = {
+		.name = "capture",
+		.usage = "Usage: sockvet capture [-o FILE] [--samples N --interval SEC] [-N NETNS]\n\n"
+			 "Writes what live triage reads (socket tables, counters, sysctls, kernel log\n"
+			 "lines it acts on) as a readable transcript that `sockvet analyze` reads back\n"
+			 "on another machine. Changes nothing.\n\n",
+		.opts = opts,
+		.width = 26,
+		.footer = "\nExit status: 0 written, 3 could not write, 64 usage.\n",
+	};
+	int n;
+
+	c->samples = 1;
+	c->interval = 1.0;
+	n = cmd_parse_options(&spec, argc, argv, code);
+	if (n < 0)
+		return -1;
+	if (n < argc) {
+		*code = cmd_fail(SV_EXIT_USAGE, "capture: unexpected argument '%s'", argv[n]);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_capture(int argc, char **argv)
+{
+	struct capture_cmdline c;
+	struct strbuf err = STRBUF_INIT;
+	int ret = SV_EXIT_FAILED;
+
+	memset(&c, 0, sizeof(c));
+	if (parse_args(&c, argc, argv, &ret))
+		return ret;
+	if (c.netns && netns_enter(c.netns, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot capture: %s", err.buf);
+		goto out;
+	}
+	if (c.out && !freopen(c.out, "w", stdout)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot create '%s': %s", c.out, strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < c.samples; i++) {
+		if (i)
+			nanosleep(&(struct timespec){ (time_t)c.interval,
+				  (long)((c.interval - (double)(time_t)c.interval) * 1e9) }, NULL);
+		capture_one(i, c.samples, i == 0);
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot write the capture: %s", strerror(errno));
+		goto out;
+	}
+	ret = SV_EXIT_OK;
+out:
+	strbuf_release(&err);
+	return ret;
+}
