@@ -47,6 +47,19 @@ int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *c
 	return n;
 }
 
+int cmd_opt_interval(const struct option_def *opt, const char *arg, struct strbuf *err)
+{
+	double *interval = opt->value;
+	char *e;
+	double d = strtod(arg, &e);
+
+	if (!*arg || *e || !(d >= 0.1 && d <= CMD_INTERVAL_MAX))
+		return error_set(err, "--interval: '%s' is not 0.1 to %.0f seconds", arg,
+				 CMD_INTERVAL_MAX);
+	*interval = d;
+	return PARSE_CB_OK;
+}
+
 int cmd_opt_color(const struct option_def *opt, const char *arg, struct strbuf *err)
 {
 	int *mode = opt->value;

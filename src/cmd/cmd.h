@@ -51,6 +51,9 @@ parse_opt_cb cmd_opt_version;
 /* --color=WHEN: an int, CMD_COLOR_AUTO until given. */
 enum { CMD_COLOR_NEVER = 0, CMD_COLOR_ALWAYS = 1, CMD_COLOR_AUTO = -1 };
 parse_opt_cb cmd_opt_color;
+/* --interval SEC: a double, 0.1 to CMD_INTERVAL_MAX seconds. */
+#define CMD_INTERVAL_MAX 60.0
+parse_opt_cb cmd_opt_interval;
 /* Whether to colour stdout: the mode, else NO_COLOR, TERM=dumb and a tty decide. */
 bool cmd_use_color(int mode);
 

@@ -166,18 +166,6 @@ static void capture_one(int i, int n, bool klog)
 	strbuf_release(&err);
 }
 
-static int opt_interval(const struct option_def *opt, const char *arg, struct strbuf *err)
-{
-	double *interval = opt->value;
-	char *e;
-	double d = strtod(arg, &e);
-
-	if (!*arg || *e || !(d >= 0.1 && d <= 60))
-		return error_set(err, "--interval: '%s' is not 0.1 to 60 seconds", arg);
-	*interval = d;
-	return PARSE_CB_OK;
-}
-
 static int parse_args(struct capture_cmdline *c, int argc, char **argv, int *code)
 {
 	const struct option_def opts[] = {
@@ -186,7 +174,7 @@ static int parse_args(struct capture_cmdline *c, int argc, char **argv, int *cod
 		OPT_INT(0, "samples", &c->samples, "N", 1, CAPTURE_SAMPLES_MAX,
 			"samples to take (default 1, at most 8)"),
 		OPT_CALLBACK(0, "interval", &c->interval, "SEC", "seconds between samples (default 1)",
-			     opt_interval),
+			     cmd_opt_interval),
 		OPT_STRING('N', "net", &c->netns, "NETNS", "capture the named network namespace"),
 		OPT_END(),
 	};

@@ -19,7 +19,6 @@
 #include "triage_run.h"
 
 #define SAMPLES_MAX TRIAGE_SAMPLES_MAX
-#define INTERVAL_MAX 60.0
 
 struct triage_cmdline {
 	struct focus_opts f;
@@ -31,18 +30,6 @@ struct triage_cmdline {
 };
 
 
-static int opt_interval(const struct option_def *opt, const char *arg, struct strbuf *err)
-{
-	double *interval = opt->value;
-	char *e;
-	double d = strtod(arg, &e);
-
-	if (!*arg || *e || !(d >= 0.1 && d <= INTERVAL_MAX))
-		return error_set(err, "--interval: '%s' is not 0.1 to %.0f seconds", arg, INTERVAL_MAX);
-	*interval = d;
-	return PARSE_CB_OK;
-}
-
 static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code)
 {
 	const struct option_def opts[] = {
@@ -51,7 +38,7 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 		OPT_INT(0, "samples", &c->samples, "N", 1, SAMPLES_MAX,
 			"samples to take (default 3, at most 8)"),
 		OPT_CALLBACK(0, "interval", &c->interval, "SEC", "seconds between samples (default 1)",
-			     opt_interval),
+			     cmd_opt_interval),
 		OPT_SET_INT(0, "once", &c->samples, 1, "one sample: no trends, no tuning proposals"),
 		OPT_STRING('N', "net", &c->netns, "NETNS", "triage the named network namespace"),
 		OPT_BOOL('j', "json", &c->json, "the report as one JSON document"),
