@@ -68,6 +68,9 @@ static bool reader_next(struct reader *r)
 	r->line_len = 0;
 	r->cut = false;
 	for (;;) {
+		const char *nl;
+		size_t n, room;
+
 		if (r->pos == r->len) {
 			if (r->eof)
 				break;
@@ -79,14 +82,17 @@ static bool reader_next(struct reader *r)
 			}
 		}
 		any = true;
-		char c = r->blk[r->pos++];
-
-		if (c == '\n')
-			break;
-		if (r->line_len < IMPORT_LINE_MAX)
-			r->line[r->line_len++] = c;
-		else
+		/* a run of bytes up to the newline, copied while there is room */
+		nl = memchr(r->blk + r->pos, '\n', r->len - r->pos);
+		n = nl ? (size_t)(nl - (r->blk + r->pos)) : r->len - r->pos;
+		room = IMPORT_LINE_MAX - r->line_len;
+		if (n > room)
 			r->cut = true;
+		memcpy(r->line + r->line_len, r->blk + r->pos, n < room ? n : room);
+		r->line_len += n < room ? n : room;
+		r->pos += n + (nl ? 1 : 0);
+		if (nl)
+			break;
 	}
 	if (r->line_len && r->line[r->line_len - 1] == '\r')
 		r->line_len--;
@@ -122,6 +128,9 @@ bool import_prompt(const char *line, char *cmd, size_t size)
 
 	while (*p == ' ' || *p == '\t')
 		p++;
+	/* the common case, a line of output: no prompt sign up front, no '@' */
+	if (p[0] != '$' && p[0] != '#' && p[0] != '[' && !memchr(p, '@', strnlen(p, 96)))
+		return false;
 	if ((p[0] == '$' || p[0] == '#') && p[1] == ' ') {
 		c = p + 2;
 	} else {
