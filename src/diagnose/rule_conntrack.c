@@ -153,4 +153,5 @@ const struct rule rule_conntrack_table_full = {
 	.needs = HAVE_CONNTRACK,
 	.check = check,
 	.summary = "conntrack count near max, drops",
+	.klog = KEV_CONNTRACK_FULL,
 };

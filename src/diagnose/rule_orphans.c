@@ -130,4 +130,5 @@ const struct rule rule_orphan_sockets = {
 	.needs = HAVE_SOCKSTAT,
 	.check = check,
 	.summary = "orphans vs tcp_max_orphans (x2/x4 penalty)",
+	.klog = KEV_ORPHANS,
 };

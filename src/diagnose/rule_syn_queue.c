@@ -639,4 +639,5 @@ const struct rule rule_syn_queue_overflow = {
 	.needs = HAVE_SOCKETS,
 	.check = check,
 	.summary = "SYN queue at Send-Q+1: flood, small backlog, or syncookies off",
+	.klog = KEV_SYN_FLOOD,
 };

@@ -191,4 +191,5 @@ const struct rule rule_tcp_memory_pressure = {
 	.needs = HAVE_SOCKSTAT,
 	.check = check,
 	.summary = "TCP memory vs tcp_mem",
+	.klog = KEV_TCP_OOM,
 };

@@ -271,4 +271,5 @@ const struct rule rule_time_wait_pile = {
 	.needs = HAVE_SOCKETS | HAVE_CONN_STATES,
 	.check = check,
 	.summary = "TIME-WAIT: normal unless a destination nears the port range",
+	.klog = KEV_TW_OVERFLOW,
 };

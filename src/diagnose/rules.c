@@ -55,6 +55,8 @@ bool rule_run(const struct rule *r, const struct series *ser, const struct focus
 		if (out->n_not_run < FINDINGS_NOT_RUN_MAX)
 			out->not_run[out->n_not_run++] =
 				(struct rule_not_run){ .rule = r, .missing = missing };
+		if (r->klog != KEV_NONE)
+			klog_only_finding(r, ser, out);
 		return false;
 	}
 	r->check(r, ser, fo, out);

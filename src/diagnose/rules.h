@@ -53,7 +53,13 @@ struct rule {
 	void (*check)(const struct rule *self, const struct series *ser,
 		      const struct focus *fo, struct findings *out);
 	const char *summary;
+	/* A kernel-log line that alone points at this cause: with the
+	 * rule's inputs missing, klog_only_finding() still speaks (KEV_NONE: no). */
+	enum kevent_kind klog;
 };
+
+/* klog_only.c: the finding a rule that could not run gives from its log line. */
+void klog_only_finding(const struct rule *r, const struct series *ser, struct findings *out);
 
 /* rules.c: one row per rule, NULL-terminated; n_rules rows. */
 extern const struct rule *const rules[];
