@@ -20,11 +20,18 @@ void sock_text_init(struct sock_text *k, struct sample_builder *b, uint32_t prio
 	k->prior = prior;
 }
 
+/* An earlier section began the socket list: rows are added to it. A
+ * netstat table gives the other states without the listeners. */
+static bool sock_list_given(const struct sock_text *k)
+{
+	return k->socks || (k->prior & (HAVE_SOCKETS | HAVE_CONN_STATES));
+}
+
 bool sock_text_tcp(struct sock_text *k, struct sock_rec *r, const struct ss_extra *x)
 {
 	if ((k->prior & HAVE_SOCKETS) && r->state == SS_LISTEN)
 		return false;
-	if (!k->socks && !(k->prior & HAVE_SOCKETS)) {
+	if (!sock_list_given(k)) {
 		/* what the rows cover is marked at the end (sock_text_end) */
 		sample_build_socks_begin(k->b, 0);
 		k->socks = true;
@@ -37,6 +44,7 @@ bool sock_text_tcp(struct sock_text *k, struct sock_rec *r, const struct ss_extr
 	k->no_cookie += !x->sk;
 	if (r->state == SS_LISTEN) {
 		k->listeners++;
+		k->listen_seen++;
 		k->listen_drops += r->has_skmem && r->skmem_n > SK_MEMINFO_DROPS;
 	}
 	sample_build_sock(k->b, r);
@@ -50,14 +58,15 @@ bool sock_text_tcp(struct sock_text *k, struct sock_rec *r, const struct ss_extr
  * with -a alone; nothing for a filter, `state X`, a pipe, or a table
  * without listeners asked for (`ss -tn`, `netstat -tn`). A table without
  * its command line is read by its rows: LISTEN and other states together
- * is an -a table, LISTEN alone -l.
+ * is an -a table, LISTEN alone -l. no_backlog (netstat): the listeners'
+ * limits are unknown, so an -a table covers the other states only.
  */
 static uint32_t sock_coverage(const struct sock_text *k, const struct sock_cover *c)
 {
 	bool full, lis;
 	uint32_t have = 0;
 
-	if (!k->socks && !(k->prior & HAVE_SOCKETS))
+	if (!sock_list_given(k))
 		return 0;
 	if (c->seen) {
 		/* `sport = :P`: P's listeners; a --port on another port is not covered */
@@ -67,10 +76,14 @@ static uint32_t sock_coverage(const struct sock_text *k, const struct sock_cover
 		full = !c->subset && c->all && !c->listening && c->port_only < 0;
 		lis = !c->subset && (c->all || c->listening) && port_ok;
 	} else {
-		full = k->listeners && k->tcp > k->listeners;
-		lis = k->listeners > 0;
+		full = k->listen_seen && k->tcp > k->listeners;
+		lis = k->listen_seen > 0;
 	}
-	if (lis || full)
+	if (c->no_backlog)
+		lis = false;
+	else if (full)
+		lis = true;
+	if (lis)
 		have |= HAVE_SOCKETS;
 	if (full)
 		have |= HAVE_CONN_STATES;
@@ -84,7 +97,7 @@ uint32_t sock_text_end(struct sock_text *k, const struct sock_cover *c, bool emp
 	uint32_t have;
 
 	/* an empty full TCP table is a fact; an empty subset is not */
-	if (!k->socks && !(k->prior & HAVE_SOCKETS) && empty_full) {
+	if (!sock_list_given(k) && empty_full) {
 		sample_build_socks_begin(k->b, 0);
 		k->socks = true;
 	}

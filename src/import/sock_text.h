@@ -20,6 +20,7 @@ struct sock_text {
 	uint32_t prior;          /* HAVE_* from earlier sections */
 	bool socks;              /* sample_build_socks_begin was called */
 	uint64_t tcp, listeners, listen_drops, cw_guess, no_cookie;
+	uint64_t listen_seen;    /* LISTEN rows read, given or not (netstat's are not) */
 };
 
 /* What the command line said about the table. */
@@ -29,6 +30,7 @@ struct sock_cover {
 	bool listening;          /* -l: listeners only */
 	bool subset;             /* a filter, | grep, | head */
 	int port_only;           /* ss `sport = :P`: P; else -1 */
+	bool no_backlog;         /* listeners' limits unknown: never HAVE_SOCKETS */
 };
 
 void sock_text_init(struct sock_text *k, struct sample_builder *b, uint32_t prior);
