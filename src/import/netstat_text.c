@@ -22,7 +22,7 @@
  * sockets" part follow, with its own header (Proto RefCnt Flags Type State
  * I-Node Path) and rows starting with "unix": those are skipped, counted.
  *
- * Proto is tcp or tcp6 (udp, udp6, udpl, raw, raw6 for the others). Addresses
+ * Proto is tcp or tcp6 (udp, udp6, raw, raw6 for the others). Addresses
  * are ADDR:PORT with IPv6 unbracketed (:::22, ::1:631, ::ffff:10.0.0.1:80):
  * the port is after the last colon. A port is * when none; without -n
  * ports are service names and hosts names. States are spelled ESTABLISHED
@@ -32,10 +32,12 @@
  * Without -W (--wide) each endpoint is cut to 23 characters: when
  * address and port do not fit, net-tools keeps the port and truncates the
  * address, which then may still look like a valid but different IPv6
- * address (2001:db8::1234:5678 of 2001:db8::1234:5678:9abc:def0). An IPv4
+ * address (2001:db8:85a3:1234::443 for 2001:db8:85a3:1234:5678:9abc:def0:1
+ * port 443, tests/data/import/netstat/v6-tan). An IPv4
  * endpoint always fits; a v6 one of exactly 23 characters may be cut, so
  * without -W on the command line such rows, and rows whose address does
- * not parse, are skipped and counted; -W avoids it.
+ * not parse, are skipped and counted, and the table is then not taken as
+ * complete; -W avoids it.
  *
  * QUEUES. Both queues come from /proc/net/tcp. For a connection Recv-Q
  * and Send-Q are bytes not read by the application and not acknowledged
@@ -145,8 +147,8 @@ static bool is_tcp(const struct tok *t)
 
 static bool is_other_inet(const struct tok *t)
 {
-	return ss_tok_is(t, "udp") || ss_tok_is(t, "udp6") || ss_tok_is(t, "udpl") ||
-	       ss_tok_is(t, "udpl6") || ss_tok_is(t, "raw") || ss_tok_is(t, "raw6");
+	return ss_tok_is(t, "udp") || ss_tok_is(t, "udp6") || ss_tok_is(t, "raw") ||
+	       ss_tok_is(t, "raw6");
 }
 
 /* What a row is; NS_ROW fills *r. */
@@ -361,6 +363,8 @@ static void end_notes(const struct ns_st *st, struct import_summary *sum)
 				fmt_thousands(a, st->svc + st->host));
 	if (st->big)
 		import_note_add(sum, "%s rows with numbers out of range", fmt_thousands(a, st->big));
+	if (st->cut || st->svc || st->host || st->big)
+		import_note_add(sum, "so the table is not complete");
 	if (st->dup)
 		import_note_add(sum, "%s rows already given earlier", fmt_thousands(a, st->dup));
 	if (st->k.cw_guess)
@@ -382,6 +386,9 @@ static int ns_end(void *vst, struct import_summary *sum, struct strbuf *err)
 	char a[32];
 
 	(void)err;
+	/* a TCP row that could not be read: the table is no longer whole */
+	if (st->cut || st->svc || st->host || st->big)
+		c.subset = true;
 	memset(sum, 0, sizeof(*sum));
 	if (!(st->k.prior & HAVE_CONN_STATES))
 		sum->have = sock_text_end(&st->k, &c, st->header && st->c.seen && tcp_listed &&

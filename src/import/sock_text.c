@@ -76,8 +76,8 @@ static uint32_t sock_coverage(const struct sock_text *k, const struct sock_cover
 		full = !c->subset && c->all && !c->listening && c->port_only < 0;
 		lis = !c->subset && (c->all || c->listening) && port_ok;
 	} else {
-		full = k->listen_seen && k->tcp > k->listeners;
-		lis = k->listen_seen > 0;
+		full = !c->subset && k->listen_seen && k->tcp > k->listeners;
+		lis = !c->subset && k->listen_seen > 0;
 	}
 	if (c->no_backlog)
 		lis = false;

@@ -11,6 +11,7 @@
 #include "tap_check.h"
 #include "import_fixture.h"
 
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #define NS "netstat/"
@@ -27,6 +28,16 @@ static uint64_t tcp_total(const struct sample *s)
 	for (int i = 0; i < SS_STATE_MAX; i++)
 		n += tcp_state(s, i);
 	return n;
+}
+
+/* A connection to daddr:dport among the sample's destinations. */
+static bool has_dest(const struct sample *s, const uint8_t daddr[16], uint16_t dport)
+{
+	for (uint32_t i = 0; i < s->n_dests; i++)
+		if (s->dests[i].family == AF_INET6 && s->dests[i].dport == dport &&
+		    !memcmp(s->dests[i].daddr, daddr, 16))
+			return true;
+	return false;
 }
 
 START_TEST(tanp__real_table_without_listeners)
@@ -53,6 +64,44 @@ START_TEST(tanp__real_table_without_listeners)
 	ck_assert_ptr_nonnull(strstr(r.sum.what, "netstat -tanp"));
 	ck_assert_ptr_nonnull(strstr(r.sum.what, "13 sockets"));
 	free(r.s);
+}
+END_TEST
+
+START_TEST(no_cmd__judged_by_rows)
+{
+	struct import_result t = import_file(&import_netstat, NULL, NS "tanp");
+	struct import_result l = import_file(&import_netstat, NULL, NS "lntp");
+
+	/* LISTEN rows next to others: an -a table; LISTEN alone: nothing */
+	ck_assert_uint_eq(t.sum.have, HAVE_CONN_STATES);
+	ck_assert_uint_eq(tcp_total(t.s), 10);
+	ck_assert_uint_eq(l.sum.have, 0);
+	ck_assert_ptr_nonnull(strstr(t.sum.what, "netstat: TCP socket table"));
+	free(t.s);
+	free(l.s);
+}
+END_TEST
+
+START_TEST(v6__real_cut_address_never_read)
+{
+	struct import_result r = import_file(&import_netstat, "netstat -tan", NS "v6-tan");
+	struct import_result w = import_file(&import_netstat, "netstat -tanW", NS "v6-tanW");
+	uint8_t want[16];
+
+	/* "2001:db8:85a3:1234::443" parses, but is not the socket's address */
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_uint_eq(tcp_total(r.s), 0);
+	ck_assert_uint_eq(r.sum.have, 0);
+	ck_assert_ptr_nonnull(strstr(r.sum.note, "3 rows with cut addresses"));
+	ck_assert_int_eq(w.rc, 0);
+	ck_assert_uint_eq(w.sum.have, HAVE_CONN_STATES);
+	ck_assert_uint_eq(tcp_state(w.s, SS_ESTABLISHED), 2);
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:85a3:1234:5678:9abc:def0:1", want), 1);
+	ck_assert_uint_eq(w.sum.skipped, 1);    /* the LISTEN row */
+	ck_assert(has_dest(w.s, want, 443));
+	ck_assert_ptr_null(strstr(w.sum.note, "cut"));
+	free(r.s);
+	free(w.s);
 }
 END_TEST
 
@@ -96,8 +145,10 @@ START_TEST(cut_crlf__cut_v6_skipped_rows_judged_without_cmd)
 	struct import_result w = import_file(&import_netstat, "netstat -tanW", NS "cut-crlf");
 
 	ck_assert_int_eq(r.rc, 0);
-	/* LISTEN rows next to others, no command line: an -a table */
-	ck_assert_uint_eq(r.sum.have, HAVE_CONN_STATES);
+	/* rows left out: not complete, whatever the shape says */
+	ck_assert_uint_eq(r.sum.have, 0);
+	ck_assert_uint_eq(r.s->have & HAVE_CONN_STATES, 0);
+	ck_assert_ptr_nonnull(strstr(r.sum.note, "not complete"));
 	ck_assert_uint_eq(tcp_state(r.s, SS_ESTABLISHED), 1);
 	ck_assert_uint_eq(tcp_state(r.s, SS_TIME_WAIT), 2);
 	ck_assert_uint_eq(tcp_state(r.s, SS_CLOSE_WAIT), 1);
@@ -294,6 +345,8 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, tanp__real_table_without_listeners);
+	tcase_add_test(tc, no_cmd__judged_by_rows);
+	tcase_add_test(tc, v6__real_cut_address_never_read);
 	tcase_add_test(tc, an__udp_and_unix_counted_not_used);
 	tcase_add_test(tc, lntp__listeners_only_marks_nothing);
 	tcase_add_test(tc, cut_crlf__cut_v6_skipped_rows_judged_without_cmd);
