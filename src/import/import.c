@@ -36,7 +36,7 @@
 #include <sys/stat.h>
 
 static const struct importer *const importers[] = {
-	&import_ss, &import_counters, &import_sysctl, &import_klog,
+	&import_ss, &import_netstat, &import_counters, &import_sysctl, &import_klog,
 };
 #define N_IMPORTERS (sizeof(importers) / sizeof(importers[0]))
 
@@ -252,7 +252,7 @@ static void section_start(struct run *r, struct section *sec, struct strbuf *err
 		if (sec->rec) {
 			sec->rec->status = CAPTURE_UNKNOWN;
 			snprintf(sec->rec->what, sizeof(sec->rec->what),
-				 "tried ss, nstat/netstat -s, sysctl, kernel log");
+				 "tried ss, netstat tables, nstat/netstat -s, sysctl, kernel log");
 		}
 		return;
 	}

@@ -76,6 +76,7 @@ struct importer {
 
 /* The importers, in the order ties are broken. */
 extern const struct importer import_ss;        /* ss_text.c: ss tables and ss -s */
+extern const struct importer import_netstat;   /* netstat_text.c: netstat -tan/-an/-lntp tables */
 extern const struct importer import_counters;  /* counters_text.c: nstat, netstat -s, /proc/net/{snmp,netstat,sockstat} */
 extern const struct importer import_sysctl;    /* sysctl_text.c: sysctl -a, name = value */
 extern const struct importer import_klog;      /* klog_text.c: dmesg, journalctl -k, syslog */

@@ -81,12 +81,7 @@
 
 #include "../filter/filter.h"
 #include "../util/fmt.h"
-#include "ss_text.h"
-
-/* A CLOSE-WAIT socket whose inode the text does not give: any nonzero
- * value reads as "accepted" to the model; no lookup is ever made with it
- * offline. */
-#define SS_INODE_UNKNOWN UINT32_MAX
+#include "sock_text.h"
 
 /* What the command line says about the output. */
 struct ss_cmd {
@@ -112,12 +107,13 @@ struct ss_st {
 	uint32_t prior;
 	struct ss_cmd c;
 	char cmdline[48];
-	bool header, socks, udp_started;
+	struct sock_text k;      /* the TCP rows, shared with netstat */
+	bool header, udp_started;
 	bool pend;
 	struct ss_extra x;       /* what the pending row's extras said */
 	struct sock_rec r;       /* the row waiting for its continuation */
-	uint64_t rows, skipped, tcp, udp, cont, svc, host, nostate, dup;
-	uint64_t udp_noskmem, other, cw_guess, no_cookie, listeners, listen_drops;
+	uint64_t rows, skipped, udp, cont, svc, host, nostate, dup;
+	uint64_t udp_noskmem, other;
 	struct ss_sum sum;
 };
 
@@ -395,30 +391,11 @@ static void sum_store(struct ss_st *st)
 
 static void flush_tcp(struct ss_st *st)
 {
-	struct sock_rec *r = &st->r;
-
-	if ((st->prior & HAVE_SOCKETS) && r->state == SS_LISTEN) {
+	if (!sock_text_tcp(&st->k, &st->r, &st->x)) {
 		st->dup++;
 		st->skipped++;
 		return;
 	}
-	if (!st->socks && !(st->prior & HAVE_SOCKETS)) {
-		/* what the rows cover is marked at the end (ss_coverage) */
-		sample_build_socks_begin(st->b, 0);
-		st->socks = true;
-	}
-	if (r->state == SS_CLOSE_WAIT && !st->x.ino) {
-		/* an owner (-p) means an fd, so accepted; else a guess */
-		r->inode = SS_INODE_UNKNOWN;
-		st->cw_guess += !st->x.owned;
-	}
-	st->no_cookie += !st->x.sk;
-	if (r->state == SS_LISTEN) {
-		st->listeners++;
-		st->listen_drops += r->has_skmem && r->skmem_n > SK_MEMINFO_DROPS;
-	}
-	sample_build_sock(st->b, r);
-	st->tcp++;
 	st->rows++;
 }
 
@@ -548,6 +525,7 @@ static int ss_begin(void **vst, struct sample_builder *b, const char *cmd, uint3
 		return error_set(err, "out of memory");
 	st->b = b;
 	st->prior = prior;
+	sock_text_init(&st->k, b, prior);
 	cmd_parse(&st->c, cmd);
 	snprintf(st->cmdline, sizeof(st->cmdline), "%s", st->c.seen && cmd ? cmd : "ss");
 	*vst = st;
@@ -582,7 +560,7 @@ static void end_notes(const struct ss_st *st, struct import_summary *sum)
 	note_add(sum, "%s rows with unknown service names left out", st->svc);
 	note_add(sum, "%s rows with host names left out", st->host);
 	note_add(sum, "%s rows without State (no `state X`) left out", st->nostate);
-	note_add(sum, "%s CLOSE-WAIT without ino: taken as accepted", st->cw_guess);
+	note_add(sum, "%s CLOSE-WAIT without ino: taken as accepted", st->k.cw_guess);
 	note_add(sum, "%s UDP rows without skmem (-m) not used", st->udp_noskmem);
 	note_add(sum, "%s non-TCP/UDP rows", st->other);
 	note_add(sum, "%s -i/-m continuation lines", st->cont);
@@ -593,69 +571,27 @@ static void end_notes(const struct ss_st *st, struct import_summary *sum)
 			 (long long)st->sum.tw, (long long)st->sum.estab);
 }
 
-/*
- * What the TCP rows are complete for, marked in the sample: listeners
- * (HAVE_SOCKETS) with -a or -l, every other state (HAVE_CONN_STATES)
- * with -a alone; nothing for a filter, `state X`, a pipe, or `ss -tn`
- * (no listeners). A table without its command line is read by its rows:
- * LISTEN and other states together is an -a table, LISTEN alone -l.
- */
-static uint32_t ss_coverage(const struct ss_st *st)
-{
-	bool full, lis;
-	uint32_t have = 0;
-
-	if (!st->socks && !(st->prior & HAVE_SOCKETS))
-		return 0;
-	if (st->c.seen) {
-		/* `sport = :P`: P's listeners; a --port on another port is not covered */
-		bool port_ok = st->c.port_only < 0 || st->b->o.want_port < 0 ||
-			       st->b->o.want_port == st->c.port_only;
-
-		full = !st->c.subset && st->c.all && !st->c.listening && st->c.port_only < 0;
-		lis = !st->c.subset && (st->c.all || st->c.listening) && port_ok;
-	} else {
-		full = st->listeners && st->tcp > st->listeners;
-		lis = st->listeners > 0;
-	}
-	if (lis || full)
-		have |= HAVE_SOCKETS;
-	if (full)
-		have |= HAVE_CONN_STATES;
-	if (have)
-		sample_build_mark(st->b, have);
-	return have;
-}
-
 static int ss_end(void *vst, struct import_summary *sum, struct strbuf *err)
 {
 	struct ss_st *st = vst;
+	struct sock_cover c = {
+		.seen = st->c.seen, .all = st->c.all, .listening = st->c.listening,
+		.subset = st->c.subset, .port_only = st->c.port_only,
+	};
 	char a[32], b[32];
 
 	(void)err;
 	flush(st);
 	memset(sum, 0, sizeof(*sum));
-	/* an empty full TCP table is a fact; an empty subset is not */
-	if (!st->socks && !(st->prior & HAVE_SOCKETS) && st->header && st->c.tcp && !st->c.subset) {
-		sample_build_socks_begin(st->b, 0);
-		st->socks = true;
-	}
-	sum->have |= ss_coverage(st);
-	/* without sk: the CLOSE-WAIT sockets cannot be matched across samples */
-	if (st->socks && st->no_cookie)
-		st->b->s->cw_tracked = false;
-	if (st->socks && st->listeners && st->listen_drops == st->listeners) {
-		sample_build_mark(st->b, HAVE_LISTEN_DROPS);
-		sum->have |= HAVE_LISTEN_DROPS;
-	}
+	sum->have |= sock_text_end(&st->k, &c, st->header && st->c.tcp && !st->c.subset);
 	if (st->sum.total || st->sum.tcp || st->sum.transport)
 		sum_store(st);
 	sum->have |= st->udp_started ? HAVE_UDP : 0;
 	sum->rows = st->rows;
 	sum->skipped = st->skipped;
-	if (st->tcp || st->udp || st->socks || !st->sum.tcp)
+	if (st->k.tcp || st->udp || st->k.socks || !st->sum.tcp)
 		snprintf(sum->what, sizeof(sum->what), "%s: socket table, %s TCP, %s UDP sockets",
-			 st->cmdline, fmt_thousands(a, st->tcp), fmt_thousands(b, st->udp));
+			 st->cmdline, fmt_thousands(a, st->k.tcp), fmt_thousands(b, st->udp));
 	else
 		snprintf(sum->what, sizeof(sum->what), "%s: socket summary", st->cmdline);
 	end_notes(st, sum);

@@ -2,7 +2,8 @@
 #ifndef SOCKVET_IMPORT_SS_TEXT_H
 #define SOCKVET_IMPORT_SS_TEXT_H
 
-/* The ss importer's row reader (ss_text_row.c), for ss_text.c only. */
+/* The ss importer's row reader (ss_text_row.c), for ss_text.c and, through
+ * sock_text.h, netstat_text.c. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +31,13 @@ struct ss_extra {
  * not know, a host name (-r). */
 enum ep_result { EP_OK = 0, EP_SVC = 1, EP_HOST = 2, EP_BAD = -1, EP_BIG = -2 };
 
+/*
+ * ADDR:PORT into the family, address and port: v4, v6 bare (split at the
+ * last colon) or in brackets, * and %iface, a port number, * or a
+ * service name (udp: looked up as UDP). EP_OK, EP_SVC, EP_HOST, EP_BAD,
+ * EP_BIG (a port above 65535).
+ */
+int ss_ep_parse(const struct tok *t, bool udp, uint8_t *fam, uint8_t addr[16], uint16_t *port);
 bool ss_tok_is(const struct tok *t, const char *s);
 size_t ss_tokenize(const char *s, size_t len, struct tok *t, size_t max);
 /* Decimal, all of it; -1 not a number, -2 larger than max. */

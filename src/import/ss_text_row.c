@@ -138,7 +138,7 @@ static int ep_host(const char *p, size_t n, uint8_t *fam, uint8_t addr[16])
 	return EP_HOST;
 }
 
-static int ep_parse(const struct tok *t, bool udp, uint8_t *fam, uint8_t addr[16], uint16_t *port)
+int ss_ep_parse(const struct tok *t, bool udp, uint8_t *fam, uint8_t addr[16], uint16_t *port)
 {
 	const char *p = t->p, *colon = NULL;
 	size_t n = t->n;
@@ -296,8 +296,8 @@ int ss_row_read(struct sock_rec *r, const struct tok *t, size_t n, uint8_t one_s
 		return -1;
 	}
 	r->netid = (uint8_t)(netid >= 0 ? netid : udp_default ? NETID_UDP : NETID_TCP);
-	a = ep_parse(&t[i + 2], r->netid == NETID_UDP, &r->family, r->saddr, &r->sport);
-	b = ep_parse(&t[i + 3], r->netid == NETID_UDP, &pfam, r->daddr, &r->dport);
+	a = ss_ep_parse(&t[i + 2], r->netid == NETID_UDP, &r->family, r->saddr, &r->sport);
+	b = ss_ep_parse(&t[i + 3], r->netid == NETID_UDP, &pfam, r->daddr, &r->dport);
 	if (a == EP_BAD || b == EP_BAD)
 		return 0;
 	if (a == EP_BIG || b == EP_BIG) {
