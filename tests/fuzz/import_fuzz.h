@@ -13,6 +13,7 @@
  * bounds.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
