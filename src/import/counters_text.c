@@ -307,6 +307,7 @@ static int ct_stat_line(struct ck_state *st, const char *s, size_t len,
 	}
 	st->ct_cpus++;
 	st->seen |= K_CTSTAT;
+	st->rows++;
 	return 0;
 }
 
