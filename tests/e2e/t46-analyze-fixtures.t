@@ -19,7 +19,10 @@ grep -v '^#' "$D/EXPECT" >"$T/expect"
 tap_plan "$(wc -l <"$T/expect")"
 while IFS= read -r line; do
 	spec=${line%%:*}
-	want=$(echo "${line#*: }" | tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^-$' | sort)
+	rest=${line#*: }
+	nochange=
+	case $rest in *" | nochange: "*) nochange=${rest##*| nochange: }; rest=${rest%% | nochange: *} ;; esac
+	want=$(echo "$rest" | tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^-$' | sort)
 	file=${spec%% *}
 	opts=
 	[ "$spec" != "$file" ] && opts=${spec#* }
@@ -28,12 +31,15 @@ while IFS= read -r line; do
 	got=$(jq -r '.findings[] | select(.severity == "warning" or .severity == "critical") |
 		"\(.id) \(.side) \(.severity)"' "$T/out.json" 2>/dev/null | sort)
 	bad=$(jq '[.inputs[] | select(.status == "error")] | length' "$T/out.json" 2>/dev/null)
-	if [ "$got" = "$want" ] && [ "$bad" = 0 ]; then
+	changed=0
+	[ -n "$nochange" ] && changed=$(jq --arg s "$nochange" \
+		'[.findings[].changes[]? | select(.setting | contains($s))] | length' "$T/out.json" 2>/dev/null)
+	if [ "$got" = "$want" ] && [ "$bad" = 0 ] && [ "$changed" = 0 ]; then
 		tap_ok "$file${opts:+ $opts}: $(echo "$want" | tr '\n' ',' | sed 's/,$//')"
 	else
 		tap_not_ok "$file${opts:+ $opts}"
 		tap_diag "want: $(echo "$want" | tr '\n' ',')"
-		tap_diag "got:  $(echo "$got" | tr '\n' ',')  (sections in error: $bad)"
+		tap_diag "got:  $(echo "$got" | tr '\n' ',')  (sections in error: $bad; changes to '$nochange': $changed)"
 		tap_diag_file "$T/err" 3
 	fi
 done <"$T/expect"
