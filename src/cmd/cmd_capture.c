@@ -26,7 +26,6 @@
  * today; the rest are there for a person and for later versions).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +36,12 @@
 #include "../collect/kmsg.h"
 #include "../collect/meta.h"
 #include "../collect/netns.h"
+#include "../collect/sysctl_read.h"
 #include "../model/kevent.h"
 #include "../model/sysctl.h"
 
 #define CAPTURE_VERSION 1
 #define CAPTURE_SAMPLES_MAX 8
-#define KMSG_REC_MAX 8192
 
 struct capture_cmdline {
 	const char *out;
@@ -79,9 +78,7 @@ static void print_sysctls(void)
 		FILE *fp;
 		size_t n;
 
-		snprintf(path, sizeof(path), "/proc/sys/%s", sysctl_defs[i].name);
-		for (char *p = path + 10; *p; p++)
-			*p = *p == '.' ? '/' : *p;
+		sysctl_path(path, sizeof(path), "/proc", (enum sysctl_id)i);
 		fp = fopen(path, "re");
 		if (!fp) {
 			printf("sysctl: cannot stat %s: %s\n", path, strerror(errno));
@@ -95,36 +92,27 @@ static void print_sysctls(void)
 	}
 }
 
+/* One record: printed as dmesg does when triage would act on it. */
+static void print_record(const char *rec, size_t n, void *ctx)
+{
+	const char *msg;
+	size_t len;
+	long long ts;
+	struct kevent ev;
+
+	(void)ctx;
+	if (kmsg_parse_record(rec, n, &msg, &len, &ts) && kevent_classify(msg, len, &ev))
+		printf("[%5lld.%06lld] %.*s\n", ts / 1000000, ts % 1000000, (int)len, msg);
+}
+
 /* The kernel log lines triage acts on, as dmesg prints them. */
 static void print_klog(void)
 {
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	char rec[KMSG_REC_MAX];
-	ssize_t n;
+	char reason[128];
 
 	fputs("$ dmesg\n", stdout);
-	if (fd < 0) {
-		printf("dmesg: read kernel buffer failed: %s\n", strerror(errno));
-		return;
-	}
-	while ((n = read(fd, rec, sizeof(rec) - 1)) != 0) {
-		const char *msg;
-		size_t len;
-		long long ts;
-		struct kevent ev;
-
-		if (n < 0) {
-			if (errno == EPIPE || errno == EINTR)
-				continue;
-			break;   /* EAGAIN: the end of the buffer */
-		}
-		rec[n] = '\0';
-		if (!kmsg_parse_record(rec, (size_t)n, &msg, &len, &ts) ||
-		    !kevent_classify(msg, len, &ev))
-			continue;
-		printf("[%5lld.%06lld] %.*s\n", ts / 1000000, ts % 1000000, (int)len, msg);
-	}
-	close(fd);
+	if (!kmsg_each("/dev/kmsg", print_record, NULL, reason, sizeof(reason)))
+		printf("dmesg: read kernel buffer failed: %s\n", reason);
 }
 
 /* sockvet ss, in this process, with its output where ours goes. */

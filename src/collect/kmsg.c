@@ -67,8 +67,9 @@ static void add_event(struct kmsg_events *out, const struct kevent *ev)
 	out->ev[out->n++] = *ev;
 }
 
-static void classify_record(struct kmsg_events *out, const char *rec, size_t len)
+static void classify_record(const char *rec, size_t len, void *ctx)
 {
+	struct kmsg_events *out = ctx;
 	const char *msg;
 	size_t mlen;
 	long long ts;
@@ -83,31 +84,28 @@ static void classify_record(struct kmsg_events *out, const char *rec, size_t len
 	}
 }
 
-int kmsg_read(struct kmsg_events *out, const char *path, struct strbuf *err)
+bool kmsg_each(const char *path, kmsg_record_fn fn, void *ctx, char *reason, size_t size)
 {
 	char rec[KMSG_RECORD_MAX];
 	struct stat st;
 	int fd;
 
-	(void)err;
-	memset(out, 0, sizeof(*out));
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(out->reason, sizeof(out->reason), "cannot open %s: %s", path, strerror(errno));
-		return 0;
+		snprintf(reason, size, "cannot open %s: %s", path, strerror(errno));
+		return false;
 	}
-	out->available = true;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		FILE *fp = fdopen(fd, "r");
 
 		if (!fp) {
 			close(fd);
-			return 0;
+			return true;
 		}
 		for (size_t i = 0; i < KMSG_RECORDS_MAX && fgets(rec, sizeof(rec), fp); i++)
-			classify_record(out, rec, strlen(rec));
+			fn(rec, strlen(rec), ctx);
 		fclose(fp);
-		return 0;
+		return true;
 	}
 	for (size_t i = 0; i < KMSG_RECORDS_MAX; i++) {
 		ssize_t n = read(fd, rec, sizeof(rec) - 1);
@@ -116,16 +114,25 @@ int kmsg_read(struct kmsg_events *out, const char *path, struct strbuf *err)
 			if (errno == EPIPE || errno == EINTR)
 				continue;
 			if (errno != EAGAIN) {
-				out->available = false;
-				snprintf(out->reason, sizeof(out->reason), "cannot read %s: %s",
-					 path, strerror(errno));
+				snprintf(reason, size, "cannot read %s: %s", path, strerror(errno));
+				close(fd);
+				return false;
 			}
 			break;
 		}
 		if (n == 0)
 			break;
-		classify_record(out, rec, (size_t)n);
+		rec[n] = '\0';
+		fn(rec, (size_t)n, ctx);
 	}
 	close(fd);
+	return true;
+}
+
+int kmsg_read(struct kmsg_events *out, const char *path, struct strbuf *err)
+{
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	out->available = kmsg_each(path, classify_record, out, out->reason, sizeof(out->reason));
 	return 0;
 }

@@ -29,6 +29,14 @@ struct kmsg_events {
 int kmsg_read(struct kmsg_events *out, const char *path, struct strbuf *err);
 
 /*
+ * The reading loop under kmsg_read: every record now in the buffer (at
+ * most 100,000), without blocking, each given to fn as read (NUL-ended).
+ * false with why in reason when the log cannot be opened or read.
+ */
+typedef void (*kmsg_record_fn)(const char *rec, size_t len, void *ctx);
+bool kmsg_each(const char *path, kmsg_record_fn fn, void *ctx, char *reason, size_t size);
+
+/*
  * Parse one /dev/kmsg record "PRI,SEQ,TS_US,FLAGS[,...];MESSAGE\n[ KEY=VAL\n...]"
  * into its message and timestamp; false when it is not such a record.
  */

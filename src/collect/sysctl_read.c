@@ -54,20 +54,25 @@ int sysctl_parse(struct sysctl_val *v, const char *text, const char *fname,
 	return 0;
 }
 
+void sysctl_path(char *path, size_t size, const char *proc_root, enum sysctl_id id)
+{
+	size_t o = (size_t)snprintf(path, size, "%s/sys/", proc_root);
+
+	for (const char *c = sysctl_defs[id].name; *c && o + 1 < size; c++)
+		path[o++] = *c == '.' ? '/' : *c;
+	path[o < size ? o : size - 1] = '\0';
+}
+
 int sysctl_read_one(struct sysctl_set *s, const char *proc_root, enum sysctl_id id,
 		    struct strbuf *err)
 {
 	char path[512], buf[SYSCTL_TEXT_MAX + 1];
 	struct sysctl_val *v = &s->val[id];
-	size_t o;
 	ssize_t n;
 	int fd;
 
 	memset(v, 0, sizeof(*v));
-	o = (size_t)snprintf(path, sizeof(path), "%s/sys/", proc_root);
-	for (const char *c = sysctl_defs[id].name; *c && o + 1 < sizeof(path); c++)
-		path[o++] = *c == '.' ? '/' : *c;
-	path[o] = '\0';
+	sysctl_path(path, sizeof(path), proc_root, id);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		v->err = errno;

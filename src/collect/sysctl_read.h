@@ -12,6 +12,9 @@
  */
 int sysctl_read_all(struct sysctl_set *s, const char *proc_root, struct strbuf *err);
 
+/* "/proc/sys/net/core/somaxconn": the file of setting id under proc_root. */
+void sysctl_path(char *path, size_t size, const char *proc_root, enum sysctl_id id);
+
 /* Read one of them into s->val[id], the same way. */
 int sysctl_read_one(struct sysctl_set *s, const char *proc_root, enum sysctl_id id,
 		    struct strbuf *err);

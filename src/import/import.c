@@ -25,6 +25,7 @@
  * first, which would double every count.
  */
 #include "import_run.h"
+#include "import_cmd.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -100,24 +101,14 @@ static bool reader_next(struct reader *r)
 	return any;
 }
 
+/* Is the command's program (after sudo, env, a path: import_cmd) one we may know? */
 static bool is_tool(const char *cmd)
 {
-	char word[32];
-	size_t n;
-	const char *base;
+	struct import_cmd c;
 
-	while (*cmd == ' ')
-		cmd++;
-	if (!strncmp(cmd, "sudo ", 5))
-		return is_tool(cmd + 5);
-	n = strcspn(cmd, " \t|;");
-	if (n == 0 || n >= sizeof(word))
-		return false;
-	memcpy(word, cmd, n);
-	word[n] = '\0';
-	base = strrchr(word, '/') ? strrchr(word, '/') + 1 : word;
+	import_cmd_parse(&c, cmd);
 	for (size_t i = 0; i < sizeof(prompt_tools) / sizeof(prompt_tools[0]); i++)
-		if (!strcmp(base, prompt_tools[i]))
+		if (!strcmp(c.prog, prompt_tools[i]))
 			return true;
 	return false;
 }
