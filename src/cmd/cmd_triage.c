@@ -36,7 +36,7 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 		OPT_HELP(),
 		FOCUS_OPTIONS(&c->f),
 		OPT_INT(0, "samples", &c->samples, "N", 1, SAMPLES_MAX,
-			"samples to take (default 3, at most 8)"),
+			"samples to take (default 3, at most 3600)"),
 		OPT_CALLBACK(0, "interval", &c->interval, "SEC", "seconds between samples (default 1)",
 			     cmd_opt_interval),
 		OPT_SET_INT(0, "once", &c->samples, 1, "one sample: no trends, no tuning proposals"),
@@ -107,6 +107,7 @@ int cmd_triage(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot report: %s", err.len ? err.buf : "out of memory");
 		goto out;
 	}
+	report_view_set_trace(view, t.trace);
 	rc = c.json ? report_json(stdout, view, c.pretty, &err)
 		    : report_text(stdout, view, !c.json && cmd_use_color(c.color), &err);
 	if (!rc && fflush(stdout)) {

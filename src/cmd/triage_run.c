@@ -21,6 +21,50 @@ static void sleep_s(double s)
 		;
 }
 
+/* Where sample i goes: slot 0 keeps the first, the rest is a ring. */
+static unsigned keep_slot(unsigned i)
+{
+	return i == 0 ? 0 : 1 + (i - 1) % (TRIAGE_KEEP - 1);
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The kept samples in time order: the first, then the newest ones. */
+static void keep_order(struct triage_run *t)
+{
+	unsigned n = t->samples < TRIAGE_KEEP ? t->samples : TRIAGE_KEEP;
+	unsigned first = t->samples - (n - 1);
+
+	t->cs[0] = t->buf[0];
+	for (unsigned k = 1; k < n; k++)
+		t->cs[k] = t->buf[keep_slot(first + k - 1)];
+	t->ser.s = t->cs;
+	t->ser.n = n;
+	t->ser.interval_s = t->interval;
+}
+
+static int prepare(struct triage_run *t, struct strbuf *err)
+{
+	if (!t->fs)
+		t->fs = calloc(1, sizeof(*t->fs));
+	if (!t->trace && (t->trace = malloc(sizeof(*t->trace))))
+		trace_init(t->trace);
+	if (!t->fs || !t->trace)
+		return error_set(err, "out of memory");
+	if (t->o.peer.set && !t->peer_bc) {
+		t->peer_bc = malloc(sizeof(*t->peer_bc));
+		if (!t->peer_bc || filter_peer_compile(&t->o.peer, t->peer_bc, err))
+			return t->peer_bc ? -1 : error_set(err, "out of memory");
+	}
+	return 0;
+}
+
 int triage_run(struct triage_run *t, struct strbuf *err)
 {
 	/* One sock_diag socket for every sample of the run, opened in the
@@ -28,20 +72,13 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 	struct diag_session *ds = NULL;
 	int ret = -1;
 
-	if (!t->fs)
-		t->fs = calloc(1, sizeof(*t->fs));
-	if (!t->fs)
-		return error_set(err, "out of memory");
-	if (t->o.peer.set && !t->peer_bc) {
-		t->peer_bc = malloc(sizeof(*t->peer_bc));
-		if (!t->peer_bc || filter_peer_compile(&t->o.peer, t->peer_bc, err))
-			return t->peer_bc ? -1 : error_set(err, "out of memory");
-	}
-	if (sockdiag_session_open(&ds, err))
+	if (prepare(t, err) || sockdiag_session_open(&ds, err))
 		return -1;
 	for (unsigned i = 0; i < t->samples; i++) {
 		struct sample_opts so = { .want_port = t->o.port, .session = ds };
 		bool lastone = i + 1 == t->samples;
+		unsigned k = keep_slot(i);
+		double t0;
 
 		/* Owners and the kernel log once, in the last sample: enough
 		 * for attribution, and the walk is the expensive part. fd
@@ -54,38 +91,39 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 			so.peer_bc = t->peer_bc->code;
 			so.peer_bc_len = t->peer_bc->len;
 		}
-		if (!t->buf[i])
-			t->buf[i] = malloc(sizeof(*t->buf[i]));
-		if (!t->buf[i]) {
+		if (!t->buf[k])
+			t->buf[k] = malloc(sizeof(*t->buf[k]));
+		if (!t->buf[k]) {
 			error_set(err, "out of memory");
 			goto out;
 		}
 		if (i)
 			sleep_s(t->interval);
-		if (sample_collect(t->buf[i], &so, err))
+		t0 = mono_s();
+		if (sample_collect(t->buf[k], &so, err))
 			goto out;
-		t->cs[i] = t->buf[i];
+		trace_add(t->trace, t->buf[k], mono_s() - t0);
 	}
 	ret = 0;
 out:
 	sockdiag_session_close(ds);
 	if (ret)
 		return ret;
-	t->ser.s = t->cs;
-	t->ser.n = t->samples;
-	t->ser.interval_s = t->interval;
+	keep_order(t);
 	diagnose_run(&t->ser, &t->o, t->fs);
 	return 0;
 }
 
 void triage_run_release(struct triage_run *t)
 {
-	for (unsigned i = 0; i < TRIAGE_SAMPLES_MAX; i++) {
+	for (unsigned i = 0; i < TRIAGE_KEEP; i++) {
 		free(t->buf[i]);
 		t->buf[i] = NULL;
 	}
 	free(t->fs);
 	free(t->peer_bc);
+	free(t->trace);
+	t->trace = NULL;
 	t->fs = NULL;
 }
 

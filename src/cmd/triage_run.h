@@ -11,9 +11,18 @@
 
 #include "../diagnose/finding.h"
 #include "../filter/filter.h"
+#include "../model/trace.h"
 #include "../util/strbuf.h"
 
-#define TRIAGE_SAMPLES_MAX 8      /* a trend needs 2; 8 caps memory (~2 MiB each) */
+/*
+ * Up to TRIAGE_SAMPLES_MAX samples are taken (an hour at one a second);
+ * the rules read TRIAGE_KEEP of them, the first and the newest, because
+ * a sample is ~2 MiB and every rule judges a trend from the first to the
+ * last or across consecutive samples. Every sample goes into the trace
+ * (a few numbers each) for the plots.
+ */
+#define TRIAGE_SAMPLES_MAX 3600
+#define TRIAGE_KEEP 8
 
 struct triage_run {
 	/* in */
@@ -21,11 +30,12 @@ struct triage_run {
 	unsigned samples;         /* 1..TRIAGE_SAMPLES_MAX */
 	double interval;          /* seconds between samples */
 	/* out, valid after triage_run() returned 0 */
-	struct sample *buf[TRIAGE_SAMPLES_MAX];
-	const struct sample *cs[TRIAGE_SAMPLES_MAX];
+	struct sample *buf[TRIAGE_KEEP];
+	const struct sample *cs[TRIAGE_KEEP];
 	struct series ser;
 	struct findings *fs;
 	struct filter_bc *peer_bc;   /* with a peer: its kernel program */
+	struct trace *trace;         /* every sample, for plots (allocated) */
 };
 
 /* Collect and diagnose; 0, or negative with a message in err. */

@@ -77,3 +77,18 @@ bool mib_get(const struct mib *m, const char *name, uint64_t *value)
 	*value = e->value;
 	return true;
 }
+
+const char *const mib_watched[] = {
+	"TcpExtListenOverflows", "TcpExtListenDrops", "TcpExtTCPReqQFullDrop",
+	"TcpExtTCPReqQFullDoCookies", "TcpExtSyncookiesSent", "TcpRetransSegs",
+	"TcpOutSegs", "TcpExtTCPSynRetrans", "TcpEstabResets", "TcpOutRsts",
+	"TcpAttemptFails", "TcpExtTCPAbortOnData", "TcpExtTCPAbortOnClose",
+	"TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnMemory", "TcpExtTCPTimeWaitOverflow",
+	"TcpExtTCPMemoryPressures", "TcpExtTCPRetransFail", "TcpExtTCPBacklogDrop",
+	"UdpRcvbufErrors", "Udp6RcvbufErrors", "UdpSndbufErrors", "Udp6SndbufErrors",
+};
+
+const unsigned mib_watched_n = sizeof(mib_watched) / sizeof(mib_watched[0]);
+
+_Static_assert(sizeof(mib_watched) / sizeof(mib_watched[0]) <= MIB_WATCHED_MAX,
+	       "MIB_WATCHED_MAX holds every watched counter");

@@ -39,4 +39,13 @@ void mib_sort(struct mib *m);
 /* true and *value when the counter exists. */
 bool mib_get(const struct mib *m, const char *name, uint64_t *value);
 
+/*
+ * The counters an operator looks at when they move (drops, resets,
+ * retransmits, memory), in the order a person reads them: the report's
+ * "counters" list, watch's rates and the plots all use this one list.
+ */
+#define MIB_WATCHED_MAX 24
+extern const char *const mib_watched[];
+extern const unsigned mib_watched_n;
+
 #endif

@@ -424,3 +424,11 @@ bool sample_udp_bound(const struct sample *s, uint16_t port)
 {
 	return s->udp_port[port >> 3] & (1u << (port & 7));
 }
+
+void sample_tcp_states(const struct sample *s, uint64_t by[SS_STATE_MAX])
+{
+	for (int st = 0; st < SS_STATE_MAX; st++)
+		by[st] = 0;
+	for (int st = 0; st < SS_STATE_MAX; st++)
+		by[st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st] += s->tally.by_state[TBL_TCP][st];
+}

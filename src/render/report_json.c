@@ -4,7 +4,7 @@
  * page, TRIAGE JSON; stable within schema_version):
  *
  *   {"schema_version":2,"host":..,"kernel":..,"netns":..,"netns_name":..,"time_unix":..,
- *    "samples":N,"interval_s":S,
+ *    "samples":N,"samples_judged":N,"interval_s":S,
  *    "verdict":{"side":"app","severity":"critical"},
  *    "findings":[{"id","severity","side","subject","evidence":[..],
  *                 "explanation","changes":[{"setting","current","proposed",
@@ -148,6 +148,7 @@ int report_json_write(struct json_writer *w, const struct report_view *v)
 	json_kv_cstr(w, "netns_name", v->netns_name);
 	json_kv_i64(w, "time_unix", v->time_unix);
 	json_kv_u64(w, "samples", v->samples);
+	json_kv_u64(w, "samples_judged", v->samples_judged);
 	json_kv_double(w, "interval_s", v->interval_s);
 	if (v->read)
 		write_read(w, v->read);

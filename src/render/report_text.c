@@ -285,6 +285,9 @@ static void print_header(FILE *fp, const struct report_view *v)
 	fprintf(fp, "%u sample%s", v->samples, v->samples == 1 ? " (no trends: --once)" : "s");
 	if (v->samples > 1)
 		fprintf(fp, ", %.1f s apart", v->interval_s);
+	if (v->samples_judged < v->samples)
+		fprintf(fp, " over %.1f s (the rules read the first and the newest %u)", v->span_s,
+			v->samples_judged - 1);
 	if (v->focus[0]) {
 		fputs("; focus: ", fp);
 		put(fp, v->focus);

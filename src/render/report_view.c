@@ -11,39 +11,19 @@
 #include <stdio.h>
 #include <string.h>
 
-/*
- * The counters an operator would look at when they moved (drops,
- * resets, retransmits, memory), in the order a person reads them.
- */
-static const char *const watched_names[] = {
-	"TcpExtListenOverflows", "TcpExtListenDrops", "TcpExtTCPReqQFullDrop",
-	"TcpExtTCPReqQFullDoCookies", "TcpExtSyncookiesSent", "TcpRetransSegs",
-	"TcpOutSegs", "TcpExtTCPSynRetrans", "TcpEstabResets", "TcpOutRsts",
-	"TcpAttemptFails", "TcpExtTCPAbortOnData", "TcpExtTCPAbortOnClose",
-	"TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnMemory", "TcpExtTCPTimeWaitOverflow",
-	"TcpExtTCPMemoryPressures", "TcpExtTCPRetransFail", "TcpExtTCPBacklogDrop",
-	"UdpRcvbufErrors", "Udp6RcvbufErrors", "UdpSndbufErrors", "Udp6SndbufErrors",
-};
-
-_Static_assert(sizeof(watched_names) / sizeof(watched_names[0]) <= REPORT_WATCHED_MAX,
-	       "REPORT_WATCHED_MAX holds every watched counter");
 
 static const struct s_proc *owner_in(const struct sample *s, int32_t owner)
 {
 	return owner >= 0 && (uint32_t)owner < s->n_procs ? &s->procs[owner] : NULL;
 }
 
-/* TCP sockets per state; NEW_SYN_RECV request sockets count as SYN-RECV, as ss shows them. */
 static void view_states(struct report_view *v, const struct sample *s)
 {
-	uint64_t by[SS_STATE_MAX] = { 0 };
+	uint64_t by[SS_STATE_MAX];
 
-	for (int st = 0; st < SS_STATE_MAX; st++) {
-		int as = st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st;
-
-		by[as] += s->tally.by_state[TBL_TCP][st];
-		v->tcp_total += s->tally.by_state[TBL_TCP][st];
-	}
+	sample_tcp_states(s, by);
+	for (int st = 0; st < SS_STATE_MAX; st++)
+		v->tcp_total += by[st];
 	for (int st = 1; st < SS_STATE_MAX; st++) {
 		if (!by[st] || st == SS_NEW_SYN_RECV)
 			continue;
@@ -128,9 +108,9 @@ static void view_counters(struct report_view *v, const struct series *ser)
 		if (series_mib_delta(ser, name, &d) && d)
 			counter_set(&v->counters[v->n_counters++], name, d, v->span_s);
 	}
-	for (size_t i = 0; i < sizeof(watched_names) / sizeof(watched_names[0]); i++)
-		if (series_mib_delta(ser, watched_names[i], &d) && d)
-			counter_set(&v->watched[v->n_watched++], watched_names[i], d, v->span_s);
+	for (unsigned i = 0; i < mib_watched_n; i++)
+		if (series_mib_delta(ser, mib_watched[i], &d) && d)
+			counter_set(&v->watched[v->n_watched++], mib_watched[i], d, v->span_s);
 }
 
 /*
@@ -313,6 +293,7 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	v->netns = last->meta.netns;
 	v->time_unix = series_first(ser)->meta.time_unix;
 	v->samples = ser->n;
+	v->samples_judged = ser->n;
 	v->interval_s = ser->n > 1 ? ser->interval_s : 0;
 	v->span_s = series_span_s(ser);
 	v->focus = focus_text ? focus_text : "";
@@ -333,4 +314,11 @@ int report_view_build(struct report_view *v, const struct series *ser,
 void report_view_set_read(struct report_view *v, const struct capture_list *read)
 {
 	v->read = read;
+}
+
+void report_view_set_trace(struct report_view *v, const struct trace *trace)
+{
+	v->trace = trace;
+	if (trace && trace->taken > v->samples)
+		v->samples = (unsigned)trace->taken;
 }

@@ -27,12 +27,11 @@
 #include "../model/focus.h"
 #include "../model/capture.h"
 #include "../model/series.h"
+#include "../model/trace.h"
 #include "../util/strbuf.h"
 
 /* Listener rows a report shows (full ones first, then the rest). */
 #define REPORT_LISTENER_ROWS 10
-/* The counters an operator looks at first (report_view.c lists them). */
-#define REPORT_WATCHED_MAX 24
 
 struct report_state {
 	const char *name;        /* "ESTAB" (SYN-RECV includes NEW_SYN_RECV) */
@@ -92,7 +91,8 @@ struct report_view {
 	 * the header shows it and commands are printed to run inside it. */
 	char netns_name[REPORT_NETNS_NAME_MAX];
 	int64_t time_unix;
-	unsigned samples;
+	unsigned samples;        /* taken */
+	unsigned samples_judged; /* of which the rules read (TRIAGE_KEEP) */
 	double interval_s;       /* 0 with one sample */
 	double span_s;           /* first to last sample, 0 with one */
 	const char *focus;       /* "--port 8080 --symptom refused", or "" */
@@ -121,7 +121,7 @@ struct report_view {
 	unsigned n_counters;     /* every counter that moved, in the sample's order */
 	struct report_counter counters[MIB_MAX];
 	unsigned n_watched;      /* those an operator looks at first, in that order */
-	struct report_counter watched[REPORT_WATCHED_MAX];
+	struct report_counter watched[MIB_WATCHED_MAX];
 
 	/* The verdict and the findings, in diagnose's order (worst first). */
 	struct verdict verdict;
@@ -140,6 +140,9 @@ struct report_view {
 
 	/* sockvet analyze: what was read, section by section; NULL live. */
 	const struct capture_list *read;
+
+	/* Every sample as a few numbers, for plots; NULL when not kept. */
+	const struct trace *trace;
 };
 
 /*
@@ -159,6 +162,10 @@ int report_view_build(struct report_view *v, const struct series *ser,
  * err (a name too long to show).
  */
 int report_view_set_netns(struct report_view *v, const char *name, struct strbuf *err);
+
+/* After report_view_build: every sample taken, of which the series
+ * holds the first and the newest (the header counts them all). */
+void report_view_set_trace(struct report_view *v, const struct trace *trace);
 
 /* After report_view_build: the sample came from captures (analyze). */
 void report_view_set_read(struct report_view *v, const struct capture_list *read);
