@@ -262,6 +262,9 @@ static void cmd_parse(struct ss_cmd *c, const char *cmd)
 
 static bool is_header(const char *s)
 {
+	/* Rows never hold "Recv-Q": skip the search for them (one per line). */
+	if (!strchr(s, 'Q'))
+		return false;
 	return strstr(s, "Recv-Q") && strstr(s, "Send-Q") &&
 	       (strstr(s, "Local Address:Port") || strstr(s, "Local  Address:Port"));
 }

@@ -57,20 +57,52 @@ int ss_parse_u64(const char *p, size_t n, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int state_of(const struct tok *t)
+/*
+ * A token against a name table (the model's spellings, never a copy):
+ * the lengths are taken once, so a row costs a length check per name
+ * and one memcmp, not a strlen each (a 200k-row capture asks 400k times).
+ */
+struct name_index {
+	bool ready;
+	uint8_t len[32];            /* >= SS_STATE_MAX, NETID_MAX (asserted) */
+};
+
+_Static_assert((int)SS_STATE_MAX <= 32 && (int)NETID_MAX <= 32, "name_index.len holds every name");
+
+static int name_find(struct name_index *ix, const struct tok *t, unsigned from, unsigned to,
+		     const char *(*name)(unsigned))
 {
-	for (unsigned i = 1; i < SS_STATE_MAX; i++)
-		if (ss_tok_is(t, sock_state_spelling(i, SOCK_SPELL_SS61)))
+	if (!ix->ready) {
+		for (unsigned i = from; i < to; i++)
+			ix->len[i] = (uint8_t)strlen(name(i));
+		ix->ready = true;
+	}
+	for (unsigned i = from; i < to; i++)
+		if (ix->len[i] == t->n && !memcmp(t->p, name(i), t->n))
 			return (int)i;
 	return -1;
 }
 
+static const char *state_ss61(unsigned i)
+{
+	return sock_state_spelling(i, SOCK_SPELL_SS61);
+}
+
+static int state_of(const struct tok *t)
+{
+	static struct name_index ix;
+
+	return name_find(&ix, t, 1, SS_STATE_MAX, state_ss61);
+}
+
 static int netid_of(const struct tok *t)
 {
-	for (unsigned i = 0; i < NETID_MAX; i++)
-		if (ss_tok_is(t, sock_netid_name(i)))
-			return (int)i;
-	return -1;
+	static struct name_index ix;
+
+	/* every netid name is 2..5 letters, lower case: most rows start with a state */
+	if (t->n > 5 || t->p[0] < 'a' || t->p[0] > 'z')
+		return -1;
+	return name_find(&ix, t, 0, NETID_MAX, sock_netid_name);
 }
 
 /* ---- addresses ---- */
@@ -107,12 +139,49 @@ static int ep_port(const char *p, size_t n, bool udp, uint16_t *port)
 	return EP_OK;
 }
 
+/*
+ * The common case without a copy: a dotted quad as inet_pton takes it
+ * (four decimal parts of at most 3 digits, each <= 255, no leading zero).
+ * Anything else goes the long way, so nothing is accepted that
+ * inet_pton would refuse.
+ */
+static bool ep_v4(const char *p, size_t n, uint8_t addr[16])
+{
+	unsigned part = 0, v = 0, digits = 0;
+
+	memset(addr, 0, 16);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] >= '0' && p[i] <= '9') {
+			if ((digits && v == 0) || ++digits > 3)
+				return false;
+			v = v * 10 + (unsigned)(p[i] - '0');
+			if (v > 255)
+				return false;
+		} else if (p[i] == '.' && digits && part < 3) {
+			addr[part++] = (uint8_t)v;
+			v = 0;
+			digits = 0;
+		} else {
+			return false;
+		}
+	}
+	if (part != 3 || !digits)
+		return false;
+	addr[3] = (uint8_t)v;
+	return true;
+}
+
 /* The host part: *, v4, v6 (brackets already gone), %iface stripped. */
 static int ep_host(const char *p, size_t n, uint8_t *fam, uint8_t addr[16])
 {
 	char h[64];
-	const char *pct = memchr(p, '%', n);
+	const char *pct;
 
+	if (ep_v4(p, n, addr)) {
+		*fam = AF_INET;
+		return EP_OK;
+	}
+	pct = memchr(p, '%', n);
 	if (pct)
 		n = (size_t)(pct - p);
 	if (!n || n >= sizeof(h) || memchr(p, '\0', n))

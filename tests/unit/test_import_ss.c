@@ -8,6 +8,7 @@
  */
 #include "tap_check.h"
 #include "../../src/import/import.h"
+#include "../../src/import/ss_text.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -381,6 +382,36 @@ static int detect_text(const char *cmd, const char *text)
 	return import_ss.detect(cmd, head, n);
 }
 
+/* The dotted-quad fast path accepts exactly what inet_pton does. */
+START_TEST(ss__endpoint_v4_like_inet_pton)
+{
+	static const char *const eps[] = {
+		"127.0.0.1:80", "0.0.0.0:*", "255.255.255.255:65535", "10.0.0.256:1",
+		"01.2.3.4:5", "1.2.3:4", "1.2.3.4.5:6", "1..2.3:4", "1.2.3.4 :5", "1.2.3.0004:5",
+		"[::ffff:1.2.3.4]:8", "1.2.3.4%eth0:22", ".1.2.3:4",
+	};
+
+	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++) {
+		const char *ep = eps[i];
+		const char *colon = strrchr(ep, ':');
+		struct tok t = { ep, strlen(ep), 1 };
+		uint8_t fam = 0, addr[16], want[16] = { 0 };
+		uint16_t port = 0;
+		char host[64];
+		int rc = ss_ep_parse(&t, false, &fam, addr, &port);
+
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - ep), ep);
+		if (strchr(host, '%'))
+			*strchr(host, '%') = '\0';
+		if (host[0] != '[' && inet_pton(AF_INET, host, want) == 1) {
+			ck_assert_msg(rc == EP_OK && fam == AF_INET && !memcmp(addr, want, 4), "%s", ep);
+		} else if (host[0] != '[') {
+			ck_assert_msg(rc != EP_OK || fam != AF_INET, "%s taken as v4", ep);
+		}
+	}
+}
+END_TEST
+
 START_TEST(ss__detect)
 {
 	static const char prose[] =
@@ -425,6 +456,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ss__old_and_pasted_variants);
 	tcase_add_test(tc, ss__hostile);
 	tcase_add_test(tc, ss__detect);
+	tcase_add_test(tc, ss__endpoint_v4_like_inet_pton);
 	suite_add_tcase(s, tc);
 	return s;
 }
