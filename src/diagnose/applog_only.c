@@ -15,16 +15,18 @@
  *    given as an instruction in the text, its current value said to be
  *    unknown unless a capture gave it.
  *
- * Look-alikes (kernel-facts.md "Listen backlog and SYN queue mechanics",
- * "Sysctls"): "Connection refused" is a closed port or a REJECT rule,
- * never a full accept queue (that drops SYNs: clients time out), so no
- * somaxconn or backlog; "Connection reset by peer" is the peer's close
+ * Look-alikes: "Connection refused" is a closed port or a REJECT rule
+ * (kernel-facts.md "Connection refused: RST from a port nobody listens on"),
+ * never a full accept queue (that drops SYNs: clients time out; kernel-facts.md
+ * "Full accept queue: dropped SYNs and ignored final ACKs"), so no somaxconn
+ * or backlog; "Connection reset by peer" is the peer's close
  * with unread data, an abort, a middlebox, or tcp_abort_on_overflow=1;
  * "Address already in use" on bind() is another listener or a restart
  * without SO_REUSEADDR, and EADDRNOTAVAIL from bind() a listen address
  * the host does not have: neither is port exhaustion, which is
- * connect()'s EADDRNOTAVAIL only; "timed out" is the path or the
- * server's queues, judged on the server.
+ * connect()'s EADDRNOTAVAIL only
+ * (kernel-facts.md "TIME-WAIT and the ephemeral port range (per destination tuple)");
+ * "timed out" is the path or the server's queues, judged on the server.
  */
 #include "rules.h"
 
@@ -254,7 +256,8 @@ static void applog_one(const struct series *ser, const struct app_event *e, stru
 	context(ctx, sizeof(ctx), last, e);
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "Application log only: %u line%s, so the confidence is low%s. The line says %s.%s "
-		 "Nothing else read confirms it or dates it (application clocks are wall clocks). "
+		 "No capture read pins it to a process or destination now, or dates it (application "
+		 "clocks are wall clocks). "
 		 "Give %s to confirm it.", e->count, e->count == 1 ? "" : "s",
 		 judged ? "; the captures given, which this rule judges from, show no such problem "
 			  "now: the line is older, or about another process or destination" : "",
