@@ -144,19 +144,28 @@ struct applog_run {
 	const struct applog_def *made[FINDINGS_MAX];
 };
 
+/* A rule's per-process finding is about e's process when e names no pid
+ * or the subject has the same "[pid]" (syslog tags and comm may differ). */
+static bool same_process(const struct finding *f, const struct app_event *e)
+{
+	const char *pid = strchr(e->proc, '[');
+
+	return e->kind != APE_EMFILE || !pid || strstr(f->subject, pid);
+}
+
 /*
  * The finding for this cause already made: the rule's own (a warning or
- * worse, the same side: fd-exhaustion has two), or ours from the same
- * def (another process or call with the same cause).
+ * worse, the same side: fd-exhaustion has two; the same process), or
+ * ours from the same def (another process or call with the same cause).
  */
 static struct finding *found(struct findings *out, const struct applog_run *run,
-			     const struct applog_def *d)
+			     const struct applog_def *d, const struct app_event *e)
 {
 	for (unsigned i = 0; i < out->n; i++) {
 		const struct finding *f = &out->f[i];
 
 		if (i < run->n_rules_made ? f->rule == d->rule && f->side == d->side &&
-						    f->severity > SEV_INFO
+						    f->severity > SEV_INFO && same_process(f, e)
 					  : run->made[i - run->n_rules_made] == d)
 			return &out->f[i];
 	}
@@ -239,7 +248,7 @@ static void applog_one(const struct series *ser, const struct app_event *e, stru
 
 	if (!d)
 		return;
-	if ((f = found(out, run, d))) {
+	if ((f = found(out, run, d, e))) {
 		evidence_line(f, e);
 		return;
 	}

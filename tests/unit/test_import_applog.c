@@ -194,6 +194,15 @@ END_TEST
 
 /* ---- findings ---- */
 
+/* The finding with this id whose text has needle (two causes may share an id). */
+static const struct finding *find_text(const struct fx *f, const char *id, const char *needle)
+{
+	for (unsigned i = 0; i < f->out.n; i++)
+		if (!strcmp(f->out.f[i].id, id) && fx_has_text(&f->out.f[i], needle))
+			return &f->out.f[i];
+	return NULL;
+}
+
 static struct fx *fx_app(const struct app_event *evs, unsigned n)
 {
 	struct fx *f = fx_new(1, 1.0);
@@ -211,15 +220,6 @@ static struct app_event ev(const char *line, const char *proc)
 	ck_assert(appevent_classify(line, strlen(line), &e));
 	snprintf(e.proc, sizeof(e.proc), "%s", proc);
 	return e;
-}
-
-/* The finding with this id whose text has needle (two causes may share an id). */
-static const struct finding *find_text(const struct fx *f, const char *id, const char *needle)
-{
-	for (unsigned i = 0; i < f->out.n; i++)
-		if (!strcmp(f->out.f[i].id, id) && fx_has_text(&f->out.f[i], needle))
-			return &f->out.f[i];
-	return NULL;
 }
 
 static unsigned n_changes(const struct fx *f)
@@ -261,6 +261,13 @@ START_TEST(findings__emfile_alone_then_as_evidence)
 	ck_assert_str_eq(x->subject, "process api[2211]");
 	ck_assert(!fx_has_text(x, "Application log only"));
 	ck_assert(fx_has_text(x, "application log: 1 line like"));
+
+	/* another process at its limit: not this line's, which stays a finding of its own */
+	f->s[0]->procs[0].pid = 900;
+	diagnose_run(&f->ser, &f->opts, &f->out);
+	ck_assert_uint_eq(f->out.n, 2);
+	ck_assert_ptr_nonnull(find_text(f, "fd-exhaustion", "Application log only"));
+	f->s[0]->procs[0].pid = 2211;
 
 	/* the limit far from reached now: the rule ran and found nothing, the line is info */
 	f->s[0]->procs[0].fds = 10;
