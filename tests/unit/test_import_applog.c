@@ -117,6 +117,23 @@ START_TEST(prefixes__journal_postgres_haproxy_envoy)
 }
 END_TEST
 
+START_TEST(python_netns__real_output)
+{
+	struct import_result r = import_file(&import_applog, NULL, "applog/python-netns.txt");
+
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_str_eq(group(r.s, APE_ECONNREFUSED, APC_CONNECT)->addr, "127.0.0.1:9");
+	ck_assert_str_eq(group(r.s, APE_EADDRNOTAVAIL, APC_CONNECT)->addr, "127.0.0.1:5000");
+	ck_assert_str_eq(group(r.s, APE_EADDRNOTAVAIL, APC_BIND)->addr, "192.0.2.7:8080");
+	ck_assert(group(r.s, APE_EADDRNOTAVAIL, APC_BIND)->addr_local);
+	ck_assert_ptr_nonnull(group(r.s, APE_EADDRINUSE, APC_BIND));
+	ck_assert_ptr_nonnull(group(r.s, APE_EMFILE, APC_SOCKET));
+	ck_assert_uint_eq(r.sum.rows, 5);
+	ck_assert_uint_eq(r.sum.skipped, 0);
+	free(r.s);
+}
+END_TEST
+
 START_TEST(prose__not_a_log_line)
 {
 	struct import_result r = import_file(&import_applog, NULL, "applog/prose.txt");
@@ -358,6 +375,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, nginx__every_errno_call_and_upstream);
 	tcase_add_test(tc, java_python_node__runtimes_and_their_calls);
 	tcase_add_test(tc, prefixes__journal_postgres_haproxy_envoy);
+	tcase_add_test(tc, python_netns__real_output);
 	tcase_add_test(tc, prose__not_a_log_line);
 	tcase_add_test(tc, hostile__nul_crlf_long_lines_and_many_groups);
 	tcase_add_test(tc, detect__commands_content_and_prose);
