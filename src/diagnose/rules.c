@@ -90,6 +90,7 @@ void diagnose_run(const struct series *ser, const struct focus *fo,
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n_rules; i++)
 		rule_run(rules[i], ser, fo, out);
+	applog_only_findings(ser, out);
 	qsort_r(out->f, out->n, sizeof(out->f[0]), cmp_findings, (void *)&fo->symptom);
 	findings_reconcile(out);
 }

@@ -61,6 +61,11 @@ struct rule {
 /* klog_only.c: the finding a rule that could not run gives from its log line. */
 void klog_only_finding(const struct rule *r, const struct series *ser, struct findings *out);
 
+/* applog_only.c: application-log errnos (imported captures) as evidence of
+ * the findings the rules made, or as findings of their own (rules.c runs
+ * it after the rules). */
+void applog_only_findings(const struct series *ser, struct findings *out);
+
 /* rules.c: one row per rule, NULL-terminated; n_rules rows. */
 extern const struct rule *const rules[];
 extern const size_t n_rules;

@@ -37,7 +37,7 @@
 #include <sys/stat.h>
 
 static const struct importer *const importers[] = {
-	&import_ss, &import_netstat, &import_counters, &import_sysctl, &import_klog,
+	&import_ss, &import_netstat, &import_counters, &import_sysctl, &import_klog, &import_applog,
 };
 #define N_IMPORTERS (sizeof(importers) / sizeof(importers[0]))
 

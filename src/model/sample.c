@@ -333,6 +333,7 @@ static const struct {
 	[12] = { "UNIX listeners", "ss -xl" },
 	[13] = { "UDP sockets", "ss -uanm" },
 	[14] = { "sockets in every state", "ss -tan" },
+	[15] = { "application log", "the service's own log (journalctl -u UNIT, its error.log)" },
 };
 
 static int have_index(enum sample_have bit)

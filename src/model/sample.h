@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "appevent.h"
 #include "counters.h"
 #include "kevent.h"
 #include "meta.h"
@@ -28,6 +29,8 @@
 #define SAMPLE_DESTS_MAX 8192
 #define SAMPLE_PROCS_MAX 1024
 #define SAMPLE_KEVENTS_MAX 64
+/* Application-log groups (errno, call, process): a paste has a few. */
+#define SAMPLE_APPEVENTS_MAX 16
 #define SAMPLE_UNAVAIL_MAX 16
 #define SAMPLE_PORTS 65536
 #define SAMPLE_CONNS_MAX 64
@@ -209,7 +212,8 @@ enum sample_have {
 	 * absence as zero.
 	 */
 	HAVE_CONN_STATES = 1u << 14,
-	HAVE_BITS = 15
+	HAVE_APPLOG = 1u << 15,        /* an application or service log was read */
+	HAVE_BITS = 16
 };
 
 /* For the report: the capture that provides a have bit ("ss -tan"). */
@@ -275,6 +279,12 @@ struct sample {
 
 	uint32_t n_kevents;
 	struct kevent kevents[SAMPLE_KEVENTS_MAX];
+
+	/* Application-log errors, grouped (appevent.h); lines of groups
+	 * beyond SAMPLE_APPEVENTS_MAX are counted in appevents_dropped. */
+	uint32_t n_appevents;
+	uint64_t appevents_dropped;
+	struct app_event appevents[SAMPLE_APPEVENTS_MAX];
 
 	uint32_t n_unavailable;
 	struct s_unavailable unavailable[SAMPLE_UNAVAIL_MAX];

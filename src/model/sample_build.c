@@ -228,6 +228,21 @@ void sample_build_kevent(struct sample_builder *b, const struct kevent *e)
 		b->s->kevents[b->s->n_kevents++] = *e;
 }
 
+void sample_build_appevent(struct sample_builder *b, const struct app_event *e)
+{
+	struct sample *s = b->s;
+
+	for (uint32_t i = 0; i < s->n_appevents; i++)
+		if (appevent_same(&s->appevents[i], e)) {
+			appevent_merge(&s->appevents[i], e);
+			return;
+		}
+	if (s->n_appevents == SAMPLE_APPEVENTS_MAX)
+		s->appevents_dropped += e->count;
+	else
+		s->appevents[s->n_appevents++] = *e;
+}
+
 void sample_build_mark(struct sample_builder *b, uint32_t have)
 {
 	b->s->have |= have;

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "focus.h"
+#include "appevent.h"
 #include "kevent.h"
 #include "sample.h"
 #include "../util/strbuf.h"
@@ -113,6 +114,10 @@ void sample_build_attribute(struct sample_builder *b, sample_owner_fn lookup, vo
 
 /* A kernel-log event (bounded; marks nothing: see sample_build_mark). */
 void sample_build_kevent(struct sample_builder *b, const struct kevent *e);
+/* An application-log event: merged into its group (kind, call, process),
+ * or counted in appevents_dropped past SAMPLE_APPEVENTS_MAX groups.
+ * Marks nothing: the source marks HAVE_APPLOG. */
+void sample_build_appevent(struct sample_builder *b, const struct app_event *e);
 /* The source filled an input directly (mib, sysctl, sockstat, file-nr...). */
 void sample_build_mark(struct sample_builder *b, uint32_t have);
 

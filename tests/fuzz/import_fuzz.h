@@ -32,6 +32,14 @@ static void fuzz_import_check(const struct sample *s, const struct import_summar
 		if (s->kevents[i].kind <= KEV_NONE || s->kevents[i].kind >= KEV_KIND_MAX ||
 		    s->kevents[i].ts_us < -1)
 			abort();
+	if (s->n_appevents > SAMPLE_APPEVENTS_MAX)
+		abort();
+	for (uint32_t i = 0; i < s->n_appevents; i++)
+		if (s->appevents[i].kind <= APE_NONE || s->appevents[i].kind >= APE_MAX ||
+		    s->appevents[i].call >= APC_MAX || !s->appevents[i].count ||
+		    !memchr(s->appevents[i].first_line, 0, sizeof(s->appevents[i].first_line)) ||
+		    !memchr(s->appevents[i].addr, 0, sizeof(s->appevents[i].addr)))
+			abort();
 	for (int i = 0; i < SYSCTL_MAX; i++)
 		if (s->sysctl.val[i].n > SYSCTL_VALS ||
 		    !memchr(s->sysctl.val[i].text, 0, sizeof(s->sysctl.val[i].text)))
