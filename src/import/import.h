@@ -80,5 +80,8 @@ extern const struct importer import_netstat;   /* netstat_text.c: netstat -tan/-
 extern const struct importer import_counters;  /* counters_text.c: nstat, netstat -s, /proc/net/{snmp,netstat,sockstat} */
 extern const struct importer import_sysctl;    /* sysctl_text.c: sysctl -a, name = value */
 extern const struct importer import_klog;      /* klog_text.c: dmesg, journalctl -k, syslog */
+extern const struct importer import_procnet;   /* procnet_text.c: /proc/net/tcp, /proc/net/tcp6 */
+extern const struct importer import_limits;    /* limits_text.c: /proc/PID/limits */
+extern const struct importer import_count;     /* count_text.c: `| wc -l`, `grep -c` counts */
 
 #endif
