@@ -12,12 +12,19 @@
  * (its first four bytes would have to encode a small length, two of
  * them NULs on a little-endian host). The file is then replayed through
  * dumpfile_replay_stream, which checks every message before giving any
- * record, into the builder as a whole TCP table of every state:
- * listeners with their backlog (HAVE_SOCKETS), every other state
- * (HAVE_CONN_STATES), per-listener drops when every listener carries
- * skmem (HAVE_LISTEN_DROPS, through sock_text_end as for ss -tanm). A
- * second socket table in the same sample is not read (it would count
- * every socket twice).
+ * record, into the builder through sock_text.c, as ss rows go.
+ *
+ * A recording holds the states the recording ss asked the kernel for,
+ * and does not say which: `ss -D F` (no -a) records every state but
+ * LISTEN (checked on 6.18: 1,050 CLOSE-WAIT and their FIN-WAIT-2 peers,
+ * no listener), `ss -ta -D F` everything. So what it covers is read from
+ * its rows, as for a socket table without its command line: LISTEN rows
+ * beside other states is a whole table (listeners with their backlog,
+ * HAVE_SOCKETS, and every other state, HAVE_CONN_STATES), LISTEN alone
+ * the listeners, no LISTEN row nothing complete (the note asks for
+ * `ss -ta -D`). Per-listener drops (HAVE_LISTEN_DROPS) when every
+ * listener carries skmem (-m). A second socket table in the same sample
+ * is not read (it would count every socket twice).
  */
 #include "import_dump.h"
 
@@ -91,7 +98,7 @@ static struct capture_read *dump_record(struct capture_list *cl, const char *nam
 static void dump_replay(FILE *fp, const char *name, struct sample_builder *b, uint32_t *prior,
 			struct capture_read *c, int *used)
 {
-	struct sock_cover cov = { .seen = true, .all = true, .port_only = -1 };
+	struct sock_cover cov = { .port_only = -1 };   /* read by its rows */
 	struct strbuf err = STRBUF_INIT;
 	struct dump_ctx ctx;
 	char a[32];
@@ -106,12 +113,15 @@ static void dump_replay(FILE *fp, const char *name, struct sample_builder *b, ui
 		return;
 	}
 	strbuf_release(&err);
-	c->have = sock_text_end(&ctx.k, &cov, true);
+	c->have = sock_text_end(&ctx.k, &cov, false);
 	c->rows = ctx.n;
 	c->status = CAPTURE_USED;
 	snprintf(c->what, sizeof(c->what), "sock_diag dump (ss -D): TCP socket table, %s sockets",
 		 fmt_thousands(a, ctx.n));
-	if (!(c->have & HAVE_LISTEN_DROPS) && ctx.k.listeners)
+	if (!ctx.k.listen_seen)
+		snprintf(c->note, sizeof(c->note), "no LISTEN socket in it (recorded without -a?): "
+			 "not taken as a whole table; record with ss -tam -D FILE");
+	else if (!(c->have & HAVE_LISTEN_DROPS))
 		snprintf(c->note, sizeof(c->note), "recorded without skmem (-m): no per-listener drops");
 	*prior |= c->have;
 	(*used)++;
