@@ -270,8 +270,12 @@ static void end_fds(struct cnt_st *st, uint64_t n, struct import_summary *sum)
 	struct s_proc *p;
 	char a[32];
 
-	snprintf(sum->what, sizeof(sum->what), "%.56s | wc -l: %s open fds%s", st->label,
-		 fmt_thousands(a, n), st->p.given ? "" : " of no known process");
+	if (st->p.given)
+		snprintf(sum->what, sizeof(sum->what), "/proc/%u/fd%s%s: %s open fds", st->p.pid,
+			 st->p.comm[0] ? " " : "", st->p.comm, fmt_thousands(a, n));
+	else
+		snprintf(sum->what, sizeof(sum->what), "%.56s | wc -l: %s open fds of no known "
+			 "process", st->label, fmt_thousands(a, n));
 	if (st->kind == CNT_FDS_LSOF)
 		import_note_add(sum, "lsof also lists cwd, txt and mapped files: an upper bound");
 	if (!st->p.given) {
