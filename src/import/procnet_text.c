@@ -146,7 +146,7 @@ static int pn_begin(void **vst, struct sample_builder *b, const char *cmd, uint3
 	st->subset = c.subset;
 	snprintf(st->label, sizeof(st->label), "%s", "/proc/net/tcp");
 	if (c.argc && cmd_is_ours(&c))
-		snprintf(st->label, sizeof(st->label), "%.40s%s", c.argv[c.argc - 1],
+		snprintf(st->label, sizeof(st->label), "%.40s%s", c.argv[0],
 			 c.argc > 1 ? " ..." : "");
 	/* tcp6 after tcp: add to the list the first began */
 	if (last_b == b && last_total == b->s->tally.total && b->s->tally.total) {
