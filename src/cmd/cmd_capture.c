@@ -14,6 +14,10 @@
  *   $ cat /proc/net/sockstat
  *   $ sysctl net.core.somaxconn ...
  *   $ cat /proc/sys/fs/file-nr
+ *   $ cat /proc/sys/net/netfilter/nf_conntrack_count      (when loaded; _max too)
+ *   $ cat /proc/1234/limits   # nginx                    (each TCP listener's owner)
+ *   $ ls /proc/1234/fd | wc -l   # nginx
+ *   1022
  *   $ dmesg
  *   [ 9001.500000] TCP: out of memory -- consider tuning tcp_mem
  *
@@ -25,17 +29,21 @@
  * repeats N times, INTERVAL seconds apart (analyze reads the first one
  * today; the rest are there for a person and for later versions).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "cmd.h"
 #include "../collect/kmsg.h"
 #include "../collect/meta.h"
 #include "../collect/netns.h"
+#include "../collect/procmap.h"
+#include "../collect/procnet_inet.h"
 #include "../collect/sysctl_read.h"
 #include "../model/kevent.h"
 #include "../model/sysctl.h"
@@ -50,13 +58,14 @@ struct capture_cmdline {
 	double interval;
 };
 
-static void copy_file(const char *path)
+/* `$ cat PATH` and the file; note (NULL: none) goes after a '#'. */
+static void copy_file_note(const char *path, const char *note)
 {
 	FILE *fp = fopen(path, "re");
 	char buf[4096];
 	size_t n;
 
-	printf("$ cat %s\n", path);
+	printf("$ cat %s%s%s\n", path, note ? "   # " : "", note ? note : "");
 	if (!fp) {
 		printf("cat: %s: %s\n", path, strerror(errno));
 		return;
@@ -64,6 +73,11 @@ static void copy_file(const char *path)
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		fwrite(buf, 1, n, stdout);
 	fclose(fp);
+}
+
+static void copy_file(const char *path)
+{
+	copy_file_note(path, NULL);
 }
 
 /* `sysctl A B ...` for every setting the rules read, from /proc/sys. */
@@ -128,6 +142,127 @@ static void print_ss(const char *flags)
 	fflush(stdout);
 }
 
+/* The conntrack table's size and use, when the module is loaded. */
+static void print_conntrack(void)
+{
+	static const char *const files[] = {
+		"/proc/sys/net/netfilter/nf_conntrack_count",
+		"/proc/sys/net/netfilter/nf_conntrack_max",
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (access(files[i], R_OK) == 0)
+			copy_file(files[i]);
+}
+
+/* ls /proc/PID/fd | wc -l, without ls: the entries but . and .. */
+static long count_fds(uint32_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	long n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* A name safe after '#' on a prompt line: one word, printable. */
+static void comm_word(char *out, size_t size, const char *comm)
+{
+	size_t i = 0;
+
+	for (; comm && comm[i] && i + 1 < size; i++)
+		out[i] = comm[i] > ' ' && comm[i] < 0x7f ? comm[i] : '_';
+	out[i] = '\0';
+	if (!i)
+		snprintf(out, size, "?");
+}
+
+/* One process: its RLIMIT_NOFILE and its fd count, as a person would
+ * paste them, named by its comm so analyze can say whose they are. */
+static void print_proc(uint32_t pid, const char *comm)
+{
+	char path[64], name[20];
+	long n = count_fds(pid);
+
+	comm_word(name, sizeof(name), comm);
+	snprintf(path, sizeof(path), "/proc/%u/limits", pid);
+	copy_file_note(path, name);
+	printf("$ ls /proc/%u/fd | wc -l   # %s\n", pid, name);
+	if (n < 0)
+		printf("ls: cannot access '/proc/%u/fd': %s\n", pid, strerror(errno));
+	else
+		printf("%ld\n", n);
+}
+
+#define CAPTURE_PROCS_MAX 64
+
+/* Listener inodes of one /proc/net/tcp file into ino[]; the count. */
+static size_t listener_inodes(const char *file, int family, uint32_t *ino, size_t n, size_t max)
+{
+	FILE *fp = fopen(file, "re");
+	char line[512];
+	unsigned lineno = 0;
+
+	while (fp && n < max && fgets(line, sizeof(line), fp)) {
+		struct strbuf err = STRBUF_INIT;
+		struct sock_rec r;
+
+		if (++lineno > 1 && !procnet_inet_parse_line(line, strcspn(line, "\n"), family, &r,
+							     file, lineno, &err) &&
+		    r.state == SS_LISTEN && r.inode)
+			ino[n++] = r.inode;
+		strbuf_release(&err);
+	}
+	if (fp)
+		fclose(fp);
+	return n;
+}
+
+/*
+ * The processes that own TCP listeners (at most CAPTURE_PROCS_MAX): the
+ * fd limit is what stops a server from accepting, and the kernel logs
+ * nothing when it is hit (kernel-facts.md "RLIMIT_NOFILE").
+ */
+static void print_listener_procs(void)
+{
+	uint32_t ino[CAPTURE_PROCS_MAX * 4], pids[CAPTURE_PROCS_MAX];
+	struct strbuf err = STRBUF_INIT;
+	struct procmap *m = NULL;
+	size_t n = 0, np = 0;
+
+	n = listener_inodes("/proc/net/tcp", AF_INET, ino, n, sizeof(ino) / sizeof(ino[0]));
+	n = listener_inodes("/proc/net/tcp6", AF_INET6, ino, n, sizeof(ino) / sizeof(ino[0]));
+	if (!n || procmap_build(&m, "/proc", false, &err)) {
+		strbuf_release(&err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sock_owner *o;
+		size_t k = procmap_lookup(m, ino[i], &o);
+
+		for (size_t j = 0; j < k && np < CAPTURE_PROCS_MAX; j++) {
+			bool seen = false;
+
+			for (size_t q = 0; q < np; q++)
+				seen |= pids[q] == o[j].pid;
+			if (!seen) {
+				pids[np++] = o[j].pid;
+				print_proc(o[j].pid, o[j].comm);
+			}
+		}
+	}
+	procmap_free(m);
+	strbuf_release(&err);
+}
+
 static void capture_one(int i, int n, bool klog)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -149,6 +284,8 @@ static void capture_one(int i, int n, bool klog)
 	copy_file("/proc/net/sockstat");
 	print_sysctls();
 	copy_file("/proc/sys/fs/file-nr");
+	print_conntrack();
+	print_listener_procs();
 	if (klog)
 		print_klog();
 	strbuf_release(&err);

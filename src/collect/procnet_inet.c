@@ -83,7 +83,11 @@ static int dec_u64(struct cur *c, uint64_t *v)
 	const char *s = c->p;
 
 	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		x = x * 10 + (uint64_t)(*c->p - '0');
+		uint64_t d = (uint64_t)(*c->p - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
+			return -1;       /* overflow: refused, never wrapped */
+		x = x * 10 + d;
 		c->p++;
 	}
 	if (c->p == s)
@@ -154,13 +158,13 @@ int procnet_inet_parse_line(const char *line, size_t len, int family,
 	if (hex_any(&c, &v))
 		goto bad;
 	skip_blanks(&c);
-	if (dec_u64(&c, &uid))
+	if (dec_u64(&c, &uid) || uid > UINT32_MAX)
 		goto bad;
 	skip_blanks(&c);
 	if (dec_u64(&c, &v))        /* timeout */
 		goto bad;
 	skip_blanks(&c);
-	if (dec_u64(&c, &inode))
+	if (dec_u64(&c, &inode) || inode > UINT32_MAX)
 		goto bad;
 	skip_blanks(&c);
 	if (dec_u64(&c, &v))        /* ref */

@@ -26,6 +26,7 @@
  */
 #include "import_run.h"
 #include "import_cmd.h"
+#include "import_dump.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -38,6 +39,7 @@
 
 static const struct importer *const importers[] = {
 	&import_ss, &import_netstat, &import_counters, &import_sysctl, &import_klog, &import_applog,
+	&import_procnet, &import_limits, &import_count,
 };
 #define N_IMPORTERS (sizeof(importers) / sizeof(importers[0]))
 
@@ -402,6 +404,10 @@ static int import_file(struct run *r, const char *path, struct strbuf *err)
 	fp = fopen(path, "re");
 	if (!fp) {
 		run_unreadable(r, path, strerror(errno));
+		return 0;
+	}
+	if (import_dump(fp, path, &r->b, r->cl, &r->prior, &r->n_used)) {
+		fclose(fp);
 		return 0;
 	}
 	ret = import_stream(r, fp, path, err);

@@ -81,5 +81,8 @@ extern const struct importer import_counters;  /* counters_text.c: nstat, netsta
 extern const struct importer import_sysctl;    /* sysctl_text.c: sysctl -a, name = value */
 extern const struct importer import_klog;      /* klog_text.c: dmesg, journalctl -k, syslog */
 extern const struct importer import_applog;    /* applog_text.c: services' logs with socket errnos */
+extern const struct importer import_procnet;   /* procnet_text.c: /proc/net/tcp, /proc/net/tcp6 */
+extern const struct importer import_limits;    /* limits_text.c: /proc/PID/limits */
+extern const struct importer import_count;     /* count_text.c: `| wc -l`, `grep -c` counts */
 
 #endif

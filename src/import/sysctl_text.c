@@ -381,8 +381,9 @@ static void sysctl_note(const struct sysctl_import *st, struct import_summary *s
 		import_note_add(sum, "a subset (| %s): settings not shown are unknown, not zero",
 				st->subset);
 	if (st->src == SRC_ULIMIT && st->ulimit[0])
-		import_note_add(sum, "the shell's %s open-files limit is %s (no process to attach it to)",
-				st->hard ? "hard" : "soft", st->ulimit);
+		import_note_add(sum, "the shell's %s open-files limit is %s: not a server's (a "
+				"service's comes from its unit, e.g. LimitNOFILE=); give cat "
+				"/proc/PID/limits", st->hard ? "hard" : "soft", st->ulimit);
 	if (st->names_only)
 		import_note_add(sum, "names only (sysctl -N): no values");
 	if (st->config)

@@ -274,6 +274,16 @@ struct sample {
 
 	uint64_t file_nr_alloc, file_nr_max;
 
+	/*
+	 * TCP sockets of one state counted by a pasted pipeline (`ss -tan
+	 * state time-wait | wc -l`, `netstat -an | grep -c CLOSE_WAIT`;
+	 * import/count_text.c): a host-wide total for that state alone, the
+	 * SS_* bit set in counted_states. Not a socket list: it never marks
+	 * HAVE_CONN_STATES and says nothing per port or destination.
+	 */
+	uint32_t counted_states;
+	uint64_t counted[SS_STATE_MAX];
+
 	uint64_t conntrack_count, conntrack_max;
 	uint64_t conntrack_drop, conntrack_early_drop, conntrack_insert_failed;
 

@@ -90,22 +90,39 @@ static void print_owner(FILE *fp, const struct s_proc *owner)
 	}
 }
 
+/* Totals a pasted `| wc -l` / `grep -c` gave, one state each. */
+static void print_counted(FILE *fp, const struct report_view *v)
+{
+	char n[32];
+
+	if (!v->n_counted)
+		return;
+	fputs("  Counted by a pasted command (one state each, not a socket list):", fp);
+	for (unsigned i = 0; i < v->n_counted; i++)
+		fprintf(fp, "%s %s %s", i ? "," : "", v->counted[i].name,
+			fmt_thousands(n, v->counted[i].n));
+	fputc('\n', fp);
+}
+
 static void print_states(FILE *fp, const struct report_view *v)
 {
 	char n[32];
 
-	if (!v->have_sockets) {
+	if (!v->have_sockets && !v->have_conn_states)
 		fputs("  TCP sockets: not in the input (no socket list was read)\n", fp);
-		return;
-	}
-	if (!v->have_conn_states) {
+	else if (!v->have_conn_states)
 		fputs("  TCP sockets: listeners only in the input (other states not counted)\n", fp);
+	if (!v->have_conn_states) {
+		print_counted(fp, v);
 		return;
 	}
 	fprintf(fp, "  TCP sockets: %s", fmt_thousands(n, v->tcp_total));
 	for (unsigned i = 0; i < v->n_states; i++)
 		fprintf(fp, ", %s %s", v->states[i].name, fmt_thousands(n, v->states[i].n));
 	fputc('\n', fp);
+	if (!v->have_sockets)
+		fputs("  TCP listeners: their backlog is not in the input (give ss -tln)\n", fp);
+	print_counted(fp, v);
 }
 
 static void print_listeners(FILE *fp, const struct report_view *v)

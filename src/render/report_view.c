@@ -31,6 +31,13 @@ static void view_states(struct report_view *v, const struct sample *s)
 		v->states[v->n_states].n = by[st];
 		v->n_states++;
 	}
+	for (int st = 1; st < SS_STATE_MAX; st++) {
+		if (!(s->counted_states & (1u << st)))
+			continue;
+		v->counted[v->n_counted].name = sock_state_name((unsigned)st);
+		v->counted[v->n_counted].n = s->counted[st];
+		v->n_counted++;
+	}
 }
 
 static void listener_row(struct report_view *v, const struct series *ser, uint32_t i)

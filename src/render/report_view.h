@@ -104,6 +104,10 @@ struct report_view {
 	uint64_t tcp_total;
 	unsigned n_states;       /* states with sockets, in SS_* order */
 	struct report_state states[SS_STATE_MAX];
+	/* One state's total counted by a pasted `| wc -l` / `grep -c`
+	 * (sample.counted): not a socket list. */
+	unsigned n_counted;
+	struct report_state counted[SS_STATE_MAX];
 	uint32_t n_listeners, n_full_listeners;
 	bool listeners_cut;      /* more listeners than the sample could keep */
 	unsigned n_listener_rows;

@@ -80,7 +80,7 @@ START_TEST(import__transcript_sections)
 	struct capture_list *cl = calloc(1, sizeof(*cl));
 	uint64_t v = 0;
 
-	ck_assert_int_eq(fx_run(text, s, cl), 2);
+	ck_assert_int_eq(fx_run(text, s, cl), 3);
 	ck_assert_uint_eq(cl->n, 5);
 	ck_assert_int_eq(cl->r[0].status, CAPTURE_UNKNOWN);     /* the prose */
 	ck_assert_uint_eq(cl->r[0].line, 1);
@@ -89,7 +89,10 @@ START_TEST(import__transcript_sections)
 	ck_assert_uint_eq(cl->r[1].line, 4);
 	ck_assert_int_eq(cl->r[2].status, CAPTURE_USED);
 	ck_assert_int_eq(cl->r[3].status, CAPTURE_REPEAT);      /* a second nstat */
-	ck_assert_int_eq(cl->r[4].status, CAPTURE_UNKNOWN);     /* a bare count */
+	ck_assert_int_eq(cl->r[4].status, CAPTURE_USED);        /* a labelled fd count */
+	ck_assert(s->have & HAVE_FDS);
+	ck_assert_uint_eq(s->procs[0].pid, 1234);
+	ck_assert_uint_eq(s->procs[0].fds, 61);
 	ck_assert(s->have & HAVE_MIB);
 	ck_assert(s->have & HAVE_SOCKSTAT);
 	ck_assert(!(s->have & HAVE_SOCKETS));
