@@ -300,7 +300,9 @@ static int scan_pids(struct netns_list *l, uint64_t dev, const char *proc_root,
 
 		if (*end || pid <= 0 || pid > INT_MAX || pid_netns(proc_root, (int)pid, &ino))
 			continue;    /* not a pid, exited, or not ours to read */
-		ret = netns_list_note(l, dev, ino, NULL, (int)pid, pid == 1, err);
+		/* init, or kthreadd when init is not ours to read: kernel
+		 * threads always run in the initial namespace. */
+		ret = netns_list_note(l, dev, ino, NULL, (int)pid, pid == 1 || pid == 2, err);
 	}
 	closedir(d);
 	return ret;

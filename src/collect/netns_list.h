@@ -11,7 +11,8 @@
  * namespace is one (nsfs device, inode) pair, however many mounts and
  * processes hold it. Each is labelled by what owns it, in this order:
  *
- *   "host"                            the initial namespace (/proc/1/ns/net)
+ *   "host"                            the initial namespace (/proc/1/ns/net,
+ *                                     or kthreadd's, /proc/2/ns/net)
  *   "named NAME"                      a /run/netns/NAME bind mount
  *   "pid PID COMM (CONTAINER)"        the lowest pid holding it, its comm,
  *                                     and its cgroup's container or unit:
