@@ -3,9 +3,11 @@
  * Host-wide findings (finding_scope.h). Seen on 6.18 from a fresh
  * namespace: tcp_mem and tcp_max_orphans are absent there, sockstat's
  * orphan/alloc/mem and fs.file-nr read the same as on the host, and
- * nf_conntrack_max is read-only (kernel-facts.md "Which sysctls are per
- * network namespace"; kernel-facts.md "MIB counters and sockstat: what is per network namespace").
- * The kernel log is one ring for the whole host (kernel-facts.md "Kernel log strings").
+ * nf_conntrack_max is read-only. See
+ * kernel-facts.md "Which sysctls are per network namespace" and
+ * kernel-facts.md "MIB counters and sockstat: what is per network namespace".
+ * The kernel log is one ring for the whole host:
+ * kernel-facts.md "Kernel log strings".
  * conntrack-table-full stays per namespace: each namespace's count is
  * compared with the one global max (kernel-facts.md "conntrack").
  */
