@@ -18,23 +18,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_netns.h"
 #include "../collect/cgroup.h"
 #include "../collect/netns.h"
 #include "../collect/nlcomm.h"
 #include "../collect/procmap.h"
 #include "../collect/sockdiag.h"
-#include "../collect/sockstat.h"
-#include "../collect/sysctl_read.h"
 #include "../filter/filter.h"
+#include "ss_env.h"
 #include "ss_filter.h"
 #include "../import/dumpfile.h"
 #include "../model/counters.h"
-#include "../render/ss_summary.h"
 #include "../render/ss_view.h"
 #include "../util/strbuf.h"
 
@@ -162,6 +160,7 @@ struct ss_cmdline {
 	const char *dump_path;
 	const char *replay_path;
 	const char *netns;
+	bool all_netns;
 	const char *filter_file;
 	int n_expr;              /* words left after the state words */
 	char **expr;
@@ -394,6 +393,9 @@ static int check_args(const struct ss_cmdline *c)
 		return cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
 	if (c->json && c->do_summary)
 		return cmd_fail(SV_EXIT_USAGE, "--json with -s is not supported yet");
+	if (c->all_netns && (c->netns || c->dump_path || c->replay_path || c->do_summary))
+		return cmd_fail(SV_EXIT_USAGE, "--all-netns lists live sockets: not with -N, -D, "
+				"--replay or -s");
 	return SV_EXIT_OK;
 }
 
@@ -449,6 +451,8 @@ static int parse_args(struct ss_cmdline *c, int argc, char **argv, int *code)
 		OPT_STRING(0, "replay", &c->replay_path, "FILE",
 			   "list TCP sockets from a dump written by -D (or ss -D; - for stdin) instead of the kernel"),
 		OPT_STRING('N', "net", &c->netns, "NETNS", "switch to the network namespace NETNS"),
+		OPT_BOOL(0, "all-netns", &c->all_netns,
+			 "list every network namespace, each block after a '# netns INODE OWNER' line"),
 		OPT_STRING('F', "filter", &c->filter_file, "FILE",
 			   "read the filter expression from FILE (- for stdin)"),
 		OPT_END(),
@@ -599,15 +603,6 @@ static void build_query(const struct ss_cmdline *c, struct diag_query *q)
 		q->needs |= DIAG_NEED_UNIX_VFS;
 }
 
-static int run_summary(struct strbuf *err)
-{
-	struct sockstat_counts st;
-
-	if (sockstat_read(&st, "/proc", err) || ss_summary_print(stdout, &st, err))
-		return -1;
-	return 0;
-}
-
 static int run_dump(const struct ss_cmdline *c, struct strbuf *err)
 {
 	struct diag_query q;
@@ -631,67 +626,42 @@ static int run_dump(const struct ss_cmdline *c, struct strbuf *err)
 	return rc;
 }
 
-/*
- * ss never names a port inside the ephemeral range (57000 prints as a
- * number though /etc/services knows it), so the renderer needs the range
- * of the namespace being listed.
- */
-static void set_ephemeral_range(struct ss_view *v)
+/* The renderer for a listing; 0, or -1 with the exit code in *ret (the message printed). */
+static int open_renderer(struct ss_cmdline *c, struct ss_run *run, int *ret)
 {
-	struct sysctl_set *s = calloc(1, sizeof(*s));
-	const struct sysctl_val *r;
-
-	if (!s)
-		return;
-	if (!sysctl_read_one(s, "/proc", SYSCTL_IP_LOCAL_PORT_RANGE, NULL)) {
-		r = &s->val[SYSCTL_IP_LOCAL_PORT_RANGE];
-		if (r->present && r->n == 2) {
-			v->eph_lo = (int)r->v[0];
-			v->eph_hi = (int)r->v[1];
-		}
-	}
-	free(s);
-}
-
-static void detect_terminal(struct ss_view *v)
-{
-	struct winsize ws;
-
-	v->tty = isatty(STDOUT_FILENO);
-	v->screen_width = 80;
-	if (v->tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		v->screen_width = ws.ws_col;
-}
-
-/*
- * The listing: the renderer, then the rows from the kernel or from a
- * recording. 0, or -1 with the exit code in *ret (the message printed).
- */
-static int list_sockets(struct ss_cmdline *c, struct ss_run *run, struct diag_stats *stats,
-			int *ret)
-{
-	struct strbuf *err = run->err;
-	struct diag_query q;
 	int rc;
 
 	c->view.show_netid = (c->dbs & (c->dbs - 1)) != 0;
 	c->view.show_state = (c->states & (c->states - 1)) != 0;
-	detect_terminal(&c->view);
+	ss_env_terminal(&c->view);
 	if (c->json) {
 		c->view.tty = false;
 		c->view.json_pretty = c->json_pretty;
-		rc = ss_json_new(&run->json, &c->view, stdout, err);
+		rc = ss_json_new(&run->json, &c->view, stdout, run->err);
 	} else {
-		rc = ss_text_new(&run->text, &c->view, stdout, err);
+		rc = ss_text_new(&run->text, &c->view, stdout, run->err);
 	}
 	if (rc) {
-		*ret = cmd_fail(SV_EXIT_FAILED, "%s", err->buf);
+		*ret = cmd_fail(SV_EXIT_FAILED, "%s", run->err->buf);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The rows, from the kernel of the current namespace or from a
+ * recording. 0, or -1 with the exit code in *ret (the message printed).
+ */
+static int collect_rows(struct ss_cmdline *c, struct ss_run *run, struct diag_stats *stats,
+			int *ret)
+{
+	struct strbuf *err = run->err;
+	struct diag_query q;
+
 	build_query(c, &q);
 	q.stats = stats;
 	c->view.tables = q.tables;
-	set_ephemeral_range(&c->view);
+	ss_env_ephemeral(&c->view);
 	if (c->replay_path) {
 		/* A recording holds TCP sockets only, whatever the flags say. */
 		struct dumpfile_filter df = { q.states, q.families };
@@ -705,6 +675,36 @@ static int list_sockets(struct ss_cmdline *c, struct ss_run *run, struct diag_st
 		return -1;
 	}
 	return 0;
+}
+
+/* --all-netns: netns_each's state and callback, one block per namespace. */
+struct ss_allns {
+	struct ss_cmdline *c;
+	struct ss_run *run;
+	struct diag_stats *stats;
+	int ret;
+};
+
+static int ss_one_netns(struct netns_entry *e, void *ctx, struct strbuf *err)
+{
+	struct ss_allns *a = ctx;
+	char label[NETNS_LABEL_MAX];
+	int rc = 0;
+
+	netns_label(e, label, sizeof(label));
+	if (a->run->json)
+		ss_json_set_netns(a->run->json, e->ino, label);
+	else
+		printf("# netns %llu %s\n", (unsigned long long)e->ino, label);
+	if ((!a->run->json && open_renderer(a->c, a->run, &a->ret)) ||
+	    collect_rows(a->c, a->run, a->stats, &a->ret))
+		return error_set(err, "cannot list");
+	if (a->run->text) {
+		rc = ss_text_finish(a->run->text, err) || fflush(stdout);
+		ss_text_free(a->run->text);
+		a->run->text = NULL;
+	}
+	return rc ? error_set(err, "cannot write the listing") : 0;
 }
 
 int cmd_ss(int argc, char **argv)
@@ -725,7 +725,7 @@ int cmd_ss(int argc, char **argv)
 	}
 
 	if (c.do_summary) {
-		if (run_summary(&err)) {
+		if (ss_env_summary(&err)) {
 			ret = cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
 			goto out;
 		}
@@ -756,9 +756,19 @@ int cmd_ss(int argc, char **argv)
 		goto out;
 	}
 
-	if (list_sockets(&c, &run, &stats, &ret))
+	if (c.all_netns) {
+		struct ss_allns a = { &c, &run, &stats, SV_EXIT_OK };
+
+		if (c.json && open_renderer(&c, &run, &ret))
+			goto out;
+		if (cmd_netns_each(ss_one_netns, &a, &err)) {
+			ret = a.ret ? a.ret : cmd_fail(SV_EXIT_FAILED, "%s", err.buf);
+			goto out;
+		}
+	} else if (open_renderer(&c, &run, &ret) || collect_rows(&c, &run, &stats, &ret)) {
 		goto out;
-	rc = run.json ? ss_json_finish(run.json, &err) : ss_text_finish(run.text, &err);
+	}
+	rc = run.json ? ss_json_finish(run.json, &err) : run.text ? ss_text_finish(run.text, &err) : 0;
 	if (rc || fflush(stdout) || ferror(stdout)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the listing");
 		goto out;

@@ -16,6 +16,7 @@
 #include "../collect/netns.h"
 #include "focus_opts.h"
 #include "../render/report.h"
+#include "triage_allns.h"
 #include "triage_run.h"
 
 #define SAMPLES_MAX TRIAGE_SAMPLES_MAX
@@ -25,6 +26,7 @@ struct triage_cmdline {
 	int samples;
 	double interval;
 	const char *netns;
+	bool all_netns;
 	bool json, pretty;
 	int color;               /* CMD_COLOR_* */
 };
@@ -41,6 +43,8 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 			     cmd_opt_interval),
 		OPT_SET_INT(0, "once", &c->samples, 1, "one sample: no trends, no tuning proposals"),
 		OPT_STRING('N', "net", &c->netns, "NETNS", "triage the named network namespace"),
+		OPT_BOOL(0, "all-netns", &c->all_netns,
+			 "triage every network namespace, one report grouped by namespace"),
 		OPT_BOOL('j', "json", &c->json, "the report as one JSON document"),
 		OPT_BOOL(0, "pretty", &c->pretty, "indent JSON output (with --json)"),
 		OPT_CALLBACK(0, "color", &c->color, "WHEN", "auto (default), always, never", cmd_opt_color),
@@ -70,6 +74,10 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 				 argv[n]);
 		return -1;
 	}
+	if (c->all_netns && c->netns) {
+		*code = cmd_fail(SV_EXIT_USAGE, "--all-netns and -N cannot be combined");
+		return -1;
+	}
 	if (c->pretty && !c->json) {
 		*code = cmd_fail(SV_EXIT_USAGE, "--pretty goes with --json");
 		return -1;
@@ -90,6 +98,12 @@ int cmd_triage(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	if (parse_args(&c, argc, argv, &ret))
 		return ret;
+	if (c.all_netns) {
+		struct allns_opts ao = { &c.f, (unsigned)c.samples, c.interval, c.json, c.pretty,
+					 !c.json && cmd_use_color(c.color) };
+
+		return triage_all_netns(&ao);
+	}
 	if (c.netns && netns_enter(c.netns, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot triage: %s", err.buf);
 		goto out;

@@ -138,6 +138,19 @@ static void write_read(struct json_writer *w, const struct capture_list *cl)
 	json_arr_end(w);
 }
 
+void report_json_write_findings(struct json_writer *w, const struct report_view *v)
+{
+	json_kv_obj_begin(w, "verdict");
+	json_kv_cstr(w, "side", verdict_side_word(&v->verdict));
+	json_kv_cstr(w, "severity", verdict_severity_word(&v->verdict));
+	json_obj_end(w);
+
+	json_kv_arr_begin(w, "findings");
+	for (unsigned i = 0; i < v->n_findings; i++)
+		write_finding(w, &v->findings[i]);
+	json_arr_end(w);
+}
+
 int report_json_write(struct json_writer *w, const struct report_view *v)
 {
 	json_obj_begin(w);
@@ -152,16 +165,7 @@ int report_json_write(struct json_writer *w, const struct report_view *v)
 	json_kv_double(w, "interval_s", v->interval_s);
 	if (v->read)
 		write_read(w, v->read);
-	json_kv_obj_begin(w, "verdict");
-	json_kv_cstr(w, "side", verdict_side_word(&v->verdict));
-	json_kv_cstr(w, "severity", verdict_severity_word(&v->verdict));
-	json_obj_end(w);
-
-	json_kv_arr_begin(w, "findings");
-	for (unsigned i = 0; i < v->n_findings; i++)
-		write_finding(w, &v->findings[i]);
-	json_arr_end(w);
-
+	report_json_write_findings(w, v);
 	write_summary(w, v);
 
 	json_kv_arr_begin(w, "not_checked");

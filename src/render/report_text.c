@@ -47,7 +47,7 @@ static const char *unpaint(bool color)
 }
 
 /* Prose at WRAP columns after `indent` spaces; words are never split. */
-static void wrap(FILE *fp, const char *raw, int indent)
+void report_text_wrap(FILE *fp, const char *raw, int indent)
 {
 	char text[ESC_MAX];
 	const char *p = text_escape(text, sizeof(text), raw);
@@ -297,7 +297,7 @@ static void print_header(FILE *fp, const struct report_view *v)
 			 "quoted below there (%s%s CMD); Changes and Verify show them so.",
 			 v->netns_name, strchr(v->netns_name, '/') ? "nsenter --net=" : "ip netns exec ",
 			 v->netns_name);
-		wrap(fp, how, 0);
+		report_text_wrap(fp, how, 0);
 	}
 	fprintf(fp, "%u sample%s", v->samples, v->samples == 1 ? " (no trends: --once)" : "s");
 	if (v->samples > 1)
@@ -324,12 +324,24 @@ static void print_finding(FILE *fp, bool color, const struct finding *f)
 		verdict_severity_name(f->severity), unpaint(color), verdict_side_label(f->side),
 		f->id, text_escape(subject, sizeof(subject), f->subject));
 	if (f->explanation[0])
-		wrap(fp, f->explanation, 4);
+		report_text_wrap(fp, f->explanation, 4);
 	for (unsigned i = 0; i < f->n_evidence; i++) {
 		fputs("    - ", fp);
 		put(fp, f->evidence[i]);
 		fputc('\n', fp);
 	}
+}
+
+/* Every finding, worst first, the notes last. */
+static void print_findings(FILE *fp, const struct report_view *v, bool color)
+{
+	for (unsigned i = 0; i < v->n_findings; i++) {
+		if (v->findings[i].starts_notes)
+			fputs("\n  Notes (normal, nothing to do):\n", fp);
+		print_finding(fp, color, v->findings[i].f);
+	}
+	if (v->findings_dropped)
+		fprintf(fp, "\n  (%u more findings not shown)\n", v->findings_dropped);
 }
 
 /* "healthy", said out loud with why, then every finding (notes included). */
@@ -344,7 +356,7 @@ static void print_verdict(FILE *fp, const struct report_view *v, bool color)
 		snprintf(why, sizeof(why), "%u check%s had no input to judge (see Not checked): "
 			 "this is not a clean bill of health.%s", v->n_not_run,
 			 v->n_not_run == 1 ? "" : "s", v->n_findings ? " Notes:" : "");
-		wrap(fp, why, 4);
+		report_text_wrap(fp, why, 4);
 	} else if (v->verdict.healthy) {
 		char why[320];
 		const char *notes = v->n_findings ? " Notes:" : "";
@@ -359,15 +371,9 @@ static void print_verdict(FILE *fp, const struct report_view *v, bool color)
 		else
 			snprintf(why, sizeof(why), "One sample shows no full queue, no pile and no table "
 				 "near its limit; counters need a second sample to show a trend.%s", notes);
-		wrap(fp, why, 4);
+		report_text_wrap(fp, why, 4);
 	}
-	for (unsigned i = 0; i < v->n_findings; i++) {
-		if (v->findings[i].starts_notes)
-			fputs("\n  Notes (normal, nothing to do):\n", fp);
-		print_finding(fp, color, v->findings[i].f);
-	}
-	if (v->findings_dropped)
-		fprintf(fp, "\n  (%u more findings not shown)\n", v->findings_dropped);
+	print_findings(fp, v, color);
 }
 
 static void put_line(FILE *fp, const char *label, const char *s)
@@ -418,6 +424,16 @@ static void print_verify(FILE *fp, const struct report_view *v)
 		if (f->fixed_when[0])
 			put_line(fp, "      fixed when: ", f->fixed_when);
 	}
+}
+
+int report_text_findings(FILE *fp, const struct report_view *v, bool color, struct strbuf *err)
+{
+	print_findings(fp, v, color);
+	print_changes(fp, v);
+	print_verify(fp, v);
+	if (ferror(fp))
+		return error_set(err, "cannot write the report: %s", strerror(errno));
+	return 0;
 }
 
 int report_text(FILE *fp, const struct report_view *v, bool color, struct strbuf *err)

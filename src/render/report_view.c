@@ -318,6 +318,14 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	return 0;
 }
 
+void report_view_build_findings(struct report_view *v, const struct findings *fs)
+{
+	memset(v, 0, sizeof(*v));
+	v->host = v->kernel = v->netns = v->focus = "";
+	view_findings(v, fs);
+	view_commands(v);
+}
+
 void report_view_set_read(struct report_view *v, const struct capture_list *read)
 {
 	v->read = read;

@@ -171,6 +171,12 @@ int report_view_set_netns(struct report_view *v, const char *name, struct strbuf
  * holds the first and the newest (the header counts them all). */
 void report_view_set_trace(struct report_view *v, const struct trace *trace);
 
+/*
+ * The verdict and the findings of fs alone, no samples (the host-wide
+ * part of `sockvet --all-netns`); commands are left to run on the host.
+ */
+void report_view_build_findings(struct report_view *v, const struct findings *fs);
+
 /* After report_view_build: the sample came from captures (analyze). */
 void report_view_set_read(struct report_view *v, const struct capture_list *read);
 

@@ -42,6 +42,10 @@ struct ss_json {
 	bool dev_found;
 	char dev_name[IF_NAMESIZE];
 	struct json_writer w;
+	/* --all-netns: the namespace the rows come from (ss_json_set_netns). */
+	bool netns_set;
+	uint64_t netns_inode;
+	char netns_owner[160];
 };
 
 static const char *const skmem_keys[SK_MEMINFO_VARS] = {
@@ -466,8 +470,24 @@ int ss_json_row(struct ss_json *j, const struct ss_row *row,
 	}
 	if (v->show_proc || v->show_threads)
 		users_put(w, row, v->show_threads);
+	if (j->netns_set) {
+		json_kv_obj_begin(w, "netns");
+		json_kv_u64(w, "inode", j->netns_inode);
+		json_kv_cstr(w, "owner", j->netns_owner);
+		json_obj_end(w);
+	}
 	json_obj_end(w);
 	return json_writer_check(w, err);
+}
+
+void ss_json_set_netns(struct ss_json *j, uint64_t inode, const char *owner)
+{
+	j->netns_set = true;
+	j->netns_inode = inode;
+	/* interface indexes are the namespace's own */
+	j->dev_found = false;
+	j->dev_ifindex = 0;
+	snprintf(j->netns_owner, sizeof(j->netns_owner), "%s", owner);
 }
 
 int ss_json_finish(struct ss_json *j, struct strbuf *err)

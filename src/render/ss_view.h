@@ -78,6 +78,8 @@ int ss_json_new(struct ss_json **out, const struct ss_view *v, FILE *fp,
 		struct strbuf *err);
 int ss_json_row(struct ss_json *j, const struct ss_row *row,
 		struct strbuf *err);
+/* --all-netns: every row from now on carries "netns":{"inode","owner"}. */
+void ss_json_set_netns(struct ss_json *j, uint64_t inode, const char *owner);
 int ss_json_finish(struct ss_json *j, struct strbuf *err);
 void ss_json_free(struct ss_json *j);
 

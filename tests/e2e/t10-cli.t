@@ -110,10 +110,10 @@ if [ "$rc" -eq 64 ] && [ ! -s "$tmp/out" ] && grep -q "column" "$tmp/err" && gre
 # --list-options (for completion) lists what the parser takes, hidden aliases too.
 "$SV" ss --list-options >"$tmp/list"
 if grep -qx -- "-t --tcp" "$tmp/list" && grep -qx -- "--socket=QUERY" "$tmp/list" &&
-   grep -qx -- "-f --family=FAMILY" "$tmp/list" && [ "$(wc -l <"$tmp/list")" -eq 33 ]; then
-	ok "ss --list-options lists the 33 options"
+   grep -qx -- "-f --family=FAMILY" "$tmp/list" && [ "$(wc -l <"$tmp/list")" -eq 34 ]; then
+	ok "ss --list-options lists the 34 options"
 else
-	not_ok "ss --list-options lists the 33 options" "$(cat "$tmp/list")"
+	not_ok "ss --list-options lists the 34 options" "$(cat "$tmp/list")"
 fi
 
 # Every long option in --help is in the man page, and vice versa.
