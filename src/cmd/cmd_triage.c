@@ -25,6 +25,7 @@ struct triage_cmdline {
 	int samples;
 	double interval;
 	const char *netns;
+	const char *html;        /* --html FILE */
 	bool json, pretty;
 	int color;               /* CMD_COLOR_* */
 };
@@ -43,6 +44,8 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 		OPT_STRING('N', "net", &c->netns, "NETNS", "triage the named network namespace"),
 		OPT_BOOL('j', "json", &c->json, "the report as one JSON document"),
 		OPT_BOOL(0, "pretty", &c->pretty, "indent JSON output (with --json)"),
+		OPT_STRING(0, "html", &c->html, "FILE",
+			   "also write the report with plots as one self-contained HTML file"),
 		OPT_CALLBACK(0, "color", &c->color, "WHEN", "auto (default), always, never", cmd_opt_color),
 		OPT_END(),
 	};
@@ -116,6 +119,10 @@ int cmd_triage(int argc, char **argv)
 	}
 	if (rc) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the report");
+		goto out;
+	}
+	if (c.html && report_html_file(c.html, view, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "--html: %s", err.buf);
 		goto out;
 	}
 	ret = triage_exit_status(t.fs);
