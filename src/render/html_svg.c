@@ -231,6 +231,25 @@ int svg_plot_write(FILE *fp, const struct svg_plot *p)
 	return ferror(fp) ? EOF : 0;
 }
 
+/* An earlier series with the same value at every point (its line is hidden
+ * under series k's), or -1. */
+static int same_as(const struct svg_plot *p, unsigned k)
+{
+	for (unsigned j = 0; j < k; j++) {
+		unsigned i;
+
+		for (i = 0; i < p->n; i++) {
+			bool a = known_at(&p->s[j], i), b = known_at(&p->s[k], i);
+
+			if (a != b || (a && p->s[j].y[i] != p->s[k].y[i]))
+				break;
+		}
+		if (i == p->n)
+			return (int)j;
+	}
+	return -1;
+}
+
 int svg_legend_write(FILE *fp, const struct svg_plot *p)
 {
 	bool markers = p->n <= MARKERS_MAX_N;
@@ -241,8 +260,15 @@ int svg_legend_write(FILE *fp, const struct svg_plot *p)
 			"aria-hidden=\"true\"><path class=\"line s%u d%u\" d=\"M2,6H22H42\"", k, k);
 		if (markers)
 			fprintf(fp, " marker-mid=\"url(#%s-m%u)\"", p->id, k);
+		int same = same_as(p, k);
+
 		fputs("/></svg> ", fp);
 		html_escape(fp, p->s[k].label);
+		if (same >= 0) {
+			fputs(" <span class=\"same\">(the same values as ", fp);
+			html_escape(fp, p->s[same].label);
+			fputs(": its line is under this one)</span>", fp);
+		}
 		fputs("</li>", fp);
 	}
 	fputs("</ul>", fp);

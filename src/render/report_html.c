@@ -62,9 +62,9 @@ static const char css[] =
 	".side{font-weight:700}"
 	"table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}"
 	"th,td{border-bottom:1px solid var(--rule);padding:.25rem .5rem;text-align:left;"
-	"vertical-align:top;overflow-wrap:anywhere}th{font-weight:600}td.n{text-align:right;"
+	"vertical-align:top;overflow-wrap:anywhere}th{font-weight:600}td.n,th.n{text-align:right;"
 	"font-variant-numeric:tabular-nums;white-space:nowrap}"
-	".tw{overflow-x:auto}"
+	".tw{overflow-x:auto}table.narrow{width:auto;min-width:40%}.same{color:var(--muted)}"
 	"code,pre{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.9em;"
 	"background:var(--code);border-radius:3px}code{padding:0 .2em}"
 	"pre{padding:.4rem .6rem;white-space:pre-wrap;overflow-wrap:anywhere;margin:.3rem 0}"
@@ -319,8 +319,9 @@ static void write_listener_table(FILE *fp, const struct report_view *v)
 	if (!v->have_sockets || !v->n_listener_rows)
 		return;
 	fprintf(fp, "<h3>TCP listeners (last sample; %u of %u, full ones first)</h3>\n"
-		"<div class=\"tw\"><table><thead><tr><th>Listener</th><th>Recv-Q</th><th>Send-Q</th>"
-		"<th>Queue</th><th>Drops (rise)</th><th>Owner</th></tr></thead><tbody>",
+		"<div class=\"tw\"><table><thead><tr><th>Listener</th><th class=\"n\">Recv-Q</th>"
+		"<th class=\"n\">Send-Q</th><th>Queue</th><th class=\"n\">Drops (rise)</th>"
+		"<th>Owner</th></tr></thead><tbody>",
 		v->n_listener_rows, v->n_listeners);
 	for (unsigned i = 0; i < v->n_listener_rows; i++) {
 		const struct report_listener *l = &v->listener_rows[i];
@@ -342,8 +343,9 @@ static void write_conn_table(FILE *fp, const struct report_view *v)
 	if (!v->have_conns || !v->n_conns)
 		return;
 	fputs("<h3>Connections kept with tcp_info (last sample)</h3>\n<div class=\"tw\"><table>"
-	      "<thead><tr><th>Local</th><th>Remote</th><th>State</th><th>Recv-Q</th><th>Send-Q</th>"
-	      "<th>rtt ms</th><th>cwnd</th><th>retrans</th><th>Owner</th></tr></thead><tbody>", fp);
+	      "<thead><tr><th>Local</th><th>Remote</th><th>State</th><th class=\"n\">Recv-Q</th>"
+	      "<th class=\"n\">Send-Q</th><th class=\"n\">rtt ms</th><th class=\"n\">cwnd</th>"
+	      "<th class=\"n\">retrans</th><th>Owner</th></tr></thead><tbody>", fp);
 	for (uint32_t i = 0; i < v->n_conns; i++) {
 		const struct report_conn *rc = &v->conns[i];
 		const struct s_conn *c = rc->c;
@@ -371,8 +373,8 @@ static void write_evidence(FILE *fp, const struct report_view *v)
 	fputs("<section id=\"evidence\"><h2>Evidence</h2>\n", fp);
 	write_listener_table(fp, v);
 	if (v->have_conn_states && v->n_states) {
-		fputs("<h3>TCP sockets by state (last sample)</h3>\n<table><thead><tr><th>State</th>"
-		      "<th>Sockets</th></tr></thead><tbody>", fp);
+		fputs("<h3>TCP sockets by state (last sample)</h3>\n<table class=\"narrow\"><thead><tr>"
+		      "<th>State</th><th class=\"n\">Sockets</th></tr></thead><tbody>", fp);
 		for (unsigned i = 0; i < v->n_states; i++)
 			fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td></tr>", v->states[i].name,
 				fmt_thousands(n, v->states[i].n));
@@ -381,8 +383,9 @@ static void write_evidence(FILE *fp, const struct report_view *v)
 	}
 	write_conn_table(fp, v);
 	if (v->n_counters) {
-		fprintf(fp, "<h3>Every counter that rose over %.1f s</h3>\n<div class=\"tw\"><table>"
-			"<thead><tr><th>Counter (nstat name)</th><th>Rise</th><th>Per second</th></tr>"
+		fprintf(fp, "<h3>Every counter that rose over %.1f s</h3>\n<div class=\"tw\"><table class=\"narrow\">"
+			"<thead><tr><th>Counter (nstat name)</th><th class=\"n\">Rise</th>"
+			"<th class=\"n\">Per second</th></tr>"
 			"</thead><tbody>", v->span_s);
 		for (unsigned i = 0; i < v->n_counters; i++)
 			fprintf(fp, "<tr><td><code>%s</code></td><td class=\"n\">+%s</td>"
@@ -435,7 +438,7 @@ static void write_read(FILE *fp, const struct capture_list *cl)
 
 	fputs("<h3 id=\"read\">Read (each section of the captures)</h3>\n<div class=\"tw\"><table>"
 	      "<thead><tr><th>Where</th><th>Command</th><th>Status</th><th>Taken for</th>"
-	      "<th>Lines used</th><th>Skipped</th><th>Note</th></tr></thead><tbody>", fp);
+	      "<th class=\"n\">Lines used</th><th class=\"n\">Skipped</th><th>Note</th></tr></thead><tbody>", fp);
 	for (uint32_t i = 0; i < cl->n; i++) {
 		const struct capture_read *c = &cl->r[i];
 

@@ -245,6 +245,9 @@ START_TEST(page__verdict_in_four_parts_and_each_plot_drawn)
 	ck_assert_ptr_nonnull(strstr(html, "id=\"tcp-states\" data-series=\"2\""));
 	ck_assert_ptr_nonnull(strstr(html, "id=\"counters-drops\" data-series=\"2\""));
 	ck_assert_ptr_nonnull(strstr(html, "3 samples over 2.0 s"));
+	/* equal series: the hidden line is named, not lost */
+	ck_assert_ptr_nonnull(strstr(html, "TcpExtListenDrops <span class=\"same\">(the same values "
+					   "as TcpExtListenOverflows"));
 	check_no_fetch(html);
 	free(html);
 	free(v);
