@@ -365,10 +365,11 @@ int html_plots_write(FILE *fp, const struct report_view *v)
 	struct pbuf b;
 
 	if (!t || t->n < 2) {
-		fprintf(fp, "<p class=\"note noplot\">No plot: %s. Take more samples "
-			"(<code>--samples 60 --interval 1</code>) to see the queues and counters "
-			"move.</p>\n", t && t->n == 1 ? "one sample is one snapshot, not a line"
-						     : "no samples in time were kept");
+		fprintf(fp, "<p class=\"note noplot\">No plot: %s. %s to see the queues and "
+			"counters move.</p>\n", t && t->n == 1 ? "one sample is one snapshot, not a line"
+							      : "no samples in time were kept",
+			v->read ? "Capture more than one sample (<code>sockvet capture --samples N</code>)"
+				: "Take more samples (<code>--samples 60 --interval 1</code>)");
 		return ferror(fp) ? EOF : 0;
 	}
 	if (pbuf_init(&b, t))

@@ -409,14 +409,17 @@ static void write_host(FILE *fp, const struct report_view *v)
 	char tbuf[40], num[96];
 	const struct trace_point *last = v->trace ? trace_last(v->trace) : NULL;
 
-	fputs("<section id=\"host\"><h2>Host and sampling</h2>\n<table><tbody>", fp);
+	fputs("<section id=\"host\"><h2>Host and sampling</h2>\n<table class=\"narrow\"><tbody>", fp);
 	host_row(fp, "Host", v->read ? "(captures: see Read)" : v->host);
 	host_row(fp, "Kernel", v->read ? "(captures)" : v->kernel);
 	host_row(fp, "Network namespace", v->netns[0] ? v->netns : "unknown");
 	host_row(fp, "Namespace name", v->netns_name[0] ? v->netns_name : "(none given)");
 	host_row(fp, "First sample", when(tbuf, v->time_unix));
-	snprintf(num, sizeof(num), "%u taken; the rules read %u (the first and the newest)",
-		 v->samples, v->samples_judged);
+	if (v->samples > 1)
+		snprintf(num, sizeof(num), "%u taken; the rules read %u (the first and the newest)",
+			 v->samples, v->samples_judged);
+	else
+		snprintf(num, sizeof(num), "1 (one snapshot)");
 	host_row(fp, "Samples", num);
 	snprintf(num, sizeof(num), "%.1f s apart, %.1f s in all", v->interval_s,
 		 v->trace ? trace_span_s(v->trace) : v->span_s);
