@@ -21,6 +21,7 @@
 
 struct analyze_cmdline {
 	struct focus_opts f;
+	const char *html;        /* --html FILE */
 	bool json, pretty;
 	int color;
 };
@@ -39,6 +40,8 @@ static int parse_args(struct analyze_cmdline *c, int argc, char **argv, int *cod
 		FOCUS_OPTIONS(&c->f),
 		OPT_BOOL(0, "json", &c->json, "print the report as JSON"),
 		OPT_BOOL(0, "pretty", &c->pretty, "indent JSON output (with --json)"),
+		OPT_STRING(0, "html", &c->html, "FILE",
+			   "also write the report as one self-contained HTML file"),
 		OPT_CALLBACK(0, "color", &c->color, "WHEN", "auto (default), always, never", cmd_opt_color),
 		OPT_END(),
 	};
@@ -141,6 +144,10 @@ int cmd_analyze(int argc, char **argv)
 	report_view_set_read(&st->view, &st->cl);
 	if (print_report(&c, &st->view, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the report");
+		goto out;
+	}
+	if (c.html && report_html_file_series(c.html, &st->view, &ser, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "--html: %s", err.buf);
 		goto out;
 	}
 	ret = triage_exit_status(&st->fs);

@@ -47,6 +47,10 @@ struct lab_cmdline {
 	const char *verb;        /* list, run, clean */
 	const char *name;        /* NAME, "all" or NULL */
 	bool json, keep;
+	/* run NAME only: the HTML report, and samples other than the scenario's */
+	const char *html;
+	int samples;             /* 0: the scenario's */
+	double interval;         /* 0: the scenario's */
 };
 
 /* How one scenario's run ended. */
@@ -76,6 +80,10 @@ static int check_args(const struct lab_cmdline *c, const char *extra)
 				c->verb, c->name);
 	if (c->keep && (strcmp(c->verb, "run") || !strcmp(c->name, "all")))
 		return cmd_fail(SV_EXIT_USAGE, "lab: --keep goes with 'run NAME' (one scenario)");
+	if ((c->html || c->samples || c->interval > 0) &&
+	    (strcmp(c->verb, "run") || !strcmp(c->name, "all")))
+		return cmd_fail(SV_EXIT_USAGE, "lab: --html, --samples and --interval go with 'run NAME' "
+				"(one scenario)");
 	if (c->json && !strcmp(c->verb, "clean"))
 		return cmd_fail(SV_EXIT_USAGE, "lab clean: --json does not apply");
 	return SV_EXIT_OK;
@@ -88,19 +96,27 @@ static int parse_args(struct lab_cmdline *c, int argc, char **argv, int *code)
 		OPT_BOOL('j', "json", &c->json, "list / run: one JSON document instead of text"),
 		OPT_BOOL(0, "keep", &c->keep,
 			 "run NAME: leave the staged incident up (at most 30 min) to look at it"),
+		OPT_STRING(0, "html", &c->html, "FILE",
+			   "run NAME: also write the report with plots as one HTML file"),
+		OPT_INT(0, "samples", &c->samples, "N", 1, TRIAGE_SAMPLES_MAX,
+			"run NAME: samples to take (default: the scenario's, mostly 3)"),
+		OPT_CALLBACK(0, "interval", &c->interval, "SEC",
+			     "run NAME: seconds between samples (default: the scenario's)",
+			     cmd_opt_interval),
 		OPT_END(),
 	};
 	const struct cmd_spec spec = {
 		.name = "lab",
 		.usage = "Usage: sockvet lab list [--json]\n"
 			 "       sockvet lab run NAME|all [--keep] [--json]\n"
+			 "       sockvet lab run NAME [--html FILE] [--samples N] [--interval SEC]\n"
 			 "       sockvet lab clean [NAME|all]\n\n"
 			 "Stages real socket incidents in throwaway network namespaces (" LAB_NETNS_PREFIX "NAME),\n"
 			 "runs the live triage inside and checks that the verdict is the expected one.\n"
 			 "Changes nothing outside those namespaces; everything is removed afterwards,\n"
 			 "also on Ctrl-C. Needs root.\n\n",
 		.opts = opts,
-		.width = 16,
+		.width = 22,
 		.footer = "\n'sockvet lab list' shows the scenarios.\n"
 			  "Exit status: 0 every verdict as expected, 1 some not, 3 could not stage or triage,\n"
 			  "64 usage, 130 interrupted.\n",
@@ -335,7 +351,7 @@ static int lab_triage(struct lab *l, struct triage_run *t, struct strbuf *err)
 /* The report and the check line (text), or the scenario's JSON object. */
 static int lab_report(struct lab *l, const struct triage_run *t, struct strbuf *json,
 		      const struct lab_result *res, const char *ex, const char *why,
-		      struct strbuf *err)
+		      const char *html, struct strbuf *err)
 {
 	const char *name = l->sc->name;
 	struct report_view *view = malloc(sizeof(*view));
@@ -344,6 +360,11 @@ static int lab_report(struct lab *l, const struct triage_run *t, struct strbuf *
 	if (!view || report_view_build(view, &t->ser, t->fs, &l->topts, l->focus, err) ||
 	    report_view_set_netns(view, l->ns[l->triage_ns], err)) {
 		fprintf(stderr, "lab: %s: cannot report: %s\n", name, err->len ? err->buf : "out of memory");
+		goto out;
+	}
+	report_view_set_trace(view, t->trace);
+	if (html && report_html_file(html, view, err)) {
+		fprintf(stderr, "lab: %s: --html: %s\n", name, err->buf);
 		goto out;
 	}
 	if (json) {
@@ -399,6 +420,10 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 		goto interrupted;
 	staged = true;
 	print_log(&l);
+	if (c->samples)
+		l.samples = (unsigned)c->samples;
+	if (c->interval > 0)
+		l.interval = c->interval;
 	if (lab_triage(&l, &t, &err))
 		goto failed;
 	if (lab_stop)
@@ -407,7 +432,7 @@ static void run_one(const struct lab_scenario *sc, const struct lab_cmdline *c,
 	res->outcome = lab_verdict_ok(sc, t.fs, &why) ? LAB_PASS : LAB_FAIL;
 	snprintf(res->got, sizeof(res->got), "%s", why.buf);
 	res->seconds = now_s() - t0;
-	if (lab_report(&l, &t, json, res, ex, why.buf, &err))
+	if (lab_report(&l, &t, json, res, ex, why.buf, c->html, &err))
 		goto failed;
 	if (c->keep)
 		print_keep(&l, json ? stderr : stdout);

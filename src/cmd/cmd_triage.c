@@ -27,6 +27,7 @@ struct triage_cmdline {
 	double interval;
 	const char *netns;
 	bool all_netns;
+	const char *html;        /* --html FILE */
 	bool json, pretty;
 	int color;               /* CMD_COLOR_* */
 };
@@ -47,6 +48,8 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 			 "triage every network namespace, one report grouped by namespace"),
 		OPT_BOOL('j', "json", &c->json, "the report as one JSON document"),
 		OPT_BOOL(0, "pretty", &c->pretty, "indent JSON output (with --json)"),
+		OPT_STRING(0, "html", &c->html, "FILE",
+			   "also write the report with plots as one self-contained HTML file"),
 		OPT_CALLBACK(0, "color", &c->color, "WHEN", "auto (default), always, never", cmd_opt_color),
 		OPT_END(),
 	};
@@ -76,6 +79,11 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 	}
 	if (c->all_netns && c->netns) {
 		*code = cmd_fail(SV_EXIT_USAGE, "--all-netns and -N cannot be combined");
+		return -1;
+	}
+	if (c->all_netns && c->html) {
+		*code = cmd_fail(SV_EXIT_USAGE, "--html reports on one namespace: use -N NETNS with it, "
+				 "not --all-netns");
 		return -1;
 	}
 	if (c->pretty && !c->json) {
@@ -130,6 +138,10 @@ int cmd_triage(int argc, char **argv)
 	}
 	if (rc) {
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the report");
+		goto out;
+	}
+	if (c.html && report_html_file(c.html, view, &err)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "--html: %s", err.buf);
 		goto out;
 	}
 	ret = triage_exit_status(t.fs);

@@ -33,4 +33,17 @@ int report_json_write(struct json_writer *w, const struct report_view *v);
 /* Its "verdict" and "findings" members alone, into the object open in w. */
 void report_json_write_findings(struct json_writer *w, const struct report_view *v);
 
+/*
+ * The report as one self-contained HTML page (report_html.c): the
+ * verdict, plots of view->trace, the evidence tables. No fetch of any
+ * kind; every outside string escaped.
+ */
+int report_html(FILE *fp, const struct report_view *v, struct strbuf *err);
+/* The same into path, atomically (path.tmp, then rename). */
+int report_html_file(const char *path, const struct report_view *v, struct strbuf *err);
+/* As report_html_file; when v has no trace, one is built from ser's
+ * samples for the plots (sockvet analyze). v->trace is NULL again after. */
+int report_html_file_series(const char *path, struct report_view *v, const struct series *ser,
+			    struct strbuf *err);
+
 #endif

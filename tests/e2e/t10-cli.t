@@ -28,12 +28,14 @@ expect() {
 	fi
 }
 
-echo "1..84"
+# The plan goes last ("1..N" after the tests, as TAP allows): branches add checks.
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
 expect 64 "unknown ss flag is a usage error" "$SV" ss --bogus
 expect 64 "unknown short flag is a usage error" "$SV" ss -q
+expect 64 "--html with --all-netns is a usage error" "$SV" --all-netns --html /tmp/x.html
+expect 64 "--all-netns with -N is a usage error" "$SV" --all-netns -N foo
 expect 64 "missing option argument is a usage error" "$SV" ss -A
 expect 64 "bad family is a usage error" "$SV" ss -f bogus
 expect 64 "bad table name is a usage error" "$SV" ss -A tcp,nope
@@ -194,4 +196,5 @@ expect_wfail "ss -D -" "$SV" ss -tan -D -
 expect_wfail "triage --help" "$SV" triage --help
 expect_wfail "triage --once" "$SV" --once
 
+echo "1..$n"
 [ $fails -eq 0 ]
