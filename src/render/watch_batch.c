@@ -179,9 +179,8 @@ int watch_batch_json(FILE *fp, const struct watch_view *v, struct strbuf *err)
 	json_arr_end(&w);
 	json_states_counters(&w, v);
 	json_obj_end(&w);
-	if (json_writer_finish(&w, err))
+	if (json_writer_finish(&w, err))   /* ends the line */
 		return -1;
-	fputc('\n', fp);
 	if (fflush(fp) || ferror(fp))
 		return error_set(err, "cannot write: %s", strerror(errno));
 	return 0;
