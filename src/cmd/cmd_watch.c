@@ -97,7 +97,7 @@ static int parse_args(struct watch_cmdline *c, int argc, char **argv, int *code)
 		OPT_STRING('N', "net", &c->netns, "NETNS", "watch the named network namespace"),
 		OPT_CALLBACK(0, "port", &c->f, "P", "focus on the service on port P", focus_opt_port),
 		/* hidden: bench/run-bench's watch-refresh case */
-		OPT_INT(0, "bench-refreshes", &c->bench, NULL, 1, 100000, NULL),
+		OPT_INT(0, "bench-refreshes", &c->bench, "N", 1, 100000, NULL),
 		OPT_END(),
 	};
 	const struct cmd_spec spec = {
