@@ -29,12 +29,15 @@ endif
 
 MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+# ncursesw: sockvet watch's full screen (src/render/watch_screen.c)
+CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
-ALL_CFLAGS  = -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP $(MNL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_CFLAGS  = -O2 -g $(WARN) -D_GNU_SOURCE -MMD -MP $(MNL_CFLAGS) $(CURSES_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS        = $(MNL_LIBS) -lm
+LIBS        = $(MNL_LIBS) $(CURSES_LIBS) -lm
 
 ifeq ($(V),0)
 Q = @
@@ -159,7 +162,7 @@ $(FUZZ_DIR)/src/%.o: src/%.c
 
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(@D)
-	$(QLD)clang $(FUZZ_SAN) -fsanitize=fuzzer $(MNL_CFLAGS) -o $@ $< $(FUZZ_LIB) $(MNL_LIBS) -lm
+	$(QLD)clang $(FUZZ_SAN) -fsanitize=fuzzer $(MNL_CFLAGS) -o $@ $< $(FUZZ_LIB) $(MNL_LIBS) $(CURSES_LIBS) -lm
 
 # Each target for FUZZ_SECONDS (default 20) on its seed corpus; new inputs
 # go to a scratch copy, never into the tree.

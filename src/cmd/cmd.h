@@ -63,6 +63,7 @@ int cmd_triage(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* Prints "sockvet: MSG" to stderr; returns code, for `return die_with()`. */
 int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

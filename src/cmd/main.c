@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "ss", cmd_ss, "list sockets; the iproute2 ss command line, plus --json" },
 	{ "analyze", cmd_analyze, "the triage verdict from captures of another host (ss, nstat, sysctl, dmesg text)" },
 	{ "capture", cmd_capture, "write what triage reads as a transcript for analyze elsewhere" },
+	{ "watch", cmd_watch, "a live full-screen view: listeners, states, counters, the verdict" },
 	{ "summary", cmd_summary, "one sample's per-state socket counts" },
 	{ "lab", cmd_lab, "stage real incidents in throwaway namespaces and check the verdict" },
 };

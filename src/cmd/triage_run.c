@@ -13,7 +13,7 @@
 #include "../diagnose/rules.h"
 #include "../diagnose/verdict.h"
 
-static void sleep_s(double s)
+void triage_sleep_s(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
 
@@ -27,7 +27,7 @@ static unsigned keep_slot(unsigned i)
 	return i == 0 ? 0 : 1 + (i - 1) % (TRIAGE_KEEP - 1);
 }
 
-static double mono_s(void)
+double triage_mono_s(void)
 {
 	struct timespec ts;
 
@@ -98,11 +98,11 @@ int triage_run(struct triage_run *t, struct strbuf *err)
 			goto out;
 		}
 		if (i)
-			sleep_s(t->interval);
-		t0 = mono_s();
+			triage_sleep_s(t->interval);
+		t0 = triage_mono_s();
 		if (sample_collect(t->buf[k], &so, err))
 			goto out;
-		trace_add(t->trace, t->buf[k], mono_s() - t0);
+		trace_add(t->trace, t->buf[k], triage_mono_s() - t0);
 	}
 	ret = 0;
 out:

@@ -42,6 +42,10 @@ struct triage_run {
 int triage_run(struct triage_run *t, struct strbuf *err);
 void triage_run_release(struct triage_run *t);
 
+/* Seconds on the monotonic clock; sleep s seconds (signals do not cut it short). */
+double triage_mono_s(void);
+void triage_sleep_s(double s);
+
 /* The exit status a set of findings earns: 0 healthy, 1 warning, 2 critical. */
 int triage_exit_status(const struct findings *fs);
 

@@ -428,8 +428,5 @@ bool sample_udp_bound(const struct sample *s, uint16_t port)
 
 void sample_tcp_states(const struct sample *s, uint64_t by[SS_STATE_MAX])
 {
-	for (int st = 0; st < SS_STATE_MAX; st++)
-		by[st] = 0;
-	for (int st = 0; st < SS_STATE_MAX; st++)
-		by[st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st] += s->tally.by_state[TBL_TCP][st];
+	tally_tcp_states(&s->tally, by);
 }

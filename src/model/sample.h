@@ -352,7 +352,7 @@ bool sample_udp_bound(const struct sample *s, uint16_t port);
 /* The process entry for pid, created if room; NULL when full. */
 struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
 /* TCP sockets per state as ss shows them (NEW_SYN_RECV request sockets
- * count as SYN-RECV): the one place this fold is made. */
+ * count as SYN-RECV): tally_tcp_states() on the sample's tally. */
 void sample_tcp_states(const struct sample *s, uint64_t by[SS_STATE_MAX]);
 /* The tracked CLOSE-WAIT socket with this cookie; NULL when absent. */
 const struct s_cw *sample_cw_find(const struct sample *s, uint64_t cookie);

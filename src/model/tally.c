@@ -28,3 +28,11 @@ void tally_add(struct sock_tally *t, const struct sock_rec *s)
 		sock_rec_detach(c);
 	}
 }
+
+void tally_tcp_states(const struct sock_tally *t, uint64_t by[SS_STATE_MAX])
+{
+	for (int st = 0; st < SS_STATE_MAX; st++)
+		by[st] = 0;
+	for (int st = 0; st < SS_STATE_MAX; st++)
+		by[st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st] += t->by_state[TBL_TCP][st];
+}

@@ -30,5 +30,8 @@ struct sock_tally {
 
 void tally_init(struct sock_tally *t);
 void tally_add(struct sock_tally *t, const struct sock_rec *s);
+/* TCP sockets per state as ss shows them: NEW_SYN_RECV request sockets
+ * count as SYN-RECV. The one place this fold is made. */
+void tally_tcp_states(const struct sock_tally *t, uint64_t by[SS_STATE_MAX]);
 
 #endif

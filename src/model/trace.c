@@ -128,6 +128,8 @@ static void listeners_record(struct trace *t, struct trace_point *p, const struc
 		lp->rq = l->rq;
 		lp->wq = l->wq;
 		lp->syn_recv = l->syn_recv;
+		lp->has_drops = l->has_drops;
+		lp->drops = l->has_drops ? l->drops : 0;
 		if (l->has_drops && t->prev_drops_known[k] && dt > 0 && l->drops >= t->prev_drops[k]) {
 			lp->drops_known = true;
 			lp->drops_per_s = (l->drops - t->prev_drops[k]) / dt;

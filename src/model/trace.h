@@ -44,6 +44,8 @@ struct trace_lpoint {
 	bool present;            /* the listener was in this sample */
 	uint32_t rq, wq;         /* accept queue and its limit */
 	uint32_t syn_recv;
+	bool has_drops;          /* skmem d was reported for it in this sample */
+	uint32_t drops;          /* skmem d: drops since the socket was created */
 	bool drops_known;        /* skmem d here and in the previous point */
 	double drops_per_s;
 };

@@ -130,6 +130,26 @@ for o in $(grep -o -- '^\*-[^ ]*\*, \*--[a-z0-9-]*\*' "$top/docs/sockvet.8.scd" 
 	grep -qx -- "$o" "$tmp/help" || missing="$missing $o"
 done
 if [ -z "$missing" ]; then ok "every man page ss option is in --help"; else not_ok "every man page ss option is in --help" "missing:$missing"; fi
+# watch: usage errors as the others (64, one line), its options in the man page.
+expect 0 "watch --help exits 0" "$SV" watch --help
+expect 64 "watch: --count 0 is a usage error" "$SV" watch --count 0
+expect 64 "watch: --interval 0 is a usage error" "$SV" watch --interval 0
+"$SV" watch --batch 'sport = :80x' >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 64 ] && [ ! -s "$tmp/out" ] && head -n 1 "$tmp/err" | grep -q "filter: ':80x' is not a port" &&
+   grep -q '^ *\^$' "$tmp/err"; then
+	ok "watch: a bad filter is a usage error, with the caret as ss"
+else
+	not_ok "watch: a bad filter is a usage error, with the caret as ss" "exit $rc" "$(cat "$tmp/err")"
+fi
+expect 64 "watch: state words are a usage error (it filters listener rows)" "$SV" watch --batch state established
+expect 64 "watch: a bad --port is a usage error" "$SV" watch --port 70000
+expect 64 "watch: --color=always with --json is a usage error" "$SV" watch --json --color=always
+"$SV" watch --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$tmp/whelp"
+missing=""
+for o in $(cat "$tmp/whelp"); do
+	grep -q -- "\*$o\*" "$top/docs/sockvet.8.scd" || missing="$missing $o"
+done
+if [ -z "$missing" ]; then ok "every watch --help option is in the man page"; else not_ok "every watch --help option is in the man page" "missing:$missing"; fi
 # Every triage option in its --help is in the man page.
 "$SV" triage --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$tmp/thelp"
 missing=""
@@ -195,6 +215,7 @@ expect_wfail "ss --replay --json" "$SV" ss -tan --replay "$D" --json
 expect_wfail "ss -D -" "$SV" ss -tan -D -
 expect_wfail "triage --help" "$SV" triage --help
 expect_wfail "triage --once" "$SV" --once
+expect_wfail "watch --batch --count 1" "$SV" watch --batch --count 1
 
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -107,6 +107,14 @@ START_TEST(listener_slots_keep_their_meaning)
 	ck_assert(!trace_at(t, 2)->l[0].present);        /* port 80 gone */
 	ck_assert_double_eq_tol(trace_at(t, 2)->l[1].drops_per_s, 30.0, 1e-9);
 	ck_assert_double_eq_tol(trace_at(t, 2)->cost_s, 0.01, 1e-12);
+	/* the socket's own total, beside the rate (watch shows both) */
+	ck_assert(trace_at(t, 1)->l[1].has_drops);
+	ck_assert_uint_eq(trace_at(t, 0)->l[0].drops, 5);
+	ck_assert_uint_eq(trace_at(t, 2)->l[1].drops, 30);
+	f->s[2]->listeners[0].has_drops = false;
+	trace_add(t, f->s[2], 0.01);
+	ck_assert(!trace_last(t)->l[1].has_drops);
+	ck_assert_uint_eq(trace_last(t)->l[1].drops, 0);
 }
 END_TEST
 

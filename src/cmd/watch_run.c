@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "watch_run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "../collect/sample_collect.h"
+#include "../collect/sockdiag.h"
+#include "../diagnose/rules.h"
+#include "../filter/filter.h"
+#include "../model/tally.h"
+
+int watch_run_open(struct watch_run *w, struct strbuf *err)
+{
+	w->fs = calloc(1, sizeof(*w->fs));
+	w->rv = calloc(1, sizeof(*w->rv));
+	w->trace = malloc(sizeof(*w->trace));
+	for (unsigned i = 0; i < WATCH_KEEP; i++)
+		w->buf[i] = malloc(sizeof(*w->buf[i]));
+	for (unsigned i = 0; i < WATCH_KEEP; i++)
+		if (!w->buf[i])
+			return error_set(err, "out of memory");
+	if (!w->fs || !w->rv || !w->trace)
+		return error_set(err, "out of memory");
+	trace_init(w->trace);
+	return sockdiag_session_open(&w->ds, err);
+}
+
+void watch_run_close(struct watch_run *w)
+{
+	sockdiag_session_close(w->ds);
+	w->ds = NULL;
+	for (unsigned i = 0; i < WATCH_KEEP; i++) {
+		free(w->buf[i]);
+		w->buf[i] = NULL;
+	}
+	free(w->fs);
+	free(w->rv);
+	free(w->trace);
+	w->fs = NULL;
+	w->rv = NULL;
+	w->trace = NULL;
+}
+
+/* Order-independent fingerprint of a sample's listener set. */
+static uint64_t listener_sig(const struct sample *s)
+{
+	uint64_t sum = s->n_listeners;
+
+	for (uint32_t i = 0; i < s->n_listeners; i++) {
+		const struct s_listener *l = &s->listeners[i];
+		uint64_t h = 1469598103934665603ull;
+		uint8_t key[24];
+
+		memcpy(key, l->addr, 16);
+		memcpy(key + 16, &l->port, 2);
+		memcpy(key + 18, &l->inode, 4);
+		key[22] = l->family;
+		key[23] = 0;
+		for (unsigned j = 0; j < sizeof(key); j++)
+			h = (h ^ key[j]) * 1099511628211ull;
+		sum += h;
+	}
+	return sum;
+}
+
+/*
+ * Naming listeners' processes costs a walk of every /proc/PID/fd (a
+ * readlink per fd: the expensive part at 100k sockets). It runs at the
+ * first refresh, at the refresh after the listener set changed, and
+ * otherwise every WATCH_OWNERS_EVERY_S seconds, or sooner when the last
+ * attributed sample would leave the window (the rules then still see
+ * one). Between walks a refresh only counts each process's fds (one
+ * stat per process), which the fd rule needs every sample.
+ */
+static bool owners_due(const struct watch_run *w, double now)
+{
+	return !w->taken || w->listeners_changed || now - w->owners_at >= WATCH_OWNERS_EVERY_S ||
+	       w->since_owners + 1 >= WATCH_KEEP;
+}
+
+/* The window in time order: the newest WATCH_KEEP samples. */
+static void window_order(struct watch_run *w)
+{
+	unsigned n = w->taken < WATCH_KEEP ? (unsigned)w->taken : WATCH_KEEP;
+
+	for (unsigned k = 0; k < n; k++)
+		w->cs[k] = w->buf[(w->taken - n + k) % WATCH_KEEP];
+	w->ser.s = w->cs;
+	w->ser.n = n;
+	w->ser.interval_s = w->interval;
+}
+
+static int collect_one(struct watch_run *w, struct sample *s, struct strbuf *err)
+{
+	struct sample_opts so = { .want_port = w->o.port, .session = w->ds, .kmsg = true };
+	double t0 = triage_mono_s();
+	bool owners = owners_due(w, t0);
+	uint64_t sig;
+
+	so.owners = owners ? SAMPLE_OWNERS_ALWAYS : SAMPLE_OWNERS_COUNTS;
+	if (sample_collect(s, &so, err))
+		return -1;
+	w->last_cost_s = triage_mono_s() - t0;
+	sig = listener_sig(s);
+	w->listeners_changed = w->taken && sig != w->listener_sig && !owners;
+	w->listener_sig = sig;
+	if (owners) {
+		w->owners_at = t0;
+		w->since_owners = 0;
+	} else {
+		w->since_owners++;
+	}
+	return 0;
+}
+
+int watch_run_refresh(struct watch_run *w, struct strbuf *err)
+{
+	struct sample *s = w->buf[w->taken % WATCH_KEEP];
+
+	if (collect_one(w, s, err))
+		return -1;
+	trace_add(w->trace, s, w->last_cost_s);
+	w->taken++;
+	window_order(w);
+	diagnose_run(&w->ser, &w->o, w->fs);
+	if (report_view_build(w->rv, &w->ser, w->fs, &w->o, NULL, err) ||
+	    report_view_set_netns(w->rv, w->netns, err))
+		return -1;
+	report_view_set_trace(w->rv, w->trace);
+	return 0;
+}
+
+int watch_run_status(const struct watch_run *w)
+{
+	return triage_exit_status(w->fs);
+}
+
+static int detail_cb(const struct sock_rec *r, void *ctx)
+{
+	void **c = ctx;
+	const struct filter *f = c[0];
+
+	if (filter_match(f, r, NULL, NULL))
+		tally_add(c[1], r);
+	return SOCK_CB_OK;
+}
+
+static int detail_dump(struct watch_run *w, uint16_t port, struct sock_tally *t,
+		       struct strbuf *err)
+{
+	struct filter *f = malloc(sizeof(*f));
+	struct filter_bc *bc = malloc(sizeof(*bc));
+	struct diag_query q = { .session = w->ds, .tables = TBL_BIT(TBL_TCP),
+				.states = SS_ALL_STATES };
+	char text[32];
+	void *ctx[2] = { f, t };
+	int ret = -1;
+
+	if (!f || !bc) {
+		error_set(err, "out of memory");
+		goto out;
+	}
+	snprintf(text, sizeof(text), "sport = :%u", port);
+	filter_init(f);
+	f->svc_protos = FILTER_SVC_TCP;
+	if (filter_parse(f, text, err) || filter_compile(f, 0, bc, err))
+		goto out;
+	q.bytecode = bc->len ? bc->code : NULL;
+	q.bytecode_len = bc->len;
+	tally_init(t);
+	ret = sockdiag_collect(&q, detail_cb, ctx, err);
+out:
+	free(f);
+	free(bc);
+	return ret;
+}
+
+void watch_run_detail(struct watch_run *w, unsigned slot, struct watch_detail *d)
+{
+	const struct trace_lslot *k = &w->trace->lslot[slot];
+	const struct sample *s = w->taken ? w->buf[(w->taken - 1) % WATCH_KEEP] : NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct sock_tally *t = malloc(sizeof(*t));
+
+	memset(d, 0, sizeof(*d));
+	memcpy(d->endpoint, k->endpoint, sizeof(d->endpoint));
+	d->port = k->port;
+	memcpy(d->comm, k->comm, sizeof(d->comm));
+	d->pid = k->pid;
+	if (!t || detail_dump(w, k->port, t, &err)) {
+		snprintf(d->error, sizeof(d->error), "%s", err.len ? err.buf : "out of memory");
+	} else {
+		d->have_states = true;
+		d->total = t->total;
+		tally_tcp_states(t, d->states);
+	}
+	for (uint32_t i = 0; s && k->pid && i < s->n_procs; i++) {
+		if (s->procs[i].pid != k->pid)
+			continue;
+		d->have_fds = true;
+		d->fds = s->procs[i].fds;
+		d->has_limit = s->procs[i].has_limit;
+		d->nofile_soft = s->procs[i].nofile_soft;
+		d->nofile_hard = s->procs[i].nofile_hard;
+	}
+	free(t);
+	strbuf_release(&err);
+}
