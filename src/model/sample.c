@@ -432,3 +432,10 @@ void sample_tcp_states(const struct sample *s, uint64_t by[SS_STATE_MAX])
 	for (int st = 0; st < SS_STATE_MAX; st++)
 		by[st == SS_NEW_SYN_RECV ? SS_SYN_RECV : st] += s->tally.by_state[TBL_TCP][st];
 }
+
+double sample_proc_fd_frac(const struct s_proc *p)
+{
+	if (!p->has_limit || !p->nofile_soft || p->nofile_soft == UINT64_MAX)
+		return 0;
+	return (double)p->fds / (double)p->nofile_soft;
+}
