@@ -127,6 +127,7 @@ static int unknown_metric(const char *name, size_t len, struct strbuf *err)
 
 int check_spec_thresholds(struct check_spec *c, bool crit, const char *list, struct strbuf *err)
 {
+	struct strbuf why = STRBUF_INIT;
 	const char *p = list;
 
 	do {
@@ -144,8 +145,11 @@ int check_spec_thresholds(struct check_spec *c, bool crit, const char *list, str
 		if ((size_t)(p + len - eq - 1) >= sizeof(range))
 			return error_set(err, "bad range for %s: too long", metrics[m].name);
 		snprintf(range, sizeof(range), "%.*s", (int)(p + len - eq - 1), eq + 1);
-		if (check_range_parse(crit ? &c->crit[m] : &c->warn[m], range, err))
+		if (check_range_parse(crit ? &c->crit[m] : &c->warn[m], range, &why)) {
+			error_set(err, "%s: %s", metrics[m].name, why.buf);
+			strbuf_release(&why);
 			return -1;
+		}
 		p = end ? end + 1 : NULL;
 	} while (p);
 	return 0;
