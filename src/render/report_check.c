@@ -231,7 +231,22 @@ static void unit_text(char *buf, size_t n, int i, double value)
 	snprintf(buf, n, "%s%s", num, i == GAUGE_ACCEPT_DROPS ? "/s" : metrics[i].uom);
 }
 
-/* "1 critical, 2 warning findings: accept-queue-overflow (app), ..." */
+/* Whether finding i's id and side were named by an earlier real finding. */
+static bool named_before(const struct report_view *v, unsigned i)
+{
+	const struct finding *f = v->findings[i].f;
+
+	for (unsigned k = 0; k < i; k++) {
+		const struct finding *e = v->findings[k].f;
+
+		if (e->severity != SEV_INFO && e->side == f->side && !strcmp(e->id, f->id))
+			return true;
+	}
+	return false;
+}
+
+/* "1 critical, 2 warning findings: accept-queue-overflow (app), ..."
+ * (each id and side once). */
 static void summary_findings(struct strbuf *sb, const struct report_view *v)
 {
 	unsigned nc = 0, nw = 0, named = 0;
@@ -249,15 +264,17 @@ static void summary_findings(struct strbuf *sb, const struct report_view *v)
 	if (nw)
 		strbuf_addf(sb, "%s%u warning", nc ? ", " : "", nw);
 	strbuf_addf(sb, " finding%s:", nc + nw > 1 ? "s" : "");
-	for (unsigned i = 0; i < v->n_findings && named < 3; i++) {
+	for (unsigned i = 0; i < v->n_findings; i++) {
 		const struct finding *f = v->findings[i].f;
 
-		if (f->severity == SEV_INFO)
+		if (f->severity == SEV_INFO || named_before(v, i))
 			continue;
+		if (named == 3) {
+			strbuf_addstr(sb, ", ...");
+			break;
+		}
 		strbuf_addf(sb, "%s %s (%s)", named++ ? "," : "", f->id, verdict_side_name(f->side));
 	}
-	if (nc + nw > named)
-		strbuf_addstr(sb, ", ...");
 }
 
 /* The summary after "SOCKVET STATE - ": what alerts first, then the findings. */
