@@ -4,7 +4,8 @@
 #   sudo make run   install build deps if missing, build, triage this host
 #   sudo make check install test deps if missing, build, run every test (prove)
 #   make bench      benchmarks against ss/netstat (root; see bench/README.md)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, completion, unit, rules)
+#   make completion regenerate contrib/completion from the option tables
 #   make fuzz       libFuzzer targets (clang), short runs
 #   make check-asan unit tests and t10 built with ASan + UBSan, in build/asan
 #                   (run by `make check` when CI=true)
@@ -15,6 +16,10 @@
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR   ?=
 PKG_CONFIG ?= pkg-config
 CC        ?= cc
@@ -60,7 +65,7 @@ HELPERS := $(HELPER_SRCS:.c=)
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:.c=)
 
-.PHONY: all run check test unit bench install uninstall clean deps fuzz man asan check-asan
+.PHONY: all run check test unit bench install uninstall clean deps fuzz man asan check-asan completion
 
 all: sockvet
 
@@ -112,13 +117,37 @@ man: docs/sockvet.8
 docs/sockvet.8: docs/sockvet.8.scd
 	scdoc < $< > $@
 
+# The rules file comes from the exporter's work (contrib/prometheus):
+# installed when it is there. The unit's ExecStart follows BINDIR.
+RULES := contrib/prometheus/sockvet-rules.yml
+UNIT  := contrib/systemd/sockvet-exporter.service
+
 install: sockvet
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 sockvet $(DESTDIR)$(BINDIR)/sockvet
 	install -m 0644 docs/sockvet.8 $(DESTDIR)$(MANDIR)/man8/sockvet.8
+	install -m 0644 contrib/completion/sockvet.bash $(DESTDIR)$(BASHCOMPDIR)/sockvet
+	install -m 0644 contrib/completion/_sockvet $(DESTDIR)$(ZSHCOMPDIR)/_sockvet
+	sed 's|/usr/local/bin/sockvet|$(BINDIR)/sockvet|' $(UNIT) >$(DESTDIR)$(SYSTEMDUNITDIR)/sockvet-exporter.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sockvet-exporter.service
+	if [ -f $(RULES) ]; then \
+		install -d $(DESTDIR)$(DATADIR)/sockvet && \
+		install -m 0644 $(RULES) $(DESTDIR)$(DATADIR)/sockvet/sockvet-rules.yml; \
+	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sockvet $(DESTDIR)$(MANDIR)/man8/sockvet.8
+	rm -f $(DESTDIR)$(BINDIR)/sockvet $(DESTDIR)$(MANDIR)/man8/sockvet.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/sockvet $(DESTDIR)$(ZSHCOMPDIR)/_sockvet \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/sockvet-exporter.service \
+		$(DESTDIR)$(DATADIR)/sockvet/sockvet-rules.yml
+	rmdir $(DESTDIR)$(DATADIR)/sockvet 2>/dev/null || true
+
+# The completion scripts are generated from the option tables; commit
+# the result (tests/e2e/t64-completion.t fails when they differ).
+completion: sockvet
+	./sockvet completion bash >contrib/completion/sockvet.bash
+	./sockvet completion zsh >contrib/completion/_sockvet
 
 # AddressSanitizer + UndefinedBehaviorSanitizer, any finding fatal. The
 # objects go to their own tree (build/asan), so the normal build never

@@ -31,17 +31,24 @@ void cmd_usage(FILE *fp, const struct cmd_spec *spec)
 	fputs(spec->footer, fp);
 }
 
-int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *code)
+int cmd_parse_options_err(const struct cmd_spec *spec, int argc, char **argv, struct strbuf *err)
 {
-	struct strbuf err = STRBUF_INIT;
-	int n = parse_options(argc, argv, spec->opts, &err);
+	int n = parse_options(argc, argv, spec->opts, err);
 
-	*code = SV_EXIT_OK;
 	if (n == PARSE_OPT_HELP)
 		cmd_usage(stdout, spec);
 	else if (n == PARSE_OPT_LIST)
 		parse_options_list(stdout, spec->opts);
-	else if (n == PARSE_OPT_FAILED)
+	return n;
+}
+
+int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *code)
+{
+	struct strbuf err = STRBUF_INIT;
+	int n = cmd_parse_options_err(spec, argc, argv, &err);
+
+	*code = SV_EXIT_OK;
+	if (n == PARSE_OPT_FAILED)
 		*code = cmd_fail(SV_EXIT_USAGE, "%s (try 'sockvet %s --help')", err.buf, spec->name);
 	strbuf_release(&err);
 	return n;

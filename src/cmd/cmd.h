@@ -23,6 +23,7 @@ enum sv_exit {
 #define SV_VERSION "0.1.0"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "parse_options.h"
@@ -44,6 +45,9 @@ void cmd_usage(FILE *fp, const struct cmd_spec *spec);
  * (SV_EXIT_OK after --help, or a callback that stopped, SV_EXIT_USAGE).
  */
 int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *code);
+/* The same, but a usage error is left in err (PARSE_OPT_FAILED) for the
+ * command to report its own way (check: a status line, exit 3). */
+int cmd_parse_options_err(const struct cmd_spec *spec, int argc, char **argv, struct strbuf *err);
 
 /* -V: prints "sockvet VERSION" and the row's value (a suffix, or NULL); stops the parse. */
 parse_opt_cb cmd_opt_version;
@@ -64,6 +68,16 @@ int cmd_lab(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* A row of the subcommand table (main.c); help NULL hides it from --help. */
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+/* `sockvet completion bash|zsh`, from the options of every command in the table. */
+int cmd_completion(int argc, char **argv, const struct command *commands, size_t n);
 
 /* Prints "sockvet: MSG" to stderr; returns code, for `return die_with()`. */
 int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

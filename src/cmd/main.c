@@ -10,11 +10,7 @@
 
 #include "cmd.h"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-};
+static int completion(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "triage", cmd_triage, "the default: sample this host, say what is wrong and how to fix it" },
@@ -24,7 +20,17 @@ static const struct command commands[] = {
 	{ "watch", cmd_watch, "a live full-screen view: listeners, states, counters, the verdict" },
 	{ "summary", cmd_summary, "one sample's per-state socket counts" },
 	{ "lab", cmd_lab, "stage real incidents in throwaway namespaces and check the verdict" },
+	{ "check", cmd_check, "a monitoring plugin: one status line with perfdata, exit 0/1/2/3" },
+	{ "completion", completion, NULL },
 };
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Hidden: the completion scripts are generated from this table's commands. */
+static int completion(int argc, char **argv)
+{
+	return cmd_completion(argc, argv, commands, N_COMMANDS);
+}
 
 static void usage(FILE *fp)
 {
@@ -35,8 +41,9 @@ static void usage(FILE *fp)
 		"it samples sockets and counters, says what is wrong, whether the fix is\n"
 		"in the application, the kernel or the network, the exact change and how\n"
 		"to verify it. It never changes the system.\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].help);
+	for (i = 0; i < N_COMMANDS; i++)
+		if (commands[i].help)
+			fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(fp, "\n'sockvet COMMAND --help' describes a command; man 8 sockvet has everything.\n");
 }
 
@@ -75,6 +82,33 @@ static int check_stdout(int ret)
 	return cmd_fail(SV_EXIT_FAILED, "cannot write the output: %s", strerror(e));
 }
 
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * `sockvet -N NS CMD ...` is `sockvet CMD -N NS ...`: the form the
+ * report prints its commands in (report_command_in_netns). A command
+ * without -N says so itself.
+ */
+static void net_first(int argc, char **argv)
+{
+	char *net, *ns;
+
+	if (argc < 4 || (strcmp(argv[1], "-N") && strcmp(argv[1], "--net")) ||
+	    !command_find(argv[3]))
+		return;
+	net = argv[1];
+	ns = argv[2];
+	argv[1] = argv[3];
+	argv[2] = net;
+	argv[3] = ns;
+}
+
 static int run(int argc, char **argv)
 {
 	/* sockvet's own options; any other option word is triage's. */
@@ -83,8 +117,9 @@ static int run(int argc, char **argv)
 		OPT_CALLBACK('V', "version", NULL, NULL, "show the version", cmd_opt_version),
 		OPT_END(),
 	};
-	size_t i;
+	const struct command *c;
 
+	net_first(argc, argv);
 	/* Triage options may come without the command word: `sockvet --port 80`. */
 	if (argc < 2 || (argv[1][0] == '-' && !parse_options_find(opts, argv[1])))
 		return cmd_triage(argc, argv);
@@ -100,9 +135,9 @@ static int run(int argc, char **argv)
 		usage(stdout);
 		return SV_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	c = command_find(argv[1]);
+	if (c)
+		return c->fn(argc - 1, argv + 1);
 	return cmd_fail(SV_EXIT_USAGE, "unknown command '%s' (try 'sockvet --help')", argv[1]);
 }
 

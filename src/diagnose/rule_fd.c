@@ -72,13 +72,6 @@ static const struct s_proc *find_proc(const struct sample *s, uint32_t pid)
 	return NULL;
 }
 
-static double proc_frac(const struct s_proc *p)
-{
-	if (!p->has_limit || !p->nofile_soft || p->nofile_soft == UINT64_MAX)
-		return 0;
-	return (double)p->fds / (double)p->nofile_soft;
-}
-
 /* Whether the fd count rose at every step of the series, where the
  * process was seen in every sample: a leak looks like that, a load
  * peak goes up and down. */
@@ -199,7 +192,7 @@ static void report_proc(const struct rule *self, const struct series *ser, const
 			struct findings *out)
 {
 	const struct sample *last = series_last(ser);
-	double frac = proc_frac(p), span = series_span_s(ser);
+	double frac = sample_proc_fd_frac(p), span = series_span_s(ser);
 	bool at_limit = p->fds >= p->nofile_soft;
 	const struct s_listener *full = full_listener_of(last, p);
 	uint32_t first = 0;
@@ -275,16 +268,16 @@ static void check_procs(const struct rule *self, const struct series *ser, struc
 	/* Keep the FD_REPORT_MAX fullest, fullest first (insertion sort). */
 	for (uint32_t i = 0; i < last->n_procs; i++) {
 		const struct s_proc *p = &last->procs[i];
-		double frac = proc_frac(p);
+		double frac = sample_proc_fd_frac(p);
 		unsigned j;
 
 		if (frac < FD_WARN_FRAC)
 			continue;
-		if (n == FD_REPORT_MAX && frac <= proc_frac(worst[n - 1]))
+		if (n == FD_REPORT_MAX && frac <= sample_proc_fd_frac(worst[n - 1]))
 			continue;
 		if (n < FD_REPORT_MAX)
 			n++;
-		for (j = n - 1; j > 0 && proc_frac(worst[j - 1]) < frac; j--)
+		for (j = n - 1; j > 0 && sample_proc_fd_frac(worst[j - 1]) < frac; j--)
 			worst[j] = worst[j - 1];
 		worst[j] = p;
 	}

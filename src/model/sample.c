@@ -430,3 +430,10 @@ void sample_tcp_states(const struct sample *s, uint64_t by[SS_STATE_MAX])
 {
 	tally_tcp_states(&s->tally, by);
 }
+
+double sample_proc_fd_frac(const struct s_proc *p)
+{
+	if (!p->has_limit || !p->nofile_soft || p->nofile_soft == UINT64_MAX)
+		return 0;
+	return (double)p->fds / (double)p->nofile_soft;
+}

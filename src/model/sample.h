@@ -354,6 +354,10 @@ struct s_proc *sample_proc(struct sample *s, uint32_t pid, const char *comm);
 /* TCP sockets per state as ss shows them (NEW_SYN_RECV request sockets
  * count as SYN-RECV): tally_tcp_states() on the sample's tally. */
 void sample_tcp_states(const struct sample *s, uint64_t by[SS_STATE_MAX]);
+/* A process's open fds over its soft RLIMIT_NOFILE (0..1, above 1 past
+ * it); 0 when the limit is unknown, 0 or unlimited. fd-exhaustion judges
+ * this share and reports show it: the one place it is computed. */
+double sample_proc_fd_frac(const struct s_proc *p);
 /* The tracked CLOSE-WAIT socket with this cookie; NULL when absent. */
 const struct s_cw *sample_cw_find(const struct sample *s, uint64_t cookie);
 

@@ -315,6 +315,7 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	view_not_run(v, fs);
 	v->n_unavailable = last->n_unavailable < SAMPLE_UNAVAIL_MAX ? last->n_unavailable : SAMPLE_UNAVAIL_MAX;
 	v->unavailable = last->unavailable;
+	report_gauges_build(v->gauges, ser, focus ? focus->port : -1);
 	return 0;
 }
 

@@ -84,6 +84,34 @@ struct report_not_run {
 	const char *need_source[REPORT_NEEDS_MAX];  /* "ss -tlnp" */
 };
 
+/*
+ * The worst of a few levels, one number each, for formats that alert on
+ * numbers (the monitoring-plugin check line; an exporter): taken from
+ * the last sample (the drop rate: over the series) by report_gauges.c.
+ * A gauge whose input was not read has have false and why says so; it
+ * is never shown as 0.
+ */
+enum report_gauge_id {
+	GAUGE_LISTENER_FILL,     /* % : worst TCP listener Recv-Q over Send-Q */
+	GAUGE_ACCEPT_DROPS,      /* /s: TcpExtListenOverflows over the series */
+	GAUGE_CLOSE_WAIT,        /* TCP sockets in CLOSE-WAIT */
+	GAUGE_PORTS,             /* % : worst destination's sockets over usable local ports */
+	GAUGE_FDS,               /* % : worst process's open fds over RLIMIT_NOFILE */
+	GAUGE_MAX
+};
+
+#define REPORT_GAUGE_WHAT 128
+struct report_gauge {
+	bool have;
+	double value;
+	char what[REPORT_GAUGE_WHAT];  /* where: "0.0.0.0:8080 Recv-Q 129 Send-Q 128" */
+	char why[REPORT_GAUGE_WHAT + 64]; /* !have: what was missing */
+};
+
+/* Fill gauges[GAUGE_MAX] from a series (n >= 1); focus_port >= 0 limits
+ * the listener fill to that port's listeners. */
+void report_gauges_build(struct report_gauge *gauges, const struct series *ser, int focus_port);
+
 struct report_view {
 	/* Where and when: the last sample's host, the first sample's time. */
 	const char *host, *kernel, *netns;
@@ -147,6 +175,9 @@ struct report_view {
 
 	/* Every sample as a few numbers, for plots; NULL when not kept. */
 	const struct trace *trace;
+
+	/* The worst levels (report_gauges_build). */
+	struct report_gauge gauges[GAUGE_MAX];
 };
 
 /*
