@@ -744,8 +744,10 @@ static int ck_end(void *p, struct import_summary *sum, struct strbuf *err)
 		have |= HAVE_SOCKSTAT;
 	if (st->subset)
 		strbuf_addf(&note, "; a filtered subset (| grep/head): absent counters unknown");
-	if ((st->seen & K_NSTAT) && st->nstat_delta)
+	if ((st->seen & K_NSTAT) && st->nstat_delta) {
 		strbuf_addf(&note, "; plain nstat: increments since its last run, not totals");
+		st->b->s->mib_increments = true;
+	}
 	else if ((st->seen & K_NSTAT) && st->cmd_kind != K_NSTAT)
 		strbuf_addf(&note, "; nstat values taken as absolute (no command line)");
 	if (st->zeros)

@@ -42,7 +42,7 @@ START_TEST(import__prompts)
 }
 END_TEST
 
-static int fx_run(const char *text, struct sample *s, struct capture_list *cl)
+static int fx_run(const char *text, struct import_series *is, struct capture_list *cl)
 {
 	struct sample_build_opts bo = { .want_port = -1 };
 	struct strbuf err = STRBUF_INIT;
@@ -51,7 +51,7 @@ static int fx_run(const char *text, struct sample *s, struct capture_list *cl)
 
 	bo.peer.port = -1;
 	ck_assert_ptr_nonnull(fp);
-	used = import_run_stream(fp, "paste.txt", &bo, s, cl, &err);
+	used = import_run_stream(fp, "paste.txt", &bo, is, cl, &err);
 	fclose(fp);
 	strbuf_release(&err);
 	return used;
@@ -76,26 +76,43 @@ START_TEST(import__transcript_sections)
 		"TcpExtListenOverflows           18100              0.0\n"
 		"root@web1:~# ls /proc/1234/fd | wc -l\n"
 		"61\n";
-	struct sample *s = calloc(1, sizeof(*s));
+	struct import_series *is = calloc(1, sizeof(*is));
 	struct capture_list *cl = calloc(1, sizeof(*cl));
+	const struct sample *s;
 	uint64_t v = 0;
 
-	ck_assert_int_eq(fx_run(text, s, cl), 2);
+	ck_assert_int_eq(fx_run(text, is, cl), 3);
 	ck_assert_uint_eq(cl->n, 5);
 	ck_assert_int_eq(cl->r[0].status, CAPTURE_UNKNOWN);     /* the prose */
 	ck_assert_uint_eq(cl->r[0].line, 1);
+	ck_assert_int_eq(cl->r[0].sample, -1);
 	ck_assert_int_eq(cl->r[1].status, CAPTURE_USED);
 	ck_assert_str_eq(cl->r[1].cmd, "nstat -az TcpExtListenOverflows TcpExtListenDrops");
 	ck_assert_uint_eq(cl->r[1].line, 4);
+	ck_assert_int_eq(cl->r[1].sample, 0);
 	ck_assert_int_eq(cl->r[2].status, CAPTURE_USED);
-	ck_assert_int_eq(cl->r[3].status, CAPTURE_REPEAT);      /* a second nstat */
+	ck_assert_int_eq(cl->r[2].sample, 0);
+	ck_assert_int_eq(cl->r[3].status, CAPTURE_USED);        /* a second nstat: sample 2 */
+	ck_assert_int_eq(cl->r[3].sample, 1);
 	ck_assert_int_eq(cl->r[4].status, CAPTURE_UNKNOWN);     /* a bare count */
+	ck_assert_uint_eq(is->n, 2);
+	ck_assert_uint_eq(is->ser.n, 2);
+	ck_assert(is->ser.time_unknown);                         /* no times: as given */
+	ck_assert(!cl->by_time);
+	s = is->s[0];
 	ck_assert(s->have & HAVE_MIB);
 	ck_assert(s->have & HAVE_SOCKSTAT);
 	ck_assert(!(s->have & HAVE_SOCKETS));
 	ck_assert(mib_get(&s->mib, "TcpExtListenOverflows", &v));
-	ck_assert_uint_eq(v, 18092);                             /* the first, not the repeat */
-	free(s);
+	ck_assert_uint_eq(v, 18092);
+	ck_assert(mib_get(&is->s[1]->mib, "TcpExtListenOverflows", &v));
+	ck_assert_uint_eq(v, 18100);
+	ck_assert(!(series_have(&is->ser) & HAVE_SOCKSTAT));    /* counters: never carried */
+	ck_assert(series_mib_delta(&is->ser, "TcpExtListenOverflows", &v));
+	ck_assert_uint_eq(v, 8);                                 /* a count without a time */
+	ck_assert(series_between_s(&is->ser, 0, 1) == 0);        /* no rate invented */
+	import_series_release(is);
+	free(is);
 	free(cl);
 }
 END_TEST
@@ -103,14 +120,17 @@ END_TEST
 /* Nothing known: no section used, every one listed. */
 START_TEST(import__nothing_known)
 {
-	struct sample *s = calloc(1, sizeof(*s));
+	struct import_series *s = calloc(1, sizeof(*s));
 	struct capture_list *cl = calloc(1, sizeof(*cl));
 
 	ck_assert_int_eq(fx_run("lorem ipsum dolor sit amet\nconsectetur 5\n", s, cl), 0);
 	ck_assert_uint_eq(cl->n, 1);
 	ck_assert_int_eq(cl->r[0].status, CAPTURE_UNKNOWN);
+	ck_assert_uint_eq(s->n, 1);
+	import_series_release(s);
 	ck_assert_int_eq(fx_run("", s, cl), 0);
 	ck_assert_uint_eq(cl->n, 0);
+	import_series_release(s);
 	free(s);
 	free(cl);
 }
@@ -121,7 +141,7 @@ START_TEST(import__long_line)
 {
 	size_t n = IMPORT_LINE_MAX * 2 + 100;
 	char *text = malloc(n + 64);
-	struct sample *s = calloc(1, sizeof(*s));
+	struct import_series *s = calloc(1, sizeof(*s));
 	struct capture_list *cl = calloc(1, sizeof(*cl));
 
 	memset(text, 'x', n);
@@ -130,6 +150,7 @@ START_TEST(import__long_line)
 	ck_assert_uint_eq(cl->n, 2);
 	ck_assert_int_eq(cl->r[1].status, CAPTURE_USED);
 	ck_assert_uint_eq(cl->r[1].line, 3);
+	import_series_release(s);
 	free(text);
 	free(s);
 	free(cl);
@@ -144,7 +165,7 @@ START_TEST(import__unreadable_file)
 	const char *paths[2] = { "/nonexistent/capture.txt", path };
 	struct sample_build_opts bo = { .want_port = -1 };
 	struct strbuf err = STRBUF_INIT;
-	struct sample *s = calloc(1, sizeof(*s));
+	struct import_series *s = calloc(1, sizeof(*s));
 	struct capture_list *cl = calloc(1, sizeof(*cl));
 	static const char body[] = "#kernel\nTcpRetransSegs 7 0.0\nTcpOutSegs 100 0.0\n";
 
@@ -157,6 +178,7 @@ START_TEST(import__unreadable_file)
 	ck_assert_int_eq(cl->r[0].status, CAPTURE_ERROR);
 	ck_assert_ptr_nonnull(strstr(cl->r[0].note, "No such file"));
 	ck_assert_int_eq(cl->r[1].status, CAPTURE_USED);
+	import_series_release(s);
 	unlink(path);
 	strbuf_release(&err);
 	free(s);
