@@ -144,7 +144,7 @@ struct words {
 static bool date_word(struct words *w, const char *t, size_t n)
 {
 	char buf[32];
-	int k = 0;
+	int k = 0, h, mi, sec;
 
 	if (n >= sizeof(buf))
 		return false;
@@ -163,8 +163,12 @@ static bool date_word(struct words *w, const char *t, size_t n)
 
 		return e && !*e;
 	}
-	if (sscanf(buf, "%2d:%2d:%2d%n", &w->hour, &w->min, &w->sec, &k) == 3) {
+	if (sscanf(buf, "%2d:%2d:%2d%n", &h, &mi, &sec, &k) == 3) {
 		const char *e = fraction(buf + k, &w->frac);
+
+		w->hour = h;
+		w->min = mi;
+		w->sec = sec;
 
 		return !*e;
 	}
