@@ -28,7 +28,7 @@ expect() {
 	fi
 }
 
-echo "1..84"
+echo "1..87"
 expect 0 "--help exits 0" "$SV" --help
 expect 0 "--version exits 0" "$SV" --version
 expect 64 "unknown command is a usage error" "$SV" frobnicate
@@ -74,6 +74,28 @@ if [ $cap_rc -eq 0 ] && [ $an_rc -le 2 ] && head -n 1 "$tmp/cap.txt" | grep -q '
 	ok "capture writes a versioned transcript that analyze reads"
 else
 	not_ok "capture writes a versioned transcript that analyze reads" "$(head -c 300 "$tmp/err")"
+fi
+# the inner `sockvet ss` failing (its netlink socket refused through
+# strace's fault injection): exit 3, one line, and no FILE nor FILE.tmp
+if command -v strace >/dev/null 2>&1; then
+	expect 3 "capture: a failed socket dump is exit 3 with one line" \
+		strace -o /dev/null -e trace=socket -e inject=socket:error=EPERM "$SV" capture -o "$tmp/bad.txt"
+	if [ ! -e "$tmp/bad.txt" ] && [ ! -e "$tmp/bad.txt.tmp" ] && grep -q "ss -tanoem failed" "$tmp/err"; then
+		ok "capture: a failed socket dump leaves no file"
+	else
+		not_ok "capture: a failed socket dump leaves no file" "$(ls "$tmp")" "$(cat "$tmp/err")"
+	fi
+else
+	ok "# SKIP strace not installed"
+	ok "# SKIP strace not installed"
+fi
+"$SV" capture --samples 2 --interval 0.5 -o "$tmp/two.txt" 2>"$tmp/err"
+if [ $? -eq 0 ] && [ ! -e "$tmp/two.txt.tmp" ] &&
+   [ "$(grep -c '^# sockvet capture 1: .*T[0-9:]*\.[0-9]\{6\}Z, sample [12] of 2$' "$tmp/two.txt")" = 2 ] &&
+   "$SV" analyze "$tmp/two.txt" 2>/dev/null | grep -q "2 samples in time over 0\.5 s"; then
+	ok "capture --samples 2: two timed samples that analyze reads 0.5 s apart"
+else
+	not_ok "capture --samples 2: two timed samples that analyze reads 0.5 s apart" "$(head -c 300 "$tmp/err")"
 fi
 expect 64 "lab: unknown flag is a usage error" "$SV" lab -q
 expect 64 "summary: unknown flag is a usage error" "$SV" summary --bogus
