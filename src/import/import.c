@@ -107,14 +107,28 @@ static bool reader_next(struct reader *r)
 	return any;
 }
 
+/* The last command of a `;` or `&&` list (`sleep 10; date`): its output
+ * is the one that ends the section. */
+static const char *last_command(const char *cmd)
+{
+	const char *semi = strrchr(cmd, ';'), *amp = NULL;
+
+	for (const char *p = strstr(cmd, "&&"); p; p = strstr(p + 2, "&&"))
+		amp = p + 1;
+	if (amp && (!semi || amp > semi))
+		semi = amp;
+	return semi ? semi + 1 : cmd;
+}
+
 /* Is the command's program (after sudo, env, a path: import_cmd) one we may know? */
 static bool is_tool(const char *cmd)
 {
-	struct import_cmd c;
+	struct import_cmd c, l;
 
 	import_cmd_parse(&c, cmd);
+	import_cmd_parse(&l, last_command(cmd));
 	for (size_t i = 0; i < sizeof(prompt_tools) / sizeof(prompt_tools[0]); i++)
-		if (!strcmp(c.prog, prompt_tools[i]))
+		if (!strcmp(c.prog, prompt_tools[i]) || !strcmp(l.prog, prompt_tools[i]))
 			return true;
 	return false;
 }
@@ -287,7 +301,7 @@ static bool is_date(const char *cmd)
 {
 	struct import_cmd c;
 
-	import_cmd_parse(&c, cmd);
+	import_cmd_parse(&c, last_command(cmd));
 	return !strcmp(c.prog, "date") && !c.subset;
 }
 
