@@ -89,8 +89,7 @@ else
 	ok "# SKIP strace not installed"
 	ok "# SKIP strace not installed"
 fi
-"$SV" capture --samples 2 --interval 0.5 -o "$tmp/two.txt" 2>"$tmp/err"
-if [ $? -eq 0 ] && [ ! -e "$tmp/two.txt.tmp" ] &&
+if "$SV" capture --samples 2 --interval 0.5 -o "$tmp/two.txt" 2>"$tmp/err" && [ ! -e "$tmp/two.txt.tmp" ] &&
    [ "$(grep -c '^# sockvet capture 1: .*T[0-9:]*\.[0-9]\{6\}Z, sample [12] of 2$' "$tmp/two.txt")" = 2 ] &&
    "$SV" analyze "$tmp/two.txt" 2>/dev/null | grep -q "2 samples in time over 0\.5 s"; then
 	ok "capture --samples 2: two timed samples that analyze reads 0.5 s apart"
