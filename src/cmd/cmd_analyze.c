@@ -3,8 +3,9 @@
  * `sockvet analyze FILE... | DIR | -`: the triage verdict from captures
  * taken on another host (pasted ss, nstat, netstat -s, sysctl, dmesg
  * output, a terminal transcript of them). The same rules and report as
- * live triage, on one imported snapshot; the report starts with what was
- * read and what was not. Exit: as triage (0, 1, 2), 3 when nothing in the
+ * live triage, on the imported samples (several captures of one kind are
+ * samples in time; import_run.h); the report starts with what was read,
+ * into which sample, and what was not. Exit: as triage (0, 1, 2), 3 when nothing in the
  * input could be read, 64 usage.
  */
 #include <errno.h>
@@ -27,7 +28,7 @@ struct analyze_cmdline {
 };
 
 struct analyze_state {
-	struct sample s;
+	struct import_series is;
 	struct capture_list cl;
 	struct findings fs;
 	struct report_view view;
@@ -111,8 +112,6 @@ int cmd_analyze(int argc, char **argv)
 	struct analyze_cmdline c;
 	struct strbuf err = STRBUF_INIT;
 	struct analyze_state *st = calloc(1, sizeof(*st));
-	const struct sample *one[1];
-	struct series ser = { .s = one, .n = 1 };
 	struct sample_build_opts bo;
 	int n, used, ret = SV_EXIT_FAILED;
 
@@ -125,7 +124,7 @@ int cmd_analyze(int argc, char **argv)
 	memset(&bo, 0, sizeof(bo));
 	bo.peer = c.f.o.peer;
 	bo.want_port = c.f.o.port;
-	used = import_run((const char *const *)argv + n, (unsigned)(argc - n), &bo, &st->s,
+	used = import_run((const char *const *)argv + n, (unsigned)(argc - n), &bo, &st->is,
 			  &st->cl, &err);
 	if (used < 0) {
 		ret = cmd_fail(SV_EXIT_FAILED, "analyze: %s", err.buf);
@@ -135,9 +134,8 @@ int cmd_analyze(int argc, char **argv)
 		ret = nothing_read(&st->cl);
 		goto out;
 	}
-	one[0] = &st->s;
-	diagnose_run(&ser, &c.f.o, &st->fs);
-	if (report_view_build(&st->view, &ser, &st->fs, &c.f.o, c.f.text, &err)) {
+	diagnose_run(&st->is.ser, &c.f.o, &st->fs);
+	if (report_view_build(&st->view, &st->is.ser, &st->fs, &c.f.o, c.f.text, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot report: %s", err.buf);
 		goto out;
 	}
@@ -146,12 +144,13 @@ int cmd_analyze(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the report");
 		goto out;
 	}
-	if (c.html && report_html_file_series(c.html, &st->view, &ser, &err)) {
+	if (c.html && report_html_file_series(c.html, &st->view, &st->is.ser, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "--html: %s", err.buf);
 		goto out;
 	}
 	ret = triage_exit_status(&st->fs);
 out:
+	import_series_release(&st->is);
 	free(st);
 	strbuf_release(&err);
 	return ret;

@@ -5,7 +5,7 @@
  * paste, so that `sockvet analyze` reads it back with the same importers
  * it uses for pasted text, and a person can read it too:
  *
- *   # sockvet capture 1: host web1, kernel 6.1.0-18-amd64, netns net:[4026531840], 2026-12-03T06:10:00Z, sample 1 of 1
+ *   # sockvet capture 1: host web1, kernel 6.1.0-18-amd64, netns net:[4026531840], 2026-12-03T06:10:00.250113Z, sample 1 of 1
  *   $ ss -tanoem
  *   State  Recv-Q Send-Q ...
  *   $ ss -uanm
@@ -22,12 +22,17 @@
  *   [ 9001.500000] TCP: out of memory -- consider tuning tcp_mem
  *
  * The first line is the format's version and where and when it was
- * taken. /proc files are copied as they are; the socket tables are
+ * taken (UTC, to the microsecond, so samples 1 s apart are 1 s apart). /proc files are copied as they are; the socket tables are
  * `sockvet ss` output (ss's own format); the kernel log holds only the
  * lines live triage would act on (kevent_classify), in dmesg's format,
  * so no unrelated host text leaves the host. With --samples N the block
- * repeats N times, INTERVAL seconds apart (analyze reads the first one
- * today; the rest are there for a person and for later versions).
+ * repeats N times, INTERVAL seconds apart; analyze reads each block as a
+ * sample in time (the kernel log is in the first one only: it is the
+ * whole ring buffer, and analyze carries it to the others).
+ *
+ * A capture is whole or absent: with -o FILE it is written to FILE.tmp
+ * and renamed when complete; when a socket table cannot be dumped the
+ * command fails (exit 3) and FILE is not created.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -129,17 +134,41 @@ static void print_klog(void)
 		printf("dmesg: read kernel buffer failed: %s\n", reason);
 }
 
-/* sockvet ss, in this process, with its output where ours goes. */
-static void print_ss(const char *flags)
+/*
+ * sockvet ss, in this process, with its output where ours goes; its exit
+ * status (0: the table is whole). Its stderr is held in a temporary file
+ * so that a failure is told in one line, ours, with its reason in msg;
+ * on success whatever it said is passed on.
+ */
+static int print_ss(const char *flags, char *msg, size_t size)
 {
 	char ss[] = "ss", fl[16];
 	char *argv[] = { ss, fl, NULL };
+	FILE *tf = tmpfile();
+	int rc, saved = -1;
 
 	snprintf(fl, sizeof(fl), "%s", flags);
 	printf("$ ss %s\n", flags);
 	fflush(stdout);
-	cmd_ss(2, argv);
+	fflush(stderr);
+	if (tf && (saved = dup(STDERR_FILENO)) >= 0)
+		dup2(fileno(tf), STDERR_FILENO);
+	rc = cmd_ss(2, argv);
 	fflush(stdout);
+	fflush(stderr);
+	msg[0] = '\0';
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		rewind(tf);
+		if (rc && fgets(msg, (int)size, tf))
+			msg[strcspn(msg, "\n")] = '\0';
+		for (int ch; !rc && (ch = fgetc(tf)) != EOF;)
+			fputc(ch, stderr);
+	}
+	if (tf)
+		fclose(tf);
+	return rc;
 }
 
 /* The conntrack table's size and use, when the module is loaded. */
@@ -263,22 +292,46 @@ static void print_listener_procs(void)
 	strbuf_release(&err);
 }
 
-static void capture_one(int i, int n, bool klog)
+/* "2026-12-03T06:10:00.250113Z": the wall clock, to the microsecond. */
+static void utc_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char sec[32];
+
+	buf[0] = '\0';
+	if (clock_gettime(CLOCK_REALTIME, &ts) || !gmtime_r(&ts.tv_sec, &tm) ||
+	    !strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm))
+		return;
+	snprintf(buf, size, "%.20s.%06dZ", sec, (int)(ts.tv_nsec / 1000) % 1000000);
+}
+
+/* One sample; a reason in why when a socket table could not be dumped. */
+static int capture_one(int i, int n, bool klog, char *why, size_t size)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct snap_meta m;
-	struct tm tm;
-	char when[32] = "";
+	char when[48];
+	static const char *const tables[] = { "-tanoem", "-uanm" };
 
 	memset(&m, 0, sizeof(m));
 	if (meta_collect(&m, "/proc", &err))
 		strbuf_reset(&err);  /* a header with blanks is still a capture */
-	if (gmtime_r(&(time_t){ (time_t)m.time_unix }, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strbuf_release(&err);
+	utc_now(when, sizeof(when));
 	printf("# sockvet capture %d: host %s, kernel %s, netns %s, %s, sample %d of %d\n",
 	       CAPTURE_VERSION, m.host, m.kernel, m.netns[0] ? m.netns : "unknown", when, i + 1, n);
-	print_ss("-tanoem");
-	print_ss("-uanm");
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		char msg[200];
+		int rc = print_ss(tables[t], msg, sizeof(msg));
+		const char *said = strncmp(msg, "sockvet: ", 9) ? msg : msg + 9;
+
+		if (rc) {
+			snprintf(why, size, "sample %d: sockvet ss %s failed (exit %d)%s%s", i + 1,
+				 tables[t], rc, said[0] ? ": " : "", said);
+			return -1;
+		}
+	}
 	copy_file("/proc/net/netstat");
 	copy_file("/proc/net/snmp");
 	copy_file("/proc/net/sockstat");
@@ -288,7 +341,7 @@ static void capture_one(int i, int n, bool klog)
 	print_listener_procs();
 	if (klog)
 		print_klog();
-	strbuf_release(&err);
+	return 0;
 }
 
 static int parse_args(struct capture_cmdline *c, int argc, char **argv, int *code)
@@ -311,7 +364,8 @@ static int parse_args(struct capture_cmdline *c, int argc, char **argv, int *cod
 			 "on another machine. Changes nothing.\n\n",
 		.opts = opts,
 		.width = 26,
-		.footer = "\nExit status: 0 written, 3 could not write, 64 usage.\n",
+		.footer = "\nExit status: 0 written, 3 could not capture or write (no FILE is left), "
+			  "64 usage.\n",
 	};
 	int n;
 
@@ -327,10 +381,41 @@ static int parse_args(struct capture_cmdline *c, int argc, char **argv, int *cod
 	return 0;
 }
 
+/* Sleep until start + k * interval (CLOCK_MONOTONIC), so samples are
+ * INTERVAL apart however long each one took to write. */
+static void wait_sample(const struct timespec *start, int k, double interval)
+{
+	double at = (double)start->tv_sec + (double)start->tv_nsec / 1e9 + k * interval;
+	struct timespec t = { (time_t)at, (long)((at - (double)(time_t)at) * 1e9) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
+		;
+}
+
+/* Every sample into stdout; a reason in why when one failed. */
+static int capture_all(const struct capture_cmdline *c, char *why, size_t size)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (int i = 0; i < c->samples; i++) {
+		if (i)
+			wait_sample(&start, i, c->interval);
+		if (capture_one(i, c->samples, i == 0, why, size))
+			return -1;
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		snprintf(why, size, "cannot write the capture: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_capture(int argc, char **argv)
 {
 	struct capture_cmdline c;
 	struct strbuf err = STRBUF_INIT;
+	char tmp[4096], why[256] = "";
 	int ret = SV_EXIT_FAILED;
 
 	memset(&c, 0, sizeof(c));
@@ -340,18 +425,23 @@ int cmd_capture(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "cannot capture: %s", err.buf);
 		goto out;
 	}
-	if (c.out && !freopen(c.out, "w", stdout)) {
-		ret = cmd_fail(SV_EXIT_FAILED, "cannot create '%s': %s", c.out, strerror(errno));
+	/* FILE.tmp, renamed when whole: a failed capture leaves no FILE */
+	if (c.out && (snprintf(tmp, sizeof(tmp), "%s.tmp", c.out) >= (int)sizeof(tmp) ||
+		      !freopen(tmp, "w", stdout))) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot create '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
-	for (int i = 0; i < c.samples; i++) {
-		if (i)
-			nanosleep(&(struct timespec){ (time_t)c.interval,
-				  (long)((c.interval - (double)(time_t)c.interval) * 1e9) }, NULL);
-		capture_one(i, c.samples, i == 0);
+	if (capture_all(&c, why, sizeof(why))) {
+		if (c.out)
+			unlink(tmp);
+		ret = cmd_fail(SV_EXIT_FAILED, "capture: %s%s", why,
+			       c.out ? "; nothing written" : "; the output above is incomplete");
+		goto out;
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		ret = cmd_fail(SV_EXIT_FAILED, "cannot write the capture: %s", strerror(errno));
+	if (c.out && rename(tmp, c.out)) {
+		ret = cmd_fail(SV_EXIT_FAILED, "cannot rename '%s' to '%s': %s", tmp, c.out,
+			       strerror(errno));
+		unlink(tmp);
 		goto out;
 	}
 	ret = SV_EXIT_OK;

@@ -160,13 +160,13 @@ void conn_track_share_evidence(struct finding *f, const struct conn_track *t,
 			       const char *name, uint64_t limited_us)
 {
 	unsigned pct = conn_track_pct(limited_us, t->busy_us);
-	char ss[160];
+	char ss[160], sp[FINDING_SPAN_MAX];
 
 	conn_track_ss(ss, sizeof(ss), t->c);
 	if (t->trend)
-		finding_evidence(f, "%s: %s %llu ms of busy %llu ms (%u%%) in %.1f s",
+		finding_evidence(f, "%s: %s %llu ms of busy %llu ms (%u%%) %s",
 				 ss, name, (unsigned long long)(limited_us / 1000),
-				 (unsigned long long)(t->busy_us / 1000), pct, t->span);
+				 (unsigned long long)(t->busy_us / 1000), pct, finding_span(sp, "in", t->span));
 	else
 		finding_evidence(f, "%s: %s %llu ms of busy %llu ms (%u%%) over the connection's life",
 				 ss, name, (unsigned long long)(limited_us / 1000),

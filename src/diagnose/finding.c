@@ -69,27 +69,37 @@ void finding_one_sample(struct finding *f, const char *what, int port)
 	text_add(f->verify_command, sizeof(f->verify_command), cmd);
 }
 
+const char *finding_span(char *buf, const char *prep, double span_s)
+{
+	if (span_s > 0)
+		snprintf(buf, FINDING_SPAN_MAX, "%s %.1f s", prep, span_s);
+	else
+		snprintf(buf, FINDING_SPAN_MAX, "between samples taken at unknown times");
+	return buf;
+}
+
 void finding_evidence_rise(struct finding *f, const char *name, uint64_t delta, double span_s,
 			   const char *note)
 {
-	char n[32];
+	char n[32], sp[FINDING_SPAN_MAX];
 
 	if (delta)
-		finding_evidence(f, "%s rose by %s in %.1f s%s%s (nstat -az %s)", name,
-				 fmt_thousands(n, delta), span_s, note && note[0] ? ", " : "",
-				 note ? note : "", name);
-	else
-		finding_evidence(f, "%s did not rise in %.1f s%s%s (nstat -az %s)", name, span_s,
+		finding_evidence(f, "%s rose by %s %s%s%s (nstat -az %s)", name,
+				 fmt_thousands(n, delta), finding_span(sp, "in", span_s),
 				 note && note[0] ? ", " : "", note ? note : "", name);
+	else
+		finding_evidence(f, "%s did not rise %s%s%s (nstat -az %s)", name,
+				 finding_span(sp, "in", span_s), note && note[0] ? ", " : "",
+				 note ? note : "", name);
 }
 
 void finding_evidence_rise2(struct finding *f, const char *a, uint64_t da, const char *b,
 			    uint64_t db, double span_s, const char *note)
 {
-	char na[32], nb[32];
+	char na[32], nb[32], sp[FINDING_SPAN_MAX];
 
-	finding_evidence(f, "%s rose by %s and %s by %s in %.1f s%s%s (nstat -az %s %s)", a,
-			 fmt_thousands(na, da), b, fmt_thousands(nb, db), span_s,
+	finding_evidence(f, "%s rose by %s and %s by %s %s%s%s (nstat -az %s %s)", a,
+			 fmt_thousands(na, da), b, fmt_thousands(nb, db), finding_span(sp, "in", span_s),
 			 note && note[0] ? ", " : "", note ? note : "", a, b);
 }
 

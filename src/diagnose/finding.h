@@ -86,6 +86,14 @@ void finding_evidence(struct finding *f, const char *fmt, ...)
  */
 void finding_evidence_rise(struct finding *f, const char *name, uint64_t delta, double span_s,
 			   const char *note);
+/*
+ * "in 2.0 s" (prep "in"), or, when span_s is 0 (imported samples whose
+ * times are unknown: series.time_unknown), "between samples taken at
+ * unknown times": evidence never states a span or a rate it does not
+ * have. Into buf (FINDING_SPAN_MAX); returns buf.
+ */
+#define FINDING_SPAN_MAX 48
+const char *finding_span(char *buf, const char *prep, double span_s);
 /* Two counters over the same span: "A rose by N and B by M in S s, NOTE
  * (nstat -az A B)". */
 void finding_evidence_rise2(struct finding *f, const char *a, uint64_t da, const char *b,

@@ -236,6 +236,7 @@ static void judge(const struct series *ser, const struct aq_view *v, const struc
 static void evidence(struct finding *f, const struct aq_view *v, const struct aq_host *h,
 		     const struct aq_verdict *j)
 {
+	char sp[FINDING_SPAN_MAX];
 	const struct s_listener *l = v->l;
 	const struct s_proc *p = v->owner;
 
@@ -246,8 +247,8 @@ static void evidence(struct finding *f, const struct aq_view *v, const struct aq
 		finding_evidence(f, "ss -ltn 'sport = :%u': Recv-Q at most %u, Send-Q %u: not full in any of %u samples",
 				 l->port, v->rq_max, l->wq, v->dr.seen);
 	if (j->trend && v->dr.known)
-		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u -> d%u (+%u in %.1f s)",
-				 l->port, v->dr.from, v->dr.to, j->dd, j->dspan);
+		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u -> d%u (+%u %s)",
+				 l->port, v->dr.from, v->dr.to, j->dd, finding_span(sp, "in", j->dspan));
 	else if (v->dr.known)
 		finding_evidence(f, "ss -ltnm 'sport = :%u': skmem d%u (drops since the listener was created)",
 				 l->port, v->dr.to);

@@ -257,17 +257,20 @@ static uint64_t key_value(const struct series *ser, unsigned i, const void *k)
 /* "12 -> 30 -> 55 in 3 samples over 2.0 s", "55 (one sample)". */
 static void trend_text(char *buf, size_t size, const struct series *ser, const struct cw_key *k)
 {
+	char sp[FINDING_SPAN_MAX];
 	buf[0] = '\0';
 	diag_series_values(buf, size, ser, CW_SERIES_SHOWN, key_value, k);
 	if (ser->n < 2)
 		diag_appendf(buf, size, " (one sample)");
 	else
-		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
+		diag_appendf(buf, size, " in %u samples %s", ser->n,
+			     finding_span(sp, "over", series_span_s(ser)));
 }
 
 static void explain_trend(char *buf, size_t size, const struct series *ser,
 			  const struct cw_trend *t)
 {
+	char sp[FINDING_SPAN_MAX];
 	char a[32];
 
 	if (ser->n < 2) {
@@ -277,11 +280,11 @@ static void explain_trend(char *buf, size_t size, const struct series *ser,
 		return;
 	}
 	if (t->min >= CW_PERSIST_MIN)
-		diag_appendf(buf, size, "They persisted across %u samples over %.1f s",
-			ser->n, series_span_s(ser));
+		diag_appendf(buf, size, "They persisted across %u samples %s",
+			ser->n, finding_span(sp, "over", series_span_s(ser)));
 	else
-		diag_appendf(buf, size, "The pile rose at every sample over %.1f s",
-			series_span_s(ser));
+		diag_appendf(buf, size, "The pile rose at every sample %s",
+			finding_span(sp, "over", series_span_s(ser)));
 	if (t->rising && t->last > t->first)
 		diag_appendf(buf, size, " and grew by %s", fmt_thousands(a, t->last - t->first));
 	diag_appendf(buf, size, "; a normal CLOSE-WAIT lasts milliseconds. ");

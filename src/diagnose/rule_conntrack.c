@@ -59,19 +59,23 @@ static void change_max(struct finding *f, const struct sample *last, uint64_t ma
 static void stats_evidence(struct finding *f, double span, uint64_t d_drop, uint64_t d_early,
 			   uint64_t d_insf)
 {
-	finding_evidence(f, "conntrack -S (/proc/net/stat/nf_conntrack) drop: +%llu in %.1f s",
-			 (unsigned long long)d_drop, span);
+	char sp[FINDING_SPAN_MAX];
+
+	finding_span(sp, "in", span);
+	finding_evidence(f, "conntrack -S (/proc/net/stat/nf_conntrack) drop: +%llu %s",
+			 (unsigned long long)d_drop, sp);
 	if (d_early)
-		finding_evidence(f, "conntrack -S early_drop: +%llu in %.1f s",
-				 (unsigned long long)d_early, span);
+		finding_evidence(f, "conntrack -S early_drop: +%llu %s",
+				 (unsigned long long)d_early, sp);
 	if (d_insf)
-		finding_evidence(f, "conntrack -S insert_failed: +%llu in %.1f s",
-				 (unsigned long long)d_insf, span);
+		finding_evidence(f, "conntrack -S insert_failed: +%llu %s",
+				 (unsigned long long)d_insf, sp);
 }
 
 static void check(const struct rule *self, const struct series *ser,
 		  const struct focus *o, struct findings *out)
 {
+	char sp[FINDING_SPAN_MAX];
 	const struct sample *first = series_first(ser), *last = series_last(ser);
 	struct kev_scan k = series_kevents(ser, KEV_CONNTRACK_FULL);
 	bool stats = ser->n >= 2 && (first->have & HAVE_CONNTRACK_STAT) && (last->have & HAVE_CONNTRACK_STAT);
@@ -108,9 +112,9 @@ static void check(const struct rule *self, const struct series *ser,
 				 (unsigned long long)last->conntrack_count, (unsigned long long)max,
 				 frac * 100);
 	if (ser->n >= 2 && (first->have & HAVE_CONNTRACK) && (last->have & HAVE_CONNTRACK))
-		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu -> %llu in %.1f s",
+		finding_evidence(f, "sysctl net.netfilter.nf_conntrack_count: %llu -> %llu %s",
 				 (unsigned long long)first->conntrack_count,
-				 (unsigned long long)last->conntrack_count, span);
+				 (unsigned long long)last->conntrack_count, finding_span(sp, "in", span));
 	if (stats)
 		stats_evidence(f, span, d_drop, d_early, d_insf);
 	finding_kevents(f, &k, last->meta.mono_ns / 1000, "nf_conntrack: table full, dropping packet");

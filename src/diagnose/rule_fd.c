@@ -191,6 +191,7 @@ static void change_nofile(struct finding *f, const struct s_proc *p, int64_t nr_
 static void report_proc(const struct rule *self, const struct series *ser, const struct s_proc *p,
 			struct findings *out)
 {
+	char sp[FINDING_SPAN_MAX], rate_s[32] = "rate unknown";
 	const struct sample *last = series_last(ser);
 	double frac = sample_proc_fd_frac(p), span = series_span_s(ser);
 	bool at_limit = p->fds >= p->nofile_soft;
@@ -218,11 +219,12 @@ static void report_proc(const struct rule *self, const struct series *ser, const
 	snprintf(f->subject, sizeof(f->subject), "process %s[%u]", p->comm, p->pid);
 	finding_evidence(f, "ls /proc/%u/fd | wc -l: %u open, %.0f%% of Max open files %s (soft; hard %s)",
 			 p->pid, p->fds, frac * 100, soft, hard);
+	if (growing && span > 0)
+		snprintf(rate_s, sizeof(rate_s), "+%.1f/s", (p->fds - first) / span);
 	if (growing)
-		finding_evidence(f, "ls /proc/%u/fd | wc -l: %u -> %u over %.1f s, up at every sample "
-				 "(+%.1f/s%s)", p->pid, first, p->fds, span,
-				 span > 0 ? (p->fds - first) / span : 0,
-				 soon ? ", at the limit within a minute at this rate" : "");
+		finding_evidence(f, "ls /proc/%u/fd | wc -l: %u -> %u %s, up at every sample "
+				 "(%s%s)", p->pid, first, p->fds, finding_span(sp, "over", span),
+				 rate_s, soon ? ", at the limit within a minute at this rate" : "");
 	else if (ser->n >= 2)
 		finding_evidence(f, "ls /proc/%u/fd | wc -l: not rising at every one of %u samples",
 				 p->pid, ser->n);
@@ -287,6 +289,7 @@ static void check_procs(const struct rule *self, const struct series *ser, struc
 
 static void check_host(const struct rule *self, const struct series *ser, struct findings *out)
 {
+	char sp[FINDING_SPAN_MAX];
 	const struct sample *first = series_first(ser), *last = series_last(ser);
 	struct kev_scan k = series_kevents(ser, KEV_FILE_MAX);
 	const struct s_proc *top = NULL;
@@ -313,9 +316,9 @@ static void check_host(const struct rule *self, const struct series *ser, struct
 				 (unsigned long long)last->file_nr_alloc,
 				 (unsigned long long)last->file_nr_max, frac * 100);
 	if (ser->n >= 2 && (first->have & HAVE_FILE_NR) && (last->have & HAVE_FILE_NR))
-		finding_evidence(f, "cat /proc/sys/fs/file-nr: allocated %llu -> %llu in %.1f s",
+		finding_evidence(f, "cat /proc/sys/fs/file-nr: allocated %llu -> %llu %s",
 				 (unsigned long long)first->file_nr_alloc,
-				 (unsigned long long)last->file_nr_alloc, span);
+				 (unsigned long long)last->file_nr_alloc, finding_span(sp, "in", span));
 	finding_kevents(f, &k, last->meta.mono_ns / 1000, "VFS: file-max limit ... reached");
 	for (uint32_t i = 0; i < last->n_procs; i++)
 		if (!top || last->procs[i].fds > top->fds)

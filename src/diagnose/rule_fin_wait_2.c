@@ -62,6 +62,7 @@ static uint64_t fw2_value(const struct series *ser, unsigned i, const void *ctx)
 static void evidence(struct finding *f, const struct series *ser, uint64_t now,
 		     char *filt, size_t filt_size)
 {
+	char sp[FINDING_SPAN_MAX];
 	const struct sample *last = series_last(ser);
 	uint16_t ports[FW2_PORTS_SHOWN];
 	char tr[FINDING_TEXT] = "", a[32];
@@ -70,8 +71,8 @@ static void evidence(struct finding *f, const struct series *ser, uint64_t now,
 
 	diag_series_values(tr, sizeof(tr), ser, FW2_SERIES_SHOWN, fw2_value, NULL);
 	if (ser->n >= 2)
-		finding_evidence(f, "ss -tan state fin-wait-2: %s in %u samples over %.1f s",
-				 tr, ser->n, series_span_s(ser));
+		finding_evidence(f, "ss -tan state fin-wait-2: %s in %u samples %s",
+				 tr, ser->n, finding_span(sp, "over", series_span_s(ser)));
 	else
 		finding_evidence(f, "ss -tan state fin-wait-2: %s (one sample)", tr);
 	np = top_ports(last, now, ports, FW2_PORTS_SHOWN);

@@ -170,6 +170,7 @@ static uint64_t total_value(const struct series *ser, unsigned i, const void *d)
 static void evidence(struct finding *f, const struct eph_ctx *c, const struct s_dest *d,
 		     bool reusable, const char *filt)
 {
+	char sp[FINDING_SPAN_MAX];
 	const struct series *ser = c->ser;
 	uint32_t named = d->time_wait + d->established + d->syn_sent;
 	uint32_t other = d->total > named ? d->total - named : 0;
@@ -184,8 +185,8 @@ static void evidence(struct finding *f, const struct eph_ctx *c, const struct s_
 			 fmt_thousands(u, c->usable));
 	if (ser->n >= 2) {
 		diag_series_values(tr, sizeof(tr), ser, EPH_SERIES_SHOWN, total_value, d);
-		finding_evidence(f, "sockets to that destination: %s in %u samples over %.1f s",
-				 tr, ser->n, series_span_s(ser));
+		finding_evidence(f, "sockets to that destination: %s in %u samples %s",
+				 tr, ser->n, finding_span(sp, "over", series_span_s(ser)));
 	}
 	finding_evidence(f, "sysctl net.ipv4.ip_local_port_range: %lld %lld (%s ports), %s of "
 			 "them in net.ipv4.ip_local_reserved_ports", (long long)c->lo,

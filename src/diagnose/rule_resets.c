@@ -79,13 +79,19 @@ static const char *const counters[] = {
 	"TcpExtTCPAbortOnData", "TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnLinger",
 };
 
-static void one_sample(const struct rule *self, struct findings *out)
+/* No rate: one sample, or captures whose times are unknown (analyze). */
+static void one_sample(const struct rule *self, bool untimed, struct findings *out)
 {
 	struct finding *f = rule_one_sample_note(out, self, "host (TCP reset counters)",
-		"one sample: nstat counters are totals since boot",
-		"Reset and abort counters only mean something as a rate; with one sample "
-		"the trend could not be confirmed. Run triage with at least two samples "
-		"while the resets happen.");
+		untimed ? "time between captures unknown: a rise, but no rate"
+			: "one sample: nstat counters are totals since boot",
+		untimed ? "Reset and abort counters only mean something as a rate, and the time "
+			  "between these captures is not known (no capture header, no date "
+			  "beside them). Capture again with `date` before each round, or with "
+			  "sockvet capture --samples 3."
+			: "Reset and abort counters only mean something as a rate; with one sample "
+			  "the trend could not be confirmed. Run triage with at least two samples "
+			  "while the resets happen.");
 
 	if (!f)
 		return;
@@ -105,13 +111,11 @@ static void check(const struct rule *self, const struct series *ser,
 	enum severity sev;
 	struct finding *f;
 
-	if (ser->n < 2) {
+	if (ser->n < 2 || span <= 0) {
 		if (o->symptom == SYMPTOM_RESET)
-			one_sample(self, out);
+			one_sample(self, ser->n >= 2, out);
 		return;
 	}
-	if (span <= 0)
-		return;
 	est = diag_mib_delta(ser, "TcpEstabResets");
 	rsts = diag_mib_delta(ser, "TcpOutRsts");
 	fails = diag_mib_delta(ser, "TcpAttemptFails");

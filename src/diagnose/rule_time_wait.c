@@ -74,10 +74,12 @@ static uint64_t tw_value(const struct series *ser, unsigned i, const void *ctx)
 
 static void series_text(char *buf, size_t size, const struct series *ser)
 {
+	char sp[FINDING_SPAN_MAX];
 	buf[0] = '\0';
 	diag_series_values(buf, size, ser, TW_SERIES_SHOWN, tw_value, NULL);
 	if (ser->n >= 2)
-		diag_appendf(buf, size, " in %u samples over %.1f s", ser->n, series_span_s(ser));
+		diag_appendf(buf, size, " in %u samples %s", ser->n,
+			     finding_span(sp, "over", series_span_s(ser)));
 	else
 		diag_appendf(buf, size, " (one sample)");
 }
@@ -119,17 +121,17 @@ static void overflow_finding(const struct rule *self, const struct series *ser, 
 	bool has_max = sample_sysctl(last, SYSCTL_TCP_MAX_TW_BUCKETS, &max_tw) && max_tw > 0;
 	struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_KERNEL);
 	struct change *ch;
-	char tr[FINDING_TEXT], a[32], b[32], c[32], e[32];
+	char tr[FINDING_TEXT], a[32], b[32], c[32], e[32], sp[FINDING_SPAN_MAX];
 
 	if (!f)
 		return;
 	for (unsigned i = 0; i < ser->n; i++)
 		if (time_wait(ser->s[i]) > peak)
 			peak = time_wait(ser->s[i]);
-	if (span <= 0)
-		span = 1;
-	/* Every dropped entry would have lived 60 s: add them to what is held. */
-	demand = peak + (uint64_t)((double)delta / span * TW_LEN_S);
+	/* Every dropped entry would have lived 60 s: add them to what is held.
+	 * Without the time between samples (imported captures) only the
+	 * entries seen dropped are added: a floor, never a guessed rate. */
+	demand = peak + (span > 0 ? (uint64_t)((double)delta / span * TW_LEN_S) : delta);
 	rate = demand / TW_LEN_S;
 	snprintf(f->subject, sizeof(f->subject), "host");
 	finding_evidence_rise(f, "TcpExtTCPTimeWaitOverflow", delta, span, NULL);
@@ -140,16 +142,20 @@ static void overflow_finding(const struct rule *self, const struct series *ser, 
 	dest_evidence(f, last, d, &pct, &usable);
 
 	snprintf(f->explanation, sizeof(f->explanation),
-		 "The TIME-WAIT table overflowed: %s connections closed without a TIME-WAIT in "
-		 "%.1f s because net.ipv4.tcp_max_tw_buckets%s%s%s was reached (counted in "
+		 "The TIME-WAIT table overflowed: %s connections closed without a TIME-WAIT %s "
+		 "because net.ipv4.tcp_max_tw_buckets%s%s%s was reached (counted in "
 		 "TcpExtTCPTimeWaitOverflow; modern kernels log nothing). Their 4-tuples can be "
 		 "reused at once, so a delayed segment of an old connection can land in a new "
-		 "one. ", fmt_thousands(a, delta), span, has_max ? " (" : "",
+		 "one. ", fmt_thousands(a, delta), finding_span(sp, "in", span), has_max ? " (" : "",
 		 has_max ? fmt_thousands(b, (uint64_t)max_tw) : "", has_max ? ")" : "");
 	if (has_max && peak * 10 < (uint64_t)max_tw * 9)
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The samples saw at most %s TIME-WAIT, well below the limit: the overflow "
 			"came in bursts between samples. ", fmt_thousands(a, peak));
+	else if (span <= 0)
+		diag_appendf(f->explanation, sizeof(f->explanation),
+			"At least %s entries were needed (the time between the samples is unknown, "
+			"so the close rate is too). ", fmt_thousands(e, demand));
 	else
 		diag_appendf(f->explanation, sizeof(f->explanation),
 			"The host closes about %s connections/s and each TIME-WAIT lives a fixed "

@@ -102,22 +102,23 @@ static uint64_t propose(uint64_t cur)
 
 static void evidence(struct finding *f, const struct series *ser, const struct udp_view *v)
 {
+	char sp[FINDING_SPAN_MAX];
 	const struct s_udp *u = v->u;
 
 	finding_evidence(f, "ss -uanm 'sport = :%u': Recv-Q at most %u of skmem rb%u; full (>= %u %%) in %u of %u samples",
 			 u->port, v->rq_max, u->rb, SAMPLE_UDP_FULL_PCT, v->full, v->seen);
 	if (v->seen >= 2)
-		finding_evidence(f, "ss -uanm 'sport = :%u': skmem d%u -> d%u (+%u in %.1f s)", u->port,
+		finding_evidence(f, "ss -uanm 'sport = :%u': skmem d%u -> d%u (+%u %s)", u->port,
 				 v->d_from, v->d_to, v->d_to - v->d_from,
-				 series_between_s(ser, v->first, ser->n - 1));
+				 finding_span(sp, "in", series_between_s(ser, v->first, ser->n - 1)));
 	else
 		finding_evidence(f, "ss -uanm 'sport = :%u': skmem d%u (drops since the socket was created)",
 				 u->port, v->d_to);
 	if (ser->n >= 2)
-		finding_evidence(f, "nstat -az UdpRcvbufErrors Udp6RcvbufErrors: rose by %llu in %.1f s (whole network namespace)",
+		finding_evidence(f, "nstat -az UdpRcvbufErrors Udp6RcvbufErrors: rose by %llu %s (whole network namespace)",
 				 (unsigned long long)(diag_mib_delta(ser, "UdpRcvbufErrors") +
 						      diag_mib_delta(ser, "Udp6RcvbufErrors")),
-				 series_span_s(ser));
+				 finding_span(sp, "in", series_span_s(ser)));
 	if (v->max_known && v->def_known)
 		finding_evidence(f, "sysctl net.core.rmem_max net.core.rmem_default: %lld, %lld (rb%u is %s)",
 				 (long long)v->rmem_max, (long long)v->rmem_default, u->rb,
@@ -213,13 +214,14 @@ static void emit(const struct rule *self, const struct series *ser, const struct
 static void emit_host(const struct rule *self, const struct series *ser, uint64_t d,
 		      struct findings *out)
 {
+	char sp[FINDING_SPAN_MAX];
 	struct finding *f = rule_finding(out, self, 0, SEV_WARNING, SIDE_APP);
 
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (network namespace)");
-	finding_evidence(f, "nstat -az UdpRcvbufErrors Udp6RcvbufErrors: rose by %llu in %.1f s (whole network namespace)",
-			 (unsigned long long)d, series_span_s(ser));
+	finding_evidence(f, "nstat -az UdpRcvbufErrors Udp6RcvbufErrors: rose by %llu %s (whole network namespace)",
+			 (unsigned long long)d, finding_span(sp, "in", series_span_s(ser)));
 	finding_evidence(f, "ss -uanm: no UDP socket showed skmem d rising in any of %u samples", ser->n);
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "Some UDP socket dropped datagrams on a full receive buffer, but the samples did not catch which one (it closed between samples, or drops came in short bursts). Watch ss -uanm during the load for a socket whose skmem d climbs and whose Recv-Q nears rb.");
@@ -233,13 +235,14 @@ static void emit_host(const struct rule *self, const struct series *ser, uint64_
 static void emit_sndbuf(const struct rule *self, const struct series *ser, uint64_t d,
 			struct findings *out)
 {
+	char sp[FINDING_SPAN_MAX];
 	struct finding *f = rule_finding(out, self, 1, SEV_WARNING, SIDE_APP);
 
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "host (network namespace)");
-	finding_evidence(f, "nstat -az UdpSndbufErrors Udp6SndbufErrors: rose by %llu in %.1f s (whole network namespace)",
-			 (unsigned long long)d, series_span_s(ser));
+	finding_evidence(f, "nstat -az UdpSndbufErrors Udp6SndbufErrors: rose by %llu %s (whole network namespace)",
+			 (unsigned long long)d, finding_span(sp, "in", series_span_s(ser)));
 	snprintf(f->explanation, sizeof(f->explanation),
 		 "An app sends UDP faster than its datagrams leave: they wait in the device queue (a slow, shaped or busy link) and hold the socket's send buffer (SO_SNDBUF, net.core.wmem_default), so a non-blocking sendto() fails with EAGAIN or ENOBUFS, each counted here, and that datagram is not sent unless the app retries. Look for the sender with ss -uanm (Send-Q, skmem w near tb) and check whether it handles EAGAIN; a bigger SO_SNDBUF only absorbs bursts, it does not make the link faster.");
 	snprintf(f->verify_command, sizeof(f->verify_command),

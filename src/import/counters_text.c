@@ -74,6 +74,7 @@
  * the section is a subset: an absent counter stays absent.
  */
 #include "import.h"
+#include "import_cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,62 +142,22 @@ static bool is_ident(const char *s, size_t n)
 	return true;
 }
 
-/* Does the command line run `word` (a whole word, after a path or sudo)? */
-static bool cmd_has(const char *cmd, const char *word)
+/* An option of the first stage: a letter in a cluster ("-az" has a), or
+ * a long one ("--ignore"). */
+static bool cmd_opt(const struct import_cmd *c, char letter, const char *longopt)
 {
-	size_t n = strlen(word);
-
-	for (const char *p = strstr(cmd, word); p; p = strstr(p + 1, word)) {
-		bool left = p == cmd || is_blank(p[-1]) || p[-1] == '/' || p[-1] == '|' ||
-			    p[-1] == '(' || p[-1] == '=';
-		bool right = !p[n] || is_blank(p[n]) || p[n] == '|' || p[n] == ')';
-
-		if (left && right)
-			return true;
-	}
-	return false;
+	return import_cmd_flag(c, letter) || import_cmd_arg_prefix(c, longopt);
 }
 
-/* An option of the first command (before any pipe): "-s", or a letter in
- * a cluster ("-az" has a). */
-static bool cmd_opt(const char *cmd, char letter, const char *longopt)
-{
-	const char *end = strchr(cmd, '|');
-	size_t n = end ? (size_t)(end - cmd) : strlen(cmd);
-
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (cmd[i] != '-' || (i && !is_blank(cmd[i - 1])))
-			continue;
-		if (cmd[i + 1] == '-') {
-			size_t l = strlen(longopt);
-
-			if (longopt[0] && i + 2 + l <= n && !memcmp(cmd + i + 2, longopt, l))
-				return true;
-			continue;
-		}
-		for (size_t j = i + 1; j < n && is_alpha(cmd[j]); j++)
-			if (cmd[j] == letter)
-				return true;
-	}
-	return false;
-}
-
-static bool cmd_subset(const char *cmd)
-{
-	const char *pipe = strchr(cmd, '|');
-
-	return pipe && (strstr(pipe, "grep") || strstr(pipe, "head") || strstr(pipe, "tail") ||
-			strstr(pipe, "awk") || strstr(pipe, "sed"));
-}
-
-/* What the command line says the output is (K_*), 0 when it says nothing. */
-static unsigned cmd_kind(const char *cmd)
+/* What the command line (c, split from cmd) says the output is (K_*), 0
+ * when it says nothing. */
+static unsigned cmd_kind(const char *cmd, const struct import_cmd *c)
 {
 	if (!cmd)
 		return 0;
-	if (cmd_has(cmd, "nstat"))
+	if (import_cmd_runs(c, "nstat") >= 0)
 		return K_NSTAT;
-	if (cmd_has(cmd, "netstat") && cmd_opt(cmd, 's', "statistics"))
+	if (import_cmd_runs(c, "netstat") >= 0 && cmd_opt(c, 's', "--statistics"))
 		return K_NETSTAT;
 	if (strstr(cmd, "/proc/net/snmp6") || strstr(cmd, "/proc/net/dev_snmp6"))
 		return K_NSTAT;
@@ -206,12 +167,12 @@ static unsigned cmd_kind(const char *cmd)
 		return K_SOCKSTAT;
 	if (strstr(cmd, "/proc/net/stat/nf_conntrack"))
 		return K_CTSTAT;
-	if (cmd_has(cmd, "conntrack") && cmd_opt(cmd, 'S', "stats"))
+	if (import_cmd_runs(c, "conntrack") >= 0 && cmd_opt(c, 'S', "--stats"))
 		return K_CTSTAT;
-	if ((cmd_has(cmd, "conntrack") && cmd_opt(cmd, 'C', "count")) ||
+	if ((import_cmd_runs(c, "conntrack") >= 0 && cmd_opt(c, 'C', "--count")) ||
 	    strstr(cmd, "nf_conntrack_count"))
 		return K_CTCOUNT;
-	if (strstr(cmd, "nf_conntrack_max") && !cmd_has(cmd, "sysctl"))
+	if (strstr(cmd, "nf_conntrack_max") && import_cmd_runs(c, "sysctl") < 0)
 		return K_CTMAX;
 	return 0;
 }
@@ -626,7 +587,11 @@ static int content_score(const char *const *head, unsigned n)
 
 static int ck_detect(const char *cmd, const char *const *head, unsigned n)
 {
-	unsigned k = cmd_kind(cmd);
+	struct import_cmd ic;
+	unsigned k;
+
+	import_cmd_parse(&ic, cmd);
+	k = cmd_kind(cmd, &ic);
 	int c = content_score(head, n);
 
 	if (k == K_CTCOUNT)
@@ -642,15 +607,17 @@ static int ck_begin(void **out, struct sample_builder *b, const char *cmd, uint3
 		    struct strbuf *err)
 {
 	struct ck_state *st = calloc(1, sizeof(*st));
+	struct import_cmd ic;
 
 	(void)prior;
 	if (!st)
 		return error_set(err, "out of memory");
 	st->b = b;
-	st->cmd_kind = cmd_kind(cmd);
-	st->subset = cmd && cmd_subset(cmd);
-	st->nstat_delta = st->cmd_kind == K_NSTAT && cmd_has(cmd, "nstat") &&
-			  !cmd_opt(cmd, 'a', "ignore");
+	import_cmd_parse(&ic, cmd);
+	st->cmd_kind = cmd_kind(cmd, &ic);
+	st->subset = ic.subset != NULL;
+	st->nstat_delta = st->cmd_kind == K_NSTAT && import_cmd_runs(&ic, "nstat") >= 0 &&
+			  !cmd_opt(&ic, 'a', "--ignore");
 	strbuf_init(&st->hdr, 2 * IMPORT_LINE_MAX + 2);
 	for (int k = 0; k < CT_N; k++)
 		st->ct_col[k] = -1;
@@ -744,8 +711,10 @@ static int ck_end(void *p, struct import_summary *sum, struct strbuf *err)
 		have |= HAVE_SOCKSTAT;
 	if (st->subset)
 		strbuf_addf(&note, "; a filtered subset (| grep/head): absent counters unknown");
-	if ((st->seen & K_NSTAT) && st->nstat_delta)
+	if ((st->seen & K_NSTAT) && st->nstat_delta) {
 		strbuf_addf(&note, "; plain nstat: increments since its last run, not totals");
+		st->b->s->mib_increments = true;
+	}
 	else if ((st->seen & K_NSTAT) && st->cmd_kind != K_NSTAT)
 		strbuf_addf(&note, "; nstat values taken as absolute (no command line)");
 	if (st->zeros)

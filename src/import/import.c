@@ -19,14 +19,20 @@
  * prompt. Text before the first prompt, or a file without any, is a
  * section with no command.
  *
- * One analyze run builds one sample: a snapshot. A second capture of the
- * same kind (the same importer and the same command) would be a second
- * point in time; it is listed as not read rather than merged into the
- * first, which would double every count.
+ * Samples in time. A second capture of the same kind (the same importer
+ * and the same command) is a second point in time, never merged into the
+ * first (that would double every count): it starts the next sample. So
+ * does a `sockvet capture` header, and a `date` when the sample being
+ * read already has its time (`date` before or after each round of
+ * commands both work). Past IMPORT_SAMPLES_MAX samples the rest is
+ * listed as not read. import_series.c then orders the samples and makes
+ * them comparable.
  */
 #include "import_run.h"
 #include "import_cmd.h"
 #include "import_dump.h"
+#include "import_series.h"
+#include "import_time.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -47,7 +53,7 @@ static const struct importer *const importers[] = {
 static const char *const prompt_tools[] = {
 	"ss", "netstat", "nstat", "sysctl", "dmesg", "journalctl", "cat", "ulimit",
 	"conntrack", "ip", "grep", "egrep", "tail", "head", "less", "more", "awk",
-	"wc", "ls", "lsof", "sockvet", "zcat", "sort", "uniq",
+	"wc", "ls", "lsof", "sockvet", "zcat", "sort", "uniq", "date",
 };
 
 #define READ_BLOCK 65536
@@ -103,14 +109,28 @@ static bool reader_next(struct reader *r)
 	return any;
 }
 
+/* The last command of a `;` or `&&` list (`sleep 10; date`): its output
+ * is the one that ends the section. */
+static const char *last_command(const char *cmd)
+{
+	const char *semi = strrchr(cmd, ';'), *amp = NULL;
+
+	for (const char *p = strstr(cmd, "&&"); p; p = strstr(p + 2, "&&"))
+		amp = p + 1;
+	if (amp && (!semi || amp > semi))
+		semi = amp;
+	return semi ? semi + 1 : cmd;
+}
+
 /* Is the command's program (after sudo, env, a path: import_cmd) one we may know? */
 static bool is_tool(const char *cmd)
 {
-	struct import_cmd c;
+	struct import_cmd c, l;
 
 	import_cmd_parse(&c, cmd);
+	import_cmd_parse(&l, last_command(cmd));
 	for (size_t i = 0; i < sizeof(prompt_tools) / sizeof(prompt_tools[0]); i++)
-		if (!strcmp(c.prog, prompt_tools[i]))
+		if (!strcmp(c.prog, prompt_tools[i]) || !strcmp(l.prog, prompt_tools[i]))
 			return true;
 	return false;
 }
@@ -150,8 +170,13 @@ bool import_prompt(const char *line, char *cmd, size_t size)
 /* One run: the builder, what was used, the list for the report. */
 struct run {
 	struct sample_builder b;
+	const struct sample_build_opts *bo;
+	struct import_series *out;  /* samples in read order until the end */
+	bool building;           /* b fills out->s[out->n - 1] */
+	bool full;               /* IMPORT_SAMPLES_MAX reached: the rest is not read */
+	unsigned used_in[IMPORT_SAMPLES_MAX];  /* sections used per sample */
 	struct capture_list *cl;
-	uint32_t prior;          /* HAVE_* bits filled so far */
+	uint32_t prior;          /* HAVE_* bits filled so far in this sample */
 	unsigned used_n;
 	struct { const struct importer *imp; char cmd[IMPORT_CMD_MAX]; } used[USED_MAX];
 	int n_used;
@@ -182,6 +207,7 @@ static struct capture_read *run_record(struct run *r, const struct section *sec)
 	}
 	c = &r->cl->r[r->cl->n++];
 	memset(c, 0, sizeof(*c));
+	c->sample = -1;
 	snprintf(c->file, sizeof(c->file), "%s", sec->pos.file);
 	c->line = sec->first_line;
 	snprintf(c->cmd, sizeof(c->cmd), "%.*s", (int)sizeof(c->cmd) - 1, sec->has_cmd ? sec->cmd : "");
@@ -211,6 +237,105 @@ static bool run_repeat(struct run *r, const struct importer *imp, const char *cm
 	return false;
 }
 
+/* The next sample starts (the first one too); full past the maximum. */
+static int run_next(struct run *r, struct strbuf *err)
+{
+	struct sample *s;
+
+	if (r->out->n == IMPORT_SAMPLES_MAX) {
+		r->full = true;
+		return 0;
+	}
+	s = malloc(sizeof(*s));
+	if (!s)
+		return error_set(err, "out of memory");
+	if (r->building)
+		sample_build_finish(&r->b);
+	r->building = false;
+	if (sample_build_begin(&r->b, s, r->bo, err)) {
+		free(s);
+		return -1;
+	}
+	r->out->s[r->out->n++] = s;
+	r->building = true;
+	r->used_n = 0;
+	r->prior = 0;
+	return 0;
+}
+
+/*
+ * A time for the sample being read. A capture header begins a sample, so
+ * it starts the next one unless this one is still empty; a `date` starts
+ * the next one only when this one already has its time.
+ */
+static int run_time(struct run *r, int64_t ns, bool header, struct strbuf *err)
+{
+	unsigned cur = r->out->n - 1;
+	struct sample *s = r->out->s[cur];
+
+	if (r->full)
+		return 0;
+	if (s->meta.wall_ns || (header && r->used_in[cur])) {
+		if (run_next(r, err) < 0)
+			return -1;
+		if (r->full)
+			return 0;
+		s = r->out->s[r->out->n - 1];
+	}
+	s->meta.wall_ns = ns;
+	s->meta.time_unix = ns / 1000000000LL;
+	return 0;
+}
+
+static void section_beyond(struct section *sec, const char *what)
+{
+	sec->skip = true;
+	if (sec->rec) {
+		sec->rec->status = CAPTURE_REPEAT;
+		snprintf(sec->rec->what, sizeof(sec->rec->what), "%s", what);
+		snprintf(sec->rec->note, sizeof(sec->rec->note),
+			 "past %d samples in time: only the first %d are read", IMPORT_SAMPLES_MAX,
+			 IMPORT_SAMPLES_MAX);
+	}
+}
+
+static bool is_date(const char *cmd)
+{
+	struct import_cmd c;
+
+	import_cmd_parse(&c, last_command(cmd));
+	return !strcmp(c.prog, "date") && !c.subset;
+}
+
+/* A `date` section: the time of the sample being read, or of the next. */
+static int section_date(struct run *r, struct section *sec, struct strbuf *err)
+{
+	int64_t ns;
+
+	sec->skip = true;
+	if (!sec->n_head || !import_time_date(sec->head[0], &ns)) {
+		if (sec->rec) {
+			sec->rec->status = CAPTURE_UNKNOWN;
+			snprintf(sec->rec->what, sizeof(sec->rec->what), "date: not a time we know");
+		}
+		return 0;
+	}
+	if (run_time(r, ns, false, err) < 0)
+		return -1;
+	if (r->full) {
+		section_beyond(sec, "date");
+		return 0;
+	}
+	if (sec->rec) {
+		sec->rec->status = CAPTURE_USED;
+		snprintf(sec->rec->what, sizeof(sec->rec->what), "date: when this sample was taken");
+		sec->rec->rows = 1;
+		sec->rec->skipped = sec->n_head - 1;
+		sec->rec->sample = (int)r->out->n - 1;
+	}
+	return 0;
+}
+
 static int feed(struct section *sec, const char *s, size_t len, struct strbuf *err)
 {
 	if (sec->skip)
@@ -223,13 +348,15 @@ static int feed(struct section *sec, const char *s, size_t len, struct strbuf *e
 }
 
 /* Detect the section from its head, start its importer, feed the head. */
-static void section_start(struct run *r, struct section *sec, struct strbuf *err)
+static int section_start(struct run *r, struct section *sec, struct strbuf *err)
 {
 	const char *cmd = sec->has_cmd ? sec->cmd : NULL;
 	int best = 0, score;
 	unsigned saved = sec->pos.line;
 
 	sec->rec = run_record(r, sec);
+	if (cmd && is_date(cmd))
+		return section_date(r, sec, err);
 	for (size_t i = 0; i < N_IMPORTERS; i++) {
 		if (!importers[i]->detect)
 			continue;
@@ -245,39 +372,44 @@ static void section_start(struct run *r, struct section *sec, struct strbuf *err
 		if (sec->rec) {
 			sec->rec->status = CAPTURE_UNKNOWN;
 			snprintf(sec->rec->what, sizeof(sec->rec->what),
-				 "tried ss, netstat tables, nstat/netstat -s, sysctl, kernel log");
+				 "tried ss, netstat tables, nstat/netstat -s, sysctl, kernel log, date");
 		}
-		return;
+		return 0;
 	}
-	if (run_repeat(r, sec->imp, sec->has_cmd ? sec->cmd : "")) {
-		sec->skip = true;
-		if (sec->rec) {
-			sec->rec->status = CAPTURE_REPEAT;
-			snprintf(sec->rec->what, sizeof(sec->rec->what), "%s", sec->imp->name);
-			snprintf(sec->rec->note, sizeof(sec->rec->note),
-				 "a second capture of the same kind: samples in time are not read "
-				 "yet, the first one is used");
-		}
-		return;
+	/* a second capture of the same kind: the next sample in time */
+	if (!r->full && run_repeat(r, sec->imp, sec->has_cmd ? sec->cmd : "")) {
+		if (run_next(r, err) < 0)
+			return -1;
+		if (!r->full)
+			run_repeat(r, sec->imp, sec->has_cmd ? sec->cmd : "");
 	}
+	if (r->full) {
+		section_beyond(sec, sec->imp->name);
+		sec->imp = NULL;
+		return 0;
+	}
+	if (sec->rec)
+		sec->rec->sample = (int)r->out->n - 1;
 	if (sec->imp->begin(&sec->st, &r->b, cmd, r->prior, err) < 0) {
 		section_error(sec, err->buf ? err->buf : "error");
 		strbuf_reset(err);
-		return;
+		return 0;
 	}
 	/* the head again, with the line numbers it had */
 	sec->pos.line = sec->first_line;
 	for (unsigned i = 0; i < sec->n_head; i++, sec->pos.line++)
 		feed(sec, sec->head[i], strlen(sec->head[i]), err);
 	sec->pos.line = saved;
+	return 0;
 }
 
-static void section_end(struct run *r, struct section *sec, struct strbuf *err)
+static int section_end(struct run *r, struct section *sec, struct strbuf *err)
 {
 	struct import_summary sum;
+	int ret = 0;
 
 	if (sec->nonblank && !sec->imp && !sec->skip)
-		section_start(r, sec, err);
+		ret = section_start(r, sec, err);
 	if (sec->imp && sec->st) {
 		memset(&sum, 0, sizeof(sum));
 		if (!sec->skip && sec->imp->end(sec->st, &sum, err) < 0) {
@@ -292,6 +424,7 @@ static void section_end(struct run *r, struct section *sec, struct strbuf *err)
 			sec->rec->skipped = sum.skipped;
 			r->prior |= sum.have;
 			r->n_used++;
+			r->used_in[r->out->n - 1]++;
 		}
 		sec->imp->free(sec->st);
 	}
@@ -305,6 +438,7 @@ static void section_end(struct run *r, struct section *sec, struct strbuf *err)
 	sec->rec = NULL;
 	sec->has_cmd = false;
 	sec->cmd[0] = '\0';
+	return ret;
 }
 
 static bool blank(const char *s)
@@ -332,8 +466,7 @@ static int section_line(struct run *r, struct section *sec, const char *s, size_
 			if (sec->n_head < IMPORT_HEAD_LINES)
 				return 0;
 		}
-		section_start(r, sec, err);
-		return 0;
+		return section_start(r, sec, err);
 	}
 	return feed(sec, s, len, err);
 }
@@ -358,12 +491,20 @@ static int import_stream(struct run *r, FILE *fp, const char *name, struct strbu
 		sec->pos.line++;
 		if (import_prompt(rd->line, cmd, sizeof(cmd))) {
 			unsigned at = sec->pos.line;
+			int64_t ns;
 
-			section_end(r, sec, err);
+			if (section_end(r, sec, err) < 0)
+				goto out;
 			sec->pos.file = name;
 			sec->pos.line = at;
-			sec->has_cmd = true;
 			sec->first_line = at + 1;
+			/* `# sockvet capture 1: ...`: a sample begins, at its time */
+			if (import_time_header(cmd, &ns)) {
+				if (run_time(r, ns, true, err) < 0)
+					goto out;
+				continue;
+			}
+			sec->has_cmd = true;
 			snprintf(sec->cmd, sizeof(sec->cmd), "%s", cmd);
 			continue;
 		}
@@ -374,7 +515,8 @@ static int import_stream(struct run *r, FILE *fp, const char *name, struct strbu
 		error_set(err, "%s: read error: %s", name, strerror(errno));
 		goto out;
 	}
-	section_end(r, sec, err);
+	if (section_end(r, sec, err) < 0)
+		goto out;
 	ret = 0;
 out:
 	free(rd);
@@ -462,17 +604,20 @@ static int import_dir(struct run *r, const char *path, struct strbuf *err)
 
 /* paths, or fp when paths is NULL (fuzzing, tests). */
 static int run_inputs(const char *const *paths, unsigned n, FILE *fp, const char *name,
-		      const struct sample_build_opts *bo, struct sample *s,
+		      const struct sample_build_opts *bo, struct import_series *out,
 		      struct capture_list *cl, struct strbuf *err)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	int ret = -1;
 
+	memset(out, 0, sizeof(*out));
+	memset(cl, 0, sizeof(*cl));
 	if (!r)
 		return error_set(err, "out of memory");
-	memset(cl, 0, sizeof(*cl));
 	r->cl = cl;
-	if (sample_build_begin(&r->b, s, bo, err))
+	r->bo = bo;
+	r->out = out;
+	if (run_next(r, err))
 		goto out;
 	for (unsigned i = 0; i < (paths ? n : 1); i++) {
 		struct stat st;
@@ -486,10 +631,13 @@ static int run_inputs(const char *const *paths, unsigned n, FILE *fp, const char
 			rc = import_file(r, paths[i], err);
 		if (rc < 0) {
 			sample_build_abort(&r->b);
+			r->building = false;
 			goto out;
 		}
 	}
 	sample_build_finish(&r->b);
+	r->building = false;
+	import_series_finish(out, r->used_in, cl);
 	ret = r->n_used;
 out:
 	free(r);
@@ -497,13 +645,20 @@ out:
 }
 
 int import_run(const char *const *paths, unsigned n, const struct sample_build_opts *bo,
-	       struct sample *s, struct capture_list *cl, struct strbuf *err)
+	       struct import_series *out, struct capture_list *cl, struct strbuf *err)
 {
-	return run_inputs(paths, n, NULL, NULL, bo, s, cl, err);
+	return run_inputs(paths, n, NULL, NULL, bo, out, cl, err);
 }
 
 int import_run_stream(FILE *fp, const char *name, const struct sample_build_opts *bo,
-		      struct sample *s, struct capture_list *cl, struct strbuf *err)
+		      struct import_series *out, struct capture_list *cl, struct strbuf *err)
 {
-	return run_inputs(NULL, 0, fp, name, bo, s, cl, err);
+	return run_inputs(NULL, 0, fp, name, bo, out, cl, err);
+}
+
+void import_series_release(struct import_series *out)
+{
+	for (unsigned i = 0; i < out->n; i++)
+		free(out->s[i]);
+	memset(out, 0, sizeof(*out));
 }

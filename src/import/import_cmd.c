@@ -121,7 +121,19 @@ void import_cmd_parse(struct import_cmd *c, const char *cmd)
 	for (; i < pipe && c->argc < IMPORT_CMD_WORDS; i++)
 		if (!is_redirect(w[i]))
 			c->argv[c->argc++] = w[i];
+	if (pipe + 1 < n && strcmp(w[pipe + 1], "|"))
+		c->piped = base_name(w[pipe + 1]);
 	find_subset(c, w, n, pipe);
+}
+
+int import_cmd_runs(const struct import_cmd *c, const char *prog)
+{
+	if (!strcmp(c->prog, prog))
+		return 0;
+	for (unsigned i = 0; i < c->argc; i++)
+		if (!strcmp(base_name(c->argv[i]), prog))
+			return (int)i + 1;
+	return -1;
 }
 
 bool import_cmd_flag(const struct import_cmd *c, char letter)

@@ -14,7 +14,7 @@
 
 #include "import.h"
 
-#define IMPORT_CMD_WORDS 16
+#define IMPORT_CMD_WORDS 32
 
 struct import_cmd {
 	char buf[IMPORT_CMD_MAX];
@@ -22,6 +22,7 @@ struct import_cmd {
 	unsigned argc;                       /* its words, up to the first pipe */
 	const char *argv[IMPORT_CMD_WORDS];
 	const char *subset;                  /* "grep", "head"...: a later stage keeps a part; NULL */
+	const char *piped;                   /* the second stage's program ("wc", "sort"); NULL */
 };
 
 /* Split cmd (NULL: an empty command). Never fails; extra words are dropped. */
@@ -29,6 +30,14 @@ void import_cmd_parse(struct import_cmd *c, const char *cmd);
 
 /* Whether a short option letter is among the bundles ("-Sn" has 'n'). */
 bool import_cmd_flag(const struct import_cmd *c, char letter);
+
+/*
+ * Whether the first stage runs program prog (by basename): as c->prog, or
+ * as one of its arguments after a wrapper (`ip netns exec NS ss -tan`,
+ * `watch -n1 nstat`). -1: it does not; else the index in argv of the
+ * first word after it (0 when it is c->prog).
+ */
+int import_cmd_runs(const struct import_cmd *c, const char *prog);
 
 /* Whether a word is exactly w ("--notime", "-k"). */
 bool import_cmd_word(const struct import_cmd *c, const char *w);

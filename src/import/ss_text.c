@@ -70,6 +70,7 @@
  * across samples, so the per-socket CLOSE-WAIT set is withdrawn.
  */
 #include "import.h"
+#include "import_cmd.h"
 
 #include <ctype.h>
 #include <netdb.h>
@@ -119,13 +120,6 @@ struct ss_st {
 
 /* ---- the command line ---- */
 
-static bool word_is_ss(const char *w)
-{
-	const char *base = strrchr(w, '/');
-
-	return !strcmp(base ? base + 1 : w, "ss");
-}
-
 static void cmd_short_flags(struct ss_cmd *c, const char *w)
 {
 	for (const char *p = w + 1; *p; p++) {
@@ -163,18 +157,11 @@ static void cmd_long_flag(struct ss_cmd *c, const char *w)
 }
 
 /* The words after ss, up to a pipe. */
-static void cmd_words(struct ss_cmd *c, char **w, size_t n)
+static void cmd_words(struct ss_cmd *c, const char *const *w, size_t n)
 {
 	uint32_t m;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(w[i], "|")) {
-			/* wc counts: the output is not a table at all */
-			c->subset = true;
-			if (i + 1 < n && !strcmp(w[i + 1], "wc"))
-				c->seen = false;
-			return;
-		}
 		if (!strncmp(w[i], "--", 2))
 			cmd_long_flag(c, w[i]);
 		else if (w[i][0] == '-')
@@ -224,34 +211,26 @@ static void cmd_expr(struct ss_cmd *c)
 	free(f);
 }
 
-/* Fills c from cmd; c->seen stays false unless the command runs ss. */
+/* Fills c from cmd (split by import_cmd_parse); c->seen stays false
+ * unless the command runs ss (also after a wrapper: ip netns exec NS ss). */
 static void cmd_parse(struct ss_cmd *c, const char *cmd)
 {
-	char buf[2 * IMPORT_CMD_MAX + 2], *w[64], *save = NULL;
-	size_t n = 0, i = 0, o = 0;
+	struct import_cmd ic;
+	int at;
 
 	memset(c, 0, sizeof(*c));
 	c->port_only = -1;
-	if (!cmd)
-		return;
-	/* quotes and parentheses go; a pipe becomes a word of its own */
-	for (const char *p = cmd; *p && o + 3 < sizeof(buf) && p - cmd < IMPORT_CMD_MAX; p++) {
-		if (*p == '|') {
-			memcpy(buf + o, " | ", 3);
-			o += 3;
-		} else {
-			buf[o++] = strchr("'\"()", *p) ? ' ' : *p;
-		}
-	}
-	buf[o] = '\0';
-	for (char *t = strtok_r(buf, " \t", &save); t && n < 64; t = strtok_r(NULL, " \t", &save))
-		w[n++] = t;
-	while (i < n && !word_is_ss(w[i]) && strcmp(w[i], "|"))
-		i++;
-	if (i == n || !strcmp(w[i], "|"))
+	import_cmd_parse(&ic, cmd);
+	at = import_cmd_runs(&ic, "ss");
+	if (at < 0)
 		return;
 	c->seen = true;
-	cmd_words(c, w + i + 1, n - i - 1);
+	cmd_words(c, ic.argv + at, ic.argc - (unsigned)at);
+	/* any later stage: not the whole table; wc counts: not a table at all */
+	if (ic.piped) {
+		c->subset = true;
+		c->seen = strcmp(ic.piped, "wc") != 0;
+	}
 	cmd_expr(c);
 	for (unsigned s = 1; s < SS_STATE_MAX; s++)
 		if (c->states == 1u << s)

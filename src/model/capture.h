@@ -16,7 +16,7 @@
 enum capture_status {
 	CAPTURE_USED,            /* imported */
 	CAPTURE_UNKNOWN,         /* no importer recognised it */
-	CAPTURE_REPEAT,          /* a second capture of the same kind: not read */
+	CAPTURE_REPEAT,          /* beyond the last sample kept: not read */
 	CAPTURE_ERROR,           /* recognised, then broken (error says where) */
 };
 
@@ -29,11 +29,15 @@ struct capture_read {
 	uint32_t have;           /* HAVE_* bits it filled */
 	uint64_t rows, skipped;
 	char note[200];          /* caveats; the error for CAPTURE_ERROR */
+	int sample;              /* the sample it went to (0: oldest), -1 none */
+	int64_t time_ns;         /* that sample's wall-clock time, 0 unknown */
 };
 
 struct capture_list {
 	uint32_t n;
 	uint32_t dropped;        /* sections beyond CAPTURE_READ_MAX */
+	unsigned samples;        /* samples in time the sections made */
+	bool by_time;            /* ordered by their timestamps (else as given) */
 	struct capture_read r[CAPTURE_READ_MAX];
 };
 

@@ -12,6 +12,9 @@ struct snap_meta {
 	char netns[64];          /* "net:[4026531840]", or "" if unknown */
 	int64_t time_unix;       /* seconds */
 	int64_t mono_ns;         /* CLOCK_MONOTONIC, for rates between samples */
+	/* Wall-clock time in ns, 0 unknown: an imported capture's own time
+	 * (its header, a `date` beside it), for rates when mono_ns is 0. */
+	int64_t wall_ns;
 };
 
 #endif

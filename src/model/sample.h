@@ -268,6 +268,10 @@ struct sample {
 	struct s_proc procs[SAMPLE_PROCS_MAX];
 
 	struct mib mib;
+	/* The mib values are increments since an earlier reading (plain
+	 * `nstat` without -a), not totals: a series adds them up before
+	 * taking a delta (import.c). */
+	bool mib_increments;
 	struct sysctl_set sysctl;
 
 	struct sockstat_counts sockstat;    /* orphan, alloc, mem are host-wide */

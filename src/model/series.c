@@ -21,6 +21,10 @@ double series_between_s(const struct series *ser, unsigned i, unsigned j)
 		return 0;
 	if (b->meta.mono_ns > a->meta.mono_ns)
 		return (double)(b->meta.mono_ns - a->meta.mono_ns) / 1e9;
+	if (a->meta.wall_ns > 0 && b->meta.wall_ns >= a->meta.wall_ns)
+		return (double)(b->meta.wall_ns - a->meta.wall_ns) / 1e9;
+	if (ser->time_unknown)
+		return 0;
 	return ser->interval_s * (j - i);
 }
 

@@ -18,6 +18,13 @@ struct series {
 	const struct sample *const *s;
 	unsigned n;              /* >= 1 */
 	double interval_s;       /* between consecutive samples */
+	/*
+	 * Imported captures without a time each (no capture header, no
+	 * `date`): in the order given, and the seconds between them are not
+	 * known. Deltas (counts) still hold; rates do not: series_between_s
+	 * gives 0 and a rule that needs a rate says the time is unknown.
+	 */
+	bool time_unknown;
 };
 
 const struct sample *series_first(const struct series *ser);
@@ -25,7 +32,8 @@ const struct sample *series_last(const struct series *ser);
 /* Seconds between the first and last sample (0 with one sample). */
 double series_span_s(const struct series *ser);
 /* Seconds from sample i to sample j (j > i), by their monotonic clocks,
- * else by the nominal interval. The one place time between samples is
+ * else their wall clocks (imported captures), else by the nominal
+ * interval; 0 when time_unknown. The one place time between samples is
  * computed. */
 double series_between_s(const struct series *ser, unsigned i, unsigned j);
 

@@ -5,6 +5,8 @@
  *
  *   {"schema_version":2,"host":..,"kernel":..,"netns":..,"netns_name":..,"time_unix":..,
  *    "samples":N,"samples_judged":N,"interval_s":S,
+ *    analyze only: "time_known":B,"inputs":[{"file","line","command","status","what",
+ *                 "lines_used","lines_skipped","note","sample","time_unix"}],
  *    "verdict":{"side":"app","severity":"critical"},
  *    "findings":[{"id","severity","side","subject","evidence":[..],
  *                 "explanation","changes":[{"setting","current","proposed",
@@ -133,6 +135,8 @@ static void write_read(struct json_writer *w, const struct capture_list *cl)
 		json_kv_u64(w, "lines_used", c->rows);
 		json_kv_u64(w, "lines_skipped", c->skipped);
 		json_kv_cstr(w, "note", c->note);
+		json_kv_i64(w, "sample", c->sample);
+		json_kv_double(w, "time_unix", c->time_ns > 0 ? (double)c->time_ns / 1e9 : 0);
 		json_obj_end(w);
 	}
 	json_arr_end(w);
@@ -163,8 +167,10 @@ int report_json_write(struct json_writer *w, const struct report_view *v)
 	json_kv_u64(w, "samples", v->samples);
 	json_kv_u64(w, "samples_judged", v->samples_judged);
 	json_kv_double(w, "interval_s", v->interval_s);
-	if (v->read)
+	if (v->read) {
+		json_kv_bool(w, "time_known", !v->time_unknown);
 		write_read(w, v->read);
+	}
 	report_json_write_findings(w, v);
 	write_summary(w, v);
 

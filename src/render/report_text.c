@@ -200,6 +200,15 @@ static void print_counters(FILE *fp, const struct report_view *v)
 		fprintf(fp, "  Counters: one sample, no rates (use more than one sample to see trends)\n");
 		return;
 	}
+	if (v->time_unknown) {
+		fprintf(fp, "  Counters that rose between the samples (time between them unknown: "
+			"no rates)%s\n", v->n_watched ? ":" : ": none of the drop, reset or retransmit "
+			"counters");
+		for (unsigned i = 0; i < v->n_watched; i++)
+			fprintf(fp, "    %-28s +%s\n", v->watched[i].name,
+				fmt_thousands(n, v->watched[i].delta));
+		return;
+	}
 	if (!v->n_watched) {
 		fprintf(fp, "  Counters: none of the drop, reset or retransmit counters moved in %.1f s\n",
 			v->span_s);
@@ -228,12 +237,50 @@ static const char *const read_status[] = {
 	[CAPTURE_REPEAT] = "not read", [CAPTURE_ERROR] = "error",
 };
 
-/* analyze: each section read, what it was taken for, what was left out. */
-static void print_read(FILE *fp, const struct capture_list *cl)
+/* "07:44:07.250 UTC" (the day too when it is not the first sample's). */
+static void sample_time(char *buf, size_t size, int64_t ns, int64_t first_ns)
 {
-	char line[640];
+	time_t t = (time_t)(ns / 1000000000LL);
+	struct tm tm;
+	char day[16] = "";
 
-	fputs("sockvet analyze: captures, not this host (one snapshot: no trends)\n\nRead\n", fp);
+	buf[0] = '\0';
+	if (ns <= 0 || !gmtime_r(&t, &tm))
+		return;
+	if (first_ns <= 0 || ns / 86400000000000LL != first_ns / 86400000000000LL || ns == first_ns)
+		strftime(day, sizeof(day), "%Y-%m-%d ", &tm);
+	snprintf(buf, size, "%s%02d:%02d:%02d.%03d UTC", day, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (int)(ns % 1000000000LL / 1000000));
+}
+
+/* How many samples, in what order, over how long: said before the list. */
+static void print_read_title(FILE *fp, const struct report_view *v)
+{
+	const struct capture_list *cl = v->read;
+
+	fputs("sockvet analyze: captures, not this host ", fp);
+	if (cl->samples <= 1)
+		fputs("(one snapshot: no trend)\n", fp);
+	else if (cl->by_time)
+		fprintf(fp, "(%u samples in time over %.1f s, ordered by their timestamps)\n",
+			cl->samples, v->span_s);
+	else
+		fprintf(fp, "(%u samples in the order given: they carry no timestamps, so counts "
+			"are compared but no rate is computed)\n", cl->samples);
+}
+
+/* analyze: each section read, what it was taken for, what was left out. */
+static void print_read(FILE *fp, const struct report_view *v)
+{
+	const struct capture_list *cl = v->read;
+	int64_t first_ns = 0;
+	char line[640], when_s[48];
+
+	for (uint32_t i = 0; i < cl->n; i++)
+		if (cl->r[i].sample == 0 && cl->r[i].time_ns)
+			first_ns = cl->r[i].time_ns;
+	print_read_title(fp, v);
+	fputs("\nRead\n", fp);
 	for (uint32_t i = 0; i < cl->n; i++) {
 		const struct capture_read *c = &cl->r[i];
 		size_t n;
@@ -245,7 +292,12 @@ static void print_read(FILE *fp, const struct capture_list *cl)
 			snprintf(line + n, sizeof(line) - n, "%s (%llu lines used, %llu skipped)",
 				 c->what, (unsigned long long)c->rows,
 				 (unsigned long long)c->skipped);
-		else
+		n = strlen(line);
+		sample_time(when_s, sizeof(when_s), c->time_ns, first_ns);
+		if (c->status == CAPTURE_USED && c->sample >= 0 && (cl->samples > 1 || when_s[0]))
+			snprintf(line + n, sizeof(line) - n, "; sample %d%s%s", c->sample + 1,
+				 when_s[0] ? " at " : "", when_s);
+		else if (c->status != CAPTURE_USED)
 			snprintf(line + n, sizeof(line) - n, "%s%s%s", read_status[c->status],
 				 c->what[0] ? ": " : "", c->what);
 		fputs("  ", fp);
@@ -266,7 +318,7 @@ static void print_header(FILE *fp, const struct report_view *v)
 	char tbuf[32];
 
 	if (v->read) {
-		print_read(fp, v->read);
+		print_read(fp, v);
 		if (v->focus[0]) {
 			fputs("Focus: ", fp);
 			put(fp, v->focus);
@@ -299,7 +351,8 @@ static void print_header(FILE *fp, const struct report_view *v)
 			 v->netns_name);
 		report_text_wrap(fp, how, 0);
 	}
-	fprintf(fp, "%u sample%s", v->samples, v->samples == 1 ? " (no trends: --once)" : "s");
+	fprintf(fp, "%u sample%s", v->samples,
+		v->samples == 1 ? " (one snapshot: no trend; --once)" : "s");
 	if (v->samples > 1)
 		fprintf(fp, ", %.1f s apart", v->interval_s);
 	if (v->samples_judged < v->samples)
@@ -363,7 +416,12 @@ static void print_verdict(FILE *fp, const struct report_view *v, bool color)
 
 		fprintf(fp, "  %shealthy%s: nothing here needs a change.\n", paint(color, SEV_INFO),
 			unpaint(color));
-		if (v->trend)
+		if (v->trend && v->time_unknown)
+			snprintf(why, sizeof(why), "No listener's queue overflowed, no pile of CLOSE-WAIT, "
+				 "FIN-WAIT-2 or TIME-WAIT and no table near its limit in %u samples; the "
+				 "time between them is unknown, so no counter's rate was judged.%s",
+				 v->samples, notes);
+		else if (v->trend)
 			snprintf(why, sizeof(why), "No listener's queue overflowed, no pile of CLOSE-WAIT, "
 				 "FIN-WAIT-2 or TIME-WAIT, no table near its limit, and no drop, reset or "
 				 "retransmit counter rose past its threshold in %.1f s.%s",

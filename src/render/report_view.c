@@ -303,6 +303,7 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	v->samples_judged = ser->n;
 	v->interval_s = ser->n > 1 ? ser->interval_s : 0;
 	v->span_s = series_span_s(ser);
+	v->time_unknown = ser->time_unknown;
 	v->focus = focus_text ? focus_text : "";
 	v->have_sockets = (last->have & HAVE_SOCKETS) != 0;
 	v->have_conn_states = (last->have & HAVE_CONN_STATES) != 0;

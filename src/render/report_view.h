@@ -123,6 +123,7 @@ struct report_view {
 	unsigned samples_judged; /* of which the rules read (TRIAGE_KEEP) */
 	double interval_s;       /* 0 with one sample */
 	double span_s;           /* first to last sample, 0 with one */
+	bool time_unknown;       /* imported samples without times: no rates */
 	const char *focus;       /* "--port 8080 --symptom refused", or "" */
 
 	/* What the sockets show (the last sample); nothing when the sample

@@ -77,6 +77,27 @@ if [ $cap_rc -eq 0 ] && [ $an_rc -le 2 ] && head -n 1 "$tmp/cap.txt" | grep -q '
 else
 	not_ok "capture writes a versioned transcript that analyze reads" "$(head -c 300 "$tmp/err")"
 fi
+# the inner `sockvet ss` failing (its netlink socket refused through
+# strace's fault injection): exit 3, one line, and no FILE nor FILE.tmp
+if command -v strace >/dev/null 2>&1; then
+	expect 3 "capture: a failed socket dump is exit 3 with one line" \
+		strace -o /dev/null -e trace=socket -e inject=socket:error=EPERM "$SV" capture -o "$tmp/bad.txt"
+	if [ ! -e "$tmp/bad.txt" ] && [ ! -e "$tmp/bad.txt.tmp" ] && grep -q "ss -tanoem failed" "$tmp/err"; then
+		ok "capture: a failed socket dump leaves no file"
+	else
+		not_ok "capture: a failed socket dump leaves no file" "$(ls "$tmp")" "$(cat "$tmp/err")"
+	fi
+else
+	ok "# SKIP strace not installed"
+	ok "# SKIP strace not installed"
+fi
+if "$SV" capture --samples 2 --interval 0.5 -o "$tmp/two.txt" 2>"$tmp/err" && [ ! -e "$tmp/two.txt.tmp" ] &&
+   [ "$(grep -c '^# sockvet capture 1: .*T[0-9:]*\.[0-9]\{6\}Z, sample [12] of 2$' "$tmp/two.txt")" = 2 ] &&
+   "$SV" analyze "$tmp/two.txt" 2>/dev/null | grep -q "2 samples in time over 0\.5 s"; then
+	ok "capture --samples 2: two timed samples that analyze reads 0.5 s apart"
+else
+	not_ok "capture --samples 2: two timed samples that analyze reads 0.5 s apart" "$(head -c 300 "$tmp/err")"
+fi
 expect 64 "lab: unknown flag is a usage error" "$SV" lab -q
 expect 64 "summary: unknown flag is a usage error" "$SV" summary --bogus
 expect 0 "ss --list-options exits 0" "$SV" ss --list-options

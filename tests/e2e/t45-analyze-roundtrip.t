@@ -10,7 +10,12 @@
 # warning and critical finding ids with the same sides; and the same for
 # `sockvet capture -N NS`'s bundle. One sample on
 # both sides: analyze reads one snapshot, so a trend-only finding is not
-# expected of it. Needs root, ip, nft, jq, ss, nstat.
+# expected of it.
+# Samples in time (SERIES): for some scenarios, triage live with 3 samples
+# 1 s apart, and analyze both `sockvet capture --samples 3 --interval 1`
+# and the real-tool transcript taken twice with `date` before each round:
+# the same ids and sides, from a series of the right length whose times
+# are known. Needs root, ip, nft, jq, ss, nstat.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
@@ -40,8 +45,13 @@ cleanup() {
 }
 trap 'cleanup' EXIT
 
+# Samples in time: a listener full in every sample, and a pile of
+# connections whose count the samples compare.
+SERIES="accept-overflow port-exhaustion"
+
 N=$(echo "$SCENARIOS" | wc -w)
-tap_plan $((N * 3))
+NS=$(echo "$SERIES" | wc -w)
+tap_plan $((N * 3 + NS * 2))
 
 # The transcript a user pastes: prompts, then each tool's output.
 capture() {
@@ -55,10 +65,51 @@ capture() {
 	done
 }
 
+# The transcript twice, `date -u` before each round, a second apart.
+capture_twice() {
+	for round in 1 2; do
+		[ "$round" = 2 ] && sleep 1
+		echo "root@web1:~# date -u"
+		date -u
+		capture "$1"
+	done
+}
+
 # "id side" per warning or critical finding, sorted.
 verdicts() {
 	jq -r '.findings[] | select(.severity == "warning" or .severity == "critical") |
 		"\(.id) \(.side)"' "$1" | sort -u
+}
+
+# Live with 3 samples against analyze of a 3-sample capture and of the
+# transcript taken twice; each must be a timed series of that length. The
+# three run at the same time, over the same 2 s of the incident (a
+# scenario's programs do not run forever).
+series_check() {
+	name=$1 ns=$2 focus=$3
+	# shellcheck disable=SC2086
+	"$SV" -N "$ns" --samples 3 --interval 1 --json $focus >"$T/$name.live3.json" 2>/dev/null &
+	"$SV" capture -N "$ns" --samples 3 --interval 1 -o "$T/$name.cap3" 2>"$T/$name.cap3.err" &
+	capture_twice "$ns" >"$T/$name.twice.txt" &
+	wait
+	verdicts "$T/$name.live3.json" >"$T/$name.live3"
+	for kind in cap3:3 twice.txt:2; do
+		f=${kind%%:*} want_n=${kind#*:}
+		# shellcheck disable=SC2086
+		"$SV" analyze --json $focus "$T/$name.$f" >"$T/$name.$f.json" 2>>"$T/$name.cap3.err"
+		verdicts "$T/$name.$f.json" >"$T/$name.$f.v"
+		got_n=$(jq '.samples' "$T/$name.$f.json" 2>/dev/null)
+		timed=$(jq '.time_known' "$T/$name.$f.json" 2>/dev/null)
+		if [ -s "$T/$name.live3" ] && cmp -s "$T/$name.live3" "$T/$name.$f.v" &&
+		   [ "$got_n" = "$want_n" ] && [ "$timed" = true ]; then
+			tap_ok "$name: $want_n samples in time ($f) find what live triage over 3 samples finds"
+		else
+			tap_not_ok "$name: $want_n samples in time ($f) find what live triage over 3 samples finds"
+			tap_diag "live: $(tr '\n' ',' <"$T/$name.live3")"
+			tap_diag "offline ($f): $(tr '\n' ',' <"$T/$name.$f.v") samples $got_n, time known $timed"
+			tap_diag_file "$T/$name.cap3.err" 3
+		fi
+	done
 }
 
 for name in $SCENARIOS; do
@@ -80,6 +131,7 @@ for name in $SCENARIOS; do
 	"$SV" capture -N "$ns" -o "$T/$name.cap" 2>"$T/$name.cap.err"
 	# shellcheck disable=SC2086
 	"$SV" analyze --json $focus "$T/$name.cap" >"$T/$name.cap.json" 2>>"$T/$name.cap.err"
+	case " $SERIES " in *" $name "*) series_check "$name" "$ns" "$focus" ;; esac
 	"$SV" lab clean "$name" >/dev/null 2>&1
 	used=$(jq '[.inputs[] | select(.status == "used")] | length' "$T/$name.offline.json" 2>/dev/null)
 	if [ "$rc" -le 2 ] && [ "${used:-0}" -ge 5 ]; then

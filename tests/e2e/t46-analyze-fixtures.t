@@ -16,7 +16,25 @@ D=$E2E_ROOT/tests/data/analyze
 [ -x "$SV" ] || make -C "$E2E_ROOT" -s sockvet >/dev/null || tap_bail "cannot build sockvet"
 
 grep -v '^#' "$D/EXPECT" >"$T/expect"
-tap_plan "$(wc -l <"$T/expect")"
+tap_plan "$(($(wc -l <"$T/expect") + 2))"
+
+# samples in time: the accept-queue finding quotes the rise over the 10 s
+# between the two dates; without the dates the rise stays, the rate goes
+rise() {
+	"$SV" analyze --json --port 8080 "$1" 2>/dev/null | jq -r '.findings[] |
+		select(.id == "accept-queue-overflow") | .evidence[] | select(startswith("TcpExtListenOverflows"))'
+}
+got=$(rise "$D/accept-queue-two-samples.txt")
+case $got in
+*"rose by 1,280 in 10.0 s"*) tap_ok "two dated samples: ListenOverflows rose by 1,280 in 10.0 s" ;;
+*) tap_not_ok "two dated samples: ListenOverflows rose by 1,280 in 10.0 s"; tap_diag "got: $got" ;;
+esac
+grep -v -e 'date -u' -e '^Thu Dec' "$D/accept-queue-two-samples.txt" >"$T/undated.txt"
+got=$(rise "$T/undated.txt")
+case $got in
+*"rose by 1,280 between samples taken at unknown times"*) tap_ok "undated samples: the rise without a rate" ;;
+*) tap_not_ok "undated samples: the rise without a rate"; tap_diag "got: $got" ;;
+esac
 while IFS= read -r line; do
 	spec=${line%%:*}
 	rest=${line#*: }

@@ -66,6 +66,27 @@ START_TEST(cmd__hostile)
 	import_cmd_parse(&c, "| | |");
 	ck_assert_str_eq(c.prog, "");
 	ck_assert_ptr_null(c.subset);
+	ck_assert_ptr_null(c.piped);
+}
+END_TEST
+
+/* A program behind a wrapper, and the stage after the first pipe. */
+START_TEST(cmd__runs_and_piped)
+{
+	struct import_cmd c;
+
+	import_cmd_parse(&c, "sudo ip netns exec web /usr/sbin/ss -tan state listening | wc -l");
+	ck_assert_str_eq(c.prog, "ip");
+	ck_assert_int_eq(import_cmd_runs(&c, "ss"), 4);
+	ck_assert_str_eq(c.argv[4], "-tan");
+	ck_assert_str_eq(c.piped, "wc");
+	ck_assert_ptr_null(c.subset);
+	ck_assert_int_eq(import_cmd_runs(&c, "nstat"), -1);
+	import_cmd_parse(&c, "nstat -az 2>/dev/null | sort | grep Listen");
+	ck_assert_int_eq(import_cmd_runs(&c, "nstat"), 0);
+	ck_assert_str_eq(c.piped, "sort");
+	ck_assert_str_eq(c.subset, "grep");
+	ck_assert_uint_eq(c.argc, 1);              /* the redirection is not an argument */
 }
 END_TEST
 
@@ -76,6 +97,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, cmd__program_args_and_subset);
 	tcase_add_test(tc, cmd__hostile);
+	tcase_add_test(tc, cmd__runs_and_piped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,19 +27,31 @@ static const struct s_proc *proc_of(const struct sample *s, uint32_t pid)
 	return NULL;
 }
 
+/* The one sample an import gave, taken out of its series (the caller frees it). */
+static struct sample *only_sample(struct import_series *is)
+{
+	struct sample *s;
+
+	ck_assert_uint_eq(is->n, 1);
+	s = is->s[0];
+	is->s[0] = NULL;
+	import_series_release(is);
+	return s;
+}
+
 /* A transcript through the whole dispatcher (sections, detection). */
 static struct sample *run_text(const char *text, struct capture_list *cl)
 {
 	struct sample_build_opts o = { .want_port = -1 };
-	struct sample *s = malloc(sizeof(*s));
+	struct import_series is = { 0 };
 	struct strbuf err = STRBUF_INIT;
 	FILE *fp = fmemopen((void *)text, strlen(text), "r");
 
-	if (!s || !fp || import_run_stream(fp, "t.txt", &o, s, cl, &err) < 0)
+	if (!fp || import_run_stream(fp, "t.txt", &o, &is, cl, &err) < 0)
 		abort();
 	fclose(fp);
 	strbuf_release(&err);
-	return s;
+	return only_sample(&is);
 }
 
 static char *slurp(const char *name)
@@ -301,12 +313,14 @@ START_TEST(dump__recording_with_listeners_is_whole)
 {
 	struct sample_build_opts o = { .want_port = -1 };
 	const char *path = IMPORT_DATA "dump/tam.dump";
-	struct sample *s = malloc(sizeof(*s));
+	struct import_series is = { 0 };
+	struct sample *s;
 	struct capture_list *cl = malloc(sizeof(*cl));
 	struct strbuf err = STRBUF_INIT;
 	const char *paths[] = { path };
 
-	ck_assert_int_eq(import_run(paths, 1, &o, s, cl, &err), 1);
+	ck_assert_int_eq(import_run(paths, 1, &o, &is, cl, &err), 1);
+	s = only_sample(&is);
 	ck_assert_uint_eq(cl->n, 1);
 	ck_assert_int_eq(cl->r[0].status, CAPTURE_USED);
 	ck_assert(s->have & HAVE_SOCKETS);

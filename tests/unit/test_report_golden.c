@@ -717,7 +717,7 @@ START_TEST(report_golden__once_cannot_confirm_trend)
 	const struct finding *aq;
 	struct rendered r;
 	static const char *const order[] = {
-		"\n1 sample (no trends: --once)\n",
+		"\n1 sample (one snapshot: no trend; --once)\n",
 		"\nWhat the sockets and counters show\n",
 		"  TCP listeners: 1 (1 with a full accept queue)\n",
 		"    0.0.0.0:8080                 Recv-Q 129 / Send-Q 128  FULL  nginx[812]\n",

@@ -168,6 +168,28 @@ START_TEST(resets__counter_reset_is_not_a_spike)
 }
 END_TEST
 
+/* Imported captures without times: a rise, never a rate from a guess. */
+START_TEST(resets__time_unknown)
+{
+	struct fx *f = fx_new(2, 1.0);
+	const struct finding *x;
+
+	f->ser.time_unknown = true;          /* as import_series leaves it */
+	f->s[0]->meta.mono_ns = f->s[1]->meta.mono_ns = 0;
+	rise(f, "TcpEstabResets", 100000);
+	run(f);
+	ck_assert_ptr_null(fx_find(f, "connection-resets"));
+	f->opts.symptom = SYMPTOM_RESET;
+	run(f);
+	x = fx_find(f, "connection-resets");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, SEV_INFO);
+	ck_assert_ptr_nonnull(strstr(x->evidence[0], "time between captures unknown"));
+	ck_assert(series_between_s(&f->ser, 0, 1) == 0);
+	fx_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rule_resets");
@@ -178,6 +200,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, resets__side_follows_dominant_cause);
 	tcase_add_test(tc, resets__exact_evidence);
 	tcase_add_test(tc, resets__one_sample);
+	tcase_add_test(tc, resets__time_unknown);
 	tcase_add_test(tc, resets__counter_reset_is_not_a_spike);
 	suite_add_tcase(s, tc);
 	return s;
