@@ -54,6 +54,8 @@ static const char *const prompt_tools[] = {
 	"ss", "netstat", "nstat", "sysctl", "dmesg", "journalctl", "cat", "ulimit",
 	"conntrack", "ip", "grep", "egrep", "tail", "head", "less", "more", "awk",
 	"wc", "ls", "lsof", "sockvet", "zcat", "sort", "uniq", "date",
+	/* where application logs come from */
+	"docker", "podman", "kubectl", "systemctl",
 };
 
 #define READ_BLOCK 65536
@@ -347,6 +349,18 @@ static int feed(struct section *sec, const char *s, size_t len, struct strbuf *e
 	return 0;
 }
 
+/* "tried ss, netstat, ...": every importer by name, for "not recognised". */
+static void tried_list(char *buf, size_t size)
+{
+	size_t len = (size_t)snprintf(buf, size, "tried");
+
+	for (size_t i = 0; i < N_IMPORTERS && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s %s", i ? "," : "",
+					importers[i]->name);
+	if (len < size)
+		snprintf(buf + len, size - len, ", date");
+}
+
 /* Detect the section from its head, start its importer, feed the head. */
 static int section_start(struct run *r, struct section *sec, struct strbuf *err)
 {
@@ -371,8 +385,7 @@ static int section_start(struct run *r, struct section *sec, struct strbuf *err)
 		sec->skip = true;
 		if (sec->rec) {
 			sec->rec->status = CAPTURE_UNKNOWN;
-			snprintf(sec->rec->what, sizeof(sec->rec->what),
-				 "tried ss, netstat tables, nstat/netstat -s, sysctl, kernel log, date");
+			tried_list(sec->rec->what, sizeof(sec->rec->what));
 		}
 		return 0;
 	}

@@ -91,6 +91,7 @@ START_TEST(import__transcript_sections)
 	ck_assert_int_eq(fx_run(text, is, cl), 4);              /* the fd count is used too */
 	ck_assert_uint_eq(cl->n, 5);
 	ck_assert_int_eq(cl->r[0].status, CAPTURE_UNKNOWN);     /* the prose */
+	ck_assert_ptr_nonnull(strstr(cl->r[0].what, "applog"));  /* every importer tried is named */
 	ck_assert_uint_eq(cl->r[0].line, 1);
 	ck_assert_int_eq(cl->r[0].sample, -1);
 	ck_assert_int_eq(cl->r[1].status, CAPTURE_USED);
