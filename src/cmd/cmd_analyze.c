@@ -124,6 +124,7 @@ int cmd_analyze(int argc, char **argv)
 	memset(&bo, 0, sizeof(bo));
 	bo.peer = c.f.o.peer;
 	bo.want_port = c.f.o.port;
+	bo.owners = true;        /* ss -p and netstat -p rows name their process */
 	used = import_run((const char *const *)argv + n, (unsigned)(argc - n), &bo, &st->is,
 			  &st->cl, &err);
 	if (used < 0) {

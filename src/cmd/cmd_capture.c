@@ -6,9 +6,9 @@
  * it uses for pasted text, and a person can read it too:
  *
  *   # sockvet capture 1: host web1, kernel 6.1.0-18-amd64, netns net:[4026531840], 2026-12-03T06:10:00.250113Z, sample 1 of 1
- *   $ ss -tanoem
+ *   $ ss -tanoemp
  *   State  Recv-Q Send-Q ...
- *   $ ss -uanm
+ *   $ ss -uanmp
  *   $ cat /proc/net/netstat
  *   $ cat /proc/net/snmp
  *   $ cat /proc/net/sockstat
@@ -312,7 +312,7 @@ static int capture_one(int i, int n, bool klog, char *why, size_t size)
 	struct strbuf err = STRBUF_INIT;
 	struct snap_meta m;
 	char when[48];
-	static const char *const tables[] = { "-tanoem", "-uanm" };
+	static const char *const tables[] = { "-tanoemp", "-uanmp" };
 
 	memset(&m, 0, sizeof(m));
 	if (meta_collect(&m, "/proc", &err))

@@ -170,6 +170,23 @@ static enum ns_row ep_read(const struct tok *t, bool wide, uint8_t *fam, uint8_t
 }
 
 /* proto recv-q send-q local foreign state [user inode] [pid/prog]. */
+/* "1234/nginx:" (netstat cuts the program name; a space or ':' ends it). */
+static void owner_read(struct ss_extra *x, const struct tok *t)
+{
+	const char *slash = memchr(t->p, '/', t->n);
+	size_t k = 0, len = t->n - (size_t)(slash - t->p) - 1;
+	uint64_t v;
+
+	x->owned = true;
+	if (ss_parse_u64(t->p, (size_t)(slash - t->p), UINT32_MAX, &v) || !v)
+		return;
+	x->pid = (uint32_t)v;
+	while (k < len && k + 1 < sizeof(x->comm) && slash[1 + k] != ':' && slash[1 + k] != ' ')
+		k++;
+	memcpy(x->comm, slash + 1, k);
+	x->comm[k] = '\0';
+}
+
 static enum ns_row row_read(struct sock_rec *r, struct ss_extra *x, const struct tok *t,
 			    size_t n, const struct ns_cmd *c)
 {
@@ -204,7 +221,8 @@ static enum ns_row row_read(struct sock_rec *r, struct ss_extra *x, const struct
 	}
 	/* PID/Program name: "1234/nginx: master" ("-": none the caller may see) */
 	for (size_t i = 6; i < n && !x->owned; i++)
-		x->owned = t[i].p[0] >= '1' && t[i].p[0] <= '9' && memchr(t[i].p, '/', t[i].n);
+		if (t[i].p[0] >= '1' && t[i].p[0] <= '9' && memchr(t[i].p, '/', t[i].n))
+			owner_read(x, &t[i]);
 	return NS_ROW;
 }
 

@@ -27,6 +27,49 @@ static bool sock_list_given(const struct sock_text *k)
 	return k->socks || (k->prior & (HAVE_SOCKETS | HAVE_CONN_STATES));
 }
 
+/*
+ * A row with an owner but no ino: (the text without -e) still needs an
+ * inode, the key attribution and the series match listeners by. One made
+ * of the owner's pid and fd names the same socket in every capture of
+ * it and never 0; high bit set, so it cannot be taken for a real one in
+ * a table that has none.
+ */
+static uint32_t owner_inode(const struct ss_extra *x)
+{
+	uint32_t h = x->pid * 2654435761u ^ ((uint32_t)x->fd * 40503u + 0x9e37u);
+
+	return h | 0x80000000u;
+}
+
+static void owner_keep(struct sock_text *k, uint32_t inode, const struct ss_extra *x)
+{
+	struct sock_text_owner *o;
+
+	if (!inode)
+		return;
+	if (k->n_owners == SOCK_TEXT_OWNERS_MAX) {
+		k->owners_dropped++;
+		return;
+	}
+	o = &k->owners[k->n_owners++];
+	o->inode = inode;
+	o->pid = x->pid;
+	memcpy(o->comm, x->comm, sizeof(o->comm));
+}
+
+static bool owner_lookup(uint32_t inode, uint32_t *pid, const char **comm, void *ctx)
+{
+	const struct sock_text *k = ctx;
+
+	for (uint32_t i = 0; i < k->n_owners; i++)
+		if (k->owners[i].inode == inode) {
+			*pid = k->owners[i].pid;
+			*comm = k->owners[i].comm;
+			return true;
+		}
+	return false;
+}
+
 bool sock_text_tcp(struct sock_text *k, struct sock_rec *r, const struct ss_extra *x)
 {
 	if ((k->prior & HAVE_SOCKETS) && r->state == SS_LISTEN)
@@ -36,7 +79,11 @@ bool sock_text_tcp(struct sock_text *k, struct sock_rec *r, const struct ss_extr
 		sample_build_socks_begin(k->b, 0);
 		k->socks = true;
 	}
-	if (r->state == SS_CLOSE_WAIT && !x->ino) {
+	if (x->pid && !x->ino)
+		r->inode = owner_inode(x);
+	if (x->pid && (r->state == SS_LISTEN || r->state == SS_CLOSE_WAIT))
+		owner_keep(k, r->inode, x);
+	if (r->state == SS_CLOSE_WAIT && !x->ino && !x->pid) {
 		/* an owner (-p) means an fd, so accepted; else a guess */
 		r->inode = SOCK_INODE_UNKNOWN;
 		k->cw_guess += !x->owned;
@@ -105,6 +152,14 @@ uint32_t sock_text_end(struct sock_text *k, const struct sock_cover *c, bool emp
 	/* without sk: the CLOSE-WAIT sockets cannot be matched across samples */
 	if (k->socks && k->no_cookie)
 		k->b->s->cw_tracked = false;
+	/* the owners the rows named (ss -p, netstat -p), once per table */
+	if (k->socks && k->n_owners) {
+		sample_build_attribute(k->b, owner_lookup, k);
+		if (!k->owners_dropped) {
+			sample_build_mark(k->b, HAVE_OWNERS);
+			have |= HAVE_OWNERS;
+		}
+	}
 	if (k->socks && k->listeners && k->listen_drops == k->listeners) {
 		sample_build_mark(k->b, HAVE_LISTEN_DROPS);
 		have |= HAVE_LISTEN_DROPS;

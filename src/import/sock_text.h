@@ -14,6 +14,16 @@
 #include "../model/sample_build.h"
 #include "ss_text.h"
 
+/* Sockets whose owner the text names (ss -p users:, netstat -p), for
+ * the builder's attribution at the end; past this, counted. */
+#define SOCK_TEXT_OWNERS_MAX 2048
+
+struct sock_text_owner {
+	uint32_t inode;
+	uint32_t pid;
+	char comm[16];
+};
+
 /* The TCP rows given so far. */
 struct sock_text {
 	struct sample_builder *b;
@@ -21,6 +31,8 @@ struct sock_text {
 	bool socks;              /* sample_build_socks_begin was called */
 	uint64_t tcp, listeners, listen_drops, cw_guess, no_cookie;
 	uint64_t listen_seen;    /* LISTEN rows read, given or not (netstat's are not) */
+	uint32_t n_owners, owners_dropped;
+	struct sock_text_owner owners[SOCK_TEXT_OWNERS_MAX];
 };
 
 /* What the command line said about the table. */

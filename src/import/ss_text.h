@@ -24,6 +24,9 @@ struct tok {
 struct ss_extra {
 	bool sk;                 /* an sk: cookie */
 	bool owned;              /* a users:(...) owner */
+	uint32_t pid;            /* its first process (0: none given) */
+	int32_t fd;              /* that process's fd (0 when not given) */
+	char comm[16];
 	bool ino;                /* an ino: */
 };
 

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -297,6 +298,39 @@ static void extra_skmem(struct sock_rec *r, const char *p, size_t n)
 	}
 }
 
+/* users:(("nginx",pid=812,fd=6),("nginx",pid=813,fd=6)): the first. */
+static void extra_users(struct ss_extra *x, const char *p, size_t n)
+{
+	const char *q = n && p[0] == '"' ? memchr(p + 1, '"', n - 1) : NULL;
+	const char *pid, *fd;
+	uint64_t v;
+	size_t k, rest;
+
+	if (!q)
+		return;
+	k = (size_t)(q - p - 1);
+	snprintf(x->comm, sizeof(x->comm), "%.*s", (int)(k < sizeof(x->comm) ? k : sizeof(x->comm) - 1),
+		 p + 1);
+	rest = n - (size_t)(q - p);
+	pid = memmem(q, rest, ",pid=", 5);
+	if (!pid)
+		return;
+	pid += 5;
+	for (k = 0; pid + k < p + n && pid[k] >= '0' && pid[k] <= '9'; k++)
+		;
+	if (ss_parse_u64(pid, k, UINT32_MAX, &v) || !v)
+		return;
+	x->pid = (uint32_t)v;
+	fd = memmem(pid, (size_t)(p + n - pid), ",fd=", 4);
+	if (!fd)
+		return;
+	fd += 4;
+	for (k = 0; fd + k < p + n && fd[k] >= '0' && fd[k] <= '9'; k++)
+		;
+	if (!ss_parse_u64(fd, k, INT32_MAX, &v))
+		x->fd = (int32_t)v;
+}
+
 void ss_row_extras(struct sock_rec *r, struct ss_extra *x, const struct tok *t, size_t n)
 {
 	uint64_t v;
@@ -322,6 +356,7 @@ void ss_row_extras(struct sock_rec *r, struct ss_extra *x, const struct tok *t, 
 			extra_skmem(r, p + 7, k - 7);
 		} else if (k >= 8 && !memcmp(p, "users:((", 8)) {
 			x->owned = true;
+			extra_users(x, p + 8, k - 8);
 		}
 	}
 }

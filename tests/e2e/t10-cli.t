@@ -72,7 +72,7 @@ cap_rc=$?
 "$SV" analyze "$tmp/cap.txt" >/dev/null 2>&1
 an_rc=$?
 if [ $cap_rc -eq 0 ] && [ $an_rc -le 2 ] && head -n 1 "$tmp/cap.txt" | grep -q '^# sockvet capture 1: ' &&
-   grep -q '^\$ ss -tanoem$' "$tmp/cap.txt"; then
+   grep -q '^\$ ss -tanoemp$' "$tmp/cap.txt"; then
 	ok "capture writes a versioned transcript that analyze reads"
 else
 	not_ok "capture writes a versioned transcript that analyze reads" "$(head -c 300 "$tmp/err")"
@@ -82,7 +82,7 @@ fi
 if command -v strace >/dev/null 2>&1; then
 	expect 3 "capture: a failed socket dump is exit 3 with one line" \
 		strace -o /dev/null -e trace=socket -e inject=socket:error=EPERM "$SV" capture -o "$tmp/bad.txt"
-	if [ ! -e "$tmp/bad.txt" ] && [ ! -e "$tmp/bad.txt.tmp" ] && grep -q "ss -tanoem failed" "$tmp/err"; then
+	if [ ! -e "$tmp/bad.txt" ] && [ ! -e "$tmp/bad.txt.tmp" ] && grep -q "ss -tanoemp failed" "$tmp/err"; then
 		ok "capture: a failed socket dump leaves no file"
 	else
 		not_ok "capture: a failed socket dump leaves no file" "$(ls "$tmp")" "$(cat "$tmp/err")"

@@ -46,7 +46,8 @@ START_TEST(tanp__real_table_without_listeners)
 
 	ck_assert_int_eq(r.rc, 0);
 	/* -a: the other states complete; listeners have no backlog here */
-	ck_assert_uint_eq(r.sum.have, HAVE_CONN_STATES);
+	/* -p: the rows name their processes */
+	ck_assert_uint_eq(r.sum.have, HAVE_CONN_STATES | HAVE_OWNERS);
 	ck_assert_uint_eq(r.s->have & (HAVE_SOCKETS | HAVE_CONN_STATES), HAVE_CONN_STATES);
 	ck_assert_uint_eq(r.s->n_listeners, 0);
 	ck_assert_uint_eq(tcp_state(r.s, SS_ESTABLISHED), 8);
@@ -73,7 +74,7 @@ START_TEST(no_cmd__judged_by_rows)
 	struct import_result l = import_file(&import_netstat, NULL, NS "lntp");
 
 	/* LISTEN rows next to others: an -a table; LISTEN alone: nothing */
-	ck_assert_uint_eq(t.sum.have, HAVE_CONN_STATES);
+	ck_assert_uint_eq(t.sum.have, HAVE_CONN_STATES | HAVE_OWNERS);
 	ck_assert_uint_eq(tcp_total(t.s), 10);
 	ck_assert_uint_eq(l.sum.have, 0);
 	ck_assert_ptr_nonnull(strstr(t.sum.what, "netstat: TCP socket table"));

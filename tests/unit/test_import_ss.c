@@ -412,6 +412,37 @@ START_TEST(ss__endpoint_v4_like_inet_pton)
 }
 END_TEST
 
+/* -p names each listener's process; the same socket pasted twice gets
+ * the same (made-up) inode, so a series matches it across samples. */
+START_TEST(ss__tlnp_owners)
+{
+	struct run *ra = run_file("ss -tlnp", 0, "real61-tlnp.txt");
+	struct run *rb = run_file("ss -tlnp", 0, "real61-tlnp.txt");
+	const struct sample *sa = ra->s, *sb = rb->s;
+	const struct s_listener *l = NULL;
+
+	ck_assert_int_eq(ra->rc, 0);
+	ck_assert(sa->have & HAVE_OWNERS);
+	ck_assert_uint_eq(sa->n_listeners, 4);
+	for (uint32_t i = 0; i < sa->n_listeners; i++)
+		if (sa->listeners[i].port == 8080)
+			l = &sa->listeners[i];
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_ge(l->owner, 0);
+	ck_assert_uint_eq(sa->procs[l->owner].pid, 5743);
+	ck_assert_str_eq(sa->procs[l->owner].comm, "python3");
+	ck_assert_uint_eq(sa->procs[l->owner].listeners, 4);
+	ck_assert_uint_ne(l->inode, 0);
+	for (uint32_t i = 0; i < sa->n_listeners; i++) {
+		ck_assert_uint_eq(sa->listeners[i].inode, sb->listeners[i].inode);
+		for (uint32_t j = 0; j < i; j++)   /* fds differ: so do the inodes */
+			ck_assert_uint_ne(sa->listeners[i].inode, sa->listeners[j].inode);
+	}
+	run_free(ra);
+	run_free(rb);
+}
+END_TEST
+
 START_TEST(ss__detect)
 {
 	static const char prose[] =
@@ -456,6 +487,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ss__old_and_pasted_variants);
 	tcase_add_test(tc, ss__hostile);
 	tcase_add_test(tc, ss__detect);
+	tcase_add_test(tc, ss__tlnp_owners);
 	tcase_add_test(tc, ss__endpoint_v4_like_inet_pton);
 	suite_add_tcase(s, tc);
 	return s;
