@@ -29,6 +29,9 @@ endif
 
 MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+# libmicrohttpd: the exporter's HTTP server (src/cmd/exporter_http.c only).
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -62,7 +65,9 @@ BENCH_BINS := $(BENCH_SRCS:.c=)
 all: sockvet
 
 sockvet: $(OBJS)
-	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(ALL_LDFLAGS) $(LIBS)
+	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(ALL_LDFLAGS) $(LIBS) $(MHD_LIBS) -pthread
+
+src/cmd/exporter_http.o: ALL_CFLAGS += $(MHD_CFLAGS) -pthread
 
 src/%.o: src/%.c
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -132,8 +137,10 @@ $(ASAN_DIR)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(QCC)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
 
+$(ASAN_DIR)/src/cmd/exporter_http.o: ALL_CFLAGS += $(MHD_CFLAGS) -pthread
+
 $(ASAN_DIR)/sockvet: $(ASAN_OBJS)
-	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(ALL_LDFLAGS) $(LIBS)
+	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(ALL_LDFLAGS) $(LIBS) $(MHD_LIBS) -pthread
 
 $(ASAN_DIR)/tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(ASAN_LIB_OBJS)
 	@mkdir -p $(@D)

@@ -61,6 +61,7 @@ int cmd_ss(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_exporter(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "the triage verdict from captures of another host (ss, nstat, sysctl, dmesg text)" },
 	{ "capture", cmd_capture, "write what triage reads as a transcript for analyze elsewhere" },
 	{ "summary", cmd_summary, "one sample's per-state socket counts" },
+	{ "exporter", cmd_exporter, "Prometheus metrics and the triage verdict, on HTTP or as a textfile" },
 	{ "lab", cmd_lab, "stage real incidents in throwaway namespaces and check the verdict" },
 };
 
