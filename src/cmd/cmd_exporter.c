@@ -315,7 +315,7 @@ static int exp_loop(struct exporter *e, struct strbuf *err)
 static int exp_start_http(struct exporter *e, int fd, struct strbuf *err)
 {
 	struct sigaction sa;
-	sigset_t set, old;
+	sigset_t set;
 	int rc = 0;
 
 	memset(&sa, 0, sizeof(sa));
@@ -323,13 +323,14 @@ static int exp_start_http(struct exporter *e, int fd, struct strbuf *err)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (fd >= 0)
 		rc = exporter_http_start(&e->http, fd, err);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* This thread takes them, even if the caller started us with them blocked. */
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	return rc;
 }
 
