@@ -44,6 +44,9 @@ void cmd_usage(FILE *fp, const struct cmd_spec *spec);
  * (SV_EXIT_OK after --help, or a callback that stopped, SV_EXIT_USAGE).
  */
 int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *code);
+/* The same for a command that takes no operands: a word left over is a
+ * usage error naming the command's --help. */
+int cmd_parse_options_only(const struct cmd_spec *spec, int argc, char **argv, int *code);
 
 /* -V: prints "sockvet VERSION" and the row's value (a suffix, or NULL); stops the parse. */
 parse_opt_cb cmd_opt_version;

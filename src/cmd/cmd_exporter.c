@@ -111,19 +111,12 @@ static int parse_args(struct exp_cmdline *c, int argc, char **argv, int *code)
 		.width = 26,
 		.footer = "\nExit status: 0 stopped by SIGINT/SIGTERM or --once written, 3 failed, 64 usage.\n",
 	};
-	int n;
 
 	c->interval = EXP_INTERVAL_DEFAULT;
 	c->window = EXP_WINDOW_DEFAULT;
 	c->max_listeners = EXP_MAX_LISTENERS_DEFAULT;
-	n = cmd_parse_options(&spec, argc, argv, code);
-	if (n < 0)
+	if (cmd_parse_options_only(&spec, argc, argv, code) < 0)
 		return -1;
-	if (n < argc) {
-		*code = cmd_fail(SV_EXIT_USAGE, "unexpected argument '%s' (try 'sockvet exporter --help')",
-				 argv[n]);
-		return -1;
-	}
 	if (c->once && c->listen) {
 		*code = cmd_fail(SV_EXIT_USAGE, "--once writes a file or stdout; it does not serve --listen");
 		return -1;

@@ -13,12 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 e2e_require_root
-for c in curl promtool prometheus perl; do
-	if ! command -v "$c" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $c not installed (scripts/install-deps)"
-		exit 0
-	fi
-done
+e2e_require_cmd curl promtool prometheus perl
 e2e_init
 SV=${SOCKVET:-$E2E_ROOT/sockvet}
 LAB=accept-overflow
@@ -35,7 +30,15 @@ in_ns() { ip netns exec "$ns" "$@"; }
 EXP=127.0.0.1:19813
 URL=http://$EXP
 
-tap_plan 19
+tap_plan 20
+
+# Every exporter --help option is in the man page (t10 does the same for ss and triage).
+missing=
+for o in $("$SV" exporter --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	grep -q -- "\*$o\*" "$E2E_ROOT/docs/sockvet.8.scd" || missing="$missing $o"
+done
+[ -z "$missing" ] && tap_ok "every exporter --help option is in the man page" ||
+	tap_not_ok "every exporter --help option is in the man page (missing:$missing)"
 
 # Wait (at most $1 tenths of a second) until the exporter serves a sample.
 wait_http() {
