@@ -33,6 +33,7 @@
 
 #include "cmd.h"
 #include "exporter_http.h"
+#include "exporter_owners.h"
 #include "triage_run.h"
 #include "../collect/netns.h"
 #include "../collect/sample_collect.h"
@@ -43,6 +44,7 @@
 #define EXP_WINDOW_DEFAULT 6
 #define EXP_INTERVAL_DEFAULT 10.0
 #define EXP_MAX_LISTENERS_DEFAULT 100
+#define EXP_ONCE_SAMPLES_MAX 100
 
 struct exp_cmdline {
 	const char *listen;
@@ -51,6 +53,7 @@ struct exp_cmdline {
 	double interval;
 	int window;
 	int max_listeners;
+	int samples;             /* with --once */
 	bool once;
 };
 
@@ -66,6 +69,7 @@ struct exporter {
 	struct report_listener *rows;
 	struct prom_self self;
 	struct exporter_http *http;
+	struct owner_cache owners;       /* listener inode -> owner */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -97,7 +101,9 @@ static int parse_args(struct exp_cmdline *c, int argc, char **argv, int *code)
 			"the rules judge the last N samples (default 6, at most 8)"),
 		OPT_INT(0, "max-listeners", &c->max_listeners, "N", 1, SAMPLE_LISTENERS_MAX,
 			"listeners with their own series, fullest first (default 100)"),
-		OPT_BOOL(0, "once", &c->once, "one sample, write it (--textfile or stdout), exit"),
+		OPT_BOOL(0, "once", &c->once, "one exposition, written to --textfile or stdout, then exit"),
+		OPT_INT(0, "samples", &c->samples, "N", 1, EXP_ONCE_SAMPLES_MAX,
+			"with --once: judge N samples, --interval apart (default 1)"),
 		OPT_STRING('N', "net", &c->netns, "NETNS",
 			   "sample the named network namespace; HTTP stays in this one"),
 		OPT_END(),
@@ -115,41 +121,62 @@ static int parse_args(struct exp_cmdline *c, int argc, char **argv, int *code)
 	c->interval = EXP_INTERVAL_DEFAULT;
 	c->window = EXP_WINDOW_DEFAULT;
 	c->max_listeners = EXP_MAX_LISTENERS_DEFAULT;
+	c->samples = 1;
 	if (cmd_parse_options_only(&spec, argc, argv, code) < 0)
 		return -1;
 	if (c->once && c->listen) {
 		*code = cmd_fail(SV_EXIT_USAGE, "--once writes a file or stdout; it does not serve --listen");
 		return -1;
 	}
+	if (c->samples > 1 && !c->once) {
+		*code = cmd_fail(SV_EXIT_USAGE, "--samples goes with --once");
+		return -1;
+	}
 	if (c->once)
-		c->window = 1;
+		c->window = c->samples < TRIAGE_KEEP ? c->samples : TRIAGE_KEEP;
 	else if (!c->listen && !c->textfile)
 		c->listen = EXP_LISTEN_DEFAULT;
 	return 0;
 }
 
+/* sample_collect in the watched namespace, and back; -2: could not come back. */
+static int exp_collect(struct exporter *e, struct sample *smp, int owners, struct strbuf *err)
+{
+	struct sample_opts so = { .want_port = -1, .owners = owners, .kmsg = true };
+	int rc;
+
+	if (e->ns_fd >= 0 && netns_enter_fd(e->ns_fd, e->c.netns, err))
+		return -1;
+	rc = sample_collect(smp, &so, err);
+	if (e->ns_fd >= 0 && netns_enter_fd(e->home_fd, "the exporter's own", err))
+		return -2;
+	return rc;
+}
+
 /*
- * One sample into the ring, in the watched namespace. Owners are always
- * attributed: the process label must not appear only once a listener
- * fills (a new label set is a new series, and a counter's rate would
- * restart), so every listener is named in every sample.
+ * One sample into the ring. Listener owners come from a full /proc walk
+ * only when one is new (exporter_owners.h): the sample is taken again
+ * with the walk when an unnamed listener shows up, so a listener's
+ * process label is right from its first series on.
  */
 static int exp_sample(struct exporter *e, struct strbuf *err)
 {
-	struct sample_opts so = { .want_port = -1, .owners = SAMPLE_OWNERS_ALWAYS, .kmsg = true };
 	unsigned k = e->next % (unsigned)e->c.window;
+	int mode = owner_cache_mode(&e->owners);
 	double t0;
 	int rc;
 
 	if (!e->buf[k] && !(e->buf[k] = malloc(sizeof(*e->buf[k]))))
 		return error_set(err, "out of memory");
-	if (e->ns_fd >= 0 && netns_enter_fd(e->ns_fd, e->c.netns, err))
-		return -1;
 	t0 = mono_s();
-	rc = sample_collect(e->buf[k], &so, err);
+	rc = exp_collect(e, e->buf[k], mode, err);
+	if (!rc && !owner_cache_apply(&e->owners, e->buf[k], mode == SAMPLE_OWNERS_ALWAYS)) {
+		rc = exp_collect(e, e->buf[k], SAMPLE_OWNERS_ALWAYS, err);
+		if (!rc)
+			owner_cache_apply(&e->owners, e->buf[k], true);
+	}
 	e->self.sample_s = mono_s() - t0;
-	/* Back home before anything else: a failure here is fatal (the caller stops). */
-	if (e->ns_fd >= 0 && netns_enter_fd(e->home_fd, "the exporter's own", err))
+	if (rc == -2)
 		return -2;
 	if (rc) {
 		e->n_win = 0;    /* a hole: the next window starts after it */
@@ -282,8 +309,24 @@ static void sleep_until(double until)
 	}
 }
 
+/* --once --samples N: the first N-1 samples with --interval between
+ * one's end and the next one's start, as triage sleeps; the last one is
+ * exp_step's. */
+static int exp_once_first(struct exporter *e, struct strbuf *err)
+{
+	for (int i = 1; i < e->c.samples && !stop_signal; i++) {
+		e->self.samples++;
+		if (exp_sample(e, err))
+			return -1;
+		sleep_until(mono_s() + e->c.interval);
+	}
+	return stop_signal ? error_set(err, "interrupted") : 0;
+}
+
 static int exp_loop(struct exporter *e, struct strbuf *err)
 {
+	if (e->c.once && exp_once_first(e, err))
+		return cmd_fail(SV_EXIT_FAILED, "exporter: %s", err->buf);
 	for (;;) {
 		double t0 = mono_s();
 		int rc = exp_step(e, err);
