@@ -30,7 +30,7 @@ in_ns() { ip netns exec "$ns" "$@"; }
 EXP=127.0.0.1:19813
 URL=http://$EXP
 
-tap_plan 20
+tap_plan 22
 
 # Every exporter --help option is in the man page (t10 does the same for ss and triage).
 missing=
@@ -116,6 +116,22 @@ kill -0 "$exp_pid" 2>/dev/null && [ "$(code "$URL/metrics")" = 200 ] && tap_ok "
 in_ns curl -s -m 5 "$URL/metrics" >"$E2E_TMP/expo.prom"
 promtool check metrics <"$E2E_TMP/expo.prom" >"$E2E_TMP/pc" 2>&1 && tap_ok "promtool check metrics: the live exposition is clean" ||
 	{ tap_not_ok "promtool check metrics"; tap_diag_file "$E2E_TMP/pc"; }
+# The Grafana dashboard is JSON, and every metric its queries name is a
+# family of the live exposition or of the host's (tcp_mem and other
+# host-wide sysctls are not visible inside a namespace).
+dash=$E2E_ROOT/contrib/grafana/sockvet.json
+"$SV" exporter --once >"$E2E_TMP/host.prom" 2>/dev/null
+if command -v jq >/dev/null 2>&1; then
+	if jq -e '.panels | length > 0' "$dash" >/dev/null 2>&1; then tap_ok "the Grafana dashboard is JSON with panels"; else tap_not_ok "the Grafana dashboard is JSON with panels"; fi
+	missing=
+	for m in $(jq -r '.panels[].targets[].expr, .templating.list[].query // empty' "$dash" | grep -o 'sockvet_[a-z_]*' | sort -u); do
+		cat "$E2E_TMP/expo.prom" "$E2E_TMP/host.prom" | grep -q "^# TYPE $m " || missing="$missing $m"
+	done
+	[ -z "$missing" ] && tap_ok "every metric the dashboard queries is in the exposition" ||
+		tap_not_ok "every metric the dashboard queries is in the exposition (missing:$missing)"
+else
+	tap_skip "jq not installed"; tap_skip "jq not installed"
+fi
 kill -TERM "$exp_pid"; wait "$exp_pid"; rc=$?; e2e_forget_pid "$exp_pid"
 [ "$rc" -eq 0 ] && tap_ok "SIGTERM: exit 0" || tap_not_ok "SIGTERM: exit 0 (got $rc)"
 
