@@ -72,6 +72,8 @@ static void limits_fds(struct report_limits *lim, const struct sample *s)
 static void limits_memory(struct report_limits *lim, const struct sample *s)
 {
 	const struct sockstat_counts *ss = &s->sockstat;
+	/* This host's page size: right live; a capture from a host with
+	 * other pages (analyze) would need its own. */
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t pg = page > 0 ? (uint64_t)page : 4096;
 
@@ -151,6 +153,7 @@ static void other_add(struct report_listener *o, const struct report_listener *r
 void report_view_set_all_listeners(struct report_view *v, const struct series *ser,
 				   struct report_listener *rows, unsigned max)
 {
+	/* 48 KiB: static rather than on a thread's stack; one caller at a time. */
 	static struct lkey keys[SAMPLE_LISTENERS_MAX];
 	const struct sample *s = series_last(ser);
 	uint32_t n = s->n_listeners < SAMPLE_LISTENERS_MAX ? s->n_listeners : SAMPLE_LISTENERS_MAX;
