@@ -37,6 +37,9 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
 # ncursesw: sockvet watch's full screen (src/render/watch_screen.c)
 CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+# libmicrohttpd: the exporter's HTTP server (src/cmd/exporter_http.c only).
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -70,7 +73,9 @@ BENCH_BINS := $(BENCH_SRCS:.c=)
 all: sockvet
 
 sockvet: $(OBJS)
-	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(ALL_LDFLAGS) $(LIBS)
+	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(ALL_LDFLAGS) $(LIBS) $(MHD_LIBS) -pthread
+
+src/cmd/exporter_http.o: ALL_CFLAGS += $(MHD_CFLAGS) -pthread
 
 src/%.o: src/%.c
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -80,6 +85,7 @@ tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(LIB_OBJS)
 
 # src/cmd is not in LIB_OBJS: this test compiles the parser in itself.
 tests/unit/test_parse_options.t: src/cmd/parse_options.c src/cmd/parse_options.h
+tests/unit/test_report_prom.t: src/cmd/exporter_owners.c src/cmd/exporter_owners.h
 
 tests/helpers/%: tests/helpers/%.c
 	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
@@ -164,14 +170,17 @@ $(ASAN_DIR)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(QCC)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
 
+$(ASAN_DIR)/src/cmd/exporter_http.o: ALL_CFLAGS += $(MHD_CFLAGS) -pthread
+
 $(ASAN_DIR)/sockvet: $(ASAN_OBJS)
-	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(ALL_LDFLAGS) $(LIBS)
+	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(ALL_LDFLAGS) $(LIBS) $(MHD_LIBS) -pthread
 
 $(ASAN_DIR)/tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(ASAN_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Wno-strict-prototypes -Wno-old-style-definition $(CHECK_CFLAGS) -o $@ $< $(ASAN_LIB_OBJS) $(ALL_LDFLAGS) $(LIBS) $(CHECK_LIBS)
 
 $(ASAN_DIR)/tests/unit/test_parse_options.t: src/cmd/parse_options.c src/cmd/parse_options.h
+$(ASAN_DIR)/tests/unit/test_report_prom.t: src/cmd/exporter_owners.c src/cmd/exporter_owners.h
 
 check-asan:
 	$(Q)$(MAKE) --no-print-directory $(ASAN_DIR)/sockvet $(ASAN_UNIT)

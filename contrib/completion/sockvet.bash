@@ -8,7 +8,7 @@ _sockvet()
 	if [[ $prev == = ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}; fi
 	if [[ $cur == = ]]; then cur=; fi
 	case ${COMP_WORDS[1]} in
-	triage|ss|analyze|capture|watch|summary|lab|check|completion) ((COMP_CWORD > 1)) && { cmd=${COMP_WORDS[1]}; first=2; } ;;
+	triage|ss|analyze|capture|watch|summary|exporter|lab|check|completion) ((COMP_CWORD > 1)) && { cmd=${COMP_WORDS[1]}; first=2; } ;;
 	esac
 	# the argument of the option before the cursor
 	case "$cmd:$prev" in
@@ -42,6 +42,13 @@ _sockvet()
 	watch:-N|watch:--net) COMPREPLY=($(compgen -W "$(ip netns list 2>/dev/null | cut -d' ' -f1)" -- "$cur")) ;;
 	watch:--port) COMPREPLY=() ;;
 	watch:--bench-refreshes) COMPREPLY=() ;;
+	exporter:--listen) COMPREPLY=() ;;
+	exporter:--textfile) COMPREPLY=($(compgen -d -- "$cur")) ;;
+	exporter:--interval) COMPREPLY=() ;;
+	exporter:--window) COMPREPLY=() ;;
+	exporter:--max-listeners) COMPREPLY=() ;;
+	exporter:--samples) COMPREPLY=() ;;
+	exporter:-N|exporter:--net) COMPREPLY=($(compgen -W "$(ip netns list 2>/dev/null | cut -d' ' -f1)" -- "$cur")) ;;
 	lab:--html) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	lab:--samples) COMPREPLY=() ;;
 	lab:--interval) COMPREPLY=() ;;
@@ -64,6 +71,7 @@ _sockvet()
 	capture) opts='-h --help -o --output --samples --interval -N --net' ops1='' ops2='' ;;
 	watch) opts='-h --help --interval --count --batch -j --json --color -N --net --port --bench-refreshes' ops1='' ops2='' ;;
 	summary) opts='-h --help' ops1='' ops2='' ;;
+	exporter) opts='-h --help --listen --textfile --interval --window --max-listeners --once --samples -N --net' ops1='' ops2='' ;;
 	lab) opts='-h --help -j --json --keep --html --samples --interval' ops1='list run clean help' ops2='all accept-overflow accept-overflow-emfile somaxconn-cap syn-flood syn-flood-nocookies close-wait-leak fin-wait-2 time-wait-busy-client port-exhaustion fd-exhaustion nothing-listening loopback-only receiver-not-reading lossy-path app-limited-sender healthy-busy-server resets accept-queue-close-wait slow-accept-keeps-up fd-leak connect-timeouts fin-wait-1-pile last-ack-pile syn-flood-elsewhere accept-overflow-once unix-accept-overflow udp-slow-reader' ;;
 	check) opts='-h --help -w --warning -c --critical --skip --no-findings -t --timeout --port --peer --symptom --samples --interval -N --net' ops1='' ops2='' ;;
 	completion) opts='-h --help' ops1='bash zsh' ops2='' ;;
@@ -73,7 +81,7 @@ _sockvet()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'triage ss analyze capture watch summary lab check completion' -- "$cur"))
+		COMPREPLY=($(compgen -W 'triage ss analyze capture watch summary exporter lab check completion' -- "$cur"))
 		return
 	fi
 	# operands: count the words before the cursor that are not options

@@ -54,6 +54,18 @@ int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *c
 	return n;
 }
 
+int cmd_parse_options_only(const struct cmd_spec *spec, int argc, char **argv, int *code)
+{
+	int n = cmd_parse_options(spec, argc, argv, code);
+
+	if (n >= 0 && n < argc) {
+		*code = cmd_fail(SV_EXIT_USAGE, "unexpected argument '%s' (try 'sockvet %s --help')",
+				 argv[n], spec->name);
+		return -1;
+	}
+	return n;
+}
+
 int cmd_opt_interval(const struct option_def *opt, const char *arg, struct strbuf *err)
 {
 	double *interval = opt->value;

@@ -48,6 +48,9 @@ int cmd_parse_options(const struct cmd_spec *spec, int argc, char **argv, int *c
 /* The same, but a usage error is left in err (PARSE_OPT_FAILED) for the
  * command to report its own way (check: a status line, exit 3). */
 int cmd_parse_options_err(const struct cmd_spec *spec, int argc, char **argv, struct strbuf *err);
+/* The same for a command that takes no operands: a word left over is a
+ * usage error naming the command's --help. */
+int cmd_parse_options_only(const struct cmd_spec *spec, int argc, char **argv, int *code);
 
 /* -V: prints "sockvet VERSION" and the row's value (a suffix, or NULL); stops the parse. */
 parse_opt_cb cmd_opt_version;
@@ -65,6 +68,7 @@ int cmd_ss(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_exporter(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_watch(int argc, char **argv);

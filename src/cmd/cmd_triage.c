@@ -63,20 +63,13 @@ static int parse_args(struct triage_cmdline *c, int argc, char **argv, int *code
 		.width = 26,
 		.footer = "\nExit status: 0 healthy, 1 warnings, 2 critical, 3 could not triage, 64 usage.\n",
 	};
-	int n;
 
 	c->samples = 3;
 	c->interval = 1.0;
 	c->color = CMD_COLOR_AUTO;
 	focus_opts_init(&c->f);
-	n = cmd_parse_options(&spec, argc, argv, code);
-	if (n < 0)
+	if (cmd_parse_options_only(&spec, argc, argv, code) < 0)
 		return -1;
-	if (n < argc) {
-		*code = cmd_fail(SV_EXIT_USAGE, "unexpected argument '%s' (try 'sockvet triage --help')",
-				 argv[n]);
-		return -1;
-	}
 	if (c->all_netns && c->netns) {
 		*code = cmd_fail(SV_EXIT_USAGE, "--all-netns and -N cannot be combined");
 		return -1;

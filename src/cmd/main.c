@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "capture", cmd_capture, "write what triage reads as a transcript for analyze elsewhere" },
 	{ "watch", cmd_watch, "a live full-screen view: listeners, states, counters, the verdict" },
 	{ "summary", cmd_summary, "one sample's per-state socket counts" },
+	{ "exporter", cmd_exporter, "Prometheus metrics and the triage verdict, on HTTP or as a textfile" },
 	{ "lab", cmd_lab, "stage real incidents in throwaway namespaces and check the verdict" },
 	{ "check", cmd_check, "a monitoring plugin: one status line with perfdata, exit 0/1/2/3" },
 	{ "completion", completion, NULL },

@@ -12,10 +12,10 @@
 /* Where `ip netns add` keeps its bind mounts (iproute2's NETNS_RUN_DIR). */
 #define NETNS_RUN_DIR "/var/run/netns"
 
-int netns_enter(const char *name, struct strbuf *err)
+int netns_open(const char *name, struct strbuf *err)
 {
 	char path[PATH_MAX];
-	int fd = -1, ret = -1;
+	int fd;
 
 	if (!name || !*name)
 		return error_set(err, "empty network namespace name");
@@ -33,20 +33,28 @@ int netns_enter(const char *name, struct strbuf *err)
 			return error_set(err, "network namespace name too long");
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		error_set(err, "cannot open network namespace '%s': %s", path,
-			  strerror(errno));
-		goto out;
-	}
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		error_set(err, "cannot enter network namespace '%s': %s", path,
-			  errno == EINVAL ? "not a network namespace" :
-			  strerror(errno));
-		goto out;
-	}
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return error_set(err, "cannot open network namespace '%s': %s", path,
+				 strerror(errno));
+	return fd;
+}
+
+int netns_enter_fd(int fd, const char *name, struct strbuf *err)
+{
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return error_set(err, "cannot enter network namespace '%s': %s", name,
+				 errno == EINVAL ? "not a network namespace" :
+				 strerror(errno));
+	return 0;
+}
+
+int netns_enter(const char *name, struct strbuf *err)
+{
+	int fd = netns_open(name, err), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = netns_enter_fd(fd, name, err);
+	close(fd);
 	return ret;
 }

@@ -16,4 +16,12 @@
 
 int netns_enter(const char *name, struct strbuf *err);
 
+/* The namespace NAME (as netns_enter finds it) as an fd (O_CLOEXEC), or
+ * negative with a message in err; "/proc/self/ns/net" is this one. */
+int netns_open(const char *name, struct strbuf *err);
+/* setns() into fd's network namespace; name is for the message. Only the
+ * calling thread moves (a sampler can come and go while an HTTP socket
+ * stays where it was created). */
+int netns_enter_fd(int fd, const char *name, struct strbuf *err);
+
 #endif

@@ -10,6 +10,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "json_writer.h"
@@ -45,5 +46,23 @@ int report_html_file(const char *path, const struct report_view *v, struct strbu
  * samples for the plots (sockvet analyze). v->trace is NULL again after. */
 int report_html_file_series(const char *path, struct report_view *v, const struct series *ser,
 			    struct strbuf *err);
+
+/* The exporter's own health, rendered after the view's metrics. */
+struct prom_self {
+	unsigned window;          /* samples the rules judged */
+	uint64_t samples, errors; /* taken, failed, since start */
+	double sample_s;          /* the newest sample's cost; < 0 unknown */
+	double render_s;          /* the previous exposition's diagnose+render; < 0 unknown */
+	int64_t last_unix;        /* the newest sample's time; 0 none */
+};
+
+/*
+ * The view as a Prometheus text exposition (0.0.4) on fp (names in
+ * docs/exporter.md). v NULL (no sample yet, or it failed): only self.
+ * v->all_listeners must be set (report_view_set_all_listeners) for the
+ * per-listener series.
+ */
+int report_prom(FILE *fp, const struct report_view *v, const struct prom_self *self,
+		struct strbuf *err);
 
 #endif

@@ -40,14 +40,19 @@ static void view_states(struct report_view *v, const struct sample *s)
 	}
 }
 
-static void listener_row(struct report_view *v, const struct series *ser, uint32_t i)
+void report_view_listener_row(struct report_listener *row, const struct series *ser, uint32_t i)
 {
 	const struct sample *last = series_last(ser);
 	const struct s_listener *l = &last->listeners[i];
-	struct report_listener *row = &v->listener_rows[v->n_listener_rows++];
 	struct listener_drops d;
 
+	memset(row, 0, sizeof(*row));
 	addr_endpoint(row->endpoint, l->family, l->addr, l->port);
+	addr_endpoint(row->addr, l->family, l->addr, -1);
+	row->port = l->port;
+	row->syn_recv = l->syn_recv;
+	row->has_drops = l->has_drops;
+	row->drops_total = l->has_drops ? l->drops : 0;
 	row->rq = l->rq;
 	row->wq = l->wq;
 	row->full = l->rq > l->wq;
@@ -70,7 +75,7 @@ static void view_listeners(struct report_view *v, const struct series *ser)
 			bool full = last->listeners[i].rq > last->listeners[i].wq;
 
 			if ((pass == 0) == full)
-				listener_row(v, ser, i);
+				report_view_listener_row(&v->listener_rows[v->n_listener_rows++], ser, i);
 		}
 	}
 }
@@ -311,6 +316,7 @@ int report_view_build(struct report_view *v, const struct series *ser,
 	view_listeners(v, ser);
 	view_conns(v, last, focus);
 	view_counters(v, ser);
+	report_view_limits(v, ser);
 	view_findings(v, fs);
 	view_commands(v);
 	view_not_run(v, fs);

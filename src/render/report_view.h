@@ -45,6 +45,12 @@ struct report_listener {
 	bool drops_moved;        /* skmem d rose over the series (drops > 0) */
 	uint32_t drops;          /* by how much (series_listener_drops) */
 	const struct s_proc *owner;   /* NULL: unknown */
+	/* The same listener as labels and instant values (the exporter). */
+	char addr[ADDR_STR_MAX]; /* "0.0.0.0", "[::]" */
+	uint16_t port;
+	uint32_t syn_recv;       /* SYN-RECV request sockets on its port */
+	bool has_drops;          /* the last sample has its skmem d */
+	uint32_t drops_total;    /* skmem d now: a counter since listen() */
 };
 
 /* A kept connection (--peer, stuck), as the last sample saw it. */
@@ -60,6 +66,46 @@ struct report_counter {
 	const char *name;        /* nstat's name */
 	uint64_t delta;          /* over the series, > 0 */
 	double per_s;            /* delta / span, 0 when the span is 0 */
+};
+
+/*
+ * Limits and how much of each is used, from the last sample; a value
+ * the sample lacks has present false (never 0).
+ */
+struct report_value {
+	bool present;
+	uint64_t v;
+};
+
+/* Client tuples (source address -> destination:port) by ports in use. */
+#define REPORT_DESTS_MAX 10
+struct report_dest {
+	char src[ADDR_STR_MAX];  /* "10.0.0.1" */
+	char dst[ADDR_STR_MAX];  /* "10.0.0.5:5432" */
+	uint32_t total;          /* local ports held, every state */
+};
+
+/* Processes owning listeners whose fds and RLIMIT_NOFILE were read. */
+#define REPORT_FD_PROCS_MAX 100
+
+struct report_limits {
+	struct report_value somaxconn, syn_backlog;
+	struct report_value ports_usable;  /* sysctl_ephemeral_ports() */
+	unsigned n_dests;                  /* busiest first */
+	struct report_dest dests[REPORT_DESTS_MAX];
+	struct report_value files_open, files_max;        /* fs.file-nr, fs.file-max */
+	struct report_value conntrack, conntrack_max;     /* max absent: no table */
+	struct report_value tcp_mem_bytes;                /* sockstat TCP mem, pages -> bytes */
+	struct report_value tcp_mem_limit_bytes[3];       /* tcp_mem min, pressure, max */
+	struct report_value orphans, orphans_max;
+	unsigned n_fd_procs;
+	const struct s_proc *fd_procs[REPORT_FD_PROCS_MAX];
+};
+
+/* A watched counter's value now (counters are monotonic; a scraper rates them). */
+struct report_mib_now {
+	const char *name;
+	uint64_t value;
 };
 
 /* A command as the user must run it: in the triaged namespace
@@ -155,6 +201,19 @@ struct report_view {
 	struct report_counter counters[MIB_MAX];
 	unsigned n_watched;      /* those an operator looks at first, in that order */
 	struct report_counter watched[MIB_WATCHED_MAX];
+	/* The watched counters the last sample has, with their values. */
+	unsigned n_watched_now;
+	struct report_mib_now watched_now[MIB_WATCHED_MAX];
+
+	bool have_limits;        /* the last sample held any of them */
+	struct report_limits limits;
+
+	/* Every listener, fullest first (report_view_set_all_listeners);
+	 * NULL until set. Those past the rows are summed into other. */
+	const struct report_listener *all_listeners;
+	unsigned n_all_listeners;
+	uint32_t n_other_listeners;
+	struct report_listener other_listeners;
 
 	/* The verdict and the findings, in diagnose's order (worst first). */
 	struct verdict verdict;
@@ -208,6 +267,23 @@ void report_view_set_trace(struct report_view *v, const struct trace *trace);
  * part of `sockvet --all-netns`); commands are left to run on the host.
  */
 void report_view_build_findings(struct report_view *v, const struct findings *fs);
+
+/*
+ * After report_view_build: every listener of the last sample as rows,
+ * fullest first (Recv-Q over Send-Q, then Recv-Q), at most max into
+ * rows (owned by the caller, kept alive with the view); the rest are
+ * summed into v->other_listeners (address "other"). For formats that
+ * list every listener with bounded cardinality (Prometheus).
+ */
+void report_view_set_all_listeners(struct report_view *v, const struct series *ser,
+				   struct report_listener *rows, unsigned max);
+
+/* One listener row: listener idx of the series' last sample. */
+void report_view_listener_row(struct report_listener *row, const struct series *ser, uint32_t idx);
+
+/* Called by report_view_build: limits, usage and counter values now
+ * (report_view_limits.c). */
+void report_view_limits(struct report_view *v, const struct series *ser);
 
 /* After report_view_build: the sample came from captures (analyze). */
 void report_view_set_read(struct report_view *v, const struct capture_list *read);

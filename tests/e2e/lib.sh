@@ -39,6 +39,16 @@ e2e_require_root() {
 	done
 }
 
+# e2e_require_cmd CMD...: prints "1..0 # SKIP ..." and exits when one is missing.
+e2e_require_cmd() {
+	for _c in "$@"; do
+		if ! command -v "$_c" >/dev/null 2>&1; then
+			echo "1..0 # SKIP $_c not installed (scripts/install-deps)"
+			exit 0
+		fi
+	done
+}
+
 e2e_cleanup() {
 	[ -n "$E2E_CLEANED" ] && return 0
 	E2E_CLEANED=1
