@@ -33,7 +33,7 @@
 
 #include "cmd.h"
 #include "exporter_http.h"
-#include "exporter_owners.h"
+#include "owner_cache.h"
 #include "triage_run.h"
 #include "../collect/netns.h"
 #include "../collect/sample_collect.h"
@@ -155,7 +155,7 @@ static int exp_collect(struct exporter *e, struct sample *smp, int owners, struc
 
 /*
  * One sample into the ring. Listener owners come from a full /proc walk
- * only when one is new (exporter_owners.h): the sample is taken again
+ * only when one is new (owner_cache.h): the sample is taken again
  * with the walk when an unnamed listener shows up, so a listener's
  * process label is right from its first series on.
  */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "owner_cache.h"
 #include "../collect/sample_collect.h"
 #include "../collect/sockdiag.h"
 #include "../diagnose/rules.h"
@@ -17,12 +18,13 @@ int watch_run_open(struct watch_run *w, struct strbuf *err)
 	w->fs = calloc(1, sizeof(*w->fs));
 	w->rv = calloc(1, sizeof(*w->rv));
 	w->trace = malloc(sizeof(*w->trace));
+	w->owners = calloc(1, sizeof(*w->owners));
 	for (unsigned i = 0; i < WATCH_KEEP; i++)
 		w->buf[i] = malloc(sizeof(*w->buf[i]));
 	for (unsigned i = 0; i < WATCH_KEEP; i++)
 		if (!w->buf[i])
 			return error_set(err, "out of memory");
-	if (!w->fs || !w->rv || !w->trace)
+	if (!w->fs || !w->rv || !w->trace || !w->owners)
 		return error_set(err, "out of memory");
 	trace_init(w->trace);
 	return sockdiag_session_open(&w->ds, err);
@@ -39,46 +41,11 @@ void watch_run_close(struct watch_run *w)
 	free(w->fs);
 	free(w->rv);
 	free(w->trace);
+	free(w->owners);
+	w->owners = NULL;
 	w->fs = NULL;
 	w->rv = NULL;
 	w->trace = NULL;
-}
-
-/* Order-independent fingerprint of a sample's listener set. */
-static uint64_t listener_sig(const struct sample *s)
-{
-	uint64_t sum = s->n_listeners;
-
-	for (uint32_t i = 0; i < s->n_listeners; i++) {
-		const struct s_listener *l = &s->listeners[i];
-		uint64_t h = 1469598103934665603ull;
-		uint8_t key[24];
-
-		memcpy(key, l->addr, 16);
-		memcpy(key + 16, &l->port, 2);
-		memcpy(key + 18, &l->inode, 4);
-		key[22] = l->family;
-		key[23] = 0;
-		for (unsigned j = 0; j < sizeof(key); j++)
-			h = (h ^ key[j]) * 1099511628211ull;
-		sum += h;
-	}
-	return sum;
-}
-
-/*
- * Naming listeners' processes costs a walk of every /proc/PID/fd (a
- * readlink per fd: the expensive part at 100k sockets). It runs at the
- * first refresh, at the refresh after the listener set changed, and
- * otherwise every WATCH_OWNERS_EVERY_S seconds, or sooner when the last
- * attributed sample would leave the window (the rules then still see
- * one). Between walks a refresh only counts each process's fds (one
- * stat per process), which the fd rule needs every sample.
- */
-static bool owners_due(const struct watch_run *w, double now)
-{
-	return !w->taken || w->listeners_changed || now - w->owners_at >= WATCH_OWNERS_EVERY_S ||
-	       w->since_owners + 1 >= WATCH_KEEP;
 }
 
 /* The window in time order: the newest WATCH_KEEP samples. */
@@ -93,26 +60,28 @@ static void window_order(struct watch_run *w)
 	w->ser.interval_s = w->interval;
 }
 
+/*
+ * One sample. Listeners' owners come from the owner cache (owner_cache.h):
+ * a full /proc walk only when a listener appears that no walk has named
+ * (then the sample is taken again with it), and every OWNERS_REFRESH
+ * samples; every other refresh is triage's AUTO mode and the cache fills
+ * in the names, so every sample in the window is attributed.
+ */
 static int collect_one(struct watch_run *w, struct sample *s, struct strbuf *err)
 {
 	struct sample_opts so = { .want_port = w->o.port, .session = w->ds, .kmsg = true };
 	double t0 = triage_mono_s();
-	bool owners = owners_due(w, t0);
-	uint64_t sig;
 
-	so.owners = owners ? SAMPLE_OWNERS_ALWAYS : SAMPLE_OWNERS_COUNTS;
+	so.owners = owner_cache_mode(w->owners);
 	if (sample_collect(s, &so, err))
 		return -1;
-	w->last_cost_s = triage_mono_s() - t0;
-	sig = listener_sig(s);
-	w->listeners_changed = w->taken && sig != w->listener_sig && !owners;
-	w->listener_sig = sig;
-	if (owners) {
-		w->owners_at = t0;
-		w->since_owners = 0;
-	} else {
-		w->since_owners++;
+	if (!owner_cache_apply(w->owners, s, so.owners == SAMPLE_OWNERS_ALWAYS)) {
+		so.owners = SAMPLE_OWNERS_ALWAYS;
+		if (sample_collect(s, &so, err))
+			return -1;
+		owner_cache_apply(w->owners, s, true);
 	}
+	w->last_cost_s = triage_mono_s() - t0;
 	return 0;
 }
 

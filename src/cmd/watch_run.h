@@ -26,10 +26,9 @@
 
 /* Whole samples the rules read: the newest ones, as triage keeps. */
 #define WATCH_KEEP TRIAGE_KEEP
-/* The /proc walk that names listeners' processes, at most this far apart. */
-#define WATCH_OWNERS_EVERY_S 10.0
 
 struct diag_session;
+struct owner_cache;
 
 struct watch_run {
 	/* in */
@@ -45,11 +44,7 @@ struct watch_run {
 	struct findings *fs;
 	struct trace *trace;
 	struct report_view *rv;
-	/* owner attribution: when it last ran, and the listener set then */
-	double owners_at;
-	unsigned since_owners;   /* refreshes since */
-	uint64_t listener_sig;
-	bool listeners_changed;
+	struct owner_cache *owners;   /* listener owners between /proc walks */
 	double last_cost_s;
 };
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef SOCKVET_CMD_EXPORTER_OWNERS_H
-#define SOCKVET_CMD_EXPORTER_OWNERS_H
+#ifndef SOCKVET_CMD_OWNER_CACHE_H
+#define SOCKVET_CMD_OWNER_CACHE_H
 
 /*
- * The exporter's listener owners, kept between samples.
+ * Listener owners kept between samples (the exporter, watch).
  *
  * Naming every socket's process is the /proc/PID/fd walk: one readlink
  * per fd, 200k of them at 100k connection pairs, three quarters of a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The exporter's listener owners between samples: see exporter_owners.h. */
-#include "exporter_owners.h"
+/* The exporter's listener owners between samples: see owner_cache.h. */
+#include "owner_cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
