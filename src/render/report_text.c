@@ -269,46 +269,93 @@ static void print_read_title(FILE *fp, const struct report_view *v)
 			"are compared but no rate is computed)\n", cl->samples);
 }
 
+/*
+ * A section of a later sample that repeats one of the first sample's
+ * (the same file and command, used, with the same caveat): a `sockvet
+ * capture --samples N` holds a dozen per sample, and listing each again
+ * would bury the rest. It is summed up in one line per sample instead.
+ */
+static bool read_repeats(const struct capture_list *cl, const struct capture_read *c)
+{
+	if (c->status != CAPTURE_USED || c->sample <= 0 || !c->cmd[0])
+		return false;
+	for (uint32_t i = 0; i < cl->n; i++) {
+		const struct capture_read *f = &cl->r[i];
+
+		if (f->sample == 0 && f->status == CAPTURE_USED && !strcmp(f->cmd, c->cmd) &&
+		    !strcmp(f->file, c->file) && !strcmp(f->note, c->note))
+			return true;
+	}
+	return false;
+}
+
+static void read_line(FILE *fp, const struct capture_list *cl, const struct capture_read *c,
+		      int64_t first_ns)
+{
+	char line[640], when_s[48];
+	size_t n;
+
+	snprintf(line, sizeof(line), "%s:%u%s%s: ", c->file, c->line, c->cmd[0] ? " $ " : "", c->cmd);
+	n = strlen(line);
+	if (c->status == CAPTURE_USED)
+		snprintf(line + n, sizeof(line) - n, "%s (%llu lines used, %llu skipped)", c->what,
+			 (unsigned long long)c->rows, (unsigned long long)c->skipped);
+	n = strlen(line);
+	sample_time(when_s, sizeof(when_s), c->time_ns, first_ns);
+	if (c->status == CAPTURE_USED && c->sample >= 0 && (cl->samples > 1 || when_s[0]))
+		snprintf(line + n, sizeof(line) - n, "; sample %d%s%s", c->sample + 1,
+			 when_s[0] ? " at " : "", when_s);
+	else if (c->status != CAPTURE_USED)
+		snprintf(line + n, sizeof(line) - n, "%s%s%s", read_status[c->status],
+			 c->what[0] ? ": " : "", c->what);
+	fputs("  ", fp);
+	put(fp, line);
+	fputc('\n', fp);
+	if (c->note[0]) {
+		fputs("    ", fp);
+		put(fp, c->note);
+		fputc('\n', fp);
+	}
+}
+
+/* One line for each later sample's repeats of the first sample's sections. */
+static void read_repeat_lines(FILE *fp, const struct capture_list *cl, int64_t first_ns)
+{
+	for (unsigned k = 1; k < cl->samples; k++) {
+		unsigned same = 0;
+		const struct capture_read *one = NULL;
+		char when_s[48];
+
+		for (uint32_t i = 0; i < cl->n; i++)
+			if (cl->r[i].sample == (int)k && read_repeats(cl, &cl->r[i])) {
+				same++;
+				one = one ? one : &cl->r[i];
+			}
+		if (!same)
+			continue;
+		sample_time(when_s, sizeof(when_s), one->time_ns, first_ns);
+		fprintf(fp, "  sample %u%s%s: the same %u section%s as sample 1, from line %u of ", k + 1,
+			when_s[0] ? " at " : "", when_s, same, same == 1 ? "" : "s", one->line);
+		put(fp, one->file);
+		fputc('\n', fp);
+	}
+}
+
 /* analyze: each section read, what it was taken for, what was left out. */
 static void print_read(FILE *fp, const struct report_view *v)
 {
 	const struct capture_list *cl = v->read;
 	int64_t first_ns = 0;
-	char line[640], when_s[48];
 
 	for (uint32_t i = 0; i < cl->n; i++)
 		if (cl->r[i].sample == 0 && cl->r[i].time_ns)
 			first_ns = cl->r[i].time_ns;
 	print_read_title(fp, v);
 	fputs("\nRead\n", fp);
-	for (uint32_t i = 0; i < cl->n; i++) {
-		const struct capture_read *c = &cl->r[i];
-		size_t n;
-
-		snprintf(line, sizeof(line), "%s:%u%s%s: ", c->file, c->line,
-			 c->cmd[0] ? " $ " : "", c->cmd);
-		n = strlen(line);
-		if (c->status == CAPTURE_USED)
-			snprintf(line + n, sizeof(line) - n, "%s (%llu lines used, %llu skipped)",
-				 c->what, (unsigned long long)c->rows,
-				 (unsigned long long)c->skipped);
-		n = strlen(line);
-		sample_time(when_s, sizeof(when_s), c->time_ns, first_ns);
-		if (c->status == CAPTURE_USED && c->sample >= 0 && (cl->samples > 1 || when_s[0]))
-			snprintf(line + n, sizeof(line) - n, "; sample %d%s%s", c->sample + 1,
-				 when_s[0] ? " at " : "", when_s);
-		else if (c->status != CAPTURE_USED)
-			snprintf(line + n, sizeof(line) - n, "%s%s%s", read_status[c->status],
-				 c->what[0] ? ": " : "", c->what);
-		fputs("  ", fp);
-		put(fp, line);
-		fputc('\n', fp);
-		if (c->note[0]) {
-			fputs("    ", fp);
-			put(fp, c->note);
-			fputc('\n', fp);
-		}
-	}
+	for (uint32_t i = 0; i < cl->n; i++)
+		if (!read_repeats(cl, &cl->r[i]))
+			read_line(fp, cl, &cl->r[i], first_ns);
+	read_repeat_lines(fp, cl, first_ns);
 	if (cl->dropped)
 		fprintf(fp, "  (%u more sections not listed)\n", cl->dropped);
 }

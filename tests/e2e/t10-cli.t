@@ -98,6 +98,13 @@ if "$SV" capture --samples 2 --interval 0.5 -o "$tmp/two.txt" 2>"$tmp/err" && [ 
 else
 	not_ok "capture --samples 2: two timed samples that analyze reads 0.5 s apart" "$(head -c 300 "$tmp/err")"
 fi
+# the second sample's sections repeat the first's: one line, not a dozen
+if "$SV" analyze "$tmp/two.txt" 2>/dev/null | grep -q "^  sample 2 at .*: the same [0-9]* sections as sample 1, from line [0-9]* of " &&
+   [ "$("$SV" analyze "$tmp/two.txt" 2>/dev/null | grep -c '; sample 2 at')" = 0 ]; then
+	ok "analyze: a capture's later samples are one line each in Read"
+else
+	not_ok "analyze: a capture's later samples are one line each in Read" "$("$SV" analyze "$tmp/two.txt" 2>&1 | head -30)"
+fi
 expect 64 "lab: unknown flag is a usage error" "$SV" lab -q
 expect 64 "summary: unknown flag is a usage error" "$SV" summary --bogus
 expect 0 "ss --list-options exits 0" "$SV" ss --list-options
