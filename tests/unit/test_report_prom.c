@@ -11,7 +11,7 @@
 #include "tap_check.h"
 #include "series_fixture.h"
 #include "../../src/render/report.h"
-#include "../../src/cmd/exporter_owners.c"
+#include "../../src/cmd/owner_cache.c"
 
 struct out {
 	char *buf;
