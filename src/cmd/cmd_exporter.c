@@ -18,6 +18,9 @@
  * thread). So the lab's namespace is watched while Prometheus on the
  * host scrapes the host's loopback.
  *
+ * --all-netns: each round is exporter_allns.c's (one sample per
+ * namespace, families merged); the loop, HTTP and textfile are these.
+ *
  * Exit: 0 after SIGINT/SIGTERM (or --once written), 3 could not start
  * or write, 64 usage.
  */
