@@ -85,7 +85,7 @@ tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(LIB_OBJS)
 
 # src/cmd is not in LIB_OBJS: this test compiles the parser in itself.
 tests/unit/test_parse_options.t: src/cmd/parse_options.c src/cmd/parse_options.h
-tests/unit/test_report_prom.t: src/cmd/exporter_owners.c src/cmd/exporter_owners.h
+tests/unit/test_report_prom.t: src/cmd/owner_cache.c src/cmd/owner_cache.h
 
 tests/helpers/%: tests/helpers/%.c
 	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
@@ -180,7 +180,7 @@ $(ASAN_DIR)/tests/unit/%.t: tests/unit/%.c tests/unit/tap_check.h $(ASAN_LIB_OBJ
 	$(QLD)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -Wno-strict-prototypes -Wno-old-style-definition $(CHECK_CFLAGS) -o $@ $< $(ASAN_LIB_OBJS) $(ALL_LDFLAGS) $(LIBS) $(CHECK_LIBS)
 
 $(ASAN_DIR)/tests/unit/test_parse_options.t: src/cmd/parse_options.c src/cmd/parse_options.h
-$(ASAN_DIR)/tests/unit/test_report_prom.t: src/cmd/exporter_owners.c src/cmd/exporter_owners.h
+$(ASAN_DIR)/tests/unit/test_report_prom.t: src/cmd/owner_cache.c src/cmd/owner_cache.h
 
 check-asan:
 	$(Q)$(MAKE) --no-print-directory $(ASAN_DIR)/sockvet $(ASAN_UNIT)

@@ -49,6 +49,7 @@ _sockvet()
 	exporter:--max-listeners) COMPREPLY=() ;;
 	exporter:--samples) COMPREPLY=() ;;
 	exporter:-N|exporter:--net) COMPREPLY=($(compgen -W "$(ip netns list 2>/dev/null | cut -d' ' -f1)" -- "$cur")) ;;
+	exporter:--max-netns) COMPREPLY=() ;;
 	lab:--html) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	lab:--samples) COMPREPLY=() ;;
 	lab:--interval) COMPREPLY=() ;;
@@ -71,7 +72,7 @@ _sockvet()
 	capture) opts='-h --help -o --output --samples --interval -N --net' ops1='' ops2='' ;;
 	watch) opts='-h --help --interval --count --batch -j --json --color -N --net --port --bench-refreshes' ops1='' ops2='' ;;
 	summary) opts='-h --help' ops1='' ops2='' ;;
-	exporter) opts='-h --help --listen --textfile --interval --window --max-listeners --once --samples -N --net' ops1='' ops2='' ;;
+	exporter) opts='-h --help --listen --textfile --interval --window --max-listeners --once --samples -N --net --all-netns --max-netns' ops1='' ops2='' ;;
 	lab) opts='-h --help -j --json --keep --html --samples --interval' ops1='list run clean help' ops2='all accept-overflow accept-overflow-emfile somaxconn-cap syn-flood syn-flood-nocookies close-wait-leak fin-wait-2 time-wait-busy-client port-exhaustion fd-exhaustion nothing-listening loopback-only receiver-not-reading lossy-path app-limited-sender healthy-busy-server resets accept-queue-close-wait slow-accept-keeps-up fd-leak connect-timeouts fin-wait-1-pile last-ack-pile syn-flood-elsewhere accept-overflow-once unix-accept-overflow udp-slow-reader' ;;
 	check) opts='-h --help -w --warning -c --critical --skip --no-findings -t --timeout --port --peer --symptom --samples --interval -N --net' ops1='' ops2='' ;;
 	completion) opts='-h --help' ops1='bash zsh' ops2='' ;;

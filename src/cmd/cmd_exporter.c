@@ -18,6 +18,9 @@
  * thread). So the lab's namespace is watched while Prometheus on the
  * host scrapes the host's loopback.
  *
+ * --all-netns: each round is exporter_allns.c's (one sample per
+ * namespace, families merged); the loop, HTTP and textfile are these.
+ *
  * Exit: 0 after SIGINT/SIGTERM (or --once written), 3 could not start
  * or write, 64 usage.
  */
@@ -32,10 +35,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exporter_allns.h"
 #include "exporter_http.h"
 #include "owner_cache.h"
 #include "triage_run.h"
 #include "../collect/netns.h"
+#include "../collect/netns_list.h"
 #include "../collect/sample_collect.h"
 #include "../diagnose/rules.h"
 #include "../render/report.h"
@@ -45,6 +50,7 @@
 #define EXP_INTERVAL_DEFAULT 10.0
 #define EXP_MAX_LISTENERS_DEFAULT 100
 #define EXP_ONCE_SAMPLES_MAX 100
+#define EXP_MAX_NETNS_DEFAULT 256
 
 struct exp_cmdline {
 	const char *listen;
@@ -54,7 +60,9 @@ struct exp_cmdline {
 	int window;
 	int max_listeners;
 	int samples;             /* with --once */
+	int max_netns;           /* with --all-netns */
 	bool once;
+	bool all_netns;
 };
 
 struct exporter {
@@ -70,6 +78,7 @@ struct exporter {
 	struct prom_self self;
 	struct exporter_http *http;
 	struct owner_cache owners;       /* listener inode -> owner */
+	struct exp_allns *allns;         /* --all-netns */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -85,6 +94,34 @@ static double mono_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --all-netns: one sample per namespace per round (docs/exporter.md). */
+static int check_all_netns(struct exp_cmdline *c, int *code)
+{
+	const char *bad = NULL;
+
+	if (!c->all_netns) {
+		if (c->max_netns)
+			bad = "--max-netns goes with --all-netns";
+	} else if (c->netns) {
+		bad = "--all-netns and -N cannot be combined";
+	} else if (c->samples > 1) {
+		bad = "--all-netns takes one sample per namespace: not with --samples";
+	} else if (c->window) {
+		bad = "--all-netns judges one sample per namespace: not with --window";
+	}
+	if (bad) {
+		*code = cmd_fail(SV_EXIT_USAGE, "%s", bad);
+		return -1;
+	}
+	if (c->all_netns)
+		c->window = 1;
+	if (!c->max_netns)
+		c->max_netns = EXP_MAX_NETNS_DEFAULT;
+	if (!c->window)
+		c->window = EXP_WINDOW_DEFAULT;
+	return 0;
 }
 
 static int parse_args(struct exp_cmdline *c, int argc, char **argv, int *code)
@@ -106,6 +143,10 @@ static int parse_args(struct exp_cmdline *c, int argc, char **argv, int *code)
 			"with --once: judge N samples, --interval apart (default 1)"),
 		OPT_STRING('N', "net", &c->netns, "NETNS",
 			   "sample the named network namespace; HTTP stays in this one"),
+		OPT_BOOL(0, "all-netns", &c->all_netns,
+			 "sample every network namespace each round (labels netns, netns_owner)"),
+		OPT_INT(0, "max-netns", &c->max_netns, "N", 1, NETNS_MAX,
+			"with --all-netns: namespaces sampled, the rest counted (default 256)"),
 		OPT_END(),
 	};
 	const struct cmd_spec spec = {
@@ -119,10 +160,11 @@ static int parse_args(struct exp_cmdline *c, int argc, char **argv, int *code)
 	};
 
 	c->interval = EXP_INTERVAL_DEFAULT;
-	c->window = EXP_WINDOW_DEFAULT;
 	c->max_listeners = EXP_MAX_LISTENERS_DEFAULT;
 	c->samples = 1;
 	if (cmd_parse_options_only(&spec, argc, argv, code) < 0)
+		return -1;
+	if (check_all_netns(c, code))
 		return -1;
 	if (c->once && c->listen) {
 		*code = cmd_fail(SV_EXIT_USAGE, "--once writes a file or stdout; it does not serve --listen");
@@ -266,23 +308,44 @@ static int write_textfile(const char *dir, const char *data, size_t len, struct 
 	return 0;
 }
 
-/* Sample, render, publish. 0; -1 a failure the loop survives; -2 fatal. */
-static int exp_step(struct exporter *e, struct strbuf *err)
+/* One sample into the window, the rules and the exposition. 0, -1 (the
+ * sample failed: the exposition says so), -2 fatal. */
+static int exp_sample_render(struct exporter *e, char **out, size_t *len, struct strbuf *err)
 {
-	char *out = NULL;
-	size_t len = 0;
-	int rc = exp_sample(e, err), ret = 0;
+	int rc = exp_sample(e, err);
 
-	e->self.samples++;
 	if (rc == -2)
 		return -2;
 	if (rc) {
 		e->self.errors++;
 		fprintf(stderr, "sockvet exporter: sample failed: %s\n", err->buf);
 		strbuf_reset(err);
-		ret = -1;
 	}
-	if (exp_render(e, rc == 0, &out, &len, err)) {
+	if (exp_render(e, rc == 0, out, len, err))
+		return -2;
+	return rc ? -1 : 0;
+}
+
+/* Sample, render, publish. 0; -1 a failure the loop survives; -2 fatal. */
+static int exp_step(struct exporter *e, struct strbuf *err)
+{
+	char *out = NULL;
+	size_t len = 0;
+	int rc, ret = 0;
+
+	e->self.samples++;
+	if (e->allns) {
+		rc = exp_allns_round(e->allns, &e->self, &out, &len, err);
+		if (rc == -1) {
+			fprintf(stderr, "sockvet exporter: round failed: %s\n", err->buf);
+			strbuf_reset(err);
+			ret = -1;
+		}
+	} else {
+		rc = exp_sample_render(e, &out, &len, err);
+		ret = rc == -1 ? -1 : 0;
+	}
+	if (rc == -2) {
 		free(out);
 		return -2;
 	}
@@ -377,6 +440,9 @@ static int exp_setup(struct exporter *e, int *listen_fd, struct strbuf *err)
 	e->rows = calloc((size_t)e->c.max_listeners, sizeof(*e->rows));
 	if (!e->fs || !e->view || !e->rows)
 		return error_set(err, "out of memory");
+	if (e->c.all_netns &&
+	    exp_allns_new(&e->allns, (unsigned)e->c.max_netns, (unsigned)e->c.max_listeners, &e->fo, err))
+		return -1;
 	if (e->c.netns) {
 		e->home_fd = netns_open("/proc/self/ns/net", err);
 		if (e->home_fd < 0)
@@ -407,6 +473,11 @@ int cmd_exporter(int argc, char **argv)
 	if (parse_args(&e->c, argc, argv, &ret))
 		goto out;
 	ret = SV_EXIT_FAILED;
+	if (e->c.all_netns && geteuid() != 0) {
+		ret = cmd_fail(SV_EXIT_FAILED, "--all-netns needs root (it enters every "
+			       "network namespace with setns)");
+		goto out;
+	}
 	if (exp_setup(e, &fd, &err) || exp_start_http(e, fd, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "exporter: %s", err.buf);
 		goto out;
@@ -414,6 +485,7 @@ int cmd_exporter(int argc, char **argv)
 	ret = exp_loop(e, &err);
 out:
 	exporter_http_stop(e->http);
+	exp_allns_free(e->allns);
 	for (unsigned i = 0; i < TRIAGE_KEEP; i++)
 		free(e->buf[i]);
 	if (e->ns_fd >= 0)

@@ -29,14 +29,13 @@ static const struct owner_entry *cache_find(const struct owner_cache *c, uint32_
 	return bsearch(&key, c->e, c->n, sizeof(c->e[0]), entry_cmp);
 }
 
-/* A known owner onto listener l: the sample's process entry for its pid. */
-static void give_owner(struct sample *s, struct s_listener *l, const struct owner_entry *e)
+void owner_give(struct sample *s, struct s_listener *l, uint32_t pid, const char *comm)
 {
 	struct s_proc *p;
 
-	if (!e->pid)
+	if (!pid)
 		return;
-	p = sample_proc(s, e->pid, e->comm);
+	p = sample_proc(s, pid, comm);
 	if (!p)
 		return;
 	l->owner = (int32_t)(p - s->procs);
@@ -59,7 +58,7 @@ bool owner_cache_apply(struct owner_cache *c, struct sample *s, bool full)
 			snprintf(ne->comm, sizeof(ne->comm), "%s", s->procs[l->owner].comm);
 		} else if ((old = cache_find(c, l->inode))) {
 			*ne = *old;
-			give_owner(s, l, old);
+			owner_give(s, l, old->pid, old->comm);
 		} else if (full) {
 			ne->pid = 0;    /* no process holds it where we can see */
 			ne->comm[0] = '\0';

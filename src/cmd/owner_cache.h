@@ -51,4 +51,8 @@ int owner_cache_mode(const struct owner_cache *c);
  */
 bool owner_cache_apply(struct owner_cache *c, struct sample *s, bool full);
 
+/* A known owner (pid, comm; pid 0: none) onto listener l of s: the
+ * sample's process entry for that pid, made if missing. */
+void owner_give(struct sample *s, struct s_listener *l, uint32_t pid, const char *comm);
+
 #endif

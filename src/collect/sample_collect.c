@@ -187,18 +187,23 @@ static bool owner_lookup(uint32_t inode, uint32_t *pid, const char **comm, void 
  * users first, bounded) with its RLIMIT_NOFILE; then, when the builder
  * has something to attribute, the full walk's inode map attributes it.
  */
-static void collect_owners(struct sample_builder *b, const char *proc_root, bool full)
+static void collect_owners(struct sample_builder *b, const char *proc_root,
+			   const struct procmap *given, bool full)
 {
 	struct sample *s = b->s;
 	struct strbuf err = STRBUF_INIT;
-	struct procmap *pm = NULL;
+	struct procmap *own = NULL;
+	const struct procmap *pm = given;
 	const struct procmap_proc *pp;
 	struct procmap_proc *sorted = NULL;
 	size_t np;
-	int rc;
+	int rc = 0;
 
-	rc = full ? procmap_build(&pm, proc_root, false, &err)
-		  : procmap_build_counts(&pm, proc_root, &err);
+	if (!pm) {
+		rc = full ? procmap_build(&own, proc_root, false, &err)
+			  : procmap_build_counts(&own, proc_root, &err);
+		pm = own;
+	}
 	if (rc) {
 		sample_unavailable(s, "process owners", err.buf);
 		goto out;
@@ -224,10 +229,10 @@ static void collect_owners(struct sample_builder *b, const char *proc_root, bool
 			break;
 	}
 	if (full)
-		sample_build_attribute(b, owner_lookup, pm);
+		sample_build_attribute(b, owner_lookup, (void *)pm);
 out:
 	free(sorted);
-	procmap_free(pm);
+	procmap_free(own);
 	strbuf_release(&err);
 }
 
@@ -338,7 +343,7 @@ int sample_collect(struct sample *s, const struct sample_opts *o, struct strbuf 
 	if (o->kmsg)
 		collect_kmsg(&b, o->kmsg_path ? o->kmsg_path : "/dev/kmsg");
 	if (o->owners != SAMPLE_OWNERS_NONE)
-		collect_owners(&b, root, o->owners == SAMPLE_OWNERS_ALWAYS ||
+		collect_owners(&b, root, o->procmap, o->owners == SAMPLE_OWNERS_ALWAYS ||
 			       (o->owners == SAMPLE_OWNERS_AUTO && sample_build_owners_wanted(&b)));
 	sample_build_finish(&b);
 	ret = 0;

@@ -10,6 +10,7 @@
 #include "../util/strbuf.h"
 
 struct diag_session;
+struct procmap;
 
 struct sample_opts {
 	const char *proc_root;   /* NULL: /proc */
@@ -26,6 +27,13 @@ struct sample_opts {
 	 */
 	enum { SAMPLE_OWNERS_NONE, SAMPLE_OWNERS_AUTO, SAMPLE_OWNERS_ALWAYS,
 	       SAMPLE_OWNERS_COUNTS } owners;
+	/*
+	 * A walk the caller made (procmap.h), used instead of one of this
+	 * call's own, so that samples of several network namespaces share one
+	 * walk of the host's /proc (exporter --all-netns). A counts-only map
+	 * (procmap_build_counts) attributes nothing. NULL: walk here.
+	 */
+	const struct procmap *procmap;
 	int want_port;           /* --port: its listener's owner is wanted; -1 none */
 	bool kmsg;               /* read the kernel log */
 	const char *kmsg_path;   /* NULL: /dev/kmsg */

@@ -54,6 +54,8 @@ struct prom_self {
 	double sample_s;          /* the newest sample's cost; < 0 unknown */
 	double render_s;          /* the previous exposition's diagnose+render; < 0 unknown */
 	int64_t last_unix;        /* the newest sample's time; 0 none */
+	bool all_netns;           /* --all-netns: the three counts below are exported */
+	unsigned netns_sampled, netns_skipped, netns_past_limit;
 };
 
 /*
@@ -64,5 +66,36 @@ struct prom_self {
  */
 int report_prom(FILE *fp, const struct report_view *v, const struct prom_self *self,
 		struct strbuf *err);
+
+/*
+ * One part of the view, for `sockvet exporter --all-netns`, which renders
+ * each namespace's part and merges the families (prom_merge.h):
+ * PROM_PART_NETNS   what is per network namespace (listeners, states,
+ *                   counters, per-namespace limits, healthy, findings,
+ *                   rules not run), every series led by `labels`
+ *                   (key, value pairs, NULL-terminated; listeners get no
+ *                   netns label of their own then);
+ * PROM_PART_HOST    the host-wide values (file-nr, tcp_mem, orphans:
+ *                   finding_scope.h), no extra labels;
+ * PROM_PART_FINDINGS  sockvet_finding alone (the host-wide findings).
+ */
+enum prom_part { PROM_PART_NETNS, PROM_PART_HOST, PROM_PART_FINDINGS };
+int report_prom_part(FILE *fp, const struct report_view *v, enum prom_part part,
+		     const char *const *labels, struct strbuf *err);
+
+/*
+ * The text exposition's families merged across renderings: each family's
+ * HELP and TYPE once, then every sample of it from every rendering
+ * added, in the order added; families in the order first seen.
+ */
+struct prom_merge;
+struct prom_merge *prom_merge_new(void);
+/* Add one rendering. -1 with err: a family typed twice differently, a
+ * sample before any family, out of memory. */
+int prom_merge_add(struct prom_merge *m, const char *text, size_t len, struct strbuf *err);
+int prom_merge_write(const struct prom_merge *m, FILE *fp);
+/* Empty again, memory kept for the next round. */
+void prom_merge_reset(struct prom_merge *m);
+void prom_merge_free(struct prom_merge *m);
 
 #endif

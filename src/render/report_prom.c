@@ -19,7 +19,8 @@
 
 struct prom {
 	FILE *fp;
-	const char *netns;       /* the netns label of per-listener series */
+	const char *netns;       /* the netns label of per-listener series; NULL: none */
+	const char *const *extra; /* label pairs put first on every series; NULL none */
 };
 
 static void family(struct prom *p, const char *name, const char *type, const char *help)
@@ -46,15 +47,18 @@ static void label_value(FILE *fp, const char *s)
 /* name{k1="v1",...} value: labels as NULL-terminated key, value pairs. */
 static void sample_u64(struct prom *p, const char *name, const char *const *labels, uint64_t v)
 {
+	const char *const *set[2] = { p->extra, labels };
+	bool any = false;
+
 	fputs(name, p->fp);
-	if (labels && labels[0]) {
-		fputc('{', p->fp);
-		for (unsigned i = 0; labels[i]; i += 2) {
-			fprintf(p->fp, "%s%s=", i ? "," : "", labels[i]);
-			label_value(p->fp, labels[i + 1]);
+	for (unsigned k = 0; k < 2; k++)
+		for (unsigned i = 0; set[k] && set[k][i]; i += 2) {
+			fprintf(p->fp, "%s%s=", any ? "," : "{", set[k][i]);
+			label_value(p->fp, set[k][i + 1]);
+			any = true;
 		}
+	if (any)
 		fputc('}', p->fp);
-	}
 	fprintf(p->fp, " %" PRIu64 "\n", v);
 }
 
@@ -71,7 +75,7 @@ static void listener_series(struct prom *p, const char *name, const struct repor
 {
 	char port[8], proc[40];
 	const char *labels[] = { "address", r->addr, "port", port, "process", proc,
-				 "netns", p->netns, NULL };
+				 p->netns ? "netns" : NULL, p->netns, NULL };
 
 	snprintf(port, sizeof(port), "%u", r->port);
 	if (r->owner)
@@ -189,20 +193,27 @@ static void prom_fds(struct prom *p, const struct report_limits *lim)
 	}
 }
 
-static void prom_limits(struct prom *p, const struct report_limits *lim)
+/* The limits each network namespace has its own of. */
+static void prom_limits_netns(struct prom *p, const struct report_limits *lim)
 {
-	static const char *const level[3] = { "min", "pressure", "max" };
-	bool any = false;
-
 	gauge1(p, "sockvet_somaxconn", "net.core.somaxconn", &lim->somaxconn);
 	gauge1(p, "sockvet_tcp_max_syn_backlog", "net.ipv4.tcp_max_syn_backlog", &lim->syn_backlog);
 	gauge1(p, "sockvet_local_ports", "Ephemeral ports usable (ip_local_port_range minus reserved)",
 	       &lim->ports_usable);
 	prom_dests(p, lim);
-	gauge1(p, "sockvet_files_open", "File handles allocated host-wide (fs.file-nr)", &lim->files_open);
-	gauge1(p, "sockvet_files_max", "fs.file-max", &lim->files_max);
 	gauge1(p, "sockvet_conntrack_entries", "nf_conntrack_count", &lim->conntrack);
 	gauge1(p, "sockvet_conntrack_entries_max", "nf_conntrack_max", &lim->conntrack_max);
+	prom_fds(p, lim);
+}
+
+/* The host-wide ones (finding_scope.h): the same in every namespace. */
+static void prom_limits_host(struct prom *p, const struct report_limits *lim)
+{
+	static const char *const level[3] = { "min", "pressure", "max" };
+	bool any = false;
+
+	gauge1(p, "sockvet_files_open", "File handles allocated host-wide (fs.file-nr)", &lim->files_open);
+	gauge1(p, "sockvet_files_max", "fs.file-max", &lim->files_max);
 	gauge1(p, "sockvet_tcp_memory_bytes", "TCP socket memory host-wide (sockstat TCP mem)",
 	       &lim->tcp_mem_bytes);
 	for (unsigned k = 0; k < 3; k++)
@@ -219,13 +230,10 @@ static void prom_limits(struct prom *p, const struct report_limits *lim)
 	}
 	gauge1(p, "sockvet_tcp_orphans", "Orphaned TCP sockets host-wide (sockstat orphan)", &lim->orphans);
 	gauge1(p, "sockvet_tcp_orphans_max", "net.ipv4.tcp_max_orphans", &lim->orphans_max);
-	prom_fds(p, lim);
 }
 
-static void prom_verdict(struct prom *p, const struct report_view *v)
+static void prom_findings(struct prom *p, const struct report_view *v)
 {
-	family(p, "sockvet_healthy", "gauge", "1 when no finding above info, else 0");
-	sample_u64(p, "sockvet_healthy", NULL, v->verdict.healthy);
 	family(p, "sockvet_finding", "gauge",
 	       "1 per current finding of the triage rules over the sliding window");
 	for (unsigned i = 0; i < v->n_findings; i++) {
@@ -244,6 +252,13 @@ static void prom_verdict(struct prom *p, const struct report_view *v)
 		if (!dup)
 			sample_u64(p, "sockvet_finding", labels, 1);
 	}
+}
+
+static void prom_verdict(struct prom *p, const struct report_view *v)
+{
+	family(p, "sockvet_healthy", "gauge", "1 when no finding above info, else 0");
+	sample_u64(p, "sockvet_healthy", NULL, v->verdict.healthy);
+	prom_findings(p, v);
 	if (!v->n_not_run)
 		return;
 	family(p, "sockvet_rule_not_run", "gauge", "1 per rule whose inputs the samples lack");
@@ -260,6 +275,16 @@ static void prom_self(struct prom *p, const struct prom_self *s)
 	sample_u64(p, "sockvet_samples_total", NULL, s->samples);
 	family(p, "sockvet_sample_errors_total", "counter", "Samples that failed since start");
 	sample_u64(p, "sockvet_sample_errors_total", NULL, s->errors);
+	if (s->all_netns) {
+		family(p, "sockvet_netns", "gauge", "Network namespaces sampled in the last round");
+		sample_u64(p, "sockvet_netns", NULL, s->netns_sampled);
+		family(p, "sockvet_netns_skipped", "gauge",
+		       "Network namespaces the last round could not enter or sample");
+		sample_u64(p, "sockvet_netns_skipped", NULL, s->netns_skipped);
+		family(p, "sockvet_netns_past_limit", "gauge",
+		       "Network namespaces past --max-netns, not sampled in the last round");
+		sample_u64(p, "sockvet_netns_past_limit", NULL, s->netns_past_limit);
+	}
 	family(p, "sockvet_window_samples", "gauge", "Samples the rules judged (the sliding window)");
 	sample_u64(p, "sockvet_window_samples", NULL, s->window);
 	if (s->sample_s >= 0) {
@@ -278,22 +303,51 @@ static void prom_self(struct prom *p, const struct prom_self *s)
 	}
 }
 
+static int prom_done(FILE *fp, struct strbuf *err)
+{
+	if (fflush(fp) || ferror(fp))
+		return error_set(err, "cannot write the exposition: %s", strerror(errno ? errno : EIO));
+	return 0;
+}
+
 int report_prom(FILE *fp, const struct report_view *v, const struct prom_self *self,
 		struct strbuf *err)
 {
-	struct prom p = { fp, "" };
+	struct prom p = { fp, "", NULL };
 
 	if (v) {
 		p.netns = v->netns_name[0] ? v->netns_name : v->netns ? v->netns : "";
 		prom_listeners(&p, v);
 		prom_states(&p, v);
 		prom_counters(&p, v);
-		prom_limits(&p, &v->limits);
+		prom_limits_netns(&p, &v->limits);
+		prom_limits_host(&p, &v->limits);
 		prom_verdict(&p, v);
 	}
 	if (self)
 		prom_self(&p, self);
-	if (fflush(fp) || ferror(fp))
-		return error_set(err, "cannot write the exposition: %s", strerror(errno ? errno : EIO));
-	return 0;
+	return prom_done(fp, err);
+}
+
+int report_prom_part(FILE *fp, const struct report_view *v, enum prom_part part,
+		     const char *const *labels, struct strbuf *err)
+{
+	struct prom p = { fp, NULL, labels };
+
+	switch (part) {
+	case PROM_PART_NETNS:
+		prom_listeners(&p, v);
+		prom_states(&p, v);
+		prom_counters(&p, v);
+		prom_limits_netns(&p, &v->limits);
+		prom_verdict(&p, v);
+		break;
+	case PROM_PART_HOST:
+		prom_limits_host(&p, &v->limits);
+		break;
+	case PROM_PART_FINDINGS:
+		prom_findings(&p, v);
+		break;
+	}
+	return prom_done(fp, err);
 }
