@@ -40,6 +40,7 @@ _sockvet()
 	watch:--count) COMPREPLY=() ;;
 	watch:--color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
 	watch:-N|watch:--net) COMPREPLY=($(compgen -W "$(ip netns list 2>/dev/null | cut -d' ' -f1)" -- "$cur")) ;;
+	watch:--max-netns) COMPREPLY=() ;;
 	watch:--port) COMPREPLY=() ;;
 	watch:--bench-refreshes) COMPREPLY=() ;;
 	exporter:--listen) COMPREPLY=() ;;
@@ -70,7 +71,7 @@ _sockvet()
 	ss) opts='-h --help -V --version -n --numeric -r --resolve -a --all -l --listening -o --options -e --extended -m --memory -p --processes -T --threads -i --info --tos -s --summary -H --no-header -O --oneline -j --json --pretty -4 --ipv4 -6 --ipv6 -0 --packet -t --tcp -M --mptcp -u --udp -w --raw -x --unix -f --family -A --query --socket -D --diag --replay -N --net --all-netns -F --filter' ops1='' ops2='' ;;
 	analyze) opts='-h --help --port --peer --symptom --json --pretty --html --color' ops1='' ops2='' files=1 ;;
 	capture) opts='-h --help -o --output --samples --interval -N --net' ops1='' ops2='' ;;
-	watch) opts='-h --help --interval --count --batch -j --json --color -N --net --port --bench-refreshes' ops1='' ops2='' ;;
+	watch) opts='-h --help --interval --count --batch -j --json --color -N --net --all-netns --max-netns --port --bench-refreshes' ops1='' ops2='' ;;
 	summary) opts='-h --help' ops1='' ops2='' ;;
 	exporter) opts='-h --help --listen --textfile --interval --window --max-listeners --once --samples -N --net --all-netns --max-netns' ops1='' ops2='' ;;
 	lab) opts='-h --help -j --json --keep --html --samples --interval' ops1='list run clean help' ops2='all accept-overflow accept-overflow-emfile somaxconn-cap syn-flood syn-flood-nocookies close-wait-leak fin-wait-2 time-wait-busy-client port-exhaustion fd-exhaustion nothing-listening loopback-only receiver-not-reading lossy-path app-limited-sender healthy-busy-server resets accept-queue-close-wait slow-accept-keeps-up fd-leak connect-timeouts fin-wait-1-pile last-ack-pile syn-flood-elsewhere accept-overflow-once unix-accept-overflow udp-slow-reader' ;;

@@ -27,6 +27,7 @@
 #include "../render/watch_batch.h"
 #include "../render/watch_screen.h"
 #include "ss_filter.h"
+#include "watch_allns.h"
 #include "watch_run.h"
 
 struct watch_cmdline {
@@ -36,6 +37,8 @@ struct watch_cmdline {
 	bool batch, json;
 	int color;
 	const char *netns;
+	bool all_netns;
+	int max_netns;
 	int bench;               /* --bench-refreshes N: N refreshes, no wait */
 };
 
@@ -43,6 +46,9 @@ struct watch_cmdline {
 struct watch_ctx {
 	struct watch_cmdline c;
 	struct watch_run run;
+	struct watch_allns allns;        /* --all-netns instead of run */
+	struct watch_view *scratch;      /* --all-netns: one namespace's view */
+	int pane_ns;                     /* --all-netns: states/counters of; -1 the sum */
 	struct watch_view view;
 	struct watch_view_opts vo;
 	struct watch_ui ui;
@@ -95,6 +101,9 @@ static int parse_args(struct watch_cmdline *c, int argc, char **argv, int *code)
 		OPT_BOOL('j', "json", &c->json, "one JSON object per line per refresh (NDJSON)"),
 		OPT_CALLBACK(0, "color", &c->color, "WHEN", "auto (default), always, never", cmd_opt_color),
 		OPT_STRING('N', "net", &c->netns, "NETNS", "watch the named network namespace"),
+		OPT_BOOL(0, "all-netns", &c->all_netns, "every network namespace on one screen"),
+		OPT_INT(0, "max-netns", &c->max_netns, "N", 1, 4096,
+			"--all-netns: sample at most N namespaces (default 64)"),
 		OPT_CALLBACK(0, "port", &c->f, "P", "focus on the service on port P", focus_opt_port),
 		/* hidden: bench/run-bench's watch-refresh case */
 		OPT_INT(0, "bench-refreshes", &c->bench, "N", 1, 100000, NULL),
@@ -110,13 +119,16 @@ static int parse_args(struct watch_cmdline *c, int argc, char **argv, int *code)
 		.opts = opts,
 		.width = 26,
 		.footer = "\nKeys: q quit, p pause, s sort, / filter, Enter listener detail, v verdict,\n"
-			  "j/k or arrows select, ? help.\n"
+			  "j/k or arrows select, ? help; with --all-netns n the next namespace's states\n"
+			  "and counters, N their sum. --all-netns judges each namespace's newest sample\n"
+			  "alone (trends need -N NETNS).\n"
 			  "Exit status: 0 healthy, 1 warnings, 2 critical (the last verdict), 3 could not\n"
 			  "sample, 64 usage, 130 interrupted.\n",
 	};
 
 	c->interval = 1.0;
 	c->color = CMD_COLOR_AUTO;
+	c->max_netns = WATCH_MAX_NETNS_DEFAULT;
 	focus_opts_init(&c->f);
 	return cmd_parse_options(&spec, argc, argv, code);
 }
@@ -143,7 +155,13 @@ static int filter_setup(struct watch_ctx *x, int argc, char **argv)
 
 static void view_build(struct watch_ctx *x)
 {
-	watch_view_build(&x->view, x->run.trace, x->run.rv, &x->vo);
+	if (x->c.all_netns) {
+		watch_view_build_allns(&x->view, x->scratch, x->allns.src, x->allns.n_ns, x->pane_ns,
+				       x->allns.rv, &x->vo);
+		x->view.netns_past = x->allns.past;
+	} else {
+		watch_view_build(&x->view, x->run.trace, x->run.rv, &x->vo);
+	}
 	if (x->ui.sel >= x->view.n_rows)
 		x->ui.sel = x->view.n_rows ? x->view.n_rows - 1 : 0;
 }
@@ -161,6 +179,26 @@ static void wait_until(double deadline)
 	}
 }
 
+static int refresh(struct watch_ctx *x, struct strbuf *err)
+{
+	return x->c.all_netns ? watch_allns_refresh(&x->allns, err) : watch_run_refresh(&x->run, err);
+}
+
+static int status(const struct watch_ctx *x)
+{
+	return x->c.all_netns ? watch_allns_status(&x->allns) : watch_run_status(&x->run);
+}
+
+static int batch_print(struct watch_ctx *x, struct strbuf *err)
+{
+	if (!x->c.json)
+		return watch_batch_text(stdout, &x->view, err);
+	if (!x->c.all_netns)
+		return watch_batch_json(stdout, &x->view, err);
+	return watch_batch_json_allns(stdout, &x->view, x->allns.src, x->allns.n_ns, x->scratch,
+				      &x->vo, x->allns.all, x->allns.finding_ino, err);
+}
+
 static int run_batch(struct watch_ctx *x)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -173,18 +211,17 @@ static int run_batch(struct watch_ctx *x)
 		if (stop_sig)
 			break;
 		next = triage_mono_s() + x->c.interval;
-		if (watch_run_refresh(&x->run, &err)) {
+		if (refresh(x, &err)) {
 			ret = cmd_fail(SV_EXIT_FAILED, "watch: %s", err.buf);
 			goto out;
 		}
 		view_build(x);
-		if (x->c.json ? watch_batch_json(stdout, &x->view, &err)
-			      : watch_batch_text(stdout, &x->view, &err)) {
+		if (batch_print(x, &err)) {
 			ret = cmd_fail(SV_EXIT_FAILED, "watch: %s", err.buf);
 			goto out;
 		}
 	}
-	ret = stop_sig ? SV_EXIT_INTERRUPTED : watch_run_status(&x->run);
+	ret = stop_sig ? SV_EXIT_INTERRUPTED : status(x);
 out:
 	strbuf_release(&err);
 	return ret;
@@ -256,6 +293,14 @@ static void detail_open(struct watch_ctx *x)
 {
 	if (!x->view.n_rows)
 		return;
+	if (x->c.all_netns) {
+		const struct watch_listener *r = &x->view.rows[x->ui.sel];
+		const char *in = r->ns < x->allns.n_ns ? x->allns.ns[r->ns].run_in : "";
+
+		snprintf(x->ui.status, sizeof(x->ui.status), "detail needs one namespace: "
+			 "sockvet watch%s%s --port %u", in[0] ? " -N " : "", in, r->port);
+		return;
+	}
 	x->detail_slot = x->view.rows[x->ui.sel].slot;
 	watch_run_detail(&x->run, x->detail_slot, &x->detail);
 	x->ui.detail = &x->detail;
@@ -279,6 +324,11 @@ static void key_main(struct watch_ctx *x, int k)
 		x->ui.input[0] = 0;
 		break;
 	case '?': x->ui.pane = WATCH_PANE_HELP; break;
+	case 'n':
+		if (x->c.all_netns && x->allns.n_ns)
+			x->pane_ns = x->pane_ns + 1 >= (int)x->allns.n_ns ? 0 : x->pane_ns + 1;
+		break;
+	case 'N': x->pane_ns = -1; break;
 	case 'v': x->ui.pane = WATCH_PANE_FINDING; x->ui.finding = 0; break;
 	case 'k': case WATCH_KEY_UP: select_move(x, -1); break;
 	case 'j': case WATCH_KEY_DOWN: select_move(x, 1); break;
@@ -290,9 +340,9 @@ static void key_main(struct watch_ctx *x, int k)
 /* One refresh on screen: sample, view, and the open pane's detail. */
 static int screen_refresh(struct watch_ctx *x, struct strbuf *err)
 {
-	if (watch_run_refresh(&x->run, err))
+	if (refresh(x, err))
 		return -1;
-	if (x->ui.pane == WATCH_PANE_DETAIL)
+	if (x->ui.pane == WATCH_PANE_DETAIL && !x->c.all_netns)
 		watch_run_detail(&x->run, x->detail_slot, &x->detail);
 	return 0;
 }
@@ -318,7 +368,8 @@ static int run_screen(struct watch_ctx *x)
 				ret = cmd_fail(SV_EXIT_FAILED, "watch: %s", err.buf);
 				goto out;
 			}
-			if (x->c.count && x->run.taken >= (uint64_t)x->c.count)
+			if (x->c.count && (x->c.all_netns ? x->allns.taken : x->run.taken) >=
+			    (uint64_t)x->c.count)
 				x->quit = true;
 		}
 		view_build(x);
@@ -333,8 +384,29 @@ static int run_screen(struct watch_ctx *x)
 			key_main(x, k);
 	}
 	watch_screen_close();
-	ret = stop_sig ? SV_EXIT_INTERRUPTED : watch_run_status(&x->run);
+	ret = stop_sig ? SV_EXIT_INTERRUPTED : status(x);
 out:
+	strbuf_release(&err);
+	return ret;
+}
+
+/* --all-netns: not with -N, root only; the per-namespace state allocated. */
+static int allns_setup(struct watch_ctx *x)
+{
+	struct strbuf err = STRBUF_INIT;
+	int ret = SV_EXIT_OK;
+
+	x->pane_ns = -1;
+	x->allns.o = x->c.f.o;
+	x->allns.interval = x->c.interval;
+	x->allns.max_netns = (unsigned)x->c.max_netns;
+	if (x->c.netns)
+		ret = cmd_fail(SV_EXIT_USAGE, "watch: --all-netns and -N do not go together");
+	else if (geteuid() != 0)
+		ret = cmd_fail(SV_EXIT_FAILED, "watch: --all-netns needs root (it enters every "
+			       "network namespace with setns)");
+	else if (!(x->scratch = malloc(sizeof(*x->scratch))) || watch_allns_open(&x->allns, &err))
+		ret = cmd_fail(SV_EXIT_FAILED, "watch: %s", err.len ? err.buf : "out of memory");
 	strbuf_release(&err);
 	return ret;
 }
@@ -362,11 +434,16 @@ int cmd_watch(int argc, char **argv)
 	x->run.netns = x->c.netns;
 	if (x->c.bench)
 		x->c.count = x->c.bench;
-	if (x->c.netns && netns_enter(x->c.netns, &err)) {
+	if (x->c.all_netns) {
+		ret = allns_setup(x);
+		if (ret != SV_EXIT_OK)
+			goto out;
+		ret = SV_EXIT_FAILED;
+	} else if (x->c.netns && netns_enter(x->c.netns, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "watch: %s", err.buf);
 		goto out;
 	}
-	if (watch_run_open(&x->run, &err)) {
+	if (!x->c.all_netns && watch_run_open(&x->run, &err)) {
 		ret = cmd_fail(SV_EXIT_FAILED, "watch: %s", err.buf);
 		goto out;
 	}
@@ -377,6 +454,8 @@ int cmd_watch(int argc, char **argv)
 		ret = run_screen(x);
 out:
 	watch_run_close(&x->run);
+	watch_allns_close(&x->allns);
+	free(x->scratch);
 	ss_filter_free(x->cli_filter);
 	free(x->ui_filter);
 	free(x);

@@ -67,20 +67,28 @@ static void window_order(struct watch_run *w)
  * samples; every other refresh is triage's AUTO mode and the cache fills
  * in the names, so every sample in the window is attributed.
  */
+int watch_collect_owned(struct owner_cache *c, struct sample *s, struct sample_opts *so,
+			struct strbuf *err)
+{
+	so->owners = owner_cache_mode(c);
+	if (sample_collect(s, so, err))
+		return -1;
+	if (!owner_cache_apply(c, s, so->owners == SAMPLE_OWNERS_ALWAYS)) {
+		so->owners = SAMPLE_OWNERS_ALWAYS;
+		if (sample_collect(s, so, err))
+			return -1;
+		owner_cache_apply(c, s, true);
+	}
+	return 0;
+}
+
 static int collect_one(struct watch_run *w, struct sample *s, struct strbuf *err)
 {
 	struct sample_opts so = { .want_port = w->o.port, .session = w->ds, .kmsg = true };
 	double t0 = triage_mono_s();
 
-	so.owners = owner_cache_mode(w->owners);
-	if (sample_collect(s, &so, err))
+	if (watch_collect_owned(w->owners, s, &so, err))
 		return -1;
-	if (!owner_cache_apply(w->owners, s, so.owners == SAMPLE_OWNERS_ALWAYS)) {
-		so.owners = SAMPLE_OWNERS_ALWAYS;
-		if (sample_collect(s, &so, err))
-			return -1;
-		owner_cache_apply(w->owners, s, true);
-	}
 	w->last_cost_s = triage_mono_s() - t0;
 	return 0;
 }

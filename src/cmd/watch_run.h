@@ -48,6 +48,15 @@ struct watch_run {
 	double last_cost_s;
 };
 
+/*
+ * Take sample s with so (want_port, session, kmsg set by the caller),
+ * naming listeners through the owner cache c (owner_cache.h). Also
+ * watch --all-netns's, with one namespace's cache loaded into c.
+ */
+struct sample_opts;
+int watch_collect_owned(struct owner_cache *c, struct sample *s, struct sample_opts *so,
+			struct strbuf *err);
+
 /* Allocate and open the sock_diag session (in the current namespace). */
 int watch_run_open(struct watch_run *w, struct strbuf *err);
 /* One refresh: sample, trace, diagnose the window, report view. */

@@ -5,18 +5,34 @@
 #include <stdio.h>
 #include <string.h>
 
-void trace_init(struct trace *t)
+static unsigned cap_clamp(unsigned cap)
+{
+	return cap < 1 ? 1 : cap > TRACE_POINTS_MAX ? TRACE_POINTS_MAX : cap;
+}
+
+void trace_init_cap(struct trace *t, unsigned cap)
 {
 	/* The ring is most of the size; clearing it would touch every page. */
 	memset(t, 0, offsetof(struct trace, ring));
 	t->time_known = true;
+	t->cap = cap_clamp(cap);
+}
+
+void trace_init(struct trace *t)
+{
+	trace_init_cap(t, TRACE_POINTS_MAX);
+}
+
+size_t trace_size(unsigned cap)
+{
+	return offsetof(struct trace, ring) + cap_clamp(cap) * sizeof(struct trace_point);
 }
 
 const struct trace_point *trace_at(const struct trace *t, unsigned i)
 {
 	if (i >= t->n)
 		return NULL;
-	return &t->ring[(t->head + i) % TRACE_POINTS_MAX];
+	return &t->ring[(t->head + i) % t->cap];
 }
 
 const struct trace_point *trace_last(const struct trace *t)
@@ -33,11 +49,11 @@ static struct trace_point *point_new(struct trace *t)
 {
 	struct trace_point *p;
 
-	if (t->n == TRACE_POINTS_MAX) {
-		t->head = (t->head + 1) % TRACE_POINTS_MAX;
+	if (t->n == t->cap) {
+		t->head = (t->head + 1) % t->cap;
 		t->n--;
 	}
-	p = &t->ring[(t->head + t->n) % TRACE_POINTS_MAX];
+	p = &t->ring[(t->head + t->n) % t->cap];
 	t->n++;
 	t->taken++;
 	memset(p, 0, sizeof(*p));

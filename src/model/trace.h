@@ -19,6 +19,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -78,7 +79,8 @@ struct trace_point {
 };
 
 struct trace {
-	unsigned n;              /* points held, <= TRACE_POINTS_MAX */
+	unsigned cap;            /* points the ring holds, <= TRACE_POINTS_MAX */
+	unsigned n;              /* points held, <= cap */
 	unsigned head;           /* index of the oldest point in ring */
 	uint64_t taken;          /* points ever added (n + forgotten) */
 	bool time_known;         /* every point's t_s came from a clock */
@@ -101,6 +103,14 @@ struct trace {
 
 /* A trace is large (TRACE_POINTS_MAX points): allocate it. */
 void trace_init(struct trace *t);
+/*
+ * A trace that keeps only the newest cap points (1..TRACE_POINTS_MAX),
+ * in trace_size(cap) bytes: the ring is the struct's last member and
+ * only its first cap points are touched (watch --all-netns keeps one
+ * per namespace).
+ */
+size_t trace_size(unsigned cap);
+void trace_init_cap(struct trace *t, unsigned cap);
 /* Record one sample; cost_s: what taking it cost, 0 when unknown. */
 void trace_add(struct trace *t, const struct sample *s, double cost_s);
 /* Point i, 0 the oldest held; NULL past the end. */

@@ -2,9 +2,11 @@
 #include "watch_batch.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
+#include "../diagnose/finding.h"
 #include "../diagnose/verdict.h"
 #include "../util/textesc.h"
 #include "json_writer.h"
@@ -32,7 +34,7 @@ static void text_header(FILE *fp, const struct watch_view *v)
 			verdict_side_name(rv->verdict.side), finding0_id(rv));
 }
 
-static void text_listener(FILE *fp, const struct watch_listener *r)
+static void text_listener(FILE *fp, const struct watch_listener *r, bool netns)
 {
 	char proc[40] = "?", drops[16] = "-", total[16] = "-";
 
@@ -45,6 +47,8 @@ static void text_listener(FILE *fp, const struct watch_listener *r)
 		snprintf(drops, sizeof(drops), "%.1f", r->drops_per_s);
 	if (r->has_drops)
 		snprintf(total, sizeof(total), "%u", r->drops);
+	if (netns)
+		fprintf(fp, "  %-16.16s", r->netns);
 	if (!r->present) {
 		fprintf(fp, "  %-28s %-20s gone\n", r->endpoint, proc);
 		return;
@@ -56,12 +60,17 @@ static void text_listener(FILE *fp, const struct watch_listener *r)
 int watch_batch_text(FILE *fp, const struct watch_view *v, struct strbuf *err)
 {
 	text_header(fp, v);
+	if (v->all_netns)
+		fprintf(fp, "  %-16s", "NETNS");
 	fprintf(fp, "  %-28s %-20s %6s %6s %6s %6s %8s %8s %8s\n", "LISTENER", "PROCESS", "RECV-Q",
 		"SEND-Q", "FILL", "PEAK", "DROPS", "DROPS/S", "SYN-RECV");
 	for (unsigned i = 0; i < v->n_rows; i++)
-		text_listener(fp, &v->rows[i]);
+		text_listener(fp, &v->rows[i], v->all_netns);
 	if (!v->n_rows)
 		fputs(v->filtered ? "  (no listener matches)\n" : "  (no listener)\n", fp);
+	if (v->all_netns)
+		fprintf(fp, "  (%u namespaces, %u not sampled; states and rates: %s)\n", v->n_netns,
+			v->netns_past, v->pane_netns);
 	fputs("  states", fp);
 	for (unsigned i = 0; i < v->n_states; i++) {
 		const struct watch_state *s = &v->states[i];
@@ -80,6 +89,13 @@ int watch_batch_text(FILE *fp, const struct watch_view *v, struct strbuf *err)
 			fprintf(fp, "  %s -", c->label);
 	}
 	fputc('\n', fp);
+	for (unsigned i = 0; v->all_netns && v->rv && i < v->rv->n_findings; i++) {
+		const struct finding *f = v->rv->findings[i].f;
+		char esc[sizeof(f->subject) * 4 + 1];
+
+		fprintf(fp, "  %s %s %s\n", verdict_severity_name(f->severity), f->id,
+			text_escape(esc, sizeof(esc), f->subject));
+	}
 	if (fflush(fp) || ferror(fp))
 		return error_set(err, "cannot write: %s", strerror(errno));
 	return 0;
@@ -180,6 +196,101 @@ int watch_batch_json(FILE *fp, const struct watch_view *v, struct strbuf *err)
 	json_states_counters(&w, v);
 	json_obj_end(&w);
 	if (json_writer_finish(&w, err))   /* ends the line */
+		return -1;
+	if (fflush(fp) || ferror(fp))
+		return error_set(err, "cannot write: %s", strerror(errno));
+	return 0;
+}
+
+/* The subject without the "[LABEL] " the merged set gave it. */
+static const char *subject_own(const char *s)
+{
+	const char *p = s[0] == '[' ? strstr(s, "] ") : NULL;
+
+	return p ? p + 2 : s;
+}
+
+static void json_ns_findings(struct json_writer *w, uint64_t ino, const struct findings *all,
+			     const uint64_t *finding_ino)
+{
+	enum severity worst = SEV_INFO;
+	enum side side = SIDE_NONE;
+	unsigned n = 0;
+
+	json_kv_arr_begin(w, "findings");
+	for (unsigned i = 0; i < all->n; i++) {
+		const struct finding *f = &all->f[i];
+
+		if (finding_ino[i] != ino)
+			continue;
+		json_obj_begin(w);
+		json_kv_cstr(w, "id", f->id);
+		json_kv_cstr(w, "severity", verdict_severity_name(f->severity));
+		json_kv_cstr(w, "side", verdict_side_name(f->side));
+		json_kv_cstr(w, "subject", subject_own(f->subject));
+		json_obj_end(w);
+		if (!n++ || f->severity > worst) {
+			worst = f->severity;
+			side = f->side;
+		}
+	}
+	json_arr_end(w);
+	json_kv_obj_begin(w, "verdict");
+	json_kv_bool(w, "healthy", !n);
+	json_kv_cstr(w, "severity", verdict_severity_name(worst));
+	json_kv_cstr(w, "side", verdict_side_name(side));
+	json_obj_end(w);
+}
+
+static void json_namespace(struct json_writer *w, const struct watch_ns_src *ns,
+			   const struct watch_view *nv, const struct findings *all,
+			   const uint64_t *finding_ino)
+{
+	json_obj_begin(w);
+	json_kv_u64(w, "inode", ns->inode);
+	json_kv_cstr(w, "owner", ns->label);
+	json_kv_cstr(w, "run_in", ns->run_in ? ns->run_in : "");
+	json_ns_findings(w, ns->inode, all, finding_ino);
+	json_kv_u64(w, "listeners_tracked", nv->n_tracked);
+	json_kv_u64(w, "listeners_untracked", nv->untracked);
+	json_kv_arr_begin(w, "listeners");
+	for (unsigned k = 0; k < nv->n_rows; k++)
+		json_listener(w, &nv->rows[k]);
+	json_arr_end(w);
+	json_states_counters(w, nv);
+	json_obj_end(w);
+}
+
+int watch_batch_json_allns(FILE *fp, const struct watch_view *v, const struct watch_ns_src *ns,
+			   unsigned n, struct watch_view *scratch, const struct watch_view_opts *o,
+			   const struct findings *all, const uint64_t *finding_ino,
+			   struct strbuf *err)
+{
+	struct json_writer w;
+
+	json_writer_init(&w, fp, 0);
+	json_obj_begin(&w);
+	json_kv_u64(&w, "schema_version", 1);
+	json_kv_bool(&w, "all_netns", true);
+	json_kv_i64(&w, "time_unix", v->time_unix);
+	json_kv_u64(&w, "refresh", v->refreshes);
+	json_kv_double(&w, "interval_s", v->interval_s);
+	json_kv_double(&w, "cost_s", v->cost_s);
+	json_kv_cstr(&w, "host", v->host);
+	json_kv_cstr(&w, "kernel", v->kernel);
+	json_verdict(&w, v);
+	json_kv_bool(&w, "filtered", v->filtered);
+	json_kv_u64(&w, "namespaces_past_limit", v->netns_past);
+	json_kv_arr_begin(&w, "namespaces");
+	for (unsigned i = 0; i < n; i++) {
+		if (!ns[i].t || !trace_last(ns[i].t))
+			continue;
+		watch_view_build(scratch, ns[i].t, NULL, o);
+		json_namespace(&w, &ns[i], scratch, all, finding_ino);
+	}
+	json_arr_end(&w);
+	json_obj_end(&w);
+	if (json_writer_finish(&w, err))
 		return -1;
 	if (fflush(fp) || ferror(fp))
 		return error_set(err, "cannot write: %s", strerror(errno));

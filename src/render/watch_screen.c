@@ -28,6 +28,7 @@
 #include "../util/textesc.h"
 
 enum { PAIR_CRIT = 1, PAIR_WARN, PAIR_OK, PAIR_HEAD };
+enum { NETNS_COL = 28 };
 
 static bool screen_on;
 static bool use_color;
@@ -148,7 +149,7 @@ static void draw_header(const struct watch_view *v)
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	put(0, 0, A_REVERSE, "%-*s", COLS, "");
 	put(0, 0, A_REVERSE | A_BOLD, " sockvet watch  %s  %s  netns %s  %s  every %gs  refresh %.1f ms%s",
-	    v->host, v->kernel, v->netns[0] ? v->netns : "(this one)", when, v->interval_s,
+	    v->host, v->kernel, v->all_netns ? "(all)" : v->netns[0] ? v->netns : "(this one)", when, v->interval_s,
 	    v->cost_s * 1e3, v->paused ? "  [PAUSED]" : "");
 }
 
@@ -186,7 +187,7 @@ static void fill_bar(int y, int x, double pct)
 	addch(']');
 }
 
-static void draw_listener(int y, const struct watch_listener *r, bool selected)
+static void draw_listener(int y, const struct watch_listener *r, bool selected, int off)
 {
 	attr_t a = selected ? A_REVERSE : 0;
 	char proc[32] = "?";
@@ -198,28 +199,33 @@ static void draw_listener(int y, const struct watch_listener *r, bool selected)
 		snprintf(proc, sizeof(proc), "%s[%u]", r->comm, r->pid);
 	if (r->drops_known)
 		snprintf(drops, sizeof(drops), "%.1f", r->drops_per_s);
+	if (off)
+		put(y, 0, a, "%-*.*s ", off - 1, off - 1, r->netns);
 	if (!r->present) {
-		put(y, 0, a | A_DIM, "%-26.26s %-18.18s (gone)", r->endpoint, proc);
+		put(y, off, a | A_DIM, "%-26.26s %-18.18s (gone)", r->endpoint, proc);
 		return;
 	}
 	if (r->rq > r->wq)
 		a |= pair(PAIR_CRIT) | A_BOLD;
-	put(y, 0, a, "%-26.26s %-18.18s %6u %6u", r->endpoint, proc, r->rq, r->wq);
-	fill_bar(y, 60, r->fill_pct);
-	put(y, 71, a, "%4.0f%% %4.0f%% %8s %8s %8u ", r->fill_pct, r->peak_fill_pct, total, drops,
+	put(y, off, a, "%-26.26s %-18.18s %6u %6u", r->endpoint, proc, r->rq, r->wq);
+	fill_bar(y, off + 60, r->fill_pct);
+	put(y, off + 71, a, "%4.0f%% %4.0f%% %8s %8s %8u ", r->fill_pct, r->peak_fill_pct, total, drops,
 	    r->syn_recv);
-	spark(y, 111, COLS - 111, &r->fill, 100);
+	spark(y, off + 111, COLS - off - 111, &r->fill, 100);
 }
 
 static int draw_listeners(int y, int max_rows, const struct watch_view *v,
 			  const struct watch_ui *ui)
 {
 	unsigned first = 0;
+	int off = v->all_netns ? NETNS_COL + 1 : 0;
 
 	put(y, 0, pair(PAIR_HEAD) | A_BOLD, "LISTENERS  %u shown of %u tracked%s  sort: %s%s%s",
-	    v->n_rows, v->n_tracked, v->untracked ? " (more not tracked)" : "",
+	    v->n_rows, v->n_tracked, v->untracked || v->rows_folded ? " (more not tracked)" : "",
 	    watch_sort_name(v->sort), ui->filter_text[0] ? "  filter: " : "", ui->filter_text);
-	put(y + 1, 0, A_BOLD, "%-26s %-18s %6s %6s %-10s %5s %5s %8s %8s %8s  %s", "ADDRESS:PORT",
+	if (off)
+		put(y + 1, 0, A_BOLD, "%-*s", off, "NETNS");
+	put(y + 1, off, A_BOLD, "%-26s %-18s %6s %6s %-10s %5s %5s %8s %8s %8s  %s", "ADDRESS:PORT",
 	    "PROCESS", "RECV-Q", "SEND-Q", "FILL", "NOW", "PEAK", "DROPS", "DROPS/S", "SYN-RECV",
 	    "FILL OVER TIME");
 	if (max_rows < 1)
@@ -227,7 +233,7 @@ static int draw_listeners(int y, int max_rows, const struct watch_view *v,
 	if (ui->sel >= (unsigned)max_rows)
 		first = ui->sel - (unsigned)max_rows + 1;
 	for (unsigned i = first; i < v->n_rows && i < first + (unsigned)max_rows; i++)
-		draw_listener(y + 2 + (int)(i - first), &v->rows[i], i == ui->sel);
+		draw_listener(y + 2 + (int)(i - first), &v->rows[i], i == ui->sel, off);
 	if (!v->n_rows)
 		put(y + 2, 2, A_DIM, "%s", v->filtered ? "(no listener matches)" : "(no listener)");
 	return y + 2 + (v->n_rows < (unsigned)max_rows ? (int)(v->n_rows ? v->n_rows : 1) : max_rows);
@@ -237,7 +243,7 @@ static int draw_states_counters(int y, int rows, const struct watch_view *v)
 {
 	int half = COLS / 2;
 
-	put(y, 0, pair(PAIR_HEAD) | A_BOLD, "TCP STATES   now  change");
+	put(y, 0, pair(PAIR_HEAD) | A_BOLD, "TCP STATES   now  change  %s", v->pane_netns);
 	put(y, half, pair(PAIR_HEAD) | A_BOLD, "COUNTERS          per second");
 	for (int i = 0; i < rows; i++) {
 		if ((unsigned)i < v->n_states) {
@@ -270,7 +276,12 @@ static void draw_findings(int y, int rows, const struct watch_view *v)
 {
 	const struct report_view *rv = v->rv;
 
-	put(y, 0, pair(PAIR_HEAD) | A_BOLD, "FINDINGS  (the rules over the last %u samples)", v->judged);
+	if (v->all_netns)
+		put(y, 0, pair(PAIR_HEAD) | A_BOLD, "FINDINGS  (each namespace's newest sample; "
+		    "%u namespaces, %u not sampled)", v->n_netns, v->netns_past);
+	else
+		put(y, 0, pair(PAIR_HEAD) | A_BOLD, "FINDINGS  (the rules over the last %u samples)",
+		    v->judged);
 	for (int i = 0; rv && i < rows && (unsigned)i < rv->n_findings; i++) {
 		const struct finding *f = rv->findings[i].f;
 
@@ -430,11 +441,14 @@ static void draw_help(void)
 		"Enter      the selected listener: its connections by state, its fds",
 		"v          the verdict: each finding's evidence, change and verify command",
 		"j k arrows select (a listener, or a finding in the verdict pane)",
+		"n N        --all-netns: states and counters of the next namespace; N their sum",
 		"?          this help",
 		"",
 		"The verdict comes from the same rules as `sockvet`, over the last 8 samples.",
 		"The filter runs in user space on the listener rows only: states, counters",
 		"and the verdict always cover the whole namespace.",
+		"--all-netns: rows of every namespace (NETNS: its owner), fullest first; each",
+		"namespace is judged on its newest sample only (trends: watch -N NETNS).",
 	};
 
 	for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)

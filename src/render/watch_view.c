@@ -137,7 +137,7 @@ static int cmp_port(const struct watch_listener *a, const struct watch_listener 
 	return strcmp(a->endpoint, b->endpoint);
 }
 
-static int cmp_rows(const void *pa, const void *pb, void *ctx)
+int watch_view_row_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct watch_listener *a = pa, *b = pb;
 	const enum watch_sort *by = ctx;
@@ -169,10 +169,10 @@ static void listeners_build(struct watch_view *w, const struct trace *t,
 
 	w->n_tracked = t->n_lslots;
 	w->untracked = t->listeners_untracked;
-	for (unsigned k = 0; k < t->n_lslots && w->n_rows < WATCH_ROWS_MAX; k++)
+	for (unsigned k = 0; k < t->n_lslots && w->n_rows < TRACE_LISTENERS_MAX; k++)
 		if (watch_view_listener_match(t, k, last, o))
 			listener_fill(&w->rows[w->n_rows++], t, k);
-	qsort_r(w->rows, w->n_rows, sizeof(w->rows[0]), cmp_rows, (void *)&o->sort);
+	qsort_r(w->rows, w->n_rows, sizeof(w->rows[0]), watch_view_row_cmp, (void *)&o->sort);
 }
 
 static void states_build(struct watch_view *w, const struct trace *t)
@@ -240,12 +240,15 @@ static void counters_build(struct watch_view *w, const struct trace *t)
 void watch_view_build(struct watch_view *w, const struct trace *t, const struct report_view *rv,
 		      const struct watch_view_opts *o)
 {
-	const struct trace_point *last = trace_last(t);
+	const struct trace_point *last = t ? trace_last(t) : NULL;
 
 	memset(w, 0, offsetof(struct watch_view, rows));
 	w->n_states = 0;
 	w->n_counters = 0;
 	w->have_states = false;
+	w->all_netns = false;
+	w->n_netns = w->netns_past = w->rows_folded = 0;
+	w->pane_netns[0] = 0;
 	w->rv = rv;
 	w->host = rv && rv->host ? rv->host : "";
 	w->kernel = rv && rv->kernel ? rv->kernel : "";
@@ -255,7 +258,7 @@ void watch_view_build(struct watch_view *w, const struct trace *t, const struct 
 	w->sort = o->sort;
 	w->paused = o->paused;
 	w->filtered = (o->filter && o->filter->root >= 0) || o->port >= 0;
-	w->refreshes = t->taken;
+	w->refreshes = t ? t->taken : 0;
 	if (!last)
 		return;
 	w->time_unix = last->time_unix;

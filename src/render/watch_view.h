@@ -20,6 +20,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../filter/filter.h"
@@ -28,7 +29,8 @@
 
 /* Points a sparkline shows (the newest ones). */
 #define WATCH_SPARK_MAX 60
-#define WATCH_ROWS_MAX TRACE_LISTENERS_MAX
+#define WATCH_ROWS_MAX (2 * TRACE_LISTENERS_MAX)
+#define WATCH_NETNS_SHORT 32     /* the NETNS column: an owner label, shortened */
 #define WATCH_COUNTERS_MAX 12
 
 enum watch_sort {
@@ -51,6 +53,8 @@ struct watch_spark {
 
 struct watch_listener {
 	unsigned slot;           /* trace listener slot */
+	unsigned ns;             /* --all-netns: its namespace's index; 0 otherwise */
+	char netns[WATCH_NETNS_SHORT];  /* --all-netns: the owner label, shortened */
 	char endpoint[ADDR_STR_MAX];
 	uint16_t port;
 	char comm[16];           /* "" unknown */
@@ -139,14 +143,48 @@ struct watch_view {
 
 	/* the verdict and findings: the report view's (same rules as triage) */
 	const struct report_view *rv;
+
+	/* --all-netns (watch_view_build_allns) */
+	bool all_netns;
+	unsigned n_netns;        /* namespaces in the view */
+	unsigned netns_past;     /* namespaces past --max-netns, or not entered */
+	uint32_t rows_folded;    /* listener rows past WATCH_ROWS_MAX, least full */
+	char pane_netns[WATCH_NETNS_SHORT + 16];  /* what states and counters cover */
+};
+
+/* One namespace for watch_view_build_allns: its trace and owner label. */
+struct watch_ns_src {
+	const struct trace *t;
+	const char *label;       /* "host", "named NAME", "pid PID COMM (...)" */
+	uint64_t inode;          /* the namespace's nsfs inode */
+	const char *run_in;      /* netns_run_name(): "", NAME or /proc/PID/ns/net */
 };
 
 /*
- * Fill w from the trace (at least one point) and the report view of the
- * same refresh. Never fails: every array is bounded by the trace's own.
+ * Fill w from the trace (at least one point; NULL: the header only) and
+ * the report view of the same refresh. Never fails: every array is bounded by the trace's own.
  */
 void watch_view_build(struct watch_view *w, const struct trace *t, const struct report_view *rv,
 		      const struct watch_view_opts *o);
+
+/*
+ * --all-netns: one view across namespaces. Listener rows of every
+ * namespace (each with its shortened owner label) sorted together by
+ * o->sort; past WATCH_ROWS_MAX the least wanted rows are counted in
+ * rows_folded. States and counters: namespace `pane` (an index into ns),
+ * or their sum over every namespace when pane < 0 (sparklines aligned on
+ * the newest point). rv: the merged verdict; scratch: a view to build
+ * each namespace's into.
+ */
+void watch_view_build_allns(struct watch_view *w, struct watch_view *scratch,
+			    const struct watch_ns_src *ns, unsigned n, int pane,
+			    const struct report_view *rv, const struct watch_view_opts *o);
+
+/* The listener row order of o->sort (qsort_r's shape, ctx: enum watch_sort *). */
+int watch_view_row_cmp(const void *a, const void *b, void *ctx);
+
+/* An owner label cut to the NETNS column: "named NAME" -> "NAME", "pid 42 x (..)" -> "pid 42 x". */
+const char *watch_netns_short(const char *label, char *out, size_t n);
 
 /* Whether a listener slot passes the filter (and --port) at point p. */
 bool watch_view_listener_match(const struct trace *t, unsigned slot, const struct trace_point *p,

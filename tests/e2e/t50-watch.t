@@ -33,11 +33,12 @@ tmux() { command tmux -S "$TMUX_SOCK" "$@"; }
 t50_cleanup() {
 	tmux kill-server 2>/dev/null
 	"$SV" lab clean accept-overflow >/dev/null 2>&1
+	"$SV" lab clean close-wait-leak >/dev/null 2>&1
 	e2e_cleanup
 }
 trap 't50_cleanup' EXIT
 
-tap_plan 11
+tap_plan 14
 
 # Another lab user may hold the scenario: lab run waits on the lab lock.
 "$SV" lab run accept-overflow --keep >"$T/lab.out" 2>"$T/lab.err"
@@ -183,4 +184,46 @@ else
 	tap_not_ok "--json: verdict, the listener's queue and drops, counter rates, states"
 	tap_diag_file "$T/json" 5
 fi
+# --all-netns: a second scenario in its own namespace; one JSON object per
+# refresh with a namespaces array, each finding in its own namespace.
+NS2=sockvet-lab-close-wait-leak
+_i=0
+until "$SV" lab run close-wait-leak --keep >"$T/lab2.out" 2>"$T/lab2.err"; do
+	_i=$((_i + 1))
+	[ $_i -ge 5 ] && break
+	sleep 3    # another lab user may hold the namespace
+done
+ip netns list | grep -q "^$NS2\b" || tap_diag_file "$T/lab2.err" 10
+timeout 60 "$SV" watch --all-netns --json --count 2 --interval 0.5 >"$T/all" 2>"$T/all.err"
+rc=$?
+if [ "$(wc -l <"$T/all")" -eq 2 ] && tail -n 1 "$T/all" | jq -e --arg a "named $NS" --arg b "named $NS2" '
+	.all_netns and (.namespaces | map(.owner) | index($a) != null and index($b) != null)
+	and (.namespaces[] | select(.owner == $a)
+	     | (.listeners[] | select(.port == 8080) | .fill_pct > 100 and .drops > 0)
+	       and (.findings | map(.id) | index("accept-queue-overflow") != null)
+	       and .verdict.healthy == false)
+	and (.namespaces[] | select(.owner == $b)
+	     | (.findings | map(.id) | index("close-wait-leak") != null)
+	       and (.findings | map(.id) | index("accept-queue-overflow") == null))' >/dev/null 2>&1; then
+	tap_ok "--all-netns --json: both namespaces, the overflow and its verdict in its own (exit $rc)"
+else
+	tap_not_ok "--all-netns --json: both namespaces, the overflow and its verdict in its own"
+	tap_diag_file "$T/all" 3
+	tap_diag_file "$T/all.err" 5
+fi
+if "$SV" watch --all-netns -N "$NS" --count 1 >/dev/null 2>&1; [ $? -eq 64 ]; then
+	tap_ok "--all-netns with -N is a usage error (64)"
+else
+	tap_not_ok "--all-netns with -N is a usage error (64)"
+fi
+tmux new-session -d -s "$TS" -x 180 -y 50 "env -u NO_COLOR TERM=screen-256color sh" ||
+	tap_bail "cannot start tmux"
+tmux send-keys -t "$TS" "clear; $SV watch --all-netns; echo EXIT=\$?" Enter
+if wait_screen "^$NS +127\.0\.0\.1:8080 +lab-server\[[0-9]+\] +9 +8 " 20; then
+	tap_ok "--all-netns screen: the NETNS column names the overflowing listener's namespace"
+else
+	tap_not_ok "--all-netns screen: the NETNS column names the overflowing listener's namespace"
+	tap_diag_file "$T/screen" 30
+fi
+tmux send-keys -t "$TS" q
 [ "$TAP_FAILED" -eq 0 ]

@@ -213,6 +213,51 @@ START_TEST(gone_listener_is_shown_as_gone)
 }
 END_TEST
 
+/* --all-netns: two namespaces' traces on one view. Rows of both, fullest
+ * first, each named by its namespace; the states pane sums them or shows
+ * the chosen one; a small trace keeps only its newest points. */
+START_TEST(all_netns_merge_and_sum)
+{
+	struct trace *a = busy_trace(), *b = busy_trace();
+	struct trace *small = malloc(trace_size(2));
+	struct watch_view *w = malloc(sizeof(*w)), *scratch = malloc(sizeof(*scratch));
+	struct watch_view_opts o = { .sort = WATCH_SORT_FILL, .port = -1, .interval_s = 1 };
+	const struct watch_ns_src ns[2] = { { a, "host", 1, "" },
+					    { b, "named lab-x", 2, "lab-x" } };
+	char buf[WATCH_NETNS_SHORT];
+
+	ck_assert_str_eq(watch_netns_short("named lab-x", buf, sizeof(buf)), "lab-x");
+	ck_assert_str_eq(watch_netns_short("pid 42 nginx (docker 0123)", buf, sizeof(buf)),
+			 "pid 42 nginx");
+	watch_view_build_allns(w, scratch, ns, 2, -1, NULL, &o);
+	ck_assert(w->all_netns);
+	ck_assert_uint_eq(w->n_rows, 6);
+	ck_assert_uint_eq(w->n_tracked, 6);
+	ck_assert_uint_eq(w->rows[0].port, 8080);         /* 62.5 % in both, fullest first */
+	ck_assert_uint_eq(w->rows[1].port, 8080);
+	ck_assert(strcmp(w->rows[0].netns, w->rows[1].netns) != 0);
+	ck_assert_uint_eq(w->rows[2].port, 443);
+	ck_assert_uint_eq(w->rows[5].port, 22);
+	for (unsigned i = 0; i < w->n_states; i++)
+		if (w->states[i].state == SS_CLOSE_WAIT) {
+			ck_assert_uint_eq(w->states[i].n, 40);     /* 20 + 20 */
+			ck_assert_int_eq(w->states[i].delta, 20);
+			ck_assert_double_eq_tol(w->states[i].spark.v[1], 20.0, 1e-9);
+		}
+	ck_assert_double_eq_tol(w->counters[0].per_s, 180.0, 1e-9);
+	ck_assert_str_eq(w->pane_netns, "sum of 2 namespaces");
+	watch_view_build_allns(w, scratch, ns, 2, 1, NULL, &o);
+	ck_assert_str_eq(w->pane_netns, "netns lab-x");
+	ck_assert_double_eq_tol(w->counters[0].per_s, 90.0, 1e-9);
+	/* a 2-point trace: the third point pushes out the first */
+	trace_init_cap(small, 2);
+	for (unsigned i = 0; i < 3; i++)
+		trace_add(small, (struct sample *)fx_new(1, 1.0)->s[0], 0);
+	ck_assert_uint_eq(small->n, 2);
+	ck_assert_uint_eq(small->taken, 3);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("watch_view");
@@ -223,6 +268,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sort_orders);
 	tcase_add_test(tc, filter_selects_rows_not_states);
 	tcase_add_test(tc, gone_listener_is_shown_as_gone);
+	tcase_add_test(tc, all_netns_merge_and_sum);
 	suite_add_tcase(s, tc);
 	return s;
 }
