@@ -7,11 +7,12 @@
  */
 #include "tap_check.h"
 #include "series_fixture.h"
+#include "keep_fixture.h"
 #include "../../src/model/trace.h"
 
 static struct trace *trace_new(void)
 {
-	struct trace *t = malloc(sizeof(*t));
+	struct trace *t = keep(malloc(sizeof(*t)));
 
 	trace_init(t);
 	return t;
@@ -45,7 +46,7 @@ static unsigned watched_index(const char *name)
 
 START_TEST(rates_use_the_clock_between_samples)
 {
-	struct fx *f = fx_new(3, 2.0);
+	struct fx *f = keep_fx(fx_new(3, 2.0));
 	struct trace *t = trace_new();
 	unsigned k = watched_index("TcpExtListenOverflows");
 
@@ -69,7 +70,7 @@ END_TEST
 
 START_TEST(no_clock_means_no_rates)
 {
-	struct fx *f = fx_new(2, 0);
+	struct fx *f = keep_fx(fx_new(2, 0));
 	struct trace *t = trace_new();
 	unsigned k = watched_index("TcpRetransSegs");
 
@@ -87,7 +88,7 @@ END_TEST
 
 START_TEST(listener_slots_keep_their_meaning)
 {
-	struct fx *f = fx_new(3, 1.0);
+	struct fx *f = keep_fx(fx_new(3, 1.0));
 	struct trace *t = trace_new();
 
 	listener(f->s[0], "0.0.0.0", 80, 11, 0, 128, 5);
@@ -120,7 +121,7 @@ END_TEST
 
 START_TEST(busy_listeners_get_slots_first)
 {
-	struct fx *f = fx_new(1, 1.0);
+	struct fx *f = keep_fx(fx_new(1, 1.0));
 	struct trace *t = trace_new();
 
 	for (uint16_t p = 0; p < TRACE_LISTENERS_MAX + 5; p++)
@@ -137,7 +138,7 @@ END_TEST
 
 START_TEST(ring_forgets_the_oldest)
 {
-	struct fx *f = fx_new(1, 1.0);
+	struct fx *f = keep_fx(fx_new(1, 1.0));
 	struct trace *t = trace_new();
 
 	for (unsigned i = 0; i < TRACE_POINTS_MAX + 10; i++) {
@@ -154,7 +155,7 @@ END_TEST
 
 START_TEST(states_fold_new_syn_recv)
 {
-	struct fx *f = fx_new(1, 1.0);
+	struct fx *f = keep_fx(fx_new(1, 1.0));
 	struct trace *t = trace_new();
 
 	f->s[0]->tally.by_state[TBL_TCP][SS_SYN_RECV] = 2;
@@ -172,6 +173,8 @@ static Suite *suite(void)
 {
 	Suite *s = suite_create("trace");
 	TCase *tc = tcase_create("trace");
+
+	tcase_add_checked_fixture(tc, NULL, keep_teardown);
 
 	tcase_add_test(tc, rates_use_the_clock_between_samples);
 	tcase_add_test(tc, no_clock_means_no_rates);

@@ -9,11 +9,12 @@
  */
 #include "tap_check.h"
 #include "series_fixture.h"
+#include "keep_fixture.h"
 #include "../../src/render/watch_view.h"
 
 static struct trace *trace_new(void)
 {
-	struct trace *t = malloc(sizeof(*t));
+	struct trace *t = keep(malloc(sizeof(*t)));
 
 	trace_init(t);
 	return t;
@@ -39,7 +40,7 @@ static void listener(struct sample *s, const char *ip, uint16_t port, uint32_t i
 /* Three samples a second apart: 8080 fills and drops, 22 idles, 443 in between. */
 static struct trace *busy_trace(void)
 {
-	struct fx *f = fx_new(3, 1.0);
+	struct fx *f = keep_fx(fx_new(3, 1.0));
 	struct trace *t = trace_new();
 	const uint32_t rq8080[3] = { 2, 9, 5 }, d8080[3] = { 0, 10, 40 };
 
@@ -73,7 +74,7 @@ static const struct watch_listener *row_of(const struct watch_view *w, uint16_t 
 static struct watch_view *view_new(const struct trace *t, enum watch_sort sort,
 				   const struct filter *f, int port)
 {
-	struct watch_view *w = malloc(sizeof(*w));
+	struct watch_view *w = keep(malloc(sizeof(*w)));
 	struct watch_view_opts o = { .sort = sort, .filter = f, .port = port, .interval_s = 1 };
 
 	watch_view_build(w, t, NULL, &o);
@@ -153,7 +154,7 @@ END_TEST
 
 static struct filter *parse(const char *text)
 {
-	struct filter *f = malloc(sizeof(*f));
+	struct filter *f = keep(malloc(sizeof(*f)));
 	struct strbuf err = STRBUF_INIT;
 
 	filter_init(f);
@@ -195,7 +196,7 @@ END_TEST
 
 START_TEST(gone_listener_is_shown_as_gone)
 {
-	struct fx *f = fx_new(2, 1.0);
+	struct fx *f = keep_fx(fx_new(2, 1.0));
 	struct trace *t = trace_new();
 	struct watch_view *w;
 
@@ -219,8 +220,8 @@ END_TEST
 START_TEST(all_netns_merge_and_sum)
 {
 	struct trace *a = busy_trace(), *b = busy_trace();
-	struct trace *small = malloc(trace_size(2));
-	struct watch_view *w = malloc(sizeof(*w)), *scratch = malloc(sizeof(*scratch));
+	struct trace *small = keep(malloc(trace_size(2)));
+	struct watch_view *w = keep(malloc(sizeof(*w))), *scratch = keep(malloc(sizeof(*scratch)));
 	struct watch_view_opts o = { .sort = WATCH_SORT_FILL, .port = -1, .interval_s = 1 };
 	const struct watch_ns_src ns[2] = { { a, "host", 1, "" },
 					    { b, "named lab-x", 2, "lab-x" } };
@@ -252,7 +253,7 @@ START_TEST(all_netns_merge_and_sum)
 	/* a 2-point trace: the third point pushes out the first */
 	trace_init_cap(small, 2);
 	for (unsigned i = 0; i < 3; i++)
-		trace_add(small, (struct sample *)fx_new(1, 1.0)->s[0], 0);
+		trace_add(small, keep_fx(fx_new(1, 1.0))->s[0], 0);
 	ck_assert_uint_eq(small->n, 2);
 	ck_assert_uint_eq(small->taken, 3);
 }
@@ -262,6 +263,8 @@ static Suite *suite(void)
 {
 	Suite *s = suite_create("watch_view");
 	TCase *tc = tcase_create("watch_view");
+
+	tcase_add_checked_fixture(tc, NULL, keep_teardown);
 
 	tcase_add_test(tc, rates_fill_and_peak);
 	tcase_add_test(tc, state_change_per_interval);
