@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (import_ss.end(st, &sum, &err) ||
 			    sum.rows + sum.skipped > lines ||
 			    (sum.have & ~(uint32_t)(HAVE_SOCKETS | HAVE_CONN_STATES | HAVE_UDP |
-						     HAVE_LISTEN_DROPS)) ||
+						     HAVE_LISTEN_DROPS | HAVE_OWNERS)) ||
 			    !memchr(sum.what, '\0', sizeof(sum.what)) || !memchr(sum.note, '\0', sizeof(sum.note)))
 				abort();
 		} else {
