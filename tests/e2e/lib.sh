@@ -140,16 +140,18 @@ tap_skip() {
 	echo "ok $TAP_N # SKIP $*"
 }
 
+# Diagnostics go to stderr, which prove shows even without -v, so a
+# failure in CI says why in the log.
 tap_diag() {
-	echo "# $*"
+	echo "# $*" >&2
 }
 
 # tap_diag_file FILE [MAX_LINES]: FILE as "# " diagnostics (bounded).
 tap_diag_file() {
-	head -n "${2:-80}" "$1" | sed 's/^/#   /'
+	head -n "${2:-80}" "$1" | sed 's/^/#   /' >&2
 	_n=$(wc -l <"$1")
 	if [ "$_n" -gt "${2:-80}" ]; then
-		echo "#   ... ($_n lines in all)"
+		echo "#   ... ($_n lines in all)" >&2
 	fi
 }
 

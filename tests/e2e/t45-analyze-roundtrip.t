@@ -121,6 +121,11 @@ for name in $SCENARIOS; do
 		continue
 	fi
 	focus=$(focus_of "$T/$name.lab")
+	# sockvet's own capture beside the transcript and the live run, so the
+	# three look at the same moment of the incident (one taken last, seconds
+	# later on a slow machine, once saw it changed)
+	"$SV" capture -N "$ns" -o "$T/$name.cap" 2>"$T/$name.cap.err" &
+	cap_pid=$!
 	capture "$ns" >"$T/$name.txt"
 	# shellcheck disable=SC2086
 	"$SV" -N "$ns" --once --json $focus >"$T/$name.live.json" 2>/dev/null
@@ -128,7 +133,7 @@ for name in $SCENARIOS; do
 	"$SV" analyze --json $focus "$T/$name.txt" >"$T/$name.offline.json" \
 		2>"$T/$name.offline.err"
 	rc=$?
-	"$SV" capture -N "$ns" -o "$T/$name.cap" 2>"$T/$name.cap.err"
+	wait "$cap_pid"
 	# shellcheck disable=SC2086
 	"$SV" analyze --json $focus "$T/$name.cap" >"$T/$name.cap.json" 2>>"$T/$name.cap.err"
 	case " $SERIES " in *" $name "*) series_check "$name" "$ns" "$focus" ;; esac
