@@ -707,6 +707,34 @@ static int ss_one_netns(struct netns_entry *e, void *ctx, struct strbuf *err)
 	return rc ? error_set(err, "cannot write the listing") : 0;
 }
 
+/* -D and --replay: TCP only, and no user-space part in a recording. */
+static int dump_usage(const struct ss_cmdline *c)
+{
+	if (!(c->dbs & DBM(DB_TCP)))
+		return cmd_fail(SV_EXIT_USAGE, "%s TCP sockets and no tcp is in the filter",
+				c->dump_path ? "-D dumps" : "--replay lists");
+	/* The file holds what the kernel sent: it cannot apply send-q & co. */
+	if (c->dump_path && ss_filter_user_part(c->filter))
+		return cmd_fail(SV_EXIT_USAGE, "-D records what the kernel's filter selects; "
+				"apply the extensions (send-q, rtt, pid, ...) to its --replay");
+	return SV_EXIT_OK;
+}
+
+/* After the listing, on stderr: what the user should know about it. */
+static void print_notes(const struct ss_cmdline *c, const struct ss_run *run,
+			const struct diag_stats *stats)
+{
+	/* The rows of a torn attempt were already written: say so. */
+	if (stats->intr_retries)
+		fprintf(stderr, "sockvet: note: the kernel interrupted the socket dump %u time(s); "
+			"it was retried, and rows from the interrupted attempt may repeat above\n",
+			stats->intr_retries);
+	if (c->view.show_proc && run->pm && procmap_unreadable(run->pm) && geteuid() != 0)
+		fprintf(stderr, "sockvet: note: the sockets of %zu processes could not be "
+			"attributed (their /proc/PID/fd is not readable; run as root)\n",
+			procmap_unreadable(run->pm));
+}
+
 int cmd_ss(int argc, char **argv)
 {
 	struct ss_cmdline c;
@@ -740,17 +768,8 @@ int cmd_ss(int argc, char **argv)
 		goto out;
 	}
 
-	if ((c.dump_path || c.replay_path) && !(c.dbs & DBM(DB_TCP))) {
-		ret = cmd_fail(SV_EXIT_USAGE, "%s TCP sockets and no tcp is in the filter",
-			       c.dump_path ? "-D dumps" : "--replay lists");
+	if ((c.dump_path || c.replay_path) && (ret = dump_usage(&c)) != SV_EXIT_OK)
 		goto out;
-	}
-	if (c.dump_path && ss_filter_user_part(c.filter)) {
-		/* The file holds what the kernel sent: it cannot apply send-q & co. */
-		ret = cmd_fail(SV_EXIT_USAGE, "-D records what the kernel's filter selects; "
-			       "apply the extensions (send-q, rtt, pid, ...) to its --replay");
-		goto out;
-	}
 	if (c.dump_path) {
 		ret = run_dump(&c, &err) ? cmd_fail(SV_EXIT_FAILED, "%s", err.buf) : SV_EXIT_OK;
 		goto out;
@@ -773,15 +792,7 @@ int cmd_ss(int argc, char **argv)
 		ret = cmd_fail(SV_EXIT_FAILED, "%s", err.len ? err.buf : "cannot write the listing");
 		goto out;
 	}
-	/* The rows of a torn attempt were already written: say so. */
-	if (stats.intr_retries)
-		fprintf(stderr, "sockvet: note: the kernel interrupted the socket dump %u time(s); "
-			"it was retried, and rows from the interrupted attempt may repeat above\n",
-			stats.intr_retries);
-	if (c.view.show_proc && run.pm && procmap_unreadable(run.pm) && geteuid() != 0)
-		fprintf(stderr, "sockvet: note: the sockets of %zu processes could not be "
-			"attributed (their /proc/PID/fd is not readable; run as root)\n",
-			procmap_unreadable(run.pm));
+	print_notes(&c, &run, &stats);
 	ret = SV_EXIT_OK;
 out:
 	if (run.text)
