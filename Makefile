@@ -107,8 +107,12 @@ unit: $(UNIT_TESTS)
 
 # Every test goes through prove (TAP): C unit tests (Check, TAP on
 # stdout) and shell end-to-end tests. Root-only tests skip elsewhere.
+# Builds use every CPU (JOBS); the tests run one file at a time, since
+# the root-only ones share lab namespace names.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(HELPERS)
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all $(UNIT_TESTS) $(HELPERS)
 	prove -f $(UNIT_TESTS) $(sort $(wildcard tests/e2e/*.t))
 	$(Q)if [ "$${CI:-}" = true ]; then $(MAKE) --no-print-directory check-asan fuzz-smoke; fi
 
@@ -183,7 +187,7 @@ $(ASAN_DIR)/tests/unit/test_parse_options.t: src/cmd/parse_options.c src/cmd/par
 $(ASAN_DIR)/tests/unit/test_report_prom.t: src/cmd/owner_cache.c src/cmd/owner_cache.h
 
 check-asan:
-	$(Q)$(MAKE) --no-print-directory $(ASAN_DIR)/sockvet $(ASAN_UNIT)
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) $(ASAN_DIR)/sockvet $(ASAN_UNIT)
 	$(ASAN_ENV) prove -f $(ASAN_UNIT)
 	$(ASAN_ENV) SOCKVET=$(CURDIR)/$(ASAN_DIR)/sockvet prove -f tests/e2e/t10-cli.t
 
@@ -212,7 +216,7 @@ fuzz: $(addprefix $(FUZZ_DIR)/,$(notdir $(FUZZ_BINS)))
 
 # CI: every target builds and survives a short run (make check with CI=true).
 fuzz-smoke:
-	$(Q)$(MAKE) --no-print-directory -j2 $(addprefix $(FUZZ_DIR)/,$(notdir $(FUZZ_BINS)))
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) $(addprefix $(FUZZ_DIR)/,$(notdir $(FUZZ_BINS)))
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-5}
 
 clean:
