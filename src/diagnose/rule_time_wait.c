@@ -271,6 +271,47 @@ static void check(const struct rule *self, const struct series *ser,
 		pile_finding(self, ser, out);
 }
 
+/*
+ * The most pasted question: `netstat -an | grep TIME_WAIT | wc -l` says
+ * 28,000, is that why connections fail? A total alone says the close
+ * rate and nothing about a destination, so the answer is "normal for
+ * that rate" with what would show the two real problems.
+ */
+static void counted_finding(const struct rule *self, const struct series *ser,
+			    struct findings *out)
+{
+	const struct sample *last = series_last(ser);
+	uint64_t tw = last->counted[SS_TIME_WAIT];
+	int64_t max;
+	struct finding *f;
+	char a[32], b[32];
+
+	if (!(last->counted_states & (1u << SS_TIME_WAIT)) || tw < TW_REPORT_MIN)
+		return;
+	f = rule_finding(out, self, 0, SEV_INFO, SIDE_NONE);
+	if (!f)
+		return;
+	snprintf(f->subject, sizeof(f->subject), "host (a pasted count)");
+	finding_evidence(f, "a pasted count of TIME-WAIT sockets: %s (no socket list: no "
+			 "destination or port detail)", fmt_thousands(a, tw));
+	if (sample_sysctl(last, SYSCTL_TCP_MAX_TW_BUCKETS, &max) && max > 0)
+		finding_evidence(f, "sysctl net.ipv4.tcp_max_tw_buckets: %lld", (long long)max);
+	snprintf(f->explanation, sizeof(f->explanation),
+		 "%s TIME-WAIT is what about %s active closes per second leave behind (each lasts a "
+		 "fixed %u s), normal for a busy host and not a cause by itself: a TIME-WAIT blocks "
+		 "only its own 4-tuple. It becomes one when a single destination's sockets near the "
+		 "usable local port range (give ss -tan to see them per destination), or when the "
+		 "table reaches tcp_max_tw_buckets (TcpExtTCPTimeWaitOverflow rises). No change "
+		 "from a count (and tcp_tw_recycle, often advised, was removed in Linux 4.12: "
+		 "it broke clients behind NAT).", fmt_thousands(a, tw), fmt_thousands(b, tw / TW_LEN_S), TW_LEN_S);
+	snprintf(f->verify_command, sizeof(f->verify_command),
+		 "ss -tan state time-wait | tail -n +2 | awk '{print $4}' | sort | uniq -c | sort -rn | "
+		 "head; nstat -az TcpExtTCPTimeWaitOverflow");
+	snprintf(f->fixed_when, sizeof(f->fixed_when),
+		 "nothing to fix unless one destination nears the port range or the overflow counter "
+		 "rises");
+}
+
 const struct rule rule_time_wait_pile = {
 	.ids = { "time-wait-pile" },
 	.symptoms = SYMPTOM_BIT(SYMPTOM_EXHAUSTION),
@@ -278,4 +319,5 @@ const struct rule rule_time_wait_pile = {
 	.check = check,
 	.summary = "TIME-WAIT: normal unless a destination nears the port range",
 	.klog = KEV_TW_OVERFLOW,
+	.counted = counted_finding,
 };

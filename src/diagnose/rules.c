@@ -57,6 +57,8 @@ bool rule_run(const struct rule *r, const struct series *ser, const struct focus
 				(struct rule_not_run){ .rule = r, .missing = missing };
 		if (r->klog != KEV_NONE)
 			klog_only_finding(r, ser, out);
+		if (r->counted && series_last(ser)->counted_states)
+			r->counted(r, ser, out);
 		return false;
 	}
 	r->check(r, ser, fo, out);

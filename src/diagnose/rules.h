@@ -56,6 +56,10 @@ struct rule {
 	/* A kernel-log line that alone points at this cause: with the
 	 * rule's inputs missing, klog_only_finding() still speaks (KEV_NONE: no). */
 	enum kevent_kind klog;
+	/* With the inputs missing but one state's total counted by a pasted
+	 * `| wc -l` (sample.counted): what the rule can say from that alone
+	 * (NULL: nothing). Never a change: a total has no per-port detail. */
+	void (*counted)(const struct rule *self, const struct series *ser, struct findings *out);
 };
 
 /* klog_only.c: the finding a rule that could not run gives from its log line. */
