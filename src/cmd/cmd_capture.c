@@ -8,7 +8,7 @@
  *   # sockvet capture 1: host web1, kernel 6.1.0-18-amd64, netns net:[4026531840], 2026-12-03T06:10:00.250113Z, sample 1 of 1
  *   $ ss -tanoemp
  *   State  Recv-Q Send-Q ...
- *   $ ss -uanmp
+ *   $ ss -uanm
  *   $ cat /proc/net/netstat
  *   $ cat /proc/net/snmp
  *   $ cat /proc/net/sockstat
@@ -312,7 +312,9 @@ static int capture_one(int i, int n, bool klog, char *why, size_t size)
 	struct strbuf err = STRBUF_INIT;
 	struct snap_meta m;
 	char when[48];
-	static const char *const tables[] = { "-tanoemp", "-uanmp" };
+	/* -p on TCP only: analyze attributes TCP rows (listeners, CLOSE-WAIT);
+	 * a second /proc walk for UDP owners would be read by nothing. */
+	static const char *const tables[] = { "-tanoemp", "-uanm" };
 
 	memset(&m, 0, sizeof(m));
 	if (meta_collect(&m, "/proc", &err))

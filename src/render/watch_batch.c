@@ -123,6 +123,19 @@ static void json_listener(struct json_writer *w, const struct watch_listener *r)
 	json_obj_end(w);
 }
 
+/* What every NDJSON object opens with, one namespace or all. */
+static void json_head(struct json_writer *w, const struct watch_view *v)
+{
+	json_obj_begin(w);
+	json_kv_u64(w, "schema_version", 1);
+	json_kv_i64(w, "time_unix", v->time_unix);
+	json_kv_u64(w, "refresh", v->refreshes);
+	json_kv_double(w, "interval_s", v->interval_s);
+	json_kv_double(w, "cost_s", v->cost_s);
+	json_kv_cstr(w, "host", v->host);
+	json_kv_cstr(w, "kernel", v->kernel);
+}
+
 static void json_verdict(struct json_writer *w, const struct watch_view *v)
 {
 	const struct report_view *rv = v->rv;
@@ -176,14 +189,7 @@ int watch_batch_json(FILE *fp, const struct watch_view *v, struct strbuf *err)
 	struct json_writer w;
 
 	json_writer_init(&w, fp, 0);
-	json_obj_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
-	json_kv_i64(&w, "time_unix", v->time_unix);
-	json_kv_u64(&w, "refresh", v->refreshes);
-	json_kv_double(&w, "interval_s", v->interval_s);
-	json_kv_double(&w, "cost_s", v->cost_s);
-	json_kv_cstr(&w, "host", v->host);
-	json_kv_cstr(&w, "kernel", v->kernel);
+	json_head(&w, v);
 	json_kv_cstr(&w, "netns", v->netns);
 	json_verdict(&w, v);
 	json_kv_bool(&w, "filtered", v->filtered);
@@ -269,15 +275,8 @@ int watch_batch_json_allns(FILE *fp, const struct watch_view *v, const struct wa
 	struct json_writer w;
 
 	json_writer_init(&w, fp, 0);
-	json_obj_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
+	json_head(&w, v);
 	json_kv_bool(&w, "all_netns", true);
-	json_kv_i64(&w, "time_unix", v->time_unix);
-	json_kv_u64(&w, "refresh", v->refreshes);
-	json_kv_double(&w, "interval_s", v->interval_s);
-	json_kv_double(&w, "cost_s", v->cost_s);
-	json_kv_cstr(&w, "host", v->host);
-	json_kv_cstr(&w, "kernel", v->kernel);
 	json_verdict(&w, v);
 	json_kv_bool(&w, "filtered", v->filtered);
 	json_kv_u64(&w, "namespaces_past_limit", v->netns_past);

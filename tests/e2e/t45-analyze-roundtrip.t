@@ -19,12 +19,7 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
-for _c in nft jq ss nstat; do
-	if ! command -v "$_c" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $_c not installed"
-		exit 0
-	fi
-done
+e2e_require_cmd nft jq ss nstat
 e2e_init
 SV=${SOCKVET:-$E2E_ROOT/sockvet}
 T=$E2E_TMP

@@ -11,12 +11,7 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-for _c in node jq; do
-	if ! command -v "$_c" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $_c not installed"
-		exit 0
-	fi
-done
+e2e_require_cmd node jq
 if [ ! -x "$CHROMIUM" ]; then
 	echo "1..0 # SKIP $CHROMIUM not installed (scripts/install-deps installs chromium)"
 	exit 0

@@ -97,10 +97,10 @@ static inline void fx_mib(struct fx *f, unsigned i, const char *name, uint64_t v
 }
 
 /* Add a TCP listener to sample i; returns it for further tweaks. */
-static inline struct s_listener *fx_listener(struct fx *f, unsigned i, const char *addr,
-					     uint16_t port, uint32_t rq, uint32_t wq)
+/* A TCP listener into sample s (any sample, not only a fixture's). */
+static inline struct s_listener *fx_sample_listener(struct sample *s, const char *addr,
+						    uint16_t port, uint32_t rq, uint32_t wq)
 {
-	struct sample *s = f->s[i];
 	struct s_listener *l = &s->listeners[s->n_listeners++];
 
 	memset(l, 0, sizeof(*l));
@@ -112,6 +112,12 @@ static inline struct s_listener *fx_listener(struct fx *f, unsigned i, const cha
 	l->owner = -1;
 	s->listen_port[port >> 3] |= (uint8_t)(1u << (port & 7));
 	return l;
+}
+
+static inline struct s_listener *fx_listener(struct fx *f, unsigned i, const char *addr,
+					     uint16_t port, uint32_t rq, uint32_t wq)
+{
+	return fx_sample_listener(f->s[i], addr, port, rq, wq);
 }
 
 /*

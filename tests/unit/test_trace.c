@@ -8,32 +8,8 @@
 #include "tap_check.h"
 #include "series_fixture.h"
 #include "keep_fixture.h"
+#include "trace_fixture.h"
 #include "../../src/model/trace.h"
-
-static struct trace *trace_new(void)
-{
-	struct trace *t = keep(malloc(sizeof(*t)));
-
-	trace_init(t);
-	return t;
-}
-
-static void listener(struct sample *s, const char *ip, uint16_t port, uint32_t inode,
-		     uint32_t rq, uint32_t wq, uint32_t drops)
-{
-	struct s_listener *l = &s->listeners[s->n_listeners++];
-
-	memset(l, 0, sizeof(*l));
-	l->family = AF_INET;
-	inet_pton(AF_INET, ip, l->addr);
-	l->port = port;
-	l->inode = inode;
-	l->rq = rq;
-	l->wq = wq;
-	l->has_drops = true;
-	l->drops = drops;
-	l->owner = -1;
-}
 
 static unsigned watched_index(const char *name)
 {
